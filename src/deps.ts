@@ -1,0 +1,60 @@
+/**
+ * The real collaborators: @actions/core, the run's context from @actions/github, the process's
+ * signals, the wall clock and undici. Tests build their own {@link Deps} instead.
+ */
+import * as core from '@actions/core'
+import { context } from '@actions/github'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { type CancellationWatch, watchSignals } from './cancel.js'
+import { createDispatcher } from './http.js'
+import type { Deps } from './main.js'
+import type { RunContext } from './user-agent.js'
+
+export function productionDeps(): Deps & { cancellation: CancellationWatch } {
+  const cancellation = watchSignals(
+    process,
+    (signal) => core.warning(`Received ${signal}: sending nothing new, then reporting what was done.`),
+    (code) => process.exit(code)
+  )
+  return {
+    core: {
+      getInput: (name) => core.getInput(name),
+      setSecret: core.setSecret,
+      setOutput: core.setOutput,
+      setFailed: core.setFailed,
+      info: core.info,
+      debug: core.debug,
+      error: core.error,
+      warning: core.warning,
+      notice: core.notice,
+      startGroup: core.startGroup,
+      endGroup: core.endGroup,
+      writeSummary: async (markdown) => {
+        // core.summary throws without the file; outside a runner there is simply no summary.
+        if (!process.env.GITHUB_STEP_SUMMARY) return
+        await core.summary.addRaw(markdown).write()
+      }
+    },
+    env: process.env,
+    context: runContext(),
+    nodeVersion: process.version,
+    clock: {
+      now: () => Date.now(),
+      sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined)
+    },
+    random: Math.random,
+    cancellation,
+    createDispatcher
+  }
+}
+
+function runContext(): RunContext {
+  let repository = ''
+  try {
+    repository = `${context.repo.owner}/${context.repo.repo}`
+  } catch {
+    // context.repo throws outside a workflow (no GITHUB_REPOSITORY); the User-Agent then omits it.
+  }
+  const { serverUrl, runId, runAttempt, workflow } = context
+  return { serverUrl, runId, runAttempt, workflow, repository }
+}

@@ -1,0 +1,52 @@
+/**
+ * Reads a Cloudflare answer body into an {@link Envelope}, or says in words why it is not one.
+ * Never throws: an HTML error page from the edge (502, 520–527), an empty body or truncated JSON
+ * all become a `problem` that names the HTTP status and content type.
+ */
+import type { CloudflareMessage, Envelope } from './types.js'
+
+export type BodyReading = { envelope: Envelope } | { problem: string }
+
+export function readEnvelope(status: number, contentType: string | undefined, body: string): BodyReading {
+  const type = contentType?.split(';')[0]?.trim() || 'no content type'
+  if (body.trim() === '') return { problem: `HTTP ${status} with an empty body (${type})` }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(body)?.[1]?.trim()
+    const said = title ? `: "${title.replace(/\s+/g, ' ')}"` : ''
+    return { problem: `HTTP ${status} answered with ${type}, not a JSON envelope${said}` }
+  }
+  if (!isRecord(parsed) || typeof parsed.success !== 'boolean') {
+    return { problem: `HTTP ${status} answered with JSON that is not a Cloudflare envelope` }
+  }
+  return {
+    envelope: {
+      success: parsed.success,
+      errors: readMessages(parsed.errors),
+      messages: readMessages(parsed.messages),
+      result: parsed.result ?? null
+    }
+  }
+}
+
+/** Keeps what a user needs of each entry; an entry that is not an object still shows as text. */
+function readMessages(value: unknown): CloudflareMessage[] {
+  if (!Array.isArray(value)) return []
+  return value.map((entry): CloudflareMessage => {
+    if (!isRecord(entry)) return { code: null, message: String(entry) }
+    const message: CloudflareMessage = {
+      code: typeof entry.code === 'number' ? entry.code : null,
+      message: typeof entry.message === 'string' ? entry.message : JSON.stringify(entry)
+    }
+    if (typeof entry.documentation_url === 'string' && entry.documentation_url !== '') {
+      message.documentation_url = entry.documentation_url
+    }
+    return message
+  })
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -1,0 +1,95 @@
+/**
+ * What an answer means for the user: pure rules from a Cloudflare answer to a request outcome,
+ * from request outcomes to a video's outcome, and from all of them to the step's success.
+ */
+import type { Answer, CloudflareMessage, DownloadType, RequestRecord, VideoOutcome, VideoRecord } from './types.js'
+
+/** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
+export function recordFromAnswer(
+  type: DownloadType,
+  answer: Answer,
+  attempts: number,
+  answerLost: boolean
+): RequestRecord {
+  if (answer.kind === 'network') {
+    const lost = answer.mayHaveReachedServer
+      ? ' The request may have reached Cloudflare, so the download may or may not have been deleted.'
+      : ''
+    return {
+      ...emptyRecord(type, 'failed'),
+      errors: [{ code: null, message: `${answer.message}.${lost}` }],
+      attempts,
+      answer_lost: answerLost
+    }
+  }
+  const envelope = answer.envelope
+  const record: RequestRecord = {
+    download_type: type,
+    outcome: 'failed',
+    status_code: answer.status,
+    result: envelope ? envelope.result : null,
+    errors: envelope ? envelope.errors : [],
+    messages: envelope ? envelope.messages : [],
+    ray_id: answer.rayId ?? null,
+    attempts,
+    answer_lost: answerLost
+  }
+  if (answer.status >= 200 && answer.status < 300 && envelope?.success === true) record.outcome = 'deleted'
+  else if (answer.status === 404) record.outcome = 'missing'
+  else record.errors = [...record.errors, ...explainFailure(answer.status, answer.problem, answer.location, envelope)]
+  return record
+}
+
+function explainFailure(
+  status: number,
+  problem: string | undefined,
+  location: string | undefined,
+  envelope: { errors: CloudflareMessage[] } | undefined
+): CloudflareMessage[] {
+  if (status >= 300 && status < 400) {
+    const where = location ? ` to ${location}` : ''
+    return [
+      { code: null, message: `HTTP ${status} redirect${where} was not followed: credentials go only to base-url` }
+    ]
+  }
+  if (problem !== undefined) return [{ code: null, message: problem }]
+  if (envelope === undefined || envelope.errors.length > 0) return []
+  return [{ code: null, message: `HTTP ${status} without an error in the envelope` }]
+}
+
+/** A request that produced no answer: a dry run (`skipped`) or one never sent (`cancelled`). */
+export function emptyRecord(type: DownloadType, outcome: RequestRecord['outcome']): RequestRecord {
+  return {
+    download_type: type,
+    outcome,
+    status_code: null,
+    result: null,
+    errors: [],
+    messages: [],
+    ray_id: null,
+    attempts: 0,
+    answer_lost: false
+  }
+}
+
+/**
+ * A video's outcome across its requests: `failed` if any failed, else `cancelled` if any was never
+ * sent, else `deleted` if any download was deleted (with `download-type: all`, a video that has no
+ * audio rendition is still `deleted`), else `missing` (or `skipped` in a dry run).
+ */
+export function videoOutcome(requests: readonly RequestRecord[]): VideoOutcome {
+  const order: VideoOutcome[] = ['failed', 'cancelled', 'deleted', 'missing', 'skipped']
+  return order.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'skipped'
+}
+
+/** Whether the run did everything asked: nothing failed or cancelled, and no 404 when `if-missing: fail`. */
+export function runSucceeded(videos: readonly VideoRecord[], ifMissing: 'warn' | 'ignore' | 'fail'): boolean {
+  return videos.every((video) =>
+    video.requests.every(
+      (request) =>
+        request.outcome !== 'failed' &&
+        request.outcome !== 'cancelled' &&
+        !(request.outcome === 'missing' && ifMissing === 'fail')
+    )
+  )
+}

@@ -1,0 +1,152 @@
+/**
+ * Pacing: keeps this run under Cloudflare's shared limit (1,200 requests per 5 minutes per user;
+ * going over locks every caller out for 5 minutes) and under the `requests-per-minute` ceiling.
+ *
+ * The decisions are pure methods that take `now`; {@link acquireSlot} is the small loop that waits
+ * on an injected clock. Three things can hold a request back:
+ * - a 429 anywhere in the run pauses every worker until its Retry-After has passed;
+ * - the quota read from `Ratelimit: "default";r=<remaining>;t=<reset seconds>`: once only the
+ *   reserve is left, new requests wait for the window to reset. The reserve covers what the
+ *   estimate cannot see: answers arriving out of order, and other jobs' requests in flight;
+ * - a token bucket for `requests-per-minute` (smooth, not fixed sleeps).
+ */
+import type { Answer } from './types.js'
+
+export interface Clock {
+  now(): number
+  /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+export interface RateLimitState {
+  remaining: number
+  resetSeconds: number
+}
+
+/**
+ * Reads an IETF RateLimit header as Cloudflare sends it: `"default";r=50;t=30` for `Ratelimit`,
+ * `"default";q=1200;w=300` for `Ratelimit-Policy`. Returns the named parameters of the first item.
+ */
+export function parseRateLimitParams(value: string | undefined): Record<string, number> | undefined {
+  if (value === undefined) return undefined
+  const item = value.split(',')[0] ?? ''
+  const params: Record<string, number> = {}
+  for (const part of item.split(';').slice(1)) {
+    const match = /^\s*([a-z]+)\s*=\s*(\d+)\s*$/.exec(part)
+    if (match?.[1] !== undefined) params[match[1]] = Number(match[2])
+  }
+  return Object.keys(params).length > 0 ? params : undefined
+}
+
+export function parseRatelimit(value: string | undefined): RateLimitState | undefined {
+  const params = parseRateLimitParams(value)
+  if (params?.r === undefined || params.t === undefined) return undefined
+  return { remaining: params.r, resetSeconds: params.t }
+}
+
+export function parseRatelimitPolicy(value: string | undefined): { quota: number; windowSeconds: number } | undefined {
+  const params = parseRateLimitParams(value)
+  if (params?.q === undefined || params.w === undefined) return undefined
+  return { quota: params.q, windowSeconds: params.w }
+}
+
+/** After the announced reset, start again this much later: `t` is whole seconds. */
+const RESET_MARGIN_MS = 250
+
+export interface GateOptions {
+  /** Ceiling in requests per minute; 0 for none. */
+  requestsPerMinute: number
+  /** Requests this run may have in flight. */
+  concurrency: number
+}
+
+export class RateGate {
+  private tokens: number
+  private refilledAt: number | undefined
+  private pausedUntil = 0
+  private inFlight = 0
+  /** Estimated requests left in the current window, and when the window resets. */
+  private quota: { remaining: number; resetAt: number } | undefined
+  private policy: { quota: number; windowSeconds: number } | undefined
+  private readonly capacity: number
+
+  constructor(private readonly options: GateOptions) {
+    this.capacity = Math.max(1, Math.min(options.concurrency, Math.floor(options.requestsPerMinute / 60)))
+    this.tokens = this.capacity
+  }
+
+  /** Requests held back for what this run cannot see: 2 × concurrency, or 5% of the quota if larger. */
+  get reserve(): number {
+    return Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.05))
+  }
+
+  /** Milliseconds until a new request may start; 0 when it may start now. */
+  delayBeforeNext(now: number): number {
+    this.refill(now)
+    this.rollWindow(now)
+    const waits = [this.pausedUntil - now, this.bucketWait(), this.quotaWait(now)]
+    return Math.max(0, Math.ceil(Math.max(...waits)))
+  }
+
+  /** Records that a request is starting now (call only after delayBeforeNext returned 0). */
+  start(now: number): void {
+    this.refill(now)
+    if (this.options.requestsPerMinute > 0) this.tokens -= 1
+    if (this.quota) this.quota.remaining -= 1
+    this.inFlight += 1
+  }
+
+  /** Records an answer (or its absence) and what its rate-limit headers say. */
+  finish(now: number, answer: Answer): void {
+    this.inFlight -= 1
+    if (answer.kind !== 'http') return
+    this.policy = parseRatelimitPolicy(answer.ratelimitPolicy) ?? this.policy
+    const seen = parseRatelimit(answer.ratelimit)
+    if (seen === undefined) return
+    // The server's count already includes this request; the ones still in flight are not in it yet.
+    this.quota = { remaining: seen.remaining - this.inFlight, resetAt: now + seen.resetSeconds * 1000 }
+  }
+
+  /** Holds every new request until `until` (a 429's Retry-After applies to the whole run). */
+  pauseUntil(until: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, until)
+  }
+
+  private refill(now: number): void {
+    if (this.options.requestsPerMinute === 0) return
+    const elapsed = this.refilledAt === undefined ? 0 : now - this.refilledAt
+    this.tokens = Math.min(this.capacity, this.tokens + (elapsed * this.options.requestsPerMinute) / 60_000)
+    this.refilledAt = now
+  }
+
+  private bucketWait(): number {
+    if (this.options.requestsPerMinute === 0 || this.tokens >= 1) return 0
+    return ((1 - this.tokens) * 60_000) / this.options.requestsPerMinute
+  }
+
+  private quotaWait(now: number): number {
+    if (this.quota === undefined || this.quota.remaining > this.reserve) return 0
+    return this.quota.resetAt + RESET_MARGIN_MS - now
+  }
+
+  /** Once the window has reset, the full quota (less what is in flight) is the best estimate. */
+  private rollWindow(now: number): void {
+    if (this.quota === undefined || now < this.quota.resetAt + RESET_MARGIN_MS) return
+    this.quota = this.policy
+      ? { remaining: this.policy.quota - this.inFlight, resetAt: now + this.policy.windowSeconds * 1000 }
+      : undefined
+  }
+}
+
+/** Waits until the gate lets a request start, then records the start. False when `signal` aborted first. */
+export async function acquireSlot(gate: RateGate, clock: Clock, signal: AbortSignal): Promise<boolean> {
+  for (;;) {
+    if (signal.aborted) return false
+    const wait = gate.delayBeforeNext(clock.now())
+    if (wait === 0) {
+      gate.start(clock.now())
+      return true
+    }
+    await clock.sleep(wait, signal)
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Pure parsers for the action's raw input strings. Each returns either a value or a message that
+ * names what is accepted; none reads the environment and none coerces a bad value into a good one.
+ */
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string }
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
+const bad = <T>(problem: string): Parsed<T> => ({ ok: false, problem })
+
+/** Stream video UIDs and account ids: 1–32 characters of `[A-Za-z0-9]` (the API's `maxLength: 32`). */
+export const IDENTIFIER = /^[A-Za-z0-9]{1,32}$/
+
+/** Shows a user's value in a message without letting a huge or multi-line value flood the log. */
+export function quote(value: string): string {
+  const oneLine = JSON.stringify(value)
+  return oneLine.length > 48 ? `${oneLine.slice(0, 45)}…"` : oneLine
+}
+
+/** Splits a list on newlines, commas and spaces; drops duplicates, keeps the first occurrence's order. */
+export function parseIdList(raw: string): Parsed<string[]> {
+  const ids = [...new Set(raw.split(/[\s,]+/).filter((id) => id !== ''))]
+  if (ids.length === 0) return bad('is required: give one or more Stream video UIDs')
+  const wrong = ids.filter((id) => !IDENTIFIER.test(id))
+  if (wrong.length > 0) {
+    const shown = wrong.slice(0, 5).map(quote).join(', ')
+    const more = wrong.length > 5 ? ` and ${wrong.length - 5} more` : ''
+    return bad(`has ${shown}${more}: each id must be 1–32 letters or digits`)
+  }
+  return ok(ids)
+}
+
+export function parseIdentifier(raw: string): Parsed<string> {
+  if (raw === '') return bad('is required')
+  return IDENTIFIER.test(raw) ? ok(raw) : bad(`is ${quote(raw)}: it must be 1–32 letters or digits`)
+}
+
+/** One of a fixed set of words, case-sensitive as action.yml documents them. */
+export function parseChoice<T extends string>(raw: string, choices: readonly T[]): Parsed<T> {
+  return (choices as readonly string[]).includes(raw)
+    ? ok(raw as T)
+    : bad(`is ${quote(raw)}: use one of ${choices.join(', ')}`)
+}
+
+/** The YAML 1.2 core-schema booleans that @actions/core's getBooleanInput accepts; nothing else. */
+export function parseBoolean(raw: string): Parsed<boolean> {
+  if (['true', 'True', 'TRUE'].includes(raw)) return ok(true)
+  if (['false', 'False', 'FALSE'].includes(raw)) return ok(false)
+  return bad(`is ${quote(raw)}: use true or false`)
+}
+
+/** A whole number in [min, max], written in plain digits. */
+export function parseInteger(raw: string, min: number, max: number): Parsed<number> {
+  const value = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN
+  return value >= min && value <= max ? ok(value) : bad(`is ${quote(raw)}: use a whole number from ${min} to ${max}`)
+}
+
+/**
+ * A credential: printable ASCII without spaces, so that nothing can be smuggled into an HTTP
+ * header (no CR/LF) and a pasted value with a stray newline is caught before it is sent.
+ */
+export function parseCredential(raw: string): Parsed<string> {
+  return /^[\x21-\x7e]+$/.test(raw)
+    ? ok(raw)
+    : bad('must be printable ASCII with no spaces or line breaks (check the secret for a stray newline)')
+}
+
+/** Loopback hosts as URL.hostname spells them: 127.0.0.0/8, [::1] and localhost. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase()
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  )
+}
+
+/**
+ * The API base: `https` only, except plain `http` to loopback (tests and the demo stand-in).
+ * No user-info (it would be sent to a server), no query or fragment. Returned without a trailing slash.
+ */
+export function parseBaseUrl(raw: string): Parsed<string> {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    return bad(`is ${quote(raw)}: it must be an absolute https URL`)
+  }
+  const loopback = isLoopbackHost(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    return bad(`is ${quote(raw)}: it must use https (plain http is allowed only for loopback hosts)`)
+  }
+  if (url.username !== '' || url.password !== '') return bad('must not contain a user name or password')
+  if (url.search !== '' || url.hash !== '') return bad(`is ${quote(raw)}: it must not have a query or fragment`)
+  return ok(url.href.replace(/\/+$/, ''))
+}

@@ -1,0 +1,178 @@
+/**
+ * The only reader of the action's inputs and `CLOUDFLARE_*` environment fallbacks. It turns them
+ * into one readonly, validated {@link Settings} object, or a list of problems that each name the
+ * input and what it accepts. Credentials are masked before anything else can print them.
+ */
+import {
+  type Parsed,
+  parseBaseUrl,
+  parseBoolean,
+  parseChoice,
+  parseCredential,
+  parseIdList,
+  parseIdentifier,
+  parseInteger
+} from './parse.js'
+import type { DownloadType } from './types.js'
+
+export const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4'
+
+/** How the action authenticates: an API token (preferred) or the legacy e-mail + Global API key. */
+export type Auth = { kind: 'token'; token: string } | { kind: 'key'; email: string; key: string }
+
+export interface Settings {
+  /** Stream video UIDs, duplicates dropped, in input order. */
+  readonly videoIds: readonly string[]
+  /** The Cloudflare account that owns the videos. */
+  readonly accountId: string
+  readonly auth: Auth
+  /** The `download-type` input as given. */
+  readonly downloadType: 'default' | 'audio' | 'all'
+  /** The renditions to delete for each video, in request order. */
+  readonly downloadTypes: readonly DownloadType[]
+  /** What an HTTP 404 means: a warning, a log line, or a failure. */
+  readonly ifMissing: 'warn' | 'ignore' | 'fail'
+  /** Validate and report, but send no DELETE. */
+  readonly dryRun: boolean
+  /** When false, failures become warnings and the step exits 0. */
+  readonly failOnError: boolean
+  /** API base URL without a trailing slash. */
+  readonly baseUrl: string
+  /** Write the job summary. */
+  readonly summary: boolean
+  /** Retries per request after the first attempt. */
+  readonly maxRetries: number
+  /** Limit for one attempt, from sending to the last byte of the answer. */
+  readonly timeoutMs: number
+  /** Requests in flight at most. */
+  readonly concurrency: number
+  /** Ceiling on this run's request rate; 0 for none. */
+  readonly requestsPerMinute: number
+}
+
+/** What the settings are read from; @actions/core and process.env in production, plain maps in tests. */
+export interface SettingsSource {
+  /** An input's value, trimmed, '' when unset (as `core.getInput` returns it). */
+  input(name: string): string
+  env: Readonly<Record<string, string | undefined>>
+  /** Registers a value with the runner's log masking (`core.setSecret`). */
+  mask(secret: string): void
+  /** A log line (used to say which credential wins when both are set). */
+  info(message: string): void
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'))
+    this.name = 'SettingsError'
+  }
+}
+
+/** Reads, masks and validates everything; throws {@link SettingsError} listing every problem. */
+export function readSettings(source: SettingsSource): Settings {
+  const problems: string[] = []
+  const from = (name: string, envName?: string): string => {
+    const value = source.input(name)
+    return value !== '' || envName === undefined ? value : (source.env[envName] ?? '').trim()
+  }
+  const check = <T>(name: string, parsed: Parsed<T>, fallback: T): T => {
+    if (parsed.ok) return parsed.value
+    problems.push(`Input \`${name}\` ${parsed.problem}.`)
+    return fallback
+  }
+  const orDefault = (raw: string, fallback: string): string => (raw === '' ? fallback : raw)
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = from(name)
+    return raw === '' ? fallback : check(name, parseBoolean(raw), fallback)
+  }
+  const integer = (name: string, fallback: number, min: number, max: number): number =>
+    check(name, parseInteger(orDefault(from(name), String(fallback)), min, max), fallback)
+
+  // Mask first: nothing below, not even a validation message, may print before this.
+  const token = from('api-token', 'CLOUDFLARE_API_TOKEN')
+  const key = from('api-key', 'CLOUDFLARE_API_KEY')
+  maskCredential(token, source.mask)
+  maskCredential(key, source.mask)
+  const email = from('email', 'CLOUDFLARE_EMAIL')
+  const auth = readAuth(token, key, email, problems, source.info)
+
+  const downloadType = check(
+    'download-type',
+    parseChoice(orDefault(from('download-type'), 'default'), ['default', 'audio', 'all'] as const),
+    'default'
+  )
+  const settings: Settings = {
+    videoIds: check('video-id', parseIdList(from('video-id')), []),
+    accountId: check('account-id', parseIdentifier(from('account-id', 'CLOUDFLARE_ACCOUNT_ID')), ''),
+    auth,
+    downloadType,
+    downloadTypes: downloadType === 'all' ? ['default', 'audio'] : [downloadType],
+    ifMissing: check(
+      'if-missing',
+      parseChoice(orDefault(from('if-missing'), 'warn'), ['warn', 'ignore', 'fail'] as const),
+      'warn'
+    ),
+    dryRun: flag('dry-run', false),
+    failOnError: flag('fail-on-error', true),
+    baseUrl: check(
+      'base-url',
+      parseBaseUrl(orDefault(from('base-url', 'CLOUDFLARE_API_BASE_URL'), DEFAULT_BASE_URL)),
+      DEFAULT_BASE_URL
+    ),
+    summary: flag('summary', true),
+    maxRetries: integer('max-retries', 5, 0, 20),
+    timeoutMs: integer('timeout-seconds', 30, 1, 600) * 1000,
+    concurrency: integer('concurrency', 4, 1, 32),
+    requestsPerMinute: integer('requests-per-minute', 200, 0, 6000)
+  }
+  if (problems.length > 0) throw new SettingsError(problems)
+  return settings
+}
+
+/**
+ * Masks a credential as the runner will see it in any later log line. A value with line breaks is
+ * logged line by line, so each piece is masked on its own as well as the whole.
+ */
+function maskCredential(value: string, mask: (secret: string) => void): void {
+  if (value === '') return
+  mask(value)
+  const pieces = value.split(/\s+/).filter((piece) => piece !== '' && piece !== value)
+  for (const piece of pieces) mask(piece)
+}
+
+function readAuth(
+  token: string,
+  key: string,
+  email: string,
+  problems: string[],
+  info: (message: string) => void
+): Auth {
+  const none: Auth = { kind: 'token', token: '' }
+  if (token !== '') {
+    if (key !== '') info('Both an API token and a Global API key are set: using the API token.')
+    const parsed = parseCredential(token)
+    if (parsed.ok) return { kind: 'token', token }
+    problems.push(`Input \`api-token\` ${parsed.problem}.`)
+    return none
+  }
+  if (key === '' && email === '') {
+    problems.push(
+      'Input `api-token` is required (or set CLOUDFLARE_API_TOKEN): an API token with Stream Write permission. ' +
+        'Alternatively give `api-key` and `email` (the legacy Global API key).'
+    )
+    return none
+  }
+  if (key === '' || email === '') {
+    const missing = key === '' ? 'api-key' : 'email'
+    problems.push(
+      `Input \`${missing}\` is required with \`${missing === 'email' ? 'api-key' : 'email'}\` ` +
+        `(or set CLOUDFLARE_${missing === 'email' ? 'EMAIL' : 'API_KEY'}); better, use \`api-token\`.`
+    )
+    return none
+  }
+  const parsedKey = parseCredential(key)
+  const parsedEmail = parseCredential(email)
+  if (!parsedKey.ok) problems.push(`Input \`api-key\` ${parsedKey.problem}.`)
+  if (!parsedEmail.ok) problems.push(`Input \`email\` ${parsedEmail.problem}.`)
+  return parsedKey.ok && parsedEmail.ok ? { kind: 'key', email, key } : none
+}

@@ -1,0 +1,83 @@
+/**
+ * The shapes that travel through the run: inputs → settings → Cloudflare answers → outcomes → report.
+ * Kept in one file so each module can name them without importing another module's logic.
+ */
+
+/** A download rendition of a Stream video. */
+export type DownloadType = 'default' | 'audio'
+
+/** One entry of an envelope's `errors` or `messages` array, normalised. */
+export interface CloudflareMessage {
+  /** Cloudflare's numeric code; `null` when the failure had no envelope (HTML body, network). */
+  code: number | null
+  message: string
+  documentation_url?: string
+}
+
+/** The envelope every Cloudflare API answer is wrapped in. */
+export interface Envelope {
+  success: boolean
+  errors: CloudflareMessage[]
+  messages: CloudflareMessage[]
+  result: unknown
+}
+
+/** What one HTTP attempt produced. Reading an answer never throws: every body becomes one of these. */
+export type Answer = HttpAnswer | NetworkFailure
+
+export interface HttpAnswer {
+  kind: 'http'
+  status: number
+  /** The `cf-ray` header, which Cloudflare support asks for. */
+  rayId?: string
+  /** The envelope, when the body was one. */
+  envelope?: Envelope
+  /** Why there is no usable envelope (HTML, empty, too large…), in words for a user. */
+  problem?: string
+  /** Raw values of the headers that drive retries and pacing. */
+  retryAfter?: string
+  ratelimit?: string
+  ratelimitPolicy?: string
+  location?: string
+}
+
+export interface NetworkFailure {
+  kind: 'network'
+  /** A stable code: `ECONNRESET`, `ECONNREFUSED`, `TIMEOUT`, `UND_ERR_SOCKET`, `ABORTED`… */
+  code: string
+  message: string
+  /**
+   * Whether the request may have reached Cloudflare (the connection failed after sending, or the
+   * answer never came). A retried DELETE after such a failure may find the download already gone.
+   */
+  mayHaveReachedServer: boolean
+}
+
+/** What happened to one (video, download type) request. */
+export type RequestOutcome = 'deleted' | 'missing' | 'failed' | 'skipped' | 'cancelled'
+
+/** What happened to one video, across its requests. */
+export type VideoOutcome = RequestOutcome
+
+/** The record of one (video, download type) request, as the `results` output reports it. */
+export interface RequestRecord {
+  download_type: DownloadType
+  outcome: RequestOutcome
+  /** HTTP status of the last answer; `null` when none came (network failure, cancelled, dry run). */
+  status_code: number | null
+  result: unknown
+  errors: CloudflareMessage[]
+  messages: CloudflareMessage[]
+  ray_id: string | null
+  /** HTTP attempts made (1 + retries); 0 when nothing was sent. */
+  attempts: number
+  /** True when an earlier attempt may have reached Cloudflare but its answer was lost. */
+  answer_lost: boolean
+}
+
+/** One video and what happened to it. */
+export interface VideoRecord {
+  video_id: string
+  outcome: VideoOutcome
+  requests: RequestRecord[]
+}

@@ -1,0 +1,29 @@
+/**
+ * The User-Agent names the action, its version, and the workflow run that sent the request, so
+ * that Cloudflare's audit log shows which workflow deleted what.
+ */
+import { VERSION } from './version.js'
+
+export const ACTION_NAME = 'cloudflare-stream-delete-downloads'
+
+/** The fields of @actions/github's `context` that identify a run. */
+export interface RunContext {
+  serverUrl: string
+  runId: number
+  runAttempt: number
+  workflow: string
+  /** `owner/repo`, or '' outside a workflow. */
+  repository: string
+}
+
+export function userAgent(run: RunContext, nodeVersion: string): string {
+  const parts = []
+  if (run.repository !== '') {
+    const attempt = run.runAttempt > 1 ? `/attempts/${run.runAttempt}` : ''
+    const where = run.runId ? `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}${attempt}` : run.repository
+    parts.push(where)
+  }
+  if (run.workflow) parts.push(`workflow: ${run.workflow.replace(/[^\x20-\x7e]/g, '?').replace(/[()]/g, '')}`)
+  parts.push(`node ${nodeVersion}`)
+  return `${ACTION_NAME}/${VERSION} (${parts.join('; ')})`
+}
