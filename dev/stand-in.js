@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto'
 /**
  * @typedef {'429' | '500' | '503' | 'html502' | 'html520' | 'reset' | 'reset-after-delete' | 'hang' | 'redirect' | 'huge' | 'not-json' | 'empty'} Fault
  * @typedef {{ video?: string, type?: 'default' | 'audio', times?: number, fault: Fault, retryAfter?: string }} FaultRule
- * @typedef {{ method: string, path: string, headers: import('node:http').IncomingHttpHeaders, at: number, status?: number }} Logged
+ * @typedef {{ method: string, path: string, headers: import('node:http').IncomingHttpHeaders, at: number, remotePort?: number, status?: number }} Logged
  * @typedef {{
  *   videos?: Record<string, { default?: boolean, audio?: boolean }>,
  *   accountId?: string,
@@ -69,7 +69,13 @@ export async function startStandIn(options = {}) {
   const server = createServer((req, res) => {
     const now = Date.now()
     /** @type {Logged} */
-    const entry = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, at: now }
+    const entry = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: req.headers,
+      at: now,
+      remotePort: req.socket.remotePort
+    }
     log.push(entry)
     stats.inFlight++
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight)

@@ -104927,19 +104927,23 @@ function networkFailure(error, timedOut, timeoutMs) {
             mayHaveReachedServer: true
         };
     }
-    const err = error instanceof Error ? error : undefined;
-    const cause = err?.cause instanceof Error ? err.cause : undefined;
-    const code = String(cause?.code ?? err?.code ?? err?.name ?? 'ERROR');
-    const aborted = err?.name === 'AbortError' || code === 'UND_ERR_ABORTED';
+    // Duck-typed: undici's errors and DOMException may come from another realm (or be no Error at all).
+    const err = asError(error);
+    const cause = asError(err.cause);
+    const aborted = err.name === 'AbortError' || err.code === 'UND_ERR_ABORTED';
+    const code = aborted ? 'ABORTED' : String(cause.code ?? err.code ?? err.name ?? 'ERROR');
     return {
         kind: 'network',
-        code: aborted ? 'ABORTED' : code,
+        code,
         message: aborted ? 'the step was cancelled while the request was in flight' : describe(err, cause, code),
         mayHaveReachedServer: !NEVER_SENT.has(code)
     };
 }
+function asError(value) {
+    return typeof value === 'object' && value !== null ? value : {};
+}
 function describe(err, cause, code) {
-    const text = cause?.message ?? err?.message ?? String(err);
+    const text = cause.message ?? err.message ?? code;
     return text.includes(code) ? text : `${code}: ${text}`;
 }
 

@@ -115,19 +115,31 @@ function networkFailure(error: unknown, timedOut: boolean, timeoutMs: number): A
       mayHaveReachedServer: true
     }
   }
-  const err = error instanceof Error ? (error as Error & { code?: unknown; cause?: unknown }) : undefined
-  const cause = err?.cause instanceof Error ? (err.cause as Error & { code?: unknown }) : undefined
-  const code = String(cause?.code ?? err?.code ?? err?.name ?? 'ERROR')
-  const aborted = err?.name === 'AbortError' || code === 'UND_ERR_ABORTED'
+  // Duck-typed: undici's errors and DOMException may come from another realm (or be no Error at all).
+  const err = asError(error)
+  const cause = asError(err.cause)
+  const aborted = err.name === 'AbortError' || err.code === 'UND_ERR_ABORTED'
+  const code = aborted ? 'ABORTED' : String(cause.code ?? err.code ?? err.name ?? 'ERROR')
   return {
     kind: 'network',
-    code: aborted ? 'ABORTED' : code,
+    code,
     message: aborted ? 'the step was cancelled while the request was in flight' : describe(err, cause, code),
     mayHaveReachedServer: !NEVER_SENT.has(code)
   }
 }
 
-function describe(err: Error | undefined, cause: Error | undefined, code: string): string {
-  const text = cause?.message ?? err?.message ?? String(err)
+interface ErrorLike {
+  name?: string
+  code?: unknown
+  message?: string
+  cause?: unknown
+}
+
+function asError(value: unknown): ErrorLike {
+  return typeof value === 'object' && value !== null ? (value as ErrorLike) : {}
+}
+
+function describe(err: ErrorLike, cause: ErrorLike, code: string): string {
+  const text = cause.message ?? err.message ?? code
   return text.includes(code) ? text : `${code}: ${text}`
 }

@@ -1,0 +1,83 @@
+import { describe, expect, it } from '@jest/globals'
+import { EventEmitter } from 'node:events'
+import { DEADLINE_MS, GRACE_MS, watchSignals } from '../src/cancel.js'
+
+/** Timers that run only when the test says so. */
+function manualTimers() {
+  let now = 0
+  const pending: { at: number; run: () => void; id: number }[] = []
+  let nextId = 1
+  return {
+    setTimeout: ((run: () => void, ms: number) => {
+      const id = nextId++
+      pending.push({ at: now + ms, run, id })
+      return { unref: () => undefined, id } as unknown as ReturnType<typeof setTimeout>
+    }) as unknown as typeof setTimeout,
+    clearTimeout: ((timer: { id: number }) => {
+      const index = pending.findIndex((entry) => entry.id === timer.id)
+      if (index >= 0) pending.splice(index, 1)
+    }) as unknown as typeof clearTimeout,
+    advance(ms: number) {
+      now += ms
+      for (const entry of pending.filter((e) => e.at <= now)) {
+        pending.splice(pending.indexOf(entry), 1)
+        entry.run()
+      }
+    }
+  }
+}
+
+describe('watchSignals', () => {
+  it('stops at the first signal, aborts requests in flight after the grace period, and exits at the deadline', () => {
+    const process = new EventEmitter()
+    const timers = manualTimers()
+    const said: string[] = []
+    const exits: number[] = []
+    const watch = watchSignals(
+      process,
+      (signal) => said.push(signal),
+      (code) => exits.push(code),
+      timers
+    )
+    expect([watch.stop.aborted, watch.abort.aborted]).toEqual([false, false])
+    process.emit('SIGINT')
+    expect(said).toEqual(['SIGINT'])
+    expect([watch.stop.aborted, watch.abort.aborted]).toEqual([true, false])
+    timers.advance(GRACE_MS)
+    expect(watch.abort.aborted).toBe(true)
+    process.emit('SIGTERM')
+    expect(said).toEqual(['SIGINT'])
+    timers.advance(DEADLINE_MS - GRACE_MS)
+    expect(exits).toEqual([1])
+    expect(DEADLINE_MS).toBeLessThan(7500)
+  })
+
+  it('reacts to SIGTERM alone too', () => {
+    const process = new EventEmitter()
+    const watch = watchSignals(
+      process,
+      () => undefined,
+      () => undefined,
+      manualTimers()
+    )
+    process.emit('SIGTERM')
+    expect(watch.stop.aborted).toBe(true)
+  })
+
+  it('stops listening and cancels its timers once the run is over', () => {
+    const process = new EventEmitter()
+    const timers = manualTimers()
+    const exits: number[] = []
+    const watch = watchSignals(
+      process,
+      () => undefined,
+      (code) => exits.push(code),
+      timers
+    )
+    process.emit('SIGINT')
+    watch.dispose()
+    timers.advance(DEADLINE_MS)
+    expect(exits).toEqual([])
+    expect(process.listenerCount('SIGINT') + process.listenerCount('SIGTERM')).toBe(0)
+  })
+})

@@ -1,0 +1,199 @@
+/** The cleanup run with the real client against the loopback stand-in; clocks are injected. */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { Agent } from 'undici'
+import { type CleanupPlan, runCleanup } from '../src/cleanup.js'
+import { CloudflareClient } from '../src/cloudflare.js'
+import type { Clock } from '../src/pacing.js'
+import { type FaultRule, startStandIn } from '../dev/stand-in.js'
+import { fastClock, neverCancelled, realClock } from './helpers/fakes.js'
+
+type StandIn = Awaited<ReturnType<typeof startStandIn>>
+let standIn: StandIn
+let agent: Agent
+
+const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `vid${i}`)
+
+async function setUp(options: Parameters<typeof startStandIn>[0] & { timeoutMs?: number; clientToken?: string }) {
+  standIn = await startStandIn(options)
+  agent = new Agent({ connections: 32 })
+  return new CloudflareClient({
+    baseUrl: standIn.baseUrl,
+    accountId: standIn.accountId,
+    auth: { kind: 'token', token: options.clientToken ?? standIn.token },
+    userAgent: 'test',
+    dispatcher: agent,
+    timeoutMs: options.timeoutMs ?? 5000
+  })
+}
+
+afterEach(async () => {
+  await agent?.close()
+  await standIn?.close()
+})
+
+function plan(over: Partial<CleanupPlan>): CleanupPlan {
+  return {
+    videoIds: ['vid0'],
+    downloadTypes: ['default'],
+    dryRun: false,
+    maxRetries: 5,
+    concurrency: 4,
+    requestsPerMinute: 0,
+    ...over
+  }
+}
+
+async function cleanUp(
+  client: CloudflareClient,
+  over: Partial<CleanupPlan>,
+  clock: Clock = fastClock(),
+  cancel = neverCancelled()
+) {
+  const retries: string[] = []
+  const videos = await runCleanup(
+    plan(over),
+    {
+      client,
+      clock,
+      random: () => 0.5,
+      events: {
+        requestDone: () => undefined,
+        retrying: (video, type, retry, delay, reason) => retries.push(`${video} ${type} #${retry} ${delay} ${reason}`)
+      }
+    },
+    cancel
+  )
+  return { videos, retries }
+}
+
+const videosWith = (n: number, audio = false) => Object.fromEntries(ids(n).map((id) => [id, { default: true, audio }]))
+
+describe('runCleanup', () => {
+  it('deletes every download asked, in input order, each request recorded', async () => {
+    const client = await setUp({ videos: videosWith(3, true) })
+    const { videos } = await cleanUp(client, {
+      videoIds: ['vid2', 'vid0', 'vid1'],
+      downloadTypes: ['default', 'audio']
+    })
+    expect(
+      videos.map((v) => [v.video_id, v.outcome, v.requests.map((r) => `${r.download_type}:${r.outcome}`)])
+    ).toEqual([
+      ['vid2', 'deleted', ['default:deleted', 'audio:deleted']],
+      ['vid0', 'deleted', ['default:deleted', 'audio:deleted']],
+      ['vid1', 'deleted', ['default:deleted', 'audio:deleted']]
+    ])
+    expect([...standIn.videos.values()].every((d) => !d.default && !d.audio)).toBe(true)
+  })
+
+  it('sends nothing in a dry run and reports every video skipped', async () => {
+    const client = await setUp({ videos: videosWith(2) })
+    const { videos } = await cleanUp(client, { videoIds: ids(2), dryRun: true })
+    expect(videos.map((v) => v.outcome)).toEqual(['skipped', 'skipped'])
+    expect(standIn.log).toHaveLength(0)
+  })
+
+  it('retries 5xx, HTML edge errors and resets with backoff, counting attempts', async () => {
+    const faults: FaultRule[] = [{ fault: '503' }, { fault: 'html520' }, { fault: 'reset' }, { fault: 'html502' }]
+    const client = await setUp({ videos: videosWith(1), faults })
+    const clock = fastClock()
+    const { videos, retries } = await cleanUp(client, {}, clock)
+    expect(videos[0]?.requests[0]).toMatchObject({ outcome: 'deleted', attempts: 5, status_code: 200 })
+    // Full jitter with random() = 0.5: half of 1, 2, 4, 8 s.
+    expect(clock.sleeps).toEqual([500, 1000, 2000, 4000])
+    expect(retries[0]).toBe('vid0 default #1 500 HTTP 503')
+    expect(retries[1]).toBe('vid0 default #2 1000 HTTP 520')
+  })
+
+  it('waits exactly the Retry-After of a 429', async () => {
+    const client = await setUp({ videos: videosWith(1), faults: [{ fault: '429', retryAfter: '7' }] })
+    const clock = fastClock()
+    const { videos } = await cleanUp(client, {}, clock)
+    expect(videos[0]?.outcome).toBe('deleted')
+    expect(clock.sleeps).toEqual([7000])
+  })
+
+  it('pauses the whole run, not just one worker, after a 429', async () => {
+    const client = await setUp({
+      videos: videosWith(8),
+      latencyMs: 20,
+      faults: [{ video: 'vid0', fault: '429', retryAfter: '1' }]
+    })
+    const { videos } = await cleanUp(client, { videoIds: ids(8), concurrency: 4 }, realClock)
+    expect(videos.every((v) => v.outcome === 'deleted')).toBe(true)
+    const throttled = standIn.log.find((entry) => entry.status === 429)
+    const later = standIn.log.slice(4)
+    // The first four went out together; every later one waited out the second from the 429's answer.
+    expect(later.length).toBe(5)
+    for (const entry of later) expect(entry.at - (throttled?.at ?? 0)).toBeGreaterThanOrEqual(990)
+  })
+
+  it('stops after max-retries and reports the last answer', async () => {
+    const client = await setUp({ videos: videosWith(1), faults: [{ fault: '503', times: 10 }] })
+    const { videos } = await cleanUp(client, { maxRetries: 2 })
+    expect(videos[0]).toMatchObject({
+      outcome: 'failed',
+      requests: [{ attempts: 3, status_code: 503, errors: [{ code: 1000, message: 'Service unavailable' }] }]
+    })
+    expect(standIn.log).toHaveLength(3)
+  })
+
+  it('does not retry with max-retries 0, nor ever on a 4xx other than 429', async () => {
+    const client = await setUp({ videos: videosWith(1), clientToken: 'wrong', faults: [{ fault: '503' }] })
+    expect((await cleanUp(client, { maxRetries: 0 })).videos[0]?.requests[0]).toMatchObject({
+      status_code: 503,
+      attempts: 1
+    })
+    const { videos } = await cleanUp(client, { maxRetries: 5 })
+    expect(videos[0]?.requests[0]).toMatchObject({ status_code: 403, attempts: 1 })
+  })
+
+  it('says so when an earlier attempt lost its answer but may have deleted the download', async () => {
+    const client = await setUp({ videos: videosWith(1), faults: [{ fault: 'reset-after-delete' }] })
+    const { videos } = await cleanUp(client, {})
+    expect(videos[0]).toMatchObject({
+      outcome: 'missing',
+      requests: [{ status_code: 404, attempts: 2, answer_lost: true }]
+    })
+  })
+
+  it('retries an attempt that timed out', async () => {
+    const client = await setUp({ videos: videosWith(1), faults: [{ fault: 'hang' }], timeoutMs: 200 })
+    const { videos } = await cleanUp(client, {})
+    expect(videos[0]?.requests[0]).toMatchObject({ outcome: 'deleted', attempts: 2, answer_lost: true })
+  })
+
+  it('never has more requests in flight than the concurrency', async () => {
+    const client = await setUp({ videos: videosWith(24), latencyMs: 25 })
+    await cleanUp(client, { videoIds: ids(24), concurrency: 3 })
+    expect(standIn.stats.maxInFlight).toBe(3)
+    expect(standIn.log).toHaveLength(24)
+  })
+
+  it('gets a batch three times the quota through with no lockout', async () => {
+    const client = await setUp({ videos: videosWith(60), quota: 20, windowMs: 1000, latencyMs: 5 })
+    const { videos } = await cleanUp(client, { videoIds: ids(60), concurrency: 2 }, realClock)
+    expect(standIn.stats.lockouts).toBe(0)
+    expect(videos.filter((v) => v.outcome === 'deleted')).toHaveLength(60)
+  })
+
+  it('holds the rate under requests-per-minute', async () => {
+    const client = await setUp({ videos: videosWith(5) })
+    const clock = fastClock()
+    await cleanUp(client, { videoIds: ids(5), concurrency: 1, requestsPerMinute: 60 }, clock)
+    // One per second after the first: four waits adding up to four seconds.
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3990)
+  })
+
+  it('on cancellation sends nothing new, lets requests in flight finish and marks the rest cancelled', async () => {
+    const client = await setUp({ videos: videosWith(10), latencyMs: 100 })
+    const stop = new AbortController()
+    setTimeout(() => stop.abort(), 50)
+    const { videos } = await cleanUp(client, { videoIds: ids(10), concurrency: 2 }, realClock, {
+      stop: stop.signal,
+      abort: new AbortController().signal
+    })
+    expect(videos.map((v) => v.outcome)).toEqual(['deleted', 'deleted', ...Array(8).fill('cancelled')])
+    expect(videos[9]?.requests[0]).toMatchObject({ outcome: 'cancelled', attempts: 0, status_code: null })
+    expect(standIn.log).toHaveLength(2)
+  })
+})

@@ -1,0 +1,182 @@
+/** The committed dist/index.js, run as the runner runs it, against the loopback stand-in. */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { startStandIn } from '../../dev/stand-in.js'
+import { runStep } from '../helpers/runner.js'
+
+type StandIn = Awaited<ReturnType<typeof startStandIn>>
+let standIn: StandIn
+
+afterEach(async () => standIn?.close())
+
+const ids = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`)
+
+async function serve(options: Parameters<typeof startStandIn>[0] = {}) {
+  standIn = await startStandIn({ videos: { vid1: { default: true, audio: true }, vid2: {} }, ...options })
+  return { 'account-id': standIn.accountId, 'api-token': standIn.token, 'base-url': standIn.baseUrl }
+}
+
+/** Every place a credential could leak to, apart from its own ::add-mask:: line. */
+function everywhereButMasks(result: Awaited<ReturnType<typeof runStep>>): string {
+  const stdout = result.stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
+  return [stdout, result.stderr, JSON.stringify(result.outputs), result.summary].join('\n')
+}
+
+describe('dist/index.js', () => {
+  it('deletes a video’s downloads and reports it in outputs, log and summary', async () => {
+    const auth = await serve()
+    const result = await runStep({ ...auth, 'video-id': 'vid1', 'download-type': 'all' })
+    expect(result.code).toBe(0)
+    expect(result.stdout.split('\n')[0]).toBe(`::add-mask::${standIn.token}`)
+    expect(result.stdout).toMatch(/^vid1 default: deleted \(HTTP 200, ray [0-9a-f]{16}-SJC\)$/m)
+    expect(result.outputs).toMatchObject({
+      success: 'true',
+      deleted: '["vid1"]',
+      missing: '[]',
+      failed: '[]',
+      errors: '[]'
+    })
+    expect(JSON.parse(result.outputs.result ?? '')).toEqual({ vid1: { default: 'ok', audio: 'ok' } })
+    expect(result.summary).toContain('✅ 1 video: 1 deleted')
+    expect(standIn.videos.get('vid1')).toEqual({ default: false, audio: false })
+    expect(standIn.log[0]?.headers['user-agent']).toMatch(
+      /^cloudflare-stream-delete-downloads\/1\.0\.0 \(https:\/\/github\.com\/octo\/app\/actions\/runs\/4242; workflow: Cleanup; node v\d+/
+    )
+  })
+
+  it.each<Record<string, string>>([{}, { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' }])(
+    'shows the token nowhere but its ::add-mask:: line (env %j)',
+    async (env) => {
+      const auth = await serve()
+      const result = await runStep({ ...auth, 'video-id': 'vid1 nosuch' }, { env })
+      expect(result.stdout).toContain(`::add-mask::${standIn.token}`)
+      expect(everywhereButMasks(result)).not.toContain(standIn.token)
+    }
+  )
+
+  it('takes credentials from CLOUDFLARE_* variables and masks the Global API key', async () => {
+    await serve({ key: 'global-key-abcdef', email: 'me@example.com' })
+    const result = await runStep(
+      { 'video-id': 'vid1' },
+      {
+        env: {
+          CLOUDFLARE_ACCOUNT_ID: standIn.accountId,
+          CLOUDFLARE_API_KEY: 'global-key-abcdef',
+          CLOUDFLARE_EMAIL: 'me@example.com',
+          CLOUDFLARE_API_BASE_URL: standIn.baseUrl,
+          RUNNER_DEBUG: '1'
+        }
+      }
+    )
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('::add-mask::global-key-abcdef')
+    expect(everywhereButMasks(result)).not.toContain('global-key-abcdef')
+    expect(standIn.log[0]?.headers['x-auth-key']).toBe('global-key-abcdef')
+  })
+
+  it('fails on an invalid input with an ::error naming it, sends nothing and never echoes the token', async () => {
+    const auth = await serve()
+    const result = await runStep({
+      ...auth,
+      'api-token': 'tok-half\ntok-other',
+      'video-id': 'vid1',
+      'fail-on-error': 'false'
+    })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/^::error::Input `api-token` must be printable ASCII/m)
+    expect(everywhereButMasks(result)).not.toMatch(/tok-half|tok-other/)
+    expect(standIn.log).toHaveLength(0)
+  })
+
+  it('fails the job on a rejected token with an ::error that names the video, code and hint', async () => {
+    const auth = await serve()
+    const result = await runStep({ ...auth, 'api-token': 'not-the-token', 'video-id': 'vid1' })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      `::error title=Failed%3A default download of video vid1::HTTP 403: [10000] Authentication error. Check that the API token is valid and has the Stream Write permission on account ${standIn.accountId}.`
+    )
+    expect(result.outputs).toMatchObject({ success: 'false', failed: '["vid1"]' })
+    expect(JSON.parse(result.outputs.errors ?? '')).toEqual([
+      { code: 10000, message: 'Authentication error', video_id: 'vid1', download_type: 'default' }
+    ])
+  })
+
+  it('exits 0 with warnings when fail-on-error is false', async () => {
+    const auth = await serve()
+    const result = await runStep({
+      ...auth,
+      'api-token': 'not-the-token',
+      'video-id': 'vid1',
+      'fail-on-error': 'false'
+    })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^::warning title=Failed%3A default download of video vid1::HTTP 403/m)
+    expect(result.stdout).not.toMatch(/^::error/m)
+  })
+
+  it('ends an unreachable API as one clear error, without a stack trace', async () => {
+    const auth = await serve()
+    await standIn.close()
+    const result = await runStep({ ...auth, 'video-id': 'vid1', 'max-retries': '0' })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(
+      /^::error title=Failed%3A default download of video vid1::no answer: connect ECONNREFUSED/m
+    )
+    expect(result.stderr).toBe('')
+    expect(result.stdout).not.toMatch(/\n\s+at /)
+  })
+
+  it('on SIGINT halfway through a batch, reports every video and exits non-zero within 7 s', async () => {
+    const videoIds = ids('cancel', 40)
+    const auth = await serve({ videos: Object.fromEntries(videoIds.map((id) => [id, {}])), latencyMs: 150 })
+    let signalledAt = 0
+    const result = await runStep(
+      { ...auth, 'video-id': videoIds.join('\n'), concurrency: '2', 'requests-per-minute': '0' },
+      {
+        onStart: (child) => {
+          const timer = setInterval(() => {
+            if (standIn.log.length >= 6) {
+              clearInterval(timer)
+              signalledAt = Date.now()
+              child.kill('SIGINT')
+            }
+          }, 10)
+        }
+      }
+    )
+    const exitedAfter = Date.now() - signalledAt
+    expect(result.code).toBe(1)
+    expect(exitedAfter).toBeLessThan(7000)
+    const results = JSON.parse(result.outputs.results ?? '[]') as { video_id: string; outcome: string }[]
+    expect(results.map((r) => r.video_id)).toEqual(videoIds)
+    const deleted = results.filter((r) => r.outcome === 'deleted').length
+    const cancelled = results.filter((r) => r.outcome === 'cancelled').length
+    expect(deleted + cancelled).toBe(40)
+    expect(deleted).toBe(standIn.log.length)
+    expect(cancelled).toBeGreaterThan(20)
+    expect(result.summary).toContain('The step was cancelled')
+    expect(result.stdout).toMatch(/^::error::Cancelled before the end\. 40 videos: \d+ deleted, \d+ cancelled$/m)
+  })
+
+  it('lets two jobs share one token and a small quota without a lockout', async () => {
+    const first = ids('a', 30)
+    const second = ids('b', 30)
+    const auth = await serve({
+      videos: Object.fromEntries([...first, ...second].map((id) => [id, {}])),
+      quota: 24,
+      windowMs: 1000,
+      latencyMs: 5
+    })
+    const common = { ...auth, concurrency: '2', 'requests-per-minute': '0' }
+    const [a, b] = await Promise.all([
+      runStep({ ...common, 'video-id': first.join(',') }),
+      runStep({ ...common, 'video-id': second.join(',') })
+    ])
+    expect([a.code, b.code]).toEqual([0, 0])
+    expect(standIn.stats.lockouts).toBe(0)
+    expect(JSON.parse(a.outputs.deleted ?? '[]')).toHaveLength(30)
+    expect(JSON.parse(b.outputs.deleted ?? '[]')).toHaveLength(30)
+  })
+})

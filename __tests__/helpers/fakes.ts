@@ -1,0 +1,99 @@
+/** Test doubles passed in through Deps: a clock that never waits, and a recording @actions/core. */
+import { Agent } from 'undici'
+import type { Cancellation } from '../../src/cleanup.js'
+import type { ActionsCore, Deps } from '../../src/main.js'
+import type { Clock } from '../../src/pacing.js'
+
+/** A clock whose sleeps return at once but move `now` forward, recording each wait. */
+export function fastClock(): Clock & { sleeps: number[] } {
+  let skew = 0
+  const sleeps: number[] = []
+  return {
+    sleeps,
+    now: () => Date.now() + skew,
+    sleep: async (ms, signal) => {
+      if (signal?.aborted) return
+      sleeps.push(ms)
+      skew += ms
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+}
+
+/** The real clock, for tests whose server keeps real time (quota windows). */
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms)
+      signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+    })
+}
+
+export function neverCancelled(): Cancellation {
+  return { stop: new AbortController().signal, abort: new AbortController().signal }
+}
+
+export type CoreCall = [method: string, ...args: unknown[]]
+
+/** An ActionsCore that reads inputs from a map and records every call, in order. */
+export function recordingCore(inputs: Record<string, string>) {
+  const calls: CoreCall[] = []
+  const outputs: Record<string, string> = {}
+  let summary = ''
+  let failed: string | undefined
+  const record =
+    (method: string) =>
+    (...args: unknown[]): void => {
+      calls.push([method, ...args])
+    }
+  const core: ActionsCore = {
+    getInput: (name) => (inputs[name] ?? '').trim(),
+    setSecret: record('setSecret'),
+    setOutput: (name, value) => {
+      calls.push(['setOutput', name, value])
+      outputs[name] = value
+    },
+    setFailed: (message) => {
+      calls.push(['setFailed', message])
+      failed = message
+    },
+    info: record('info'),
+    debug: record('debug'),
+    error: record('error'),
+    warning: record('warning'),
+    notice: record('notice'),
+    startGroup: record('startGroup'),
+    endGroup: record('endGroup'),
+    writeSummary: async (markdown) => {
+      summary += markdown
+    }
+  }
+  return {
+    core,
+    calls,
+    outputs,
+    get summary() {
+      return summary
+    },
+    get failed() {
+      return failed
+    },
+    /** The messages of one kind of call. */
+    said: (method: string) => calls.filter(([m]) => m === method).map(([, message]) => message as string)
+  }
+}
+
+export function testDeps(core: ActionsCore, over: Partial<Deps> = {}): Deps {
+  return {
+    core,
+    env: {},
+    context: { serverUrl: 'https://github.com', runId: 42, runAttempt: 1, workflow: 'Release', repository: 'octo/app' },
+    nodeVersion: 'v20.0.0',
+    clock: fastClock(),
+    random: () => 0.5,
+    cancellation: neverCancelled(),
+    createDispatcher: (_proxy, options) => new Agent({ connections: options.connections }),
+    ...over
+  }
+}

@@ -1,0 +1,157 @@
+/** run() wired to a recording core and the loopback stand-in: what a user sees in outputs, annotations and the step's result. */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { run } from '../src/main.js'
+import { startStandIn } from '../dev/stand-in.js'
+import { recordingCore, testDeps } from './helpers/fakes.js'
+
+type StandIn = Awaited<ReturnType<typeof startStandIn>>
+let standIn: StandIn
+
+afterEach(async () => standIn?.close())
+
+async function runWith(inputs: Record<string, string>, standInOptions: Parameters<typeof startStandIn>[0] = {}) {
+  standIn = await startStandIn({ videos: { vid1: { default: true, audio: true }, vid2: {} }, ...standInOptions })
+  const recorder = recordingCore({
+    'account-id': standIn.accountId,
+    'api-token': standIn.token,
+    'base-url': standIn.baseUrl,
+    ...inputs
+  })
+  await run(testDeps(recorder.core))
+  return recorder
+}
+
+describe('run', () => {
+  it('deletes one download and sets the outputs a release workflow reads', async () => {
+    const r = await runWith({ 'video-id': 'vid1' })
+    expect(r.failed).toBeUndefined()
+    expect(r.outputs).toMatchObject({ success: 'true', result: 'ok', errors: '[]', deleted: '["vid1"]', failed: '[]' })
+    expect(standIn.videos.get('vid1')).toEqual({ default: false, audio: true })
+    expect(r.said('info')).toContain('1 video: 1 deleted')
+    expect(r.summary).toContain('| `vid1` | default | deleted | 200 |')
+  })
+
+  it('masks the token before anything is printed', async () => {
+    const r = await runWith({ 'video-id': 'vid1' })
+    expect(r.calls[0]).toEqual(['setSecret', standIn.token])
+  })
+
+  it('names the workflow run in the User-Agent, for Cloudflare’s audit log', async () => {
+    await runWith({ 'video-id': 'vid1' })
+    expect(standIn.log[0]?.headers['user-agent']).toBe(
+      'cloudflare-stream-delete-downloads/1.0.0 (https://github.com/octo/app/actions/runs/42; workflow: Release; node v20.0.0)'
+    )
+  })
+
+  it('groups the per-request log lines when there are several videos', async () => {
+    const r = await runWith({ 'video-id': 'vid1,vid2', 'download-type': 'all' })
+    const methods = r.calls.map(([method]) => method)
+    const group = methods.indexOf('startGroup')
+    expect(group).toBeGreaterThan(0)
+    expect(methods.slice(group + 1, group + 5)).toEqual(['info', 'info', 'info', 'info'])
+    expect(methods[group + 5]).toBe('endGroup')
+    expect(r.said('info')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^vid2 audio: missing \(HTTP 404, ray /)])
+    )
+  })
+
+  it('fails the step on a failed video, with an error annotation naming it and the permission hint', async () => {
+    const r = await runWith({ 'video-id': 'vid1', 'api-token': 'wrong-token' })
+    expect(r.failed).toBe('1 video: 1 failed')
+    expect(r.calls).toContainEqual([
+      'error',
+      `HTTP 403: [10000] Authentication error. Check that the API token is valid and has the Stream Write permission on account ${standIn.accountId}.`,
+      { title: 'Failed: default download of video vid1' }
+    ])
+    expect(r.outputs).toMatchObject({ success: 'false', failed: '["vid1"]' })
+  })
+
+  it('passes with warnings when fail-on-error is false, and the outputs still say what failed', async () => {
+    const r = await runWith({ 'video-id': 'vid1', 'api-token': 'wrong-token', 'fail-on-error': 'false' })
+    expect(r.failed).toBeUndefined()
+    expect(r.said('error')).toEqual([])
+    expect(r.said('warning')).toHaveLength(1)
+    expect(r.outputs.success).toBe('false')
+  })
+
+  it.each([
+    ['warn', undefined, 'warning'],
+    ['ignore', undefined, undefined],
+    ['fail', '1 video: 1 missing', 'error']
+  ])('with if-missing %s, a 404 fails the step: %s', async (ifMissing, failed, annotation) => {
+    const r = await runWith({ 'video-id': 'nosuchvideo', 'if-missing': ifMissing })
+    expect(r.failed).toBe(failed)
+    expect(r.outputs.missing).toBe('["nosuchvideo"]')
+    const annotated = r.calls.find(([, , props]) => (props as { title?: string })?.title?.startsWith('Not found'))
+    expect(annotated?.[0]).toBe(annotation)
+  })
+
+  it('sends nothing for a dry run and says so', async () => {
+    const r = await runWith({ 'video-id': 'vid1 vid2', 'dry-run': 'true' })
+    expect(standIn.log).toHaveLength(0)
+    expect(r.summary).toContain('**Dry run**')
+    expect(JSON.parse(r.outputs.results ?? '[]').map((v: { outcome: string }) => v.outcome)).toEqual([
+      'skipped',
+      'skipped'
+    ])
+    expect(r.failed).toBeUndefined()
+  })
+
+  it('refuses invalid inputs before sending anything, even with fail-on-error false', async () => {
+    const r = await runWith({ 'video-id': 'vid1', 'download-type': 'mp4', concurrency: '99', 'fail-on-error': 'false' })
+    expect(standIn.log).toHaveLength(0)
+    expect(r.said('error')).toEqual([
+      'Input `download-type` is "mp4": use one of default, audio, all.',
+      'Input `concurrency` is "99": use a whole number from 1 to 32.'
+    ])
+    expect(r.failed).toBe('2 inputs are invalid; nothing was sent to Cloudflare.')
+    expect(r.outputs).toEqual({})
+  })
+
+  it('reports a single invalid input as the failure itself', async () => {
+    const r = await runWith({ 'video-id': 'vid1', 'base-url': 'http://api.cloudflare.com/client/v4' })
+    expect(r.failed).toMatch(/^Input `base-url` is "http:\/\/api.cloudflare.com\/client\/v4": it must use https/)
+  })
+
+  it('ends anything unexpected, even a thrown string, as one failure', async () => {
+    standIn = await startStandIn()
+    const r = recordingCore({ 'video-id': 'vid1', 'account-id': 'acc', 'api-token': 'tok' })
+    await run(
+      testDeps(r.core, {
+        createDispatcher: () => {
+          throw 'dispatcher exploded'
+        }
+      })
+    )
+    expect(r.failed).toBe('dispatcher exploded')
+  })
+
+  it('warns but still passes when the summary cannot be written', async () => {
+    standIn = await startStandIn({ videos: { vid1: {} } })
+    const r = recordingCore({
+      'video-id': 'vid1',
+      'account-id': standIn.accountId,
+      'api-token': standIn.token,
+      'base-url': standIn.baseUrl
+    })
+    r.core.writeSummary = async () => {
+      throw new Error('disk full')
+    }
+    await run(testDeps(r.core))
+    expect(r.said('warning')).toEqual(['The job summary could not be written: disk full'])
+    expect(r.failed).toBeUndefined()
+  })
+
+  it('writes no summary when summary is false', async () => {
+    const r = await runWith({ 'video-id': 'vid1', summary: 'false' })
+    expect(r.summary).toBe('')
+  })
+
+  it('masks the password of a proxy from the environment', async () => {
+    standIn = await startStandIn()
+    const r = recordingCore({ 'video-id': 'vid1', 'account-id': 'acc', 'api-token': 'tok', 'dry-run': 'true' })
+    await run(testDeps(r.core, { env: { HTTPS_PROXY: 'http://user:pr%40xy-secret@proxy.internal:3128' } }))
+    expect(r.said('setSecret')).toContain('pr@xy-secret')
+    expect(r.said('info')).toContain('Using the proxy at proxy.internal:3128.')
+  })
+})

@@ -1,0 +1,122 @@
+import { describe, expect, it } from '@jest/globals'
+import {
+  isLoopbackHost,
+  parseBaseUrl,
+  parseBoolean,
+  parseCredential,
+  parseIdList,
+  parseIdentifier,
+  parseInteger
+} from '../src/parse.js'
+
+describe('parseIdList', () => {
+  it('splits on newlines, commas and spaces, drops duplicates and keeps order', () => {
+    expect(parseIdList('b2, a1\n\nc3  a1,b2\r\nd4')).toEqual({ ok: true, value: ['b2', 'a1', 'c3', 'd4'] })
+  })
+
+  it('accepts exactly 32 characters and refuses 33', () => {
+    expect(parseIdList('a'.repeat(32)).ok).toBe(true)
+    const parsed = parseIdList('a'.repeat(33))
+    expect(parsed.ok).toBe(false)
+  })
+
+  it.each([
+    ['abc/../def', 'path traversal'],
+    ['abc-123', 'a hyphen'],
+    ['ünïcode', 'non-ASCII letters'],
+    ['abc?x=1', 'a query']
+  ])('refuses %s (%s) and names it', (id) => {
+    const parsed = parseIdList(`good1 ${id}`)
+    expect(parsed).toEqual({ ok: false, problem: expect.stringContaining(JSON.stringify(id)) })
+  })
+
+  it('says it is required when only separators are given', () => {
+    expect(parseIdList(' ,\n ')).toEqual({ ok: false, problem: expect.stringContaining('required') })
+  })
+
+  it('lists at most five bad ids and counts the rest', () => {
+    const parsed = parseIdList(Array.from({ length: 8 }, (_, i) => `bad-${i}`).join(' '))
+    expect(parsed.ok ? '' : parsed.problem).toContain('and 3 more')
+  })
+})
+
+describe('parseIdentifier', () => {
+  it('accepts an account id and refuses an empty or malformed one', () => {
+    expect(parseIdentifier('023e105f4ecef8ad9ca31a8372d0c353')).toEqual({
+      ok: true,
+      value: '023e105f4ecef8ad9ca31a8372d0c353'
+    })
+    expect(parseIdentifier('').ok).toBe(false)
+    expect(parseIdentifier('acc ount').ok).toBe(false)
+  })
+})
+
+describe('parseBoolean', () => {
+  it.each(['true', 'True', 'TRUE'])('reads %s as true', (raw) =>
+    expect(parseBoolean(raw)).toEqual({ ok: true, value: true })
+  )
+  it.each(['false', 'False', 'FALSE'])('reads %s as false', (raw) =>
+    expect(parseBoolean(raw)).toEqual({ ok: true, value: false })
+  )
+  it.each(['yes', '1', 'tru', 'on'])('refuses %s instead of guessing', (raw) =>
+    expect(parseBoolean(raw)).toEqual({ ok: false, problem: expect.stringContaining('true or false') })
+  )
+})
+
+describe('parseInteger', () => {
+  it('accepts the bounds and refuses what is outside or not a whole number', () => {
+    expect(parseInteger('1', 1, 32)).toEqual({ ok: true, value: 1 })
+    expect(parseInteger('32', 1, 32)).toEqual({ ok: true, value: 32 })
+    for (const raw of ['0', '33', '-1', '2.5', '1e1', ' 4', 'four', '']) {
+      expect(parseInteger(raw, 1, 32)).toEqual({ ok: false, problem: expect.stringContaining('from 1 to 32') })
+    }
+  })
+})
+
+describe('parseCredential', () => {
+  it('accepts printable ASCII and refuses whitespace, line breaks and control characters', () => {
+    expect(parseCredential('abc-DEF_123.xyz').ok).toBe(true)
+    for (const raw of ['abc def', 'abc\ndef', 'abc\r\nX-Injected: 1', 'tab\there', 'nul\u0000', 'é']) {
+      expect(parseCredential(raw).ok).toBe(false)
+    }
+  })
+
+  it('never repeats the value in its message', () => {
+    const parsed = parseCredential('sekrit value')
+    expect(parsed.ok ? '' : parsed.problem).not.toContain('sekrit')
+  })
+})
+
+describe('parseBaseUrl', () => {
+  it.each([
+    ['https://api.cloudflare.com/client/v4/', 'https://api.cloudflare.com/client/v4'],
+    ['http://127.0.0.1:8080/client/v4', 'http://127.0.0.1:8080/client/v4'],
+    ['http://127.3.2.1/x', 'http://127.3.2.1/x'],
+    ['http://localhost:3000', 'http://localhost:3000'],
+    ['http://[::1]:3000/v4', 'http://[::1]:3000/v4']
+  ])('accepts %s', (raw, value) => expect(parseBaseUrl(raw)).toEqual({ ok: true, value }))
+
+  it.each([
+    ['http://api.cloudflare.com/client/v4', 'https'],
+    ['http://10.0.0.1/client/v4', 'https'],
+    ['http://127.0.0.1.evil.example/', 'https'],
+    ['ftp://127.0.0.1/', 'https'],
+    ['https://user:pw@api.cloudflare.com/', 'user name or password'],
+    ['https://api.cloudflare.com/?x=1', 'query'],
+    ['api.cloudflare.com', 'absolute']
+  ])('refuses %s', (raw, why) =>
+    expect(parseBaseUrl(raw)).toEqual({ ok: false, problem: expect.stringContaining(why) })
+  )
+
+  it('never echoes a password embedded in the URL', () => {
+    const parsed = parseBaseUrl('https://user:hunter2@api.cloudflare.com/')
+    expect(parsed.ok ? '' : parsed.problem).not.toContain('hunter2')
+  })
+})
+
+describe('isLoopbackHost', () => {
+  it('knows the loopback names and nothing else', () => {
+    expect(['localhost', '127.0.0.1', '127.255.0.9', '[::1]', 'LOCALHOST'].every(isLoopbackHost)).toBe(true)
+    expect(['128.0.0.1', '[::2]', 'localhost.example.com', '0.0.0.0'].some(isLoopbackHost)).toBe(false)
+  })
+})

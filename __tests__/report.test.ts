@@ -1,0 +1,206 @@
+import { describe, expect, it } from '@jest/globals'
+import { emptyRecord } from '../src/outcome.js'
+import { buildAnnotations, buildOutputs, requestLine, retryLine, type RunReport, verdict } from '../src/report.js'
+import { renderSummary } from '../src/summary.js'
+import type { RequestRecord, VideoRecord } from '../src/types.js'
+
+const deleted = (type: 'default' | 'audio' = 'default'): RequestRecord => ({
+  ...emptyRecord(type, 'deleted'),
+  status_code: 200,
+  result: 'ok',
+  ray_id: 'ray-ok',
+  attempts: 1
+})
+const missing = (type: 'default' | 'audio' = 'default'): RequestRecord => ({
+  ...emptyRecord(type, 'missing'),
+  status_code: 404,
+  errors: [{ code: 10003, message: 'Not Found' }],
+  ray_id: 'ray-404',
+  attempts: 1
+})
+const forbidden: RequestRecord = {
+  ...emptyRecord('default', 'failed'),
+  status_code: 403,
+  errors: [{ code: 10000, message: 'Authentication error', documentation_url: 'https://developers.cloudflare.com/x' }],
+  ray_id: 'ray-403',
+  attempts: 1
+}
+const video = (video_id: string, outcome: VideoRecord['outcome'], ...requests: RequestRecord[]): VideoRecord => ({
+  video_id,
+  outcome,
+  requests
+})
+const report = (videos: VideoRecord[], over: Partial<RunReport> = {}): RunReport => ({
+  videos,
+  downloadType: 'default',
+  ifMissing: 'warn',
+  dryRun: false,
+  failOnError: true,
+  accountId: 'acc1',
+  success: true,
+  cancelled: false,
+  ...over
+})
+
+describe('buildOutputs', () => {
+  it('gives the single result as it is when exactly one request was made', () => {
+    const outputs = buildOutputs(report([video('v1', 'deleted', deleted())]))
+    expect(outputs).toMatchObject({ success: 'true', result: 'ok', errors: '[]', messages: '[]', deleted: '["v1"]' })
+    expect(JSON.parse(outputs.results ?? '')).toEqual([{ video_id: 'v1', outcome: 'deleted', requests: [deleted()] }])
+  })
+
+  it('keys results by video id, and by download type with all', () => {
+    const videos = [video('v1', 'deleted', deleted()), video('v2', 'missing', missing())]
+    expect(JSON.parse(buildOutputs(report(videos)).result ?? '')).toEqual({ v1: 'ok', v2: null })
+    const both = [video('v1', 'deleted', deleted('default'), missing('audio'))]
+    expect(JSON.parse(buildOutputs(report(both, { downloadType: 'all' })).result ?? '')).toEqual({
+      v1: { default: 'ok', audio: null }
+    })
+  })
+
+  it('lists every error with its video and download type, and the ids by outcome', () => {
+    const videos = [
+      video('v1', 'failed', forbidden),
+      video('v2', 'missing', missing()),
+      video('v3', 'deleted', deleted())
+    ]
+    const outputs = buildOutputs(report(videos, { success: false }))
+    expect(JSON.parse(outputs.errors ?? '')).toEqual([
+      {
+        code: 10000,
+        message: 'Authentication error',
+        documentation_url: 'https://developers.cloudflare.com/x',
+        video_id: 'v1',
+        download_type: 'default'
+      },
+      { code: 10003, message: 'Not Found', video_id: 'v2', download_type: 'default' }
+    ])
+    expect([outputs.success, outputs.deleted, outputs.missing, outputs.failed]).toEqual([
+      'false',
+      '["v3"]',
+      '["v2"]',
+      '["v1"]'
+    ])
+  })
+
+  it('gives a map of nulls for a dry run, where nothing was sent', () => {
+    const outputs = buildOutputs(report([video('v1', 'skipped', emptyRecord('default', 'skipped'))], { dryRun: true }))
+    expect(outputs.result).toBe('{"v1":null}')
+  })
+})
+
+describe('buildAnnotations', () => {
+  it('makes each failure an error naming the video, the code, the message, the link and a permission hint', () => {
+    expect(buildAnnotations(report([video('v1', 'failed', forbidden)], { success: false }))).toEqual([
+      {
+        level: 'error',
+        title: 'Failed: default download of video v1',
+        message:
+          'HTTP 403: [10000] Authentication error (https://developers.cloudflare.com/x). ' +
+          'Check that the API token is valid and has the Stream Write permission on account acc1.'
+      }
+    ])
+  })
+
+  it('turns failures into warnings with fail-on-error false', () => {
+    const [annotation] = buildAnnotations(report([video('v1', 'failed', forbidden)], { failOnError: false }))
+    expect(annotation?.level).toBe('warning')
+  })
+
+  it('warns, stays silent or fails on a 404 as if-missing says', () => {
+    const videos = [video('v2', 'missing', missing())]
+    expect(buildAnnotations(report(videos, { ifMissing: 'warn' }))).toEqual([
+      {
+        level: 'warning',
+        title: 'Not found: default download of video v2',
+        message: 'Cloudflare answered 404 for the default download of video v2: [10003] Not Found'
+      }
+    ])
+    expect(buildAnnotations(report(videos, { ifMissing: 'ignore' }))).toEqual([])
+    expect(buildAnnotations(report(videos, { ifMissing: 'fail' }))[0]?.level).toBe('error')
+  })
+
+  it('names the videos a cancellation left undone', () => {
+    const videos = [video('v1', 'deleted', deleted()), video('v2', 'cancelled', emptyRecord('default', 'cancelled'))]
+    expect(buildAnnotations(report(videos, { cancelled: true, success: false }))).toEqual([
+      { level: 'error', title: 'Step cancelled', message: '1 of 2 videos were not processed: v2' }
+    ])
+  })
+
+  it('keeps at most 10 annotations per level and points to the summary for the rest', () => {
+    const videos = Array.from({ length: 25 }, (_, i) => video(`v${i}`, 'failed', forbidden))
+    const annotations = buildAnnotations(report(videos, { success: false }))
+    expect(annotations).toHaveLength(11)
+    expect(annotations[10]).toEqual({
+      level: 'error',
+      title: '15 more',
+      message: '15 more like these: see the job summary and the results output.'
+    })
+  })
+})
+
+describe('log lines', () => {
+  it('say video, type, outcome, status, ray id, attempts and a lost answer', () => {
+    expect(requestLine('v1', deleted())).toBe('v1 default: deleted (HTTP 200, ray ray-ok)')
+    expect(requestLine('v1', { ...deleted(), attempts: 3, answer_lost: true })).toBe(
+      'v1 default: deleted (HTTP 200, ray ray-ok, 3 attempts, an earlier answer was lost)'
+    )
+    expect(requestLine('v1', forbidden)).toBe(
+      'v1 default: failed (HTTP 403, ray ray-403) — [10000] Authentication error (https://developers.cloudflare.com/x)'
+    )
+    expect(requestLine('v1', emptyRecord('audio', 'skipped'))).toBe('v1 audio: skipped')
+    expect(retryLine('v1', 'audio', 2, 1500, 'HTTP 503')).toBe('v1 audio: HTTP 503; retry 2 in 1.5 s')
+  })
+
+  it('close with the totals', () => {
+    const videos = [video('v1', 'deleted', deleted()), video('v2', 'missing', missing())]
+    expect(verdict(report(videos))).toBe('2 videos: 1 deleted, 1 missing')
+    expect(verdict(report([video('v1', 'skipped', emptyRecord('default', 'skipped'))], { dryRun: true }))).toBe(
+      '1 video: 1 skipped (dry run: nothing was sent)'
+    )
+  })
+})
+
+describe('renderSummary', () => {
+  it('has a heading, the totals and one row per request', () => {
+    const videos = [video('v1', 'deleted', deleted()), video('v2', 'failed', forbidden)]
+    expect(renderSummary(report(videos, { success: false }))).toBe(
+      [
+        '## Cloudflare Stream: delete downloads',
+        '',
+        '❌ 2 videos: 1 deleted, 1 failed',
+        '',
+        '| Video | Download | Outcome | HTTP | Cloudflare | Ray ID |',
+        '| --- | --- | --- | --- | --- | --- |',
+        '| `v1` | default | deleted | 200 | – | `ray-ok` |',
+        '| `v2` | default | failed | 403 | [10000] Authentication error (https://developers.cloudflare.com/x) | `ray-403` |',
+        ''
+      ].join('\n')
+    )
+  })
+
+  it('shows a dry-run banner and a cancellation warning', () => {
+    const dry = renderSummary(report([video('v1', 'skipped', emptyRecord('default', 'skipped'))], { dryRun: true }))
+    expect(dry).toContain('> **Dry run**: inputs were validated and nothing was sent to Cloudflare.')
+    const cancelled = renderSummary(report([], { cancelled: true, success: false }))
+    expect(cancelled).toContain('The step was cancelled')
+  })
+
+  it('escapes what could break the table or inject markup', () => {
+    const nasty: RequestRecord = {
+      ...forbidden,
+      errors: [{ code: 1, message: 'a | b <img src=x onerror=alert(1)>\nnext line' }]
+    }
+    const row = renderSummary(report([video('v1', 'failed', nasty)], { success: false }))
+      .split('\n')
+      .at(-2)
+    expect(row).toBe(
+      '| `v1` | default | failed | 403 | [1] a \\| b &lt;img src=x onerror=alert(1)&gt; next line | `ray-403` |'
+    )
+  })
+
+  it('marks retried requests and lost answers', () => {
+    const row = renderSummary(report([video('v1', 'deleted', { ...deleted(), attempts: 2, answer_lost: true })]))
+    expect(row).toContain('| deleted (2 attempts), an earlier answer was lost |')
+  })
+})

@@ -1,0 +1,156 @@
+import { describe, expect, it } from '@jest/globals'
+import { readSettings, type Settings, SettingsError, type SettingsSource } from '../src/settings.js'
+
+const ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
+
+/** A source that records, in order, what was masked and what was printed. */
+function source(inputs: Record<string, string>, env: Record<string, string> = {}) {
+  const events: string[] = []
+  const src: SettingsSource = {
+    input: (name) => (inputs[name] ?? '').trim(),
+    env,
+    mask: (secret) => events.push(`mask:${secret}`),
+    info: (message) => events.push(`info:${message}`)
+  }
+  return { src, events }
+}
+
+function problems(run: () => Settings): readonly string[] {
+  try {
+    run()
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems
+    throw error
+  }
+  throw new Error('expected a SettingsError')
+}
+
+const minimal = { 'video-id': 'abc123', 'account-id': ACCOUNT, 'api-token': 'tok-123' }
+
+describe('readSettings', () => {
+  it('applies the documented defaults', () => {
+    const { src } = source(minimal)
+    expect(readSettings(src)).toEqual({
+      videoIds: ['abc123'],
+      accountId: ACCOUNT,
+      auth: { kind: 'token', token: 'tok-123' },
+      downloadType: 'default',
+      downloadTypes: ['default'],
+      ifMissing: 'warn',
+      dryRun: false,
+      failOnError: true,
+      baseUrl: 'https://api.cloudflare.com/client/v4',
+      summary: true,
+      maxRetries: 5,
+      timeoutMs: 30_000,
+      concurrency: 4,
+      requestsPerMinute: 200
+    })
+  })
+
+  it('expands download-type all into both renditions, default first', () => {
+    const { src } = source({ ...minimal, 'download-type': 'all' })
+    expect(readSettings(src).downloadTypes).toEqual(['default', 'audio'])
+  })
+
+  it('falls back to CLOUDFLARE_* variables when inputs are empty, inputs first', () => {
+    const env = {
+      CLOUDFLARE_ACCOUNT_ID: 'envaccount',
+      CLOUDFLARE_API_TOKEN: 'env-token',
+      CLOUDFLARE_API_BASE_URL: 'http://127.0.0.1:9/client/v4'
+    }
+    const fromEnv = readSettings(source({ 'video-id': 'v1' }, env).src)
+    expect(fromEnv.accountId).toBe('envaccount')
+    expect(fromEnv.auth).toEqual({ kind: 'token', token: 'env-token' })
+    expect(fromEnv.baseUrl).toBe('http://127.0.0.1:9/client/v4')
+    const fromInput = readSettings(source({ ...minimal, 'api-token': 'input-token' }, env).src)
+    expect(fromInput.accountId).toBe(ACCOUNT)
+    expect(fromInput.auth).toEqual({ kind: 'token', token: 'input-token' })
+  })
+
+  it('uses the key and e-mail when no token is given', () => {
+    const { src } = source(
+      { 'video-id': 'v1', 'account-id': ACCOUNT },
+      { CLOUDFLARE_API_KEY: 'key-1', CLOUDFLARE_EMAIL: 'me@example.com' }
+    )
+    expect(readSettings(src).auth).toEqual({ kind: 'key', key: 'key-1', email: 'me@example.com' })
+  })
+
+  it('prefers the token over the key and says so', () => {
+    const { src, events } = source({ ...minimal, 'api-key': 'key-1', email: 'me@example.com' })
+    expect(readSettings(src).auth.kind).toBe('token')
+    expect(events).toContain('info:Both an API token and a Global API key are set: using the API token.')
+  })
+
+  it('masks the token and the key before printing anything', () => {
+    const { src, events } = source({ ...minimal, 'api-key': 'key-1', email: 'me@example.com' })
+    readSettings(src)
+    expect(events.slice(0, 2)).toEqual(['mask:tok-123', 'mask:key-1'])
+  })
+
+  it('masks each line of a credential with a line break, and refuses it without echoing it', () => {
+    const { src, events } = source({ ...minimal, 'api-token': 'first-half\nsecond-half' })
+    const found = problems(() => readSettings(src))
+    expect(events).toEqual(['mask:first-half\nsecond-half', 'mask:first-half', 'mask:second-half'])
+    expect(found).toEqual([expect.stringContaining('Input `api-token` must be printable ASCII')])
+    expect(found.join('\n')).not.toMatch(/first-half|second-half/)
+  })
+
+  it('names api-token, and api-key + email as the alternative, when no credential is given', () => {
+    const found = problems(() => readSettings(source({ 'video-id': 'v1', 'account-id': ACCOUNT }).src))
+    expect(found).toEqual([expect.stringMatching(/`api-token` is required.*`api-key` and `email`/)])
+  })
+
+  it.each([
+    [{ 'api-key': 'key-1' }, '`email` is required with `api-key`'],
+    [{ email: 'me@example.com' }, '`api-key` is required with `email`']
+  ])('asks for the other half of a key pair (%p)', (half, message) => {
+    const found = problems(() => readSettings(source({ 'video-id': 'v1', 'account-id': ACCOUNT, ...half }).src))
+    expect(found).toEqual([expect.stringContaining(message)])
+  })
+
+  it('reports every invalid input at once, each by name', () => {
+    const { src } = source({
+      'video-id': 'ok1 not-ok',
+      'account-id': ACCOUNT,
+      'api-token': 'tok',
+      'download-type': 'mp4',
+      'if-missing': 'skip',
+      'dry-run': 'yes',
+      'fail-on-error': 'no',
+      'base-url': 'http://api.cloudflare.com',
+      summary: 'maybe',
+      'max-retries': '-1',
+      'timeout-seconds': '0',
+      concurrency: '33',
+      'requests-per-minute': 'lots'
+    })
+    const names = problems(() => readSettings(src)).map((problem) => /`([a-z-]+)`/.exec(problem)?.[1])
+    expect(names.sort()).toEqual(
+      [
+        'video-id',
+        'download-type',
+        'if-missing',
+        'dry-run',
+        'fail-on-error',
+        'base-url',
+        'summary',
+        'max-retries',
+        'timeout-seconds',
+        'concurrency',
+        'requests-per-minute'
+      ].sort()
+    )
+  })
+
+  it('reads the resilience inputs', () => {
+    const { src } = source({
+      ...minimal,
+      'max-retries': '0',
+      'timeout-seconds': '2',
+      concurrency: '32',
+      'requests-per-minute': '0'
+    })
+    expect(readSettings(src)).toMatchObject({ maxRetries: 0, timeoutMs: 2000, concurrency: 32, requestsPerMinute: 0 })
+  })
+})
