@@ -7,11 +7,15 @@
 //   4. A paced batch against a small quota: achieved rate as a share of the allowed rate, lockouts.
 //   5. Size of dist/index.js.
 // Options (environment): BENCH_PAIRS (default 15), BENCH_NODES ("24,20"), BENCH_SKIP ("paced,batch").
-import { spawn, execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir, cpus } from 'node:os'
 import { join } from 'node:path'
+import { runStep } from '../dev/run-step.js'
 import { startStandIn } from '../dev/stand-in.js'
+
+/** @typedef {{ name: string, bin: string }} Node */
+/** @typedef {Awaited<ReturnType<typeof startStandIn>>} StandIn */
 
 const ROOT = new URL('../', import.meta.url).pathname
 const DIST = join(ROOT, 'dist/index.js')
@@ -24,12 +28,12 @@ const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean))
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+  return sorted.length % 2 ? Number(sorted[mid]) : (Number(sorted[mid - 1]) + Number(sorted[mid])) / 2
 }
 
 function nodes() {
   const wanted = (process.env.BENCH_NODES ?? '24,20').split(',')
-  /** @type {{ name: string, bin: string }[]} */
+  /** @type {Node[]} */
   const list = []
   for (const major of wanted) {
     if (major === '24') {
@@ -43,55 +47,41 @@ function nodes() {
 }
 
 /**
- * Runs one step as the runner does and returns its wall time (ms) and peak RSS (KiB).
- * @param {string} bin @param {string} script @param {Record<string, string>} inputs
+ * One step as the runner runs it, with the peak-RSS probe preloaded: wall time (ms) and peak RSS (KiB).
+ * @param {Node} node @param {string} script @param {Record<string, string>} withInputs
  */
-async function step(bin, script, inputs) {
+async function step(node, script, withInputs) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'))
-  const output = join(dir, 'output')
   const rss = join(dir, 'rss')
-  writeFileSync(output, '')
-  const env = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_OUTPUT: output,
-    GITHUB_REPOSITORY: 'octo/app',
-    GITHUB_RUN_ID: '1',
-    RSS_FILE: rss,
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
-  }
-  const started = process.hrtime.bigint()
-  const code = await new Promise((resolve) => {
-    const child = spawn(bin, ['--require', PROBE, script], { env, stdio: ['ignore', 'ignore', 'inherit'] })
-    child.on('exit', resolve)
+  const result = await runStep(withInputs, {
+    node: node.bin,
+    nodeArgs: ['--require', PROBE],
+    script,
+    env: { RSS_FILE: rss }
   })
-  const ms = Number(process.hrtime.bigint() - started) / 1e6
-  const out = readFileSync(output, 'utf8')
   const kib = Number(readFileSync(rss, 'utf8').trim())
   rmSync(dir, { recursive: true, force: true })
-  if (code !== 0 || !/ok/.test(out)) throw new Error(`${script} exited ${code} with outputs ${out}`)
-  return { ms, kib }
+  if (result.code !== 0 || result.outputs.success !== 'true') {
+    throw new Error(`${script} exited ${result.code}: ${result.stdout}${result.stderr}`)
+  }
+  return { ms: result.elapsedMs, kib }
 }
 
-/** Inputs as action.yml's defaults plus the step's `with:` (the floor reads only what it needs). */
+/**
+ * The step's `with:` (the floor reads only what it needs).
+ * @param {StandIn} standIn @param {string} videoId @param {Record<string, string>} [extra]
+ */
 function inputs(standIn, videoId, extra = {}) {
   return {
     'video-id': videoId,
     'account-id': standIn.accountId,
     'api-token': standIn.token,
     'base-url': standIn.baseUrl,
-    'download-type': 'default',
-    'if-missing': 'warn',
-    'dry-run': 'false',
-    'fail-on-error': 'true',
-    summary: 'true',
-    'max-retries': '5',
-    'timeout-seconds': '30',
-    concurrency: '4',
-    'requests-per-minute': '200',
     ...extra
   }
 }
 
+/** @param {Node} node */
 async function coldStart(node) {
   const ids = Array.from({ length: 2 * (PAIRS + 3) }, (_, i) => `cold${i}`)
   const standIn = await startStandIn({ videos: Object.fromEntries(ids.map((id) => [id, {}])) })
@@ -99,8 +89,8 @@ async function coldStart(node) {
   const pairs = []
   try {
     for (let i = 0; i < PAIRS + 3; i++) {
-      const action = await step(node.bin, DIST, inputs(standIn, ids[next++]))
-      const floor = await step(node.bin, FLOOR, inputs(standIn, ids[next++]))
+      const action = await step(node, DIST, inputs(standIn, String(ids[next++])))
+      const floor = await step(node, FLOOR, inputs(standIn, String(ids[next++])))
       if (i >= 3) pairs.push({ action, floor }) // the first three warm the disk cache
     }
   } finally {
@@ -115,11 +105,16 @@ async function coldStart(node) {
   }
 }
 
+/** @param {Node} node @param {number} coldMs */
 async function batch(node, coldMs) {
   const ids = Array.from({ length: 240 }, (_, i) => `batch${i}`)
   const standIn = await startStandIn({ videos: Object.fromEntries(ids.map((id) => [id, {}])), latencyMs: 40 })
   try {
-    const { ms } = await step(node.bin, DIST, inputs(standIn, ids.join('\n'), { concurrency: '8', 'requests-per-minute': '0' }))
+    const { ms } = await step(
+      node,
+      DIST,
+      inputs(standIn, ids.join('\n'), { concurrency: '8', 'requests-per-minute': '0' })
+    )
     const ideal = coldMs + (240 * 40) / 8
     return { ms, ideal, ratio: ms / ideal, maxInFlight: standIn.stats.maxInFlight }
   } finally {
@@ -127,7 +122,10 @@ async function batch(node, coldMs) {
   }
 }
 
-/** 300 videos against 100 requests per 5 s: three full windows of work. */
+/**
+ * 300 videos against 100 requests per 5 s: three full windows of work.
+ * @param {Node} node
+ */
 async function paced(node) {
   const quota = 100
   const windowMs = 5000
@@ -139,7 +137,11 @@ async function paced(node) {
     latencyMs: 20
   })
   try {
-    const { ms } = await step(node.bin, DIST, inputs(standIn, ids.join('\n'), { concurrency: '4', 'requests-per-minute': '0' }))
+    const { ms } = await step(
+      node,
+      DIST,
+      inputs(standIn, ids.join('\n'), { concurrency: '4', 'requests-per-minute': '0' })
+    )
     const first = standIn.log[0]?.at ?? 0
     // Windows are fixed from the stand-in's start; count what was served in each full window.
     const fullWindows = Math.floor(((standIn.log.at(-1)?.at ?? 0) - first) / windowMs)
@@ -159,7 +161,9 @@ async function paced(node) {
 const size = statSync(DIST).size
 console.log(`# Benchmarks (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()})`)
 console.log(`dist/index.js: ${(size / 1024).toFixed(0)} KiB\n`)
-console.log('| Node | cold start: action / floor (median ratio) | action ms | floor ms | RSS action MiB | RSS floor MiB | RSS ratio |')
+console.log(
+  '| Node | cold start: action / floor (median ratio) | action ms | floor ms | RSS action MiB | RSS floor MiB | RSS ratio |'
+)
 console.log('| --- | --- | --- | --- | --- | --- | --- |')
 const colds = []
 for (const node of nodes()) {
@@ -175,13 +179,19 @@ if (!SKIP.has('batch')) {
   console.log('| --- | --- | --- | --- | --- |')
   for (const { node, c } of colds) {
     const b = await batch(node, c.actionMs)
-    console.log(`| ${node.name} | ${b.ms.toFixed(0)} | ${b.ideal.toFixed(0)} | ${b.ratio.toFixed(3)} | ${b.maxInFlight} |`)
+    console.log(
+      `| ${node.name} | ${b.ms.toFixed(0)} | ${b.ideal.toFixed(0)} | ${b.ratio.toFixed(3)} | ${b.maxInFlight} |`
+    )
   }
 }
 if (!SKIP.has('paced')) {
-  console.log('\n| Node | paced 300 against 100 per 5 s: wall ms | requests | share of allowed rate (full windows) | overall rate / allowed | lockouts |')
+  console.log(
+    '\n| Node | paced 300 against 100 per 5 s: wall ms | requests | share of allowed rate (full windows) | overall rate / allowed | lockouts |'
+  )
   console.log('| --- | --- | --- | --- | --- | --- |')
-  const { node } = colds[0]
+  const { node } = /** @type {{ node: Node }} */ (colds[0])
   const p = await paced(node)
-  console.log(`| ${node.name} | ${p.ms.toFixed(0)} | ${p.requests} | ${(p.share * 100).toFixed(1)}% | ${(p.overall * 100).toFixed(1)}% | ${p.lockouts} |`)
+  console.log(
+    `| ${node.name} | ${p.ms.toFixed(0)} | ${p.requests} | ${(p.share * 100).toFixed(1)}% | ${(p.overall * 100).toFixed(1)}% | ${p.lockouts} |`
+  )
 }

@@ -6,11 +6,16 @@ import { appendFileSync } from 'node:fs'
 const url = new URL(
   `${process.env['INPUT_BASE-URL']}/accounts/${process.env['INPUT_ACCOUNT-ID']}/stream/${process.env['INPUT_VIDEO-ID']}/downloads`
 )
-const req = request(url, { method: 'DELETE', headers: { authorization: `Bearer ${process.env['INPUT_API-TOKEN']}` } }, (res) => {
-  let body = ''
-  res.on('data', (chunk) => (body += chunk))
-  res.on('end', () => {
-    appendFileSync(process.env.GITHUB_OUTPUT ?? '/dev/null', `result=${JSON.parse(body).result}\n`)
-  })
-})
+const req = request(
+  url,
+  { method: 'DELETE', headers: { authorization: `Bearer ${process.env['INPUT_API-TOKEN']}` } },
+  (res) => {
+    let body = ''
+    res.on('data', (chunk) => (body += chunk))
+    res.on('end', () => {
+      const { success } = JSON.parse(body)
+      appendFileSync(process.env.GITHUB_OUTPUT ?? '/dev/null', `success<<EOF\n${success}\nEOF\n`)
+    })
+  }
+)
 req.end()

@@ -25,7 +25,8 @@ import { randomBytes } from 'node:crypto'
  *   windowMs?: number,
  *   lockoutMs?: number,
  *   latencyMs?: number,
- *   faults?: FaultRule[]
+ *   faults?: FaultRule[],
+ *   port?: number
  * }} StandInOptions
  */
 
@@ -144,7 +145,7 @@ export async function startStandIn(options = {}) {
     else respond()
   })
   server.keepAliveTimeout = 60_000
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)))
+  await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined)))
   const address = /** @type {import('node:net').AddressInfo} */ (server.address())
   const origin = `http://127.0.0.1:${address.port}`
   return {

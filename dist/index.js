@@ -29211,14 +29211,515 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1641:
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4948);
+/** The entry point the runner starts: everything else is in run(). */
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 4948:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  M: () => (/* binding */ productionDeps)
+  e: () => (/* binding */ run)
 });
+
+;// CONCATENATED MODULE: ./src/outcome.ts
+/** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
+function recordFromAnswer(type, answer, attempts, answerLost) {
+    if (answer.kind === 'network') {
+        const lost = answer.mayHaveReachedServer
+            ? ' The request may have reached Cloudflare, so the download may or may not have been deleted.'
+            : '';
+        return {
+            ...emptyRecord(type, 'failed'),
+            errors: [{ code: null, message: `${answer.message}.${lost}` }],
+            attempts,
+            answer_lost: answerLost
+        };
+    }
+    const envelope = answer.envelope;
+    const record = {
+        download_type: type,
+        outcome: 'failed',
+        status_code: answer.status,
+        result: envelope ? envelope.result : null,
+        errors: envelope ? envelope.errors : [],
+        messages: envelope ? envelope.messages : [],
+        ray_id: answer.rayId ?? null,
+        attempts,
+        answer_lost: answerLost
+    };
+    if (answer.status >= 200 && answer.status < 300 && envelope?.success === true)
+        record.outcome = 'deleted';
+    else if (answer.status === 404)
+        record.outcome = 'missing';
+    else
+        record.errors = [...record.errors, ...explainFailure(answer.status, answer.problem, answer.location, envelope)];
+    return record;
+}
+function explainFailure(status, problem, location, envelope) {
+    if (status >= 300 && status < 400) {
+        const where = location ? ` to ${location}` : '';
+        return [
+            { code: null, message: `HTTP ${status} redirect${where} was not followed: credentials go only to base-url` }
+        ];
+    }
+    if (problem !== undefined)
+        return [{ code: null, message: problem }];
+    if (envelope === undefined || envelope.errors.length > 0)
+        return [];
+    return [{ code: null, message: `HTTP ${status} without an error in the envelope` }];
+}
+/** A request that produced no answer: a dry run (`skipped`) or one never sent (`cancelled`). */
+function emptyRecord(type, outcome) {
+    return {
+        download_type: type,
+        outcome,
+        status_code: null,
+        result: null,
+        errors: [],
+        messages: [],
+        ray_id: null,
+        attempts: 0,
+        answer_lost: false
+    };
+}
+/**
+ * A video's outcome across its requests: `failed` if any failed, else `cancelled` if any was never
+ * sent, else `deleted` if any download was deleted (with `download-type: all`, a video that has no
+ * audio rendition is still `deleted`), else `missing` (or `skipped` in a dry run).
+ */
+function videoOutcome(requests) {
+    const order = ['failed', 'cancelled', 'deleted', 'missing', 'skipped'];
+    return order.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'skipped';
+}
+/** Whether the run did everything asked: nothing failed or cancelled, and no 404 when `if-missing: fail`. */
+function runSucceeded(videos, ifMissing) {
+    return videos.every((video) => video.requests.every((request) => request.outcome !== 'failed' &&
+        request.outcome !== 'cancelled' &&
+        !(request.outcome === 'missing' && ifMissing === 'fail')));
+}
+
+;// CONCATENATED MODULE: ./src/pacing.ts
+/**
+ * Reads an IETF RateLimit header as Cloudflare sends it: `"default";r=50;t=30` for `Ratelimit`,
+ * `"default";q=1200;w=300` for `Ratelimit-Policy`. Returns the named parameters of the first item.
+ */
+function parseRateLimitParams(value) {
+    if (value === undefined)
+        return undefined;
+    const item = value.split(',')[0] ?? '';
+    const params = {};
+    for (const part of item.split(';').slice(1)) {
+        const match = /^\s*([a-z]+)\s*=\s*(\d+)\s*$/.exec(part);
+        if (match?.[1] !== undefined)
+            params[match[1]] = Number(match[2]);
+    }
+    return Object.keys(params).length > 0 ? params : undefined;
+}
+function parseRatelimit(value) {
+    const params = parseRateLimitParams(value);
+    if (params?.r === undefined || params.t === undefined)
+        return undefined;
+    return { remaining: params.r, resetSeconds: params.t };
+}
+function parseRatelimitPolicy(value) {
+    const params = parseRateLimitParams(value);
+    if (params?.q === undefined || params.w === undefined)
+        return undefined;
+    return { quota: params.q, windowSeconds: params.w };
+}
+/** After the announced reset, start again this much later: `t` is whole seconds. */
+const RESET_MARGIN_MS = 250;
+class RateGate {
+    options;
+    tokens;
+    refilledAt;
+    pausedUntil = 0;
+    inFlight = 0;
+    /** Estimated requests left in the current window, and when the window resets. */
+    quota;
+    policy;
+    capacity;
+    constructor(options) {
+        this.options = options;
+        this.capacity = Math.max(1, Math.min(options.concurrency, Math.floor(options.requestsPerMinute / 60)));
+        this.tokens = this.capacity;
+    }
+    /** Requests held back for what this run cannot see: 2 × concurrency, or 5% of the quota if larger. */
+    get reserve() {
+        return Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.05));
+    }
+    /** Milliseconds until a new request may start; 0 when it may start now. */
+    delayBeforeNext(now) {
+        this.refill(now);
+        this.rollWindow(now);
+        const waits = [this.pausedUntil - now, this.bucketWait(), this.quotaWait(now)];
+        return Math.max(0, Math.ceil(Math.max(...waits)));
+    }
+    /** Records that a request is starting now (call only after delayBeforeNext returned 0). */
+    start(now) {
+        this.refill(now);
+        if (this.options.requestsPerMinute > 0)
+            this.tokens -= 1;
+        if (this.quota)
+            this.quota.remaining -= 1;
+        this.inFlight += 1;
+    }
+    /** Records an answer (or its absence) and what its rate-limit headers say. */
+    finish(now, answer) {
+        this.inFlight -= 1;
+        if (answer.kind !== 'http')
+            return;
+        this.policy = parseRatelimitPolicy(answer.ratelimitPolicy) ?? this.policy;
+        const seen = parseRatelimit(answer.ratelimit);
+        if (seen === undefined)
+            return;
+        // The server's count already includes this request; the ones still in flight are not in it yet.
+        this.quota = { remaining: seen.remaining - this.inFlight, resetAt: now + seen.resetSeconds * 1000 };
+    }
+    /** Holds every new request until `until` (a 429's Retry-After applies to the whole run). */
+    pauseUntil(until) {
+        this.pausedUntil = Math.max(this.pausedUntil, until);
+    }
+    refill(now) {
+        if (this.options.requestsPerMinute === 0)
+            return;
+        const elapsed = this.refilledAt === undefined ? 0 : now - this.refilledAt;
+        this.tokens = Math.min(this.capacity, this.tokens + (elapsed * this.options.requestsPerMinute) / 60_000);
+        this.refilledAt = now;
+    }
+    bucketWait() {
+        if (this.options.requestsPerMinute === 0 || this.tokens >= 1)
+            return 0;
+        return ((1 - this.tokens) * 60_000) / this.options.requestsPerMinute;
+    }
+    quotaWait(now) {
+        if (this.quota === undefined || this.quota.remaining > this.reserve)
+            return 0;
+        return this.quota.resetAt + RESET_MARGIN_MS - now;
+    }
+    /** Once the window has reset, the full quota (less what is in flight) is the best estimate. */
+    rollWindow(now) {
+        if (this.quota === undefined || now < this.quota.resetAt + RESET_MARGIN_MS)
+            return;
+        this.quota = this.policy
+            ? { remaining: this.policy.quota - this.inFlight, resetAt: now + this.policy.windowSeconds * 1000 }
+            : undefined;
+    }
+}
+/** Waits until the gate lets a request start, then records the start. False when `signal` aborted first. */
+async function acquireSlot(gate, clock, signal) {
+    for (;;) {
+        if (signal.aborted)
+            return false;
+        const wait = gate.delayBeforeNext(clock.now());
+        if (wait === 0) {
+            gate.start(clock.now());
+            return true;
+        }
+        await clock.sleep(wait, signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+/** Cloudflare's lockout after going over the limit lasts 5 minutes; no Retry-After is honoured past it. */
+const MAX_RETRY_AFTER_MS = 300_000;
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_CAP_MS = 30_000;
+/**
+ * Statuses that say "try again": throttling, origin and gateway errors, and Cloudflare's own edge
+ * errors 520–527 (https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/).
+ * Every other 4xx is final: sending the same DELETE again cannot change the answer.
+ */
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504, 520, 521, 522, 523, 524, 525, 526, 527]);
+/** Connection-level failures that a fresh attempt can get past. */
+const RETRYABLE_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'TIMEOUT',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT'
+]);
+/** Why an answer is worth retrying, in words for the log; `undefined` when it is final. */
+function retryReason(answer) {
+    if (answer.kind === 'network') {
+        return RETRYABLE_NETWORK_CODES.has(answer.code) ? answer.message : undefined;
+    }
+    if (!RETRYABLE_STATUSES.has(answer.status))
+        return undefined;
+    return answer.status === 429 ? 'HTTP 429 (rate limited)' : `HTTP ${answer.status}`;
+}
+/**
+ * `Retry-After` as milliseconds from `nowMs`: delta-seconds or an HTTP date
+ * (RFC 9110 §10.2.3), capped at Cloudflare's 5-minute lockout. `undefined` when absent or unreadable.
+ */
+function parseRetryAfter(value, nowMs) {
+    if (value === undefined)
+        return undefined;
+    const text = value.trim();
+    let ms;
+    if (/^\d+$/.test(text))
+        ms = Number(text) * 1000;
+    else {
+        const date = Date.parse(text);
+        if (Number.isNaN(date) || !/[a-z]/i.test(text))
+            return undefined;
+        ms = date - nowMs;
+    }
+    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+/**
+ * Exponential backoff with full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/):
+ * a uniform draw in [0, min(cap, base × 2^(retry−1))). `retry` counts from 1.
+ */
+function backoffMs(retry, random) {
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (retry - 1));
+    return Math.floor(random() * ceiling);
+}
+/** How long to wait before retry number `retry`: exactly the server's Retry-After when it gave one. */
+function retryDelayMs(answer, retry, nowMs, random) {
+    const retryAfter = answer.kind === 'http' ? parseRetryAfter(answer.retryAfter, nowMs) : undefined;
+    return retryAfter ?? backoffMs(retry, random);
+}
+
+;// CONCATENATED MODULE: ./src/cleanup.ts
+
+
+
+async function runCleanup(plan, deps, cancel) {
+    const tasks = plan.videoIds.flatMap((_, video) => plan.downloadTypes.map((type) => ({ video, type })));
+    const records = plan.videoIds.map(() => []);
+    const gate = new RateGate(plan);
+    let next = 0;
+    const worker = async () => {
+        while (next < tasks.length) {
+            const task = tasks[next++];
+            const videoId = plan.videoIds[task.video];
+            const record = plan.dryRun
+                ? emptyRecord(task.type, 'skipped')
+                : await deleteWithRetries(videoId, task.type, plan.maxRetries, gate, deps, cancel);
+            records[task.video]?.push(record);
+            deps.events.requestDone(videoId, record);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(plan.concurrency, tasks.length) }, worker));
+    return plan.videoIds.map((video_id, index) => {
+        // Workers finish out of order; report each video's requests in download-type order.
+        const requests = (records[index] ?? []).sort((a, b) => plan.downloadTypes.indexOf(a.download_type) - plan.downloadTypes.indexOf(b.download_type));
+        return { video_id, outcome: videoOutcome(requests), requests };
+    });
+}
+async function deleteWithRetries(videoId, type, maxRetries, gate, deps, cancel) {
+    const { clock } = deps;
+    let last;
+    let answerLost = false;
+    for (let attempt = 1;; attempt++) {
+        if (!(await acquireSlot(gate, clock, cancel.stop))) {
+            return last === undefined
+                ? emptyRecord(type, 'cancelled')
+                : withNote(recordFromAnswer(type, last, attempt - 1, answerLost), 'The step was cancelled before a retry.');
+        }
+        if (last?.kind === 'network' && last.mayHaveReachedServer)
+            answerLost = true;
+        last = await deps.client.deleteDownload(videoId, type, cancel.abort);
+        gate.finish(clock.now(), last);
+        const reason = retryReason(last);
+        if (reason === undefined || attempt > maxRetries || cancel.stop.aborted) {
+            return recordFromAnswer(type, last, attempt, answerLost);
+        }
+        const delay = retryDelayMs(last, attempt, clock.now(), deps.random);
+        // A 429 means the whole account is throttled: hold every worker, not just this one.
+        if (last.kind === 'http' && last.status === 429)
+            gate.pauseUntil(clock.now() + delay);
+        deps.events.retrying(videoId, type, attempt, delay, reason);
+        await clock.sleep(delay, cancel.stop);
+    }
+}
+function withNote(record, note) {
+    return { ...record, errors: [...record.errors, { code: null, message: note }] };
+}
+
+;// CONCATENATED MODULE: ./src/envelope.ts
+function readEnvelope(status, contentType, body) {
+    const type = contentType?.split(';')[0]?.trim() || 'no content type';
+    if (body.trim() === '')
+        return { problem: `HTTP ${status} with an empty body (${type})` };
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(body)?.[1]?.trim();
+        const said = title ? `: "${title.replace(/\s+/g, ' ')}"` : '';
+        return { problem: `HTTP ${status} answered with ${type}, not a JSON envelope${said}` };
+    }
+    if (!isRecord(parsed) || typeof parsed.success !== 'boolean') {
+        return { problem: `HTTP ${status} answered with JSON that is not a Cloudflare envelope` };
+    }
+    return {
+        envelope: {
+            success: parsed.success,
+            errors: readMessages(parsed.errors),
+            messages: readMessages(parsed.messages),
+            result: parsed.result ?? null
+        }
+    };
+}
+/** Keeps what a user needs of each entry; an entry that is not an object still shows as text. */
+function readMessages(value) {
+    if (!Array.isArray(value))
+        return [];
+    return value.map((entry) => {
+        if (!isRecord(entry))
+            return { code: null, message: String(entry) };
+        const message = {
+            code: typeof entry.code === 'number' ? entry.code : null,
+            message: typeof entry.message === 'string' ? entry.message : JSON.stringify(entry)
+        };
+        if (typeof entry.documentation_url === 'string' && entry.documentation_url !== '') {
+            message.documentation_url = entry.documentation_url;
+        }
+        return message;
+    });
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare.ts
+
+/** Larger answers are refused: a delete's envelope is a few hundred bytes. */
+const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * `DELETE /accounts/{account_id}/stream/{identifier}/downloads` deletes the default MP4 (the
+ * documented endpoint); `/downloads/audio` deletes the audio rendition.
+ */
+function downloadsUrl(baseUrl, accountId, videoId, type) {
+    const suffix = type === 'audio' ? '/audio' : '';
+    return new URL(`${baseUrl}/accounts/${accountId}/stream/${videoId}/downloads${suffix}`);
+}
+/** A Bearer token, or the legacy `X-Auth-Email` + `X-Auth-Key` pair; never both. */
+function authHeaders(auth) {
+    return auth.kind === 'token'
+        ? { authorization: `Bearer ${auth.token}` }
+        : { 'x-auth-email': auth.email, 'x-auth-key': auth.key };
+}
+class CloudflareClient {
+    options;
+    headers;
+    constructor(options) {
+        this.options = options;
+        this.headers = { ...authHeaders(options.auth), accept: 'application/json', 'user-agent': options.userAgent };
+    }
+    /** One DELETE attempt. `signal` aborts it (the step is being cancelled). */
+    async deleteDownload(videoId, type, signal) {
+        const url = downloadsUrl(this.options.baseUrl, this.options.accountId, videoId, type);
+        const timeout = new AbortController();
+        const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
+        const both = AbortSignal.any([signal, timeout.signal]);
+        try {
+            // undici's request() follows no redirects: a 3xx comes back as it is, credentials unsent elsewhere.
+            const response = await this.options.dispatcher.request({
+                origin: url.origin,
+                path: url.pathname,
+                method: 'DELETE',
+                headers: this.headers,
+                signal: both
+            });
+            return await readAnswer(response);
+        }
+        catch (error) {
+            return networkFailure(error, timeout.signal.aborted, this.options.timeoutMs);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+}
+async function readAnswer(response) {
+    const header = (name) => {
+        const value = response.headers[name];
+        return Array.isArray(value) ? value.join(', ') : value;
+    };
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+            response.body.destroy();
+            break;
+        }
+        chunks.push(chunk);
+    }
+    const answer = {
+        kind: 'http',
+        status: response.statusCode,
+        rayId: header('cf-ray'),
+        retryAfter: header('retry-after'),
+        ratelimit: header('ratelimit'),
+        ratelimitPolicy: header('ratelimit-policy'),
+        location: header('location')
+    };
+    if (size > MAX_BODY_BYTES) {
+        answer.problem = `HTTP ${response.statusCode} with an answer over ${MAX_BODY_BYTES / 1024 / 1024} MiB, which was not read`;
+        return answer;
+    }
+    const reading = readEnvelope(response.statusCode, header('content-type'), Buffer.concat(chunks).toString('utf8'));
+    if ('envelope' in reading)
+        answer.envelope = reading.envelope;
+    else
+        answer.problem = reading.problem;
+    return answer;
+}
+/** Connection failures where the request cannot have reached the server. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH']);
+function networkFailure(error, timedOut, timeoutMs) {
+    if (timedOut) {
+        return {
+            kind: 'network',
+            code: 'TIMEOUT',
+            message: `no complete answer within ${timeoutMs / 1000} s`,
+            mayHaveReachedServer: true
+        };
+    }
+    // Duck-typed: undici's errors and DOMException may come from another realm (or be no Error at all).
+    const err = asError(error);
+    const cause = asError(err.cause);
+    const aborted = err.name === 'AbortError' || err.code === 'UND_ERR_ABORTED';
+    const code = aborted ? 'ABORTED' : String(cause.code ?? err.code ?? err.name ?? 'ERROR');
+    return {
+        kind: 'network',
+        code,
+        message: aborted ? 'the step was cancelled while the request was in flight' : describe(err, cause, code),
+        mayHaveReachedServer: !NEVER_SENT.has(code)
+    };
+}
+function asError(value) {
+    return typeof value === 'object' && value !== null ? value : {};
+}
+function describe(err, cause, code) {
+    const text = cause.message ?? err.message ?? code;
+    return text.includes(code) ? text : `${code}: ${text}`;
+}
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -37201,8 +37702,147 @@ function watchSignals(source, onCancel, exit, timers = globalThis) {
     };
 }
 
-// EXTERNAL MODULE: ./src/http.ts
-var src_http = __nccwpck_require__(6803);
+;// CONCATENATED MODULE: ./src/parse.ts
+/**
+ * Pure parsers for the action's raw input strings. Each returns either a value or a message that
+ * names what is accepted; none reads the environment and none coerces a bad value into a good one.
+ */
+const parse_ok = (value) => ({ ok: true, value });
+const bad = (problem) => ({ ok: false, problem });
+/** Stream video UIDs and account ids: 1–32 characters of `[A-Za-z0-9]` (the API's `maxLength: 32`). */
+const IDENTIFIER = /^[A-Za-z0-9]{1,32}$/;
+/** Shows a user's value in a message without letting a huge or multi-line value flood the log. */
+function quote(value) {
+    const oneLine = JSON.stringify(value);
+    return oneLine.length > 48 ? `${oneLine.slice(0, 45)}…"` : oneLine;
+}
+/** Splits a list on newlines, commas and spaces; drops duplicates, keeps the first occurrence's order. */
+function parseIdList(raw) {
+    const ids = [...new Set(raw.split(/[\s,]+/).filter((id) => id !== ''))];
+    if (ids.length === 0)
+        return bad('is required: give one or more Stream video UIDs');
+    const wrong = ids.filter((id) => !IDENTIFIER.test(id));
+    if (wrong.length > 0) {
+        const shown = wrong.slice(0, 5).map(quote).join(', ');
+        const more = wrong.length > 5 ? ` and ${wrong.length - 5} more` : '';
+        return bad(`has ${shown}${more}: each id must be 1–32 letters or digits`);
+    }
+    return parse_ok(ids);
+}
+function parseIdentifier(raw) {
+    if (raw === '')
+        return bad('is required');
+    return IDENTIFIER.test(raw) ? parse_ok(raw) : bad(`is ${quote(raw)}: it must be 1–32 letters or digits`);
+}
+/** One of a fixed set of words, case-sensitive as action.yml documents them. */
+function parseChoice(raw, choices) {
+    return choices.includes(raw)
+        ? parse_ok(raw)
+        : bad(`is ${quote(raw)}: use one of ${choices.join(', ')}`);
+}
+/** The YAML 1.2 core-schema booleans that @actions/core's getBooleanInput accepts; nothing else. */
+function parseBoolean(raw) {
+    if (['true', 'True', 'TRUE'].includes(raw))
+        return parse_ok(true);
+    if (['false', 'False', 'FALSE'].includes(raw))
+        return parse_ok(false);
+    return bad(`is ${quote(raw)}: use true or false`);
+}
+/** A whole number in [min, max], written in plain digits. */
+function parseInteger(raw, min, max) {
+    const value = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+    return value >= min && value <= max ? parse_ok(value) : bad(`is ${quote(raw)}: use a whole number from ${min} to ${max}`);
+}
+/**
+ * A credential: printable ASCII without spaces, so that nothing can be smuggled into an HTTP
+ * header (no CR/LF) and a pasted value with a stray newline is caught before it is sent.
+ */
+function parseCredential(raw) {
+    return /^[\x21-\x7e]+$/.test(raw)
+        ? parse_ok(raw)
+        : bad('must be printable ASCII with no spaces or line breaks (check the secret for a stray newline)');
+}
+/** Loopback hosts as URL.hostname spells them: 127.0.0.0/8, [::1] and localhost. */
+function isLoopbackHost(hostname) {
+    const host = hostname.toLowerCase();
+    return (host === 'localhost' ||
+        host.endsWith('.localhost') ||
+        host === '[::1]' ||
+        /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host));
+}
+/**
+ * The API base: `https` only, except plain `http` to loopback (tests and the demo stand-in).
+ * No user-info (it would be sent to a server), no query or fragment. Returned without a trailing slash.
+ */
+function parseBaseUrl(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return bad(`is ${quote(raw)}: it must be an absolute https URL`);
+    }
+    const loopback = isLoopbackHost(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        return bad(`is ${quote(raw)}: it must use https (plain http is allowed only for loopback hosts)`);
+    }
+    if (url.username !== '' || url.password !== '')
+        return bad('must not contain a user name or password');
+    if (url.search !== '' || url.hash !== '')
+        return bad(`is ${quote(raw)}: it must not have a query or fragment`);
+    return parse_ok(url.href.replace(/\/+$/, ''));
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+/**
+ * The HTTP transport: one keep-alive undici pool for the API's origin, through a proxy when the
+ * environment asks for one, with the same rules as @actions/http-client so that self-hosted
+ * runners behind a proxy behave as they do for every other action.
+ */
+
+
+/**
+ * The proxy for `target`, as @actions/http-client picks it: `https_proxy`/`HTTPS_PROXY` for https,
+ * `http_proxy`/`HTTP_PROXY` for http; none for loopback hosts or hosts matched by
+ * `no_proxy`/`NO_PROXY` (comma-separated host names, `host:port`, `.suffix` or `*`).
+ */
+function proxyFor(target, env) {
+    if (isLoopbackHost(target.hostname))
+        return undefined;
+    const https = target.protocol === 'https:';
+    const proxy = https ? (env.https_proxy ?? env.HTTPS_PROXY) : (env.http_proxy ?? env.HTTP_PROXY);
+    if (!proxy || bypassed(target, env.no_proxy ?? env.NO_PROXY ?? ''))
+        return undefined;
+    try {
+        return new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
+    }
+    catch {
+        return undefined;
+    }
+}
+function bypassed(target, noProxy) {
+    const host = target.hostname.toUpperCase();
+    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+    const names = [host, `${host}:${port}`];
+    return noProxy
+        .split(',')
+        .map((entry) => entry.trim().toUpperCase())
+        .filter((entry) => entry !== '')
+        .some((entry) => entry === '*' ||
+        names.some((name) => name === entry || name.endsWith(`.${entry}`) || (entry.startsWith('.') && name.endsWith(entry))));
+}
+/** The dispatcher for every request of this run. */
+function createDispatcher(proxy, options) {
+    const common = {
+        connections: options.connections,
+        keepAliveTimeout: 30_000,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+        connect: { timeout: options.timeoutMs }
+    };
+    return proxy ? new undici.ProxyAgent({ uri: proxy.href, ...common }) : new undici.Agent(common);
+}
+
 ;// CONCATENATED MODULE: ./src/deps.ts
 /**
  * The real collaborators: @actions/core, the run's context from @actions/github, the process's
@@ -37244,7 +37884,8 @@ function productionDeps() {
         },
         random: Math.random,
         cancellation,
-        createDispatcher: src_http/* createDispatcher */.S
+        createDispatcher: createDispatcher,
+        dispose: cancellation.dispose
     };
 }
 function runContext() {
@@ -37259,586 +37900,6 @@ function runContext() {
     return { serverUrl, runId, runAttempt, workflow, repository };
 }
 
-
-/***/ }),
-
-/***/ 6803:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   S: () => (/* binding */ createDispatcher),
-/* harmony export */   i: () => (/* binding */ proxyFor)
-/* harmony export */ });
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6752);
-/* harmony import */ var _parse_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2828);
-/**
- * The HTTP transport: one keep-alive undici pool for the API's origin, through a proxy when the
- * environment asks for one, with the same rules as @actions/http-client so that self-hosted
- * runners behind a proxy behave as they do for every other action.
- */
-
-
-/**
- * The proxy for `target`, as @actions/http-client picks it: `https_proxy`/`HTTPS_PROXY` for https,
- * `http_proxy`/`HTTP_PROXY` for http; none for loopback hosts or hosts matched by
- * `no_proxy`/`NO_PROXY` (comma-separated host names, `host:port`, `.suffix` or `*`).
- */
-function proxyFor(target, env) {
-    if ((0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .isLoopbackHost */ .cW)(target.hostname))
-        return undefined;
-    const https = target.protocol === 'https:';
-    const proxy = https ? (env.https_proxy ?? env.HTTPS_PROXY) : (env.http_proxy ?? env.HTTP_PROXY);
-    if (!proxy || bypassed(target, env.no_proxy ?? env.NO_PROXY ?? ''))
-        return undefined;
-    try {
-        return new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
-    }
-    catch {
-        return undefined;
-    }
-}
-function bypassed(target, noProxy) {
-    const host = target.hostname.toUpperCase();
-    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
-    const names = [host, `${host}:${port}`];
-    return noProxy
-        .split(',')
-        .map((entry) => entry.trim().toUpperCase())
-        .filter((entry) => entry !== '')
-        .some((entry) => entry === '*' ||
-        names.some((name) => name === entry || name.endsWith(`.${entry}`) || (entry.startsWith('.') && name.endsWith(entry))));
-}
-/** The dispatcher for every request of this run. */
-function createDispatcher(proxy, options) {
-    const common = {
-        connections: options.connections,
-        keepAliveTimeout: 30_000,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
-        connect: { timeout: options.timeoutMs }
-    };
-    return proxy ? new undici__WEBPACK_IMPORTED_MODULE_0__.ProxyAgent({ uri: proxy.href, ...common }) : new undici__WEBPACK_IMPORTED_MODULE_0__.Agent(common);
-}
-
-
-/***/ }),
-
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _deps_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1641);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5878);
-/** The entry point the runner starts. */
-
-
-const deps = (0,_deps_js__WEBPACK_IMPORTED_MODULE_0__/* .productionDeps */ .M)();
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)(deps);
-deps.cancellation.dispose();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 5878:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-;// CONCATENATED MODULE: ./src/outcome.ts
-/** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
-function recordFromAnswer(type, answer, attempts, answerLost) {
-    if (answer.kind === 'network') {
-        const lost = answer.mayHaveReachedServer
-            ? ' The request may have reached Cloudflare, so the download may or may not have been deleted.'
-            : '';
-        return {
-            ...emptyRecord(type, 'failed'),
-            errors: [{ code: null, message: `${answer.message}.${lost}` }],
-            attempts,
-            answer_lost: answerLost
-        };
-    }
-    const envelope = answer.envelope;
-    const record = {
-        download_type: type,
-        outcome: 'failed',
-        status_code: answer.status,
-        result: envelope ? envelope.result : null,
-        errors: envelope ? envelope.errors : [],
-        messages: envelope ? envelope.messages : [],
-        ray_id: answer.rayId ?? null,
-        attempts,
-        answer_lost: answerLost
-    };
-    if (answer.status >= 200 && answer.status < 300 && envelope?.success === true)
-        record.outcome = 'deleted';
-    else if (answer.status === 404)
-        record.outcome = 'missing';
-    else
-        record.errors = [...record.errors, ...explainFailure(answer.status, answer.problem, answer.location, envelope)];
-    return record;
-}
-function explainFailure(status, problem, location, envelope) {
-    if (status >= 300 && status < 400) {
-        const where = location ? ` to ${location}` : '';
-        return [
-            { code: null, message: `HTTP ${status} redirect${where} was not followed: credentials go only to base-url` }
-        ];
-    }
-    if (problem !== undefined)
-        return [{ code: null, message: problem }];
-    if (envelope === undefined || envelope.errors.length > 0)
-        return [];
-    return [{ code: null, message: `HTTP ${status} without an error in the envelope` }];
-}
-/** A request that produced no answer: a dry run (`skipped`) or one never sent (`cancelled`). */
-function emptyRecord(type, outcome) {
-    return {
-        download_type: type,
-        outcome,
-        status_code: null,
-        result: null,
-        errors: [],
-        messages: [],
-        ray_id: null,
-        attempts: 0,
-        answer_lost: false
-    };
-}
-/**
- * A video's outcome across its requests: `failed` if any failed, else `cancelled` if any was never
- * sent, else `deleted` if any download was deleted (with `download-type: all`, a video that has no
- * audio rendition is still `deleted`), else `missing` (or `skipped` in a dry run).
- */
-function videoOutcome(requests) {
-    const order = ['failed', 'cancelled', 'deleted', 'missing', 'skipped'];
-    return order.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'skipped';
-}
-/** Whether the run did everything asked: nothing failed or cancelled, and no 404 when `if-missing: fail`. */
-function runSucceeded(videos, ifMissing) {
-    return videos.every((video) => video.requests.every((request) => request.outcome !== 'failed' &&
-        request.outcome !== 'cancelled' &&
-        !(request.outcome === 'missing' && ifMissing === 'fail')));
-}
-
-;// CONCATENATED MODULE: ./src/pacing.ts
-/**
- * Reads an IETF RateLimit header as Cloudflare sends it: `"default";r=50;t=30` for `Ratelimit`,
- * `"default";q=1200;w=300` for `Ratelimit-Policy`. Returns the named parameters of the first item.
- */
-function parseRateLimitParams(value) {
-    if (value === undefined)
-        return undefined;
-    const item = value.split(',')[0] ?? '';
-    const params = {};
-    for (const part of item.split(';').slice(1)) {
-        const match = /^\s*([a-z]+)\s*=\s*(\d+)\s*$/.exec(part);
-        if (match?.[1] !== undefined)
-            params[match[1]] = Number(match[2]);
-    }
-    return Object.keys(params).length > 0 ? params : undefined;
-}
-function parseRatelimit(value) {
-    const params = parseRateLimitParams(value);
-    if (params?.r === undefined || params.t === undefined)
-        return undefined;
-    return { remaining: params.r, resetSeconds: params.t };
-}
-function parseRatelimitPolicy(value) {
-    const params = parseRateLimitParams(value);
-    if (params?.q === undefined || params.w === undefined)
-        return undefined;
-    return { quota: params.q, windowSeconds: params.w };
-}
-/** After the announced reset, start again this much later: `t` is whole seconds. */
-const RESET_MARGIN_MS = 250;
-class RateGate {
-    options;
-    tokens;
-    refilledAt;
-    pausedUntil = 0;
-    inFlight = 0;
-    /** Estimated requests left in the current window, and when the window resets. */
-    quota;
-    policy;
-    capacity;
-    constructor(options) {
-        this.options = options;
-        this.capacity = Math.max(1, Math.min(options.concurrency, Math.floor(options.requestsPerMinute / 60)));
-        this.tokens = this.capacity;
-    }
-    /** Requests held back for what this run cannot see: 2 × concurrency, or 5% of the quota if larger. */
-    get reserve() {
-        return Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.05));
-    }
-    /** Milliseconds until a new request may start; 0 when it may start now. */
-    delayBeforeNext(now) {
-        this.refill(now);
-        this.rollWindow(now);
-        const waits = [this.pausedUntil - now, this.bucketWait(), this.quotaWait(now)];
-        return Math.max(0, Math.ceil(Math.max(...waits)));
-    }
-    /** Records that a request is starting now (call only after delayBeforeNext returned 0). */
-    start(now) {
-        this.refill(now);
-        if (this.options.requestsPerMinute > 0)
-            this.tokens -= 1;
-        if (this.quota)
-            this.quota.remaining -= 1;
-        this.inFlight += 1;
-    }
-    /** Records an answer (or its absence) and what its rate-limit headers say. */
-    finish(now, answer) {
-        this.inFlight -= 1;
-        if (answer.kind !== 'http')
-            return;
-        this.policy = parseRatelimitPolicy(answer.ratelimitPolicy) ?? this.policy;
-        const seen = parseRatelimit(answer.ratelimit);
-        if (seen === undefined)
-            return;
-        // The server's count already includes this request; the ones still in flight are not in it yet.
-        this.quota = { remaining: seen.remaining - this.inFlight, resetAt: now + seen.resetSeconds * 1000 };
-    }
-    /** Holds every new request until `until` (a 429's Retry-After applies to the whole run). */
-    pauseUntil(until) {
-        this.pausedUntil = Math.max(this.pausedUntil, until);
-    }
-    refill(now) {
-        if (this.options.requestsPerMinute === 0)
-            return;
-        const elapsed = this.refilledAt === undefined ? 0 : now - this.refilledAt;
-        this.tokens = Math.min(this.capacity, this.tokens + (elapsed * this.options.requestsPerMinute) / 60_000);
-        this.refilledAt = now;
-    }
-    bucketWait() {
-        if (this.options.requestsPerMinute === 0 || this.tokens >= 1)
-            return 0;
-        return ((1 - this.tokens) * 60_000) / this.options.requestsPerMinute;
-    }
-    quotaWait(now) {
-        if (this.quota === undefined || this.quota.remaining > this.reserve)
-            return 0;
-        return this.quota.resetAt + RESET_MARGIN_MS - now;
-    }
-    /** Once the window has reset, the full quota (less what is in flight) is the best estimate. */
-    rollWindow(now) {
-        if (this.quota === undefined || now < this.quota.resetAt + RESET_MARGIN_MS)
-            return;
-        this.quota = this.policy
-            ? { remaining: this.policy.quota - this.inFlight, resetAt: now + this.policy.windowSeconds * 1000 }
-            : undefined;
-    }
-}
-/** Waits until the gate lets a request start, then records the start. False when `signal` aborted first. */
-async function acquireSlot(gate, clock, signal) {
-    for (;;) {
-        if (signal.aborted)
-            return false;
-        const wait = gate.delayBeforeNext(clock.now());
-        if (wait === 0) {
-            gate.start(clock.now());
-            return true;
-        }
-        await clock.sleep(wait, signal);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/retry.ts
-/** Cloudflare's lockout after going over the limit lasts 5 minutes; no Retry-After is honoured past it. */
-const MAX_RETRY_AFTER_MS = 300_000;
-const BACKOFF_BASE_MS = 1_000;
-const BACKOFF_CAP_MS = 30_000;
-/**
- * Statuses that say "try again": throttling, origin and gateway errors, and Cloudflare's own edge
- * errors 520–527 (https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/).
- * Every other 4xx is final: sending the same DELETE again cannot change the answer.
- */
-const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504, 520, 521, 522, 523, 524, 525, 526, 527]);
-/** Connection-level failures that a fresh attempt can get past. */
-const RETRYABLE_NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'TIMEOUT',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CLOSED',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT'
-]);
-/** Why an answer is worth retrying, in words for the log; `undefined` when it is final. */
-function retryReason(answer) {
-    if (answer.kind === 'network') {
-        return RETRYABLE_NETWORK_CODES.has(answer.code) ? answer.message : undefined;
-    }
-    if (!RETRYABLE_STATUSES.has(answer.status))
-        return undefined;
-    return answer.status === 429 ? 'HTTP 429 (rate limited)' : `HTTP ${answer.status}`;
-}
-/**
- * `Retry-After` as milliseconds from `nowMs`: delta-seconds or an HTTP date
- * (RFC 9110 §10.2.3), capped at Cloudflare's 5-minute lockout. `undefined` when absent or unreadable.
- */
-function parseRetryAfter(value, nowMs) {
-    if (value === undefined)
-        return undefined;
-    const text = value.trim();
-    let ms;
-    if (/^\d+$/.test(text))
-        ms = Number(text) * 1000;
-    else {
-        const date = Date.parse(text);
-        if (Number.isNaN(date) || !/[a-z]/i.test(text))
-            return undefined;
-        ms = date - nowMs;
-    }
-    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
-}
-/**
- * Exponential backoff with full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/):
- * a uniform draw in [0, min(cap, base × 2^(retry−1))). `retry` counts from 1.
- */
-function backoffMs(retry, random) {
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (retry - 1));
-    return Math.floor(random() * ceiling);
-}
-/** How long to wait before retry number `retry`: exactly the server's Retry-After when it gave one. */
-function retryDelayMs(answer, retry, nowMs, random) {
-    const retryAfter = answer.kind === 'http' ? parseRetryAfter(answer.retryAfter, nowMs) : undefined;
-    return retryAfter ?? backoffMs(retry, random);
-}
-
-;// CONCATENATED MODULE: ./src/cleanup.ts
-
-
-
-async function runCleanup(plan, deps, cancel) {
-    const tasks = plan.videoIds.flatMap((_, video) => plan.downloadTypes.map((type) => ({ video, type })));
-    const records = plan.videoIds.map(() => []);
-    const gate = new RateGate(plan);
-    let next = 0;
-    const worker = async () => {
-        while (next < tasks.length) {
-            const task = tasks[next++];
-            const videoId = plan.videoIds[task.video];
-            const record = plan.dryRun
-                ? emptyRecord(task.type, 'skipped')
-                : await deleteWithRetries(videoId, task.type, plan.maxRetries, gate, deps, cancel);
-            records[task.video]?.push(record);
-            deps.events.requestDone(videoId, record);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(plan.concurrency, tasks.length) }, worker));
-    return plan.videoIds.map((video_id, index) => {
-        // Workers finish out of order; report each video's requests in download-type order.
-        const requests = (records[index] ?? []).sort((a, b) => plan.downloadTypes.indexOf(a.download_type) - plan.downloadTypes.indexOf(b.download_type));
-        return { video_id, outcome: videoOutcome(requests), requests };
-    });
-}
-async function deleteWithRetries(videoId, type, maxRetries, gate, deps, cancel) {
-    const { clock } = deps;
-    let last;
-    let answerLost = false;
-    for (let attempt = 1;; attempt++) {
-        if (!(await acquireSlot(gate, clock, cancel.stop))) {
-            return last === undefined
-                ? emptyRecord(type, 'cancelled')
-                : withNote(recordFromAnswer(type, last, attempt - 1, answerLost), 'The step was cancelled before a retry.');
-        }
-        if (last?.kind === 'network' && last.mayHaveReachedServer)
-            answerLost = true;
-        last = await deps.client.deleteDownload(videoId, type, cancel.abort);
-        gate.finish(clock.now(), last);
-        const reason = retryReason(last);
-        if (reason === undefined || attempt > maxRetries || cancel.stop.aborted) {
-            return recordFromAnswer(type, last, attempt, answerLost);
-        }
-        const delay = retryDelayMs(last, attempt, clock.now(), deps.random);
-        // A 429 means the whole account is throttled: hold every worker, not just this one.
-        if (last.kind === 'http' && last.status === 429)
-            gate.pauseUntil(clock.now() + delay);
-        deps.events.retrying(videoId, type, attempt, delay, reason);
-        await clock.sleep(delay, cancel.stop);
-    }
-}
-function withNote(record, note) {
-    return { ...record, errors: [...record.errors, { code: null, message: note }] };
-}
-
-;// CONCATENATED MODULE: ./src/envelope.ts
-function readEnvelope(status, contentType, body) {
-    const type = contentType?.split(';')[0]?.trim() || 'no content type';
-    if (body.trim() === '')
-        return { problem: `HTTP ${status} with an empty body (${type})` };
-    let parsed;
-    try {
-        parsed = JSON.parse(body);
-    }
-    catch {
-        const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(body)?.[1]?.trim();
-        const said = title ? `: "${title.replace(/\s+/g, ' ')}"` : '';
-        return { problem: `HTTP ${status} answered with ${type}, not a JSON envelope${said}` };
-    }
-    if (!isRecord(parsed) || typeof parsed.success !== 'boolean') {
-        return { problem: `HTTP ${status} answered with JSON that is not a Cloudflare envelope` };
-    }
-    return {
-        envelope: {
-            success: parsed.success,
-            errors: readMessages(parsed.errors),
-            messages: readMessages(parsed.messages),
-            result: parsed.result ?? null
-        }
-    };
-}
-/** Keeps what a user needs of each entry; an entry that is not an object still shows as text. */
-function readMessages(value) {
-    if (!Array.isArray(value))
-        return [];
-    return value.map((entry) => {
-        if (!isRecord(entry))
-            return { code: null, message: String(entry) };
-        const message = {
-            code: typeof entry.code === 'number' ? entry.code : null,
-            message: typeof entry.message === 'string' ? entry.message : JSON.stringify(entry)
-        };
-        if (typeof entry.documentation_url === 'string' && entry.documentation_url !== '') {
-            message.documentation_url = entry.documentation_url;
-        }
-        return message;
-    });
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare.ts
-
-/** Larger answers are refused: a delete's envelope is a few hundred bytes. */
-const MAX_BODY_BYTES = 1024 * 1024;
-/**
- * `DELETE /accounts/{account_id}/stream/{identifier}/downloads` deletes the default MP4 (the
- * documented endpoint); `/downloads/audio` deletes the audio rendition.
- */
-function downloadsUrl(baseUrl, accountId, videoId, type) {
-    const suffix = type === 'audio' ? '/audio' : '';
-    return new URL(`${baseUrl}/accounts/${accountId}/stream/${videoId}/downloads${suffix}`);
-}
-/** A Bearer token, or the legacy `X-Auth-Email` + `X-Auth-Key` pair; never both. */
-function authHeaders(auth) {
-    return auth.kind === 'token'
-        ? { authorization: `Bearer ${auth.token}` }
-        : { 'x-auth-email': auth.email, 'x-auth-key': auth.key };
-}
-class CloudflareClient {
-    options;
-    headers;
-    constructor(options) {
-        this.options = options;
-        this.headers = { ...authHeaders(options.auth), accept: 'application/json', 'user-agent': options.userAgent };
-    }
-    /** One DELETE attempt. `signal` aborts it (the step is being cancelled). */
-    async deleteDownload(videoId, type, signal) {
-        const url = downloadsUrl(this.options.baseUrl, this.options.accountId, videoId, type);
-        const timeout = new AbortController();
-        const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
-        const both = AbortSignal.any([signal, timeout.signal]);
-        try {
-            // undici's request() follows no redirects: a 3xx comes back as it is, credentials unsent elsewhere.
-            const response = await this.options.dispatcher.request({
-                origin: url.origin,
-                path: url.pathname,
-                method: 'DELETE',
-                headers: this.headers,
-                signal: both
-            });
-            return await readAnswer(response);
-        }
-        catch (error) {
-            return networkFailure(error, timeout.signal.aborted, this.options.timeoutMs);
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-}
-async function readAnswer(response) {
-    const header = (name) => {
-        const value = response.headers[name];
-        return Array.isArray(value) ? value.join(', ') : value;
-    };
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-            response.body.destroy();
-            break;
-        }
-        chunks.push(chunk);
-    }
-    const answer = {
-        kind: 'http',
-        status: response.statusCode,
-        rayId: header('cf-ray'),
-        retryAfter: header('retry-after'),
-        ratelimit: header('ratelimit'),
-        ratelimitPolicy: header('ratelimit-policy'),
-        location: header('location')
-    };
-    if (size > MAX_BODY_BYTES) {
-        answer.problem = `HTTP ${response.statusCode} with an answer over ${MAX_BODY_BYTES / 1024 / 1024} MiB, which was not read`;
-        return answer;
-    }
-    const reading = readEnvelope(response.statusCode, header('content-type'), Buffer.concat(chunks).toString('utf8'));
-    if ('envelope' in reading)
-        answer.envelope = reading.envelope;
-    else
-        answer.problem = reading.problem;
-    return answer;
-}
-/** Connection failures where the request cannot have reached the server. */
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH']);
-function networkFailure(error, timedOut, timeoutMs) {
-    if (timedOut) {
-        return {
-            kind: 'network',
-            code: 'TIMEOUT',
-            message: `no complete answer within ${timeoutMs / 1000} s`,
-            mayHaveReachedServer: true
-        };
-    }
-    // Duck-typed: undici's errors and DOMException may come from another realm (or be no Error at all).
-    const err = asError(error);
-    const cause = asError(err.cause);
-    const aborted = err.name === 'AbortError' || err.code === 'UND_ERR_ABORTED';
-    const code = aborted ? 'ABORTED' : String(cause.code ?? err.code ?? err.name ?? 'ERROR');
-    return {
-        kind: 'network',
-        code,
-        message: aborted ? 'the step was cancelled while the request was in flight' : describe(err, cause, code),
-        mayHaveReachedServer: !NEVER_SENT.has(code)
-    };
-}
-function asError(value) {
-    return typeof value === 'object' && value !== null ? value : {};
-}
-function describe(err, cause, code) {
-    const text = cause.message ?? err.message ?? code;
-    return text.includes(code) ? text : `${code}: ${text}`;
-}
-
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
 ;// CONCATENATED MODULE: ./src/report.ts
 /** GitHub shows at most 10 annotations of each level per step; past that, one line points to the summary. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -37978,8 +38039,6 @@ function verdict(report) {
     return `${report.videos.length} video${report.videos.length === 1 ? '' : 's'}: ${totals}${mode}`;
 }
 
-// EXTERNAL MODULE: ./src/parse.ts
-var parse = __nccwpck_require__(2828);
 ;// CONCATENATED MODULE: ./src/settings.ts
 /**
  * The only reader of the action's inputs and `CLOUDFLARE_*` environment fallbacks. It turns them
@@ -38012,9 +38071,9 @@ function readSettings(source) {
     const orDefault = (raw, fallback) => (raw === '' ? fallback : raw);
     const flag = (name, fallback) => {
         const raw = from(name);
-        return raw === '' ? fallback : check(name, (0,parse/* parseBoolean */.yG)(raw), fallback);
+        return raw === '' ? fallback : check(name, parseBoolean(raw), fallback);
     };
-    const integer = (name, fallback, min, max) => check(name, (0,parse/* parseInteger */.cG)(orDefault(from(name), String(fallback)), min, max), fallback);
+    const integer = (name, fallback, min, max) => check(name, parseInteger(orDefault(from(name), String(fallback)), min, max), fallback);
     // Mask first: nothing below, not even a validation message, may print before this.
     const token = from('api-token', 'CLOUDFLARE_API_TOKEN');
     const key = from('api-key', 'CLOUDFLARE_API_KEY');
@@ -38022,17 +38081,17 @@ function readSettings(source) {
     maskCredential(key, source.mask);
     const email = from('email', 'CLOUDFLARE_EMAIL');
     const auth = readAuth(token, key, email, problems, source.info);
-    const downloadType = check('download-type', (0,parse/* parseChoice */.HU)(orDefault(from('download-type'), 'default'), ['default', 'audio', 'all']), 'default');
+    const downloadType = check('download-type', parseChoice(orDefault(from('download-type'), 'default'), ['default', 'audio', 'all']), 'default');
     const settings = {
-        videoIds: check('video-id', (0,parse/* parseIdList */.hG)(from('video-id')), []),
-        accountId: check('account-id', (0,parse/* parseIdentifier */.fu)(from('account-id', 'CLOUDFLARE_ACCOUNT_ID')), ''),
+        videoIds: check('video-id', parseIdList(from('video-id')), []),
+        accountId: check('account-id', parseIdentifier(from('account-id', 'CLOUDFLARE_ACCOUNT_ID')), ''),
         auth,
         downloadType,
         downloadTypes: downloadType === 'all' ? ['default', 'audio'] : [downloadType],
-        ifMissing: check('if-missing', (0,parse/* parseChoice */.HU)(orDefault(from('if-missing'), 'warn'), ['warn', 'ignore', 'fail']), 'warn'),
+        ifMissing: check('if-missing', parseChoice(orDefault(from('if-missing'), 'warn'), ['warn', 'ignore', 'fail']), 'warn'),
         dryRun: flag('dry-run', false),
         failOnError: flag('fail-on-error', true),
-        baseUrl: check('base-url', (0,parse/* parseBaseUrl */.Q2)(orDefault(from('base-url', 'CLOUDFLARE_API_BASE_URL'), DEFAULT_BASE_URL)), DEFAULT_BASE_URL),
+        baseUrl: check('base-url', parseBaseUrl(orDefault(from('base-url', 'CLOUDFLARE_API_BASE_URL'), DEFAULT_BASE_URL)), DEFAULT_BASE_URL),
         summary: flag('summary', true),
         maxRetries: integer('max-retries', 5, 0, 20),
         timeoutMs: integer('timeout-seconds', 30, 1, 600) * 1000,
@@ -38060,7 +38119,7 @@ function readAuth(token, key, email, problems, info) {
     if (token !== '') {
         if (key !== '')
             info('Both an API token and a Global API key are set: using the API token.');
-        const parsed = (0,parse/* parseCredential */.nx)(token);
+        const parsed = parseCredential(token);
         if (parsed.ok)
             return { kind: 'token', token };
         problems.push(`Input \`api-token\` ${parsed.problem}.`);
@@ -38077,8 +38136,8 @@ function readAuth(token, key, email, problems, info) {
             `(or set CLOUDFLARE_${missing === 'email' ? 'EMAIL' : 'API_KEY'}); better, use \`api-token\`.`);
         return none;
     }
-    const parsedKey = (0,parse/* parseCredential */.nx)(key);
-    const parsedEmail = (0,parse/* parseCredential */.nx)(email);
+    const parsedKey = parseCredential(key);
+    const parsedEmail = parseCredential(email);
     if (!parsedKey.ok)
         problems.push(`Input \`api-key\` ${parsedKey.problem}.`);
     if (!parsedEmail.ok)
@@ -38141,7 +38200,7 @@ function escapeCell(text) {
 
 ;// CONCATENATED MODULE: ./src/version.ts
 /** The action's version, as in package.json (a test keeps the two equal). */
-const VERSION = '1.0.0';
+const src_version_VERSION = '1.0.0';
 
 ;// CONCATENATED MODULE: ./src/user-agent.ts
 /**
@@ -38150,7 +38209,7 @@ const VERSION = '1.0.0';
  */
 
 const ACTION_NAME = 'cloudflare-stream-delete-downloads';
-function userAgent(run, nodeVersion) {
+function user_agent_userAgent(run, nodeVersion) {
     const parts = [];
     if (run.repository !== '') {
         const attempt = run.runAttempt > 1 ? `/attempts/${run.runAttempt}` : '';
@@ -38160,7 +38219,7 @@ function userAgent(run, nodeVersion) {
     if (run.workflow)
         parts.push(`workflow: ${run.workflow.replace(/[^\x20-\x7e]/g, '?').replace(/[()]/g, '')}`);
     parts.push(`node ${nodeVersion}`);
-    return `${ACTION_NAME}/${VERSION} (${parts.join('; ')})`;
+    return `${ACTION_NAME}/${src_version_VERSION} (${parts.join('; ')})`;
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -38172,7 +38231,9 @@ function userAgent(run, nodeVersion) {
 
 
 
-async function run(deps) {
+
+/** Runs the action. Without `deps` (the entry point, @github/local-action) it uses the real ones. */
+async function run(deps = productionDeps()) {
     const { core } = deps;
     try {
         const settings = readSettings({
@@ -38194,10 +38255,13 @@ async function run(deps) {
             core.setFailed(error instanceof Error ? error.message : String(error));
         }
     }
+    finally {
+        deps.dispose?.();
+    }
 }
 async function cleanUp(settings, deps) {
     const { core } = deps;
-    const proxy = (0,http/* proxyFor */.i)(new URL(settings.baseUrl), deps.env);
+    const proxy = proxyFor(new URL(settings.baseUrl), deps.env);
     if (proxy?.password)
         core.setSecret(decodeURIComponent(proxy.password));
     if (proxy)
@@ -38207,7 +38271,7 @@ async function cleanUp(settings, deps) {
         baseUrl: settings.baseUrl,
         accountId: settings.accountId,
         auth: settings.auth,
-        userAgent: userAgent(deps.context, deps.nodeVersion),
+        userAgent: user_agent_userAgent(deps.context, deps.nodeVersion),
         dispatcher,
         timeoutMs: settings.timeoutMs
     });
@@ -38266,113 +38330,6 @@ async function publish(report, summary, core) {
         core.setFailed(line);
     else
         core.info(`${line}. fail-on-error is false, so the step passes; the outputs say what failed.`);
-}
-
-
-/***/ }),
-
-/***/ 2828:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   HU: () => (/* binding */ parseChoice),
-/* harmony export */   Q2: () => (/* binding */ parseBaseUrl),
-/* harmony export */   cG: () => (/* binding */ parseInteger),
-/* harmony export */   cW: () => (/* binding */ isLoopbackHost),
-/* harmony export */   fu: () => (/* binding */ parseIdentifier),
-/* harmony export */   hG: () => (/* binding */ parseIdList),
-/* harmony export */   nx: () => (/* binding */ parseCredential),
-/* harmony export */   yG: () => (/* binding */ parseBoolean)
-/* harmony export */ });
-/* unused harmony exports IDENTIFIER, quote */
-/**
- * Pure parsers for the action's raw input strings. Each returns either a value or a message that
- * names what is accepted; none reads the environment and none coerces a bad value into a good one.
- */
-const ok = (value) => ({ ok: true, value });
-const bad = (problem) => ({ ok: false, problem });
-/** Stream video UIDs and account ids: 1–32 characters of `[A-Za-z0-9]` (the API's `maxLength: 32`). */
-const IDENTIFIER = /^[A-Za-z0-9]{1,32}$/;
-/** Shows a user's value in a message without letting a huge or multi-line value flood the log. */
-function quote(value) {
-    const oneLine = JSON.stringify(value);
-    return oneLine.length > 48 ? `${oneLine.slice(0, 45)}…"` : oneLine;
-}
-/** Splits a list on newlines, commas and spaces; drops duplicates, keeps the first occurrence's order. */
-function parseIdList(raw) {
-    const ids = [...new Set(raw.split(/[\s,]+/).filter((id) => id !== ''))];
-    if (ids.length === 0)
-        return bad('is required: give one or more Stream video UIDs');
-    const wrong = ids.filter((id) => !IDENTIFIER.test(id));
-    if (wrong.length > 0) {
-        const shown = wrong.slice(0, 5).map(quote).join(', ');
-        const more = wrong.length > 5 ? ` and ${wrong.length - 5} more` : '';
-        return bad(`has ${shown}${more}: each id must be 1–32 letters or digits`);
-    }
-    return ok(ids);
-}
-function parseIdentifier(raw) {
-    if (raw === '')
-        return bad('is required');
-    return IDENTIFIER.test(raw) ? ok(raw) : bad(`is ${quote(raw)}: it must be 1–32 letters or digits`);
-}
-/** One of a fixed set of words, case-sensitive as action.yml documents them. */
-function parseChoice(raw, choices) {
-    return choices.includes(raw)
-        ? ok(raw)
-        : bad(`is ${quote(raw)}: use one of ${choices.join(', ')}`);
-}
-/** The YAML 1.2 core-schema booleans that @actions/core's getBooleanInput accepts; nothing else. */
-function parseBoolean(raw) {
-    if (['true', 'True', 'TRUE'].includes(raw))
-        return ok(true);
-    if (['false', 'False', 'FALSE'].includes(raw))
-        return ok(false);
-    return bad(`is ${quote(raw)}: use true or false`);
-}
-/** A whole number in [min, max], written in plain digits. */
-function parseInteger(raw, min, max) {
-    const value = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
-    return value >= min && value <= max ? ok(value) : bad(`is ${quote(raw)}: use a whole number from ${min} to ${max}`);
-}
-/**
- * A credential: printable ASCII without spaces, so that nothing can be smuggled into an HTTP
- * header (no CR/LF) and a pasted value with a stray newline is caught before it is sent.
- */
-function parseCredential(raw) {
-    return /^[\x21-\x7e]+$/.test(raw)
-        ? ok(raw)
-        : bad('must be printable ASCII with no spaces or line breaks (check the secret for a stray newline)');
-}
-/** Loopback hosts as URL.hostname spells them: 127.0.0.0/8, [::1] and localhost. */
-function isLoopbackHost(hostname) {
-    const host = hostname.toLowerCase();
-    return (host === 'localhost' ||
-        host.endsWith('.localhost') ||
-        host === '[::1]' ||
-        /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host));
-}
-/**
- * The API base: `https` only, except plain `http` to loopback (tests and the demo stand-in).
- * No user-info (it would be sent to a server), no query or fragment. Returned without a trailing slash.
- */
-function parseBaseUrl(raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        return bad(`is ${quote(raw)}: it must be an absolute https URL`);
-    }
-    const loopback = isLoopbackHost(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        return bad(`is ${quote(raw)}: it must use https (plain http is allowed only for loopback hosts)`);
-    }
-    if (url.username !== '' || url.password !== '')
-        return bad('must not contain a user name or password');
-    if (url.search !== '' || url.hash !== '')
-        return bad(`is ${quote(raw)}: it must not have a query or fragment`);
-    return ok(url.href.replace(/\/+$/, ''));
 }
 
 

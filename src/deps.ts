@@ -5,12 +5,12 @@
 import * as core from '@actions/core'
 import { context } from '@actions/github'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { type CancellationWatch, watchSignals } from './cancel.js'
+import { watchSignals } from './cancel.js'
 import { createDispatcher } from './http.js'
 import type { Deps } from './main.js'
 import type { RunContext } from './user-agent.js'
 
-export function productionDeps(): Deps & { cancellation: CancellationWatch } {
+export function productionDeps(): Deps {
   const cancellation = watchSignals(
     process,
     (signal) => core.warning(`Received ${signal}: sending nothing new, then reporting what was done.`),
@@ -44,7 +44,8 @@ export function productionDeps(): Deps & { cancellation: CancellationWatch } {
     },
     random: Math.random,
     cancellation,
-    createDispatcher
+    createDispatcher,
+    dispose: cancellation.dispose
   }
 }
 

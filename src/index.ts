@@ -1,7 +1,4 @@
-/** The entry point the runner starts. */
-import { productionDeps } from './deps.js'
+/** The entry point the runner starts: everything else is in run(). */
 import { run } from './main.js'
 
-const deps = productionDeps()
-await run(deps)
-deps.cancellation.dispose()
+await run()

@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici'
 import type { Cancellation } from './cleanup.js'
 import { runCleanup } from './cleanup.js'
 import { CloudflareClient } from './cloudflare.js'
+import { productionDeps } from './deps.js'
 import { proxyFor, type TransportOptions } from './http.js'
 import { runSucceeded } from './outcome.js'
 import type { Clock } from './pacing.js'
@@ -40,9 +41,12 @@ export interface Deps {
   random: () => number
   cancellation: Cancellation
   createDispatcher: (proxy: URL | undefined, options: TransportOptions) => Dispatcher
+  /** Called once the run is over (stops listening for signals). */
+  dispose?: () => void
 }
 
-export async function run(deps: Deps): Promise<void> {
+/** Runs the action. Without `deps` (the entry point, @github/local-action) it uses the real ones. */
+export async function run(deps: Deps = productionDeps()): Promise<void> {
   const { core } = deps
   try {
     const settings = readSettings({
@@ -60,6 +64,8 @@ export async function run(deps: Deps): Promise<void> {
     } else {
       core.setFailed(error instanceof Error ? error.message : String(error))
     }
+  } finally {
+    deps.dispose?.()
   }
 }
 

@@ -1,7 +1,7 @@
 /** The committed dist/index.js, run as the runner runs it, against the loopback stand-in. */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startStandIn } from '../../dev/stand-in.js'
-import { runStep } from '../helpers/runner.js'
+import { runStep } from '../../dev/run-step.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
