@@ -3,7 +3,10 @@
  * signals, the wall clock and undici. Tests build their own {@link Deps} instead.
  */
 import * as core from '@actions/core'
-import { context } from '@actions/github'
+// The Context class alone, not @actions/github's index: the index also loads Octokit and undici's
+// fetch, about 170 KB of bundle and 5 ms of start-up for a value this action never uses
+// (measured in bench/RESULTS.md). The exports map offers no subpath for it, hence the file path.
+import { Context } from '../node_modules/@actions/github/lib/context.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { watchSignals } from './cancel.js'
 import { createDispatcher } from './http.js'
@@ -50,6 +53,7 @@ export function productionDeps(): Deps {
 }
 
 function runContext(): RunContext {
+  const context = new Context()
   let repository = ''
   try {
     repository = `${context.repo.owner}/${context.repo.repo}`
