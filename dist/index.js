@@ -32106,7 +32106,15 @@ function productionDeps() {
     };
 }
 function runContext() {
-    const context = new Context();
+    const none = { serverUrl: '', runId: 0, runAttempt: 0, workflow: '', repository: '' };
+    let context;
+    try {
+        // Reads GITHUB_EVENT_PATH: an unreadable event file must not stop a deletion that needs none of it.
+        context = new Context();
+    }
+    catch {
+        return none;
+    }
     let repository = '';
     try {
         repository = `${context.repo.owner}/${context.repo.repo}`;

@@ -53,7 +53,14 @@ export function productionDeps(): Deps {
 }
 
 function runContext(): RunContext {
-  const context = new Context()
+  const none: RunContext = { serverUrl: '', runId: 0, runAttempt: 0, workflow: '', repository: '' }
+  let context: Context
+  try {
+    // Reads GITHUB_EVENT_PATH: an unreadable event file must not stop a deletion that needs none of it.
+    context = new Context()
+  } catch {
+    return none
+  }
   let repository = ''
   try {
     repository = `${context.repo.owner}/${context.repo.repo}`

@@ -116,6 +116,14 @@ describe('dist/index.js', () => {
     expect(result.stdout).not.toMatch(/^::error/m)
   })
 
+  it('still deletes when the runner’s event file is unreadable (the User-Agent just omits the run)', async () => {
+    const auth = await serve()
+    const result = await runStep({ ...auth, 'video-id': 'vid1' }, { env: { GITHUB_EVENT_PATH: '/dev/null' } })
+    expect(result.code).toBe(0)
+    expect(result.outputs.deleted).toBe('["vid1"]')
+    expect(standIn.log[0]?.headers['user-agent']).toMatch(/^cloudflare-stream-delete-downloads\/1\.0\.0 \(node v\d+/)
+  })
+
   it('ends an unreachable API as one clear error, without a stack trace', async () => {
     const auth = await serve()
     await standIn.close()
