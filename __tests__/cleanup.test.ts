@@ -50,6 +50,7 @@ async function cleanUp(
   cancel = neverCancelled()
 ) {
   const retries: string[] = []
+  const waits: string[] = []
   const videos = await runCleanup(
     plan(over),
     {
@@ -58,12 +59,13 @@ async function cleanUp(
       random: () => 0.5,
       events: {
         requestDone: () => undefined,
-        retrying: (video, type, retry, delay, reason) => retries.push(`${video} ${type} #${retry} ${delay} ${reason}`)
+        retrying: (video, type, retry, delay, reason) => retries.push(`${video} ${type} #${retry} ${delay} ${reason}`),
+        waiting: (message) => waits.push(message)
       }
     },
     cancel
   )
-  return { videos, retries }
+  return { videos, retries, waits }
 }
 
 const videosWith = (n: number, audio = false) => Object.fromEntries(ids(n).map((id) => [id, { default: true, audio }]))
@@ -116,15 +118,18 @@ describe('runCleanup', () => {
     const client = await setUp({
       videos: videosWith(8),
       latencyMs: 20,
-      faults: [{ video: 'vid0', fault: '429', retryAfter: '1' }]
+      faults: [{ video: 'vid0', fault: '429', retryAfter: '2' }]
     })
-    const { videos } = await cleanUp(client, { videoIds: ids(8), concurrency: 4 }, realClock)
+    const { videos, waits } = await cleanUp(client, { videoIds: ids(8), concurrency: 4 }, realClock)
     expect(videos.every((v) => v.outcome === 'deleted')).toBe(true)
+    expect(waits).toEqual([
+      expect.stringMatching(/^Throttled by Cloudflare \(429\): every request waits (1\.9|2\.0) s\.$/)
+    ])
     const throttled = standIn.log.find((entry) => entry.status === 429)
     const later = standIn.log.slice(4)
-    // The first four went out together; every later one waited out the second from the 429's answer.
+    // The first four went out together; every later one waited out the 2 s from the 429's answer.
     expect(later.length).toBe(5)
-    for (const entry of later) expect(entry.at - (throttled?.at ?? 0)).toBeGreaterThanOrEqual(990)
+    for (const entry of later) expect(entry.at - (throttled?.at ?? 0)).toBeGreaterThanOrEqual(1990)
   })
 
   it('stops after max-retries and reports the last answer', async () => {
@@ -171,8 +176,11 @@ describe('runCleanup', () => {
 
   it('gets a batch three times the quota through with no lockout', async () => {
     const client = await setUp({ videos: videosWith(60), quota: 20, windowMs: 1000, latencyMs: 5 })
-    const { videos } = await cleanUp(client, { videoIds: ids(60), concurrency: 2 }, realClock)
+    const { videos, waits } = await cleanUp(client, { videoIds: ids(60), concurrency: 2 }, realClock)
     expect(standIn.stats.lockouts).toBe(0)
+    expect(waits[0]).toMatch(
+      /^Cloudflare's rate limit: \d+ requests left in this window, kept in reserve; waiting \d\.\d s for it to reset\.$/
+    )
     expect(videos.filter((v) => v.outcome === 'deleted')).toHaveLength(60)
   })
 

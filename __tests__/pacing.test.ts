@@ -100,6 +100,19 @@ describe('RateGate', () => {
   })
 })
 
+describe('RateGate.announce', () => {
+  it('says why requests wait, once per wait, and nothing for short waits', () => {
+    const gate = new RateGate({ requestsPerMinute: 0, concurrency: 2 })
+    gate.pauseUntil(30_000)
+    expect(gate.announce(0, 30_000)).toBe('Throttled by Cloudflare (429): every request waits 30.0 s.')
+    expect(gate.announce(10, 29_990)).toBeUndefined()
+    const paced = new RateGate({ requestsPerMinute: 6, concurrency: 1 })
+    paced.start(0)
+    expect(paced.announce(0, paced.delayBeforeNext(0))).toBe('requests-per-minute 6: waiting 10.0 s.')
+    expect(new RateGate({ requestsPerMinute: 0, concurrency: 1 }).announce(0, 999)).toBeUndefined()
+  })
+})
+
 describe('acquireSlot', () => {
   it('sleeps on the clock until the gate opens, and gives up when cancelled', async () => {
     let now = 0

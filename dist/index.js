@@ -28506,6 +28506,7 @@ class RateGate {
     tokens;
     refilledAt;
     pausedUntil = 0;
+    announcedUntil = 0;
     inFlight = 0;
     /** Estimated requests left in the current window, and when the window resets. */
     quota;
@@ -28548,6 +28549,23 @@ class RateGate {
         // The server's count already includes this request; the ones still in flight are not in it yet.
         this.quota = { remaining: seen.remaining - this.inFlight, resetAt: now + seen.resetSeconds * 1000 };
     }
+    /**
+     * Why new requests are held, in words for the log, the first time a wait of a second or more
+     * ends later than any already announced (so several workers waiting together say it once).
+     */
+    announce(now, wait) {
+        const until = now + wait;
+        if (wait < 1000 || until <= this.announcedUntil)
+            return undefined;
+        this.announcedUntil = until;
+        const seconds = `${(wait / 1000).toFixed(1)} s`;
+        if (this.pausedUntil - now >= wait)
+            return `Throttled by Cloudflare (429): every request waits ${seconds}.`;
+        if (this.quotaWait(now) >= wait) {
+            return `Cloudflare's rate limit: ${Math.max(0, this.quota?.remaining ?? 0)} requests left in this window, kept in reserve; waiting ${seconds} for it to reset.`;
+        }
+        return `requests-per-minute ${this.options.requestsPerMinute}: waiting ${seconds}.`;
+    }
     /** Holds every new request until `until` (a 429's Retry-After applies to the whole run). */
     pauseUntil(until) {
         this.pausedUntil = Math.max(this.pausedUntil, until);
@@ -28578,16 +28596,23 @@ class RateGate {
             : undefined;
     }
 }
-/** Waits until the gate lets a request start, then records the start. False when `signal` aborted first. */
-async function acquireSlot(gate, clock, signal) {
+/**
+ * Waits until the gate lets a request start, then records the start. False when `signal` aborted
+ * first. Long waits are told to `onWait` once.
+ */
+async function acquireSlot(gate, clock, signal, onWait = () => undefined) {
     for (;;) {
         if (signal.aborted)
             return false;
-        const wait = gate.delayBeforeNext(clock.now());
+        const now = clock.now();
+        const wait = gate.delayBeforeNext(now);
         if (wait === 0) {
-            gate.start(clock.now());
+            gate.start(now);
             return true;
         }
+        const message = gate.announce(now, wait);
+        if (message !== undefined)
+            onWait(message);
         await clock.sleep(wait, signal);
     }
 }
@@ -28692,7 +28717,7 @@ async function deleteWithRetries(videoId, type, maxRetries, gate, deps, cancel) 
     let last;
     let answerLost = false;
     for (let attempt = 1;; attempt++) {
-        if (!(await acquireSlot(gate, clock, cancel.stop))) {
+        if (!(await acquireSlot(gate, clock, cancel.stop, deps.events.waiting))) {
             return last === undefined
                 ? emptyRecord(type, 'cancelled')
                 : withNote(recordFromAnswer(type, last, attempt - 1, answerLost), 'The step was cancelled before a retry.');
@@ -31707,7 +31732,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -32079,7 +32104,6 @@ function productionDeps() {
             setOutput: setOutput,
             setFailed: setFailed,
             info: info,
-            debug: core_debug,
             error: error,
             warning: warning,
             notice: notice,
@@ -32514,7 +32538,8 @@ async function cleanUp(settings, deps) {
             random: deps.random,
             events: {
                 requestDone: (videoId, record) => core.info(requestLine(videoId, record)),
-                retrying: (...args) => core.info(retryLine(...args))
+                retrying: (...args) => core.info(retryLine(...args)),
+                waiting: (message) => core.info(message)
             }
         }, deps.cancellation);
         return {

@@ -22,6 +22,8 @@ export interface CleanupPlan {
 export interface CleanupEvents {
   requestDone(videoId: string, record: RequestRecord): void
   retrying(videoId: string, type: DownloadType, retry: number, delayMs: number, reason: string): void
+  /** The run is holding new requests for a while (throttling, quota, rate ceiling). */
+  waiting(message: string): void
 }
 
 export interface CleanupDeps {
@@ -83,7 +85,7 @@ async function deleteWithRetries(
   let last: Answer | undefined
   let answerLost = false
   for (let attempt = 1; ; attempt++) {
-    if (!(await acquireSlot(gate, clock, cancel.stop))) {
+    if (!(await acquireSlot(gate, clock, cancel.stop, deps.events.waiting))) {
       return last === undefined
         ? emptyRecord(type, 'cancelled')
         : withNote(recordFromAnswer(type, last, attempt - 1, answerLost), 'The step was cancelled before a retry.')

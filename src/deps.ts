@@ -26,7 +26,6 @@ export function productionDeps(): Deps {
       setOutput: core.setOutput,
       setFailed: core.setFailed,
       info: core.info,
-      debug: core.debug,
       error: core.error,
       warning: core.warning,
       notice: core.notice,

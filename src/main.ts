@@ -22,7 +22,6 @@ export interface ActionsCore {
   setOutput(name: string, value: string): void
   setFailed(message: string): void
   info(message: string): void
-  debug(message: string): void
   error(message: string, properties?: { title?: string }): void
   warning(message: string, properties?: { title?: string }): void
   notice(message: string, properties?: { title?: string }): void
@@ -99,7 +98,8 @@ async function cleanUp(settings: Settings, deps: Deps): Promise<RunReport> {
         random: deps.random,
         events: {
           requestDone: (videoId, record) => core.info(requestLine(videoId, record)),
-          retrying: (...args) => core.info(retryLine(...args))
+          retrying: (...args) => core.info(retryLine(...args)),
+          waiting: (message) => core.info(message)
         }
       },
       deps.cancellation

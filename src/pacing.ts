@@ -64,6 +64,7 @@ export class RateGate {
   private tokens: number
   private refilledAt: number | undefined
   private pausedUntil = 0
+  private announcedUntil = 0
   private inFlight = 0
   /** Estimated requests left in the current window, and when the window resets. */
   private quota: { remaining: number; resetAt: number } | undefined
@@ -107,6 +108,22 @@ export class RateGate {
     this.quota = { remaining: seen.remaining - this.inFlight, resetAt: now + seen.resetSeconds * 1000 }
   }
 
+  /**
+   * Why new requests are held, in words for the log, the first time a wait of a second or more
+   * ends later than any already announced (so several workers waiting together say it once).
+   */
+  announce(now: number, wait: number): string | undefined {
+    const until = now + wait
+    if (wait < 1000 || until <= this.announcedUntil) return undefined
+    this.announcedUntil = until
+    const seconds = `${(wait / 1000).toFixed(1)} s`
+    if (this.pausedUntil - now >= wait) return `Throttled by Cloudflare (429): every request waits ${seconds}.`
+    if (this.quotaWait(now) >= wait) {
+      return `Cloudflare's rate limit: ${Math.max(0, this.quota?.remaining ?? 0)} requests left in this window, kept in reserve; waiting ${seconds} for it to reset.`
+    }
+    return `requests-per-minute ${this.options.requestsPerMinute}: waiting ${seconds}.`
+  }
+
   /** Holds every new request until `until` (a 429's Retry-After applies to the whole run). */
   pauseUntil(until: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, until)
@@ -138,15 +155,26 @@ export class RateGate {
   }
 }
 
-/** Waits until the gate lets a request start, then records the start. False when `signal` aborted first. */
-export async function acquireSlot(gate: RateGate, clock: Clock, signal: AbortSignal): Promise<boolean> {
+/**
+ * Waits until the gate lets a request start, then records the start. False when `signal` aborted
+ * first. Long waits are told to `onWait` once.
+ */
+export async function acquireSlot(
+  gate: RateGate,
+  clock: Clock,
+  signal: AbortSignal,
+  onWait: (message: string) => void = () => undefined
+): Promise<boolean> {
   for (;;) {
     if (signal.aborted) return false
-    const wait = gate.delayBeforeNext(clock.now())
+    const now = clock.now()
+    const wait = gate.delayBeforeNext(now)
     if (wait === 0) {
-      gate.start(clock.now())
+      gate.start(now)
       return true
     }
+    const message = gate.announce(now, wait)
+    if (message !== undefined) onWait(message)
     await clock.sleep(wait, signal)
   }
 }

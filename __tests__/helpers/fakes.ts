@@ -59,7 +59,6 @@ export function recordingCore(inputs: Record<string, string>) {
       failed = message
     },
     info: record('info'),
-    debug: record('debug'),
     error: record('error'),
     warning: record('warning'),
     notice: record('notice'),
