@@ -1,0 +1,35 @@
+/** `npm run demo` works as the README promises: every scenario runs and says what happened. */
+import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { ROOT } from '../../dev/run-step.js'
+
+function demo(...args: string[]) {
+  return spawnSync(process.execPath, ['dev/demo.js', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH }
+  })
+}
+
+describe('npm run demo', () => {
+  it.each([
+    ['single', 0, /Exit code 0: the step passed[\s\S]*Deleted: the downloads of ea95132c15732412d22c1476fa83f27a\./],
+    ['batch', 0, /WARNING \(Not found: default download of video gone404\)[\s\S]*12 videos: 11 deleted, 1 missing/],
+    ['dry-run', 0, /> \*\*Dry run\*\*[\s\S]*Nothing was deleted\.[\s\S]*\(0 requests reached the stand-in\)/],
+    ['missing', 1, /ERROR \(Not found: default download of video a1b2c3d4e5f6\)/],
+    ['bad-token', 1, /Stream Write permission/],
+    ['throttled', 0, /Throttled by Cloudflare \(429\)[\s\S]*thr1 default: deleted \(HTTP 200, ray [^,]+, 2 attempts\)/]
+  ])('%s', (scenario, stepExit, shows) => {
+    const result = demo(scenario)
+    expect(result.status).toBe(0)
+    expect(result.stdout).toContain(`Exit code ${stepExit}`)
+    expect(result.stdout).toMatch(shows)
+    expect(result.stdout).not.toContain('stand-in-token-0123456789')
+  })
+
+  it('names the scenarios when given an unknown one', () => {
+    const result = demo('nope')
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain('Try one of: single, batch, dry-run, missing, bad-token, throttled')
+  })
+})
