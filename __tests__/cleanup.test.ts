@@ -1,33 +1,33 @@
 /** The cleanup run with the real client against the loopback stand-in; clocks are injected. */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { Agent } from 'undici'
 import { type CleanupPlan, runCleanup } from '../src/cleanup.js'
 import { CloudflareClient } from '../src/cloudflare.js'
+import { createTransport, type Transport } from '../src/http.js'
 import type { Clock } from '../src/pacing.js'
 import { type FaultRule, startStandIn } from '../dev/stand-in.js'
 import { fastClock, neverCancelled, realClock } from './helpers/fakes.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
-let agent: Agent
+let transport: Transport
 
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `vid${i}`)
 
 async function setUp(options: Parameters<typeof startStandIn>[0] & { timeoutMs?: number; clientToken?: string }) {
   standIn = await startStandIn(options)
-  agent = new Agent({ connections: 32 })
+  transport = createTransport(undefined, { connections: 32, timeoutMs: options.timeoutMs ?? 5000 })
   return new CloudflareClient({
     baseUrl: standIn.baseUrl,
     accountId: standIn.accountId,
     auth: { kind: 'token', token: options.clientToken ?? standIn.token },
     userAgent: 'test',
-    dispatcher: agent,
+    transport,
     timeoutMs: options.timeoutMs ?? 5000
   })
 }
 
 afterEach(async () => {
-  await agent?.close()
+  await transport?.destroy()
   await standIn?.close()
 })
 

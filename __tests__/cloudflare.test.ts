@@ -1,13 +1,13 @@
 /** The client against a real HTTP server on 127.0.0.1: every answer, good or bad, becomes a typed Answer. */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { Agent } from 'undici'
 import { authHeaders, CloudflareClient, downloadsUrl } from '../src/cloudflare.js'
+import { createTransport, type Transport } from '../src/http.js'
 import type { Auth } from '../src/settings.js'
 import { type FaultRule, startStandIn } from '../dev/stand-in.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
-let agent: Agent
+let transport: Transport
 
 async function client(faults: FaultRule[] = [], auth?: Auth, timeoutMs = 5000) {
   standIn = await startStandIn({
@@ -16,19 +16,19 @@ async function client(faults: FaultRule[] = [], auth?: Auth, timeoutMs = 5000) {
     email: 'me@example.com',
     faults
   })
-  agent = new Agent()
+  transport = createTransport(undefined, { connections: 4, timeoutMs })
   return new CloudflareClient({
     baseUrl: standIn.baseUrl,
     accountId: standIn.accountId,
     auth: auth ?? { kind: 'token', token: standIn.token },
     userAgent: 'test-agent/1.0',
-    dispatcher: agent,
+    transport,
     timeoutMs
   })
 }
 
 afterEach(async () => {
-  await agent?.close()
+  await transport?.destroy()
   await standIn?.close()
 })
 

@@ -5,8 +5,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { Ajv } from 'ajv'
-import { Agent } from 'undici'
 import { authHeaders, CloudflareClient, downloadsUrl } from '../src/cloudflare.js'
+import { createTransport } from '../src/http.js'
 import { readEnvelope } from '../src/envelope.js'
 import { parseIdList } from '../src/parse.js'
 import { DEFAULT_BASE_URL, type Auth } from '../src/settings.js'
@@ -150,9 +150,9 @@ describe('answers, against the response schemas', () => {
     ['a 429', [{ fault: '429' }], 'stream_api-response-common-failure', 429, ['/errors/0/code must be >= 1000']]
   ])('the stand-in answers %s as the spec describes it', async (_, faults, schema, status, deviations) => {
     const standIn = await startStandIn({ videos: status === 200 ? { v1: {} } : {}, faults })
-    const agent = new Agent()
+    const transport = createTransport(undefined, { connections: 1, timeoutMs: 5000 })
     try {
-      const response = await agent.request({
+      const response = await transport.request({
         origin: standIn.origin,
         path: `/client/v4/accounts/${standIn.accountId}/stream/v1/downloads`,
         method: 'DELETE',
@@ -164,21 +164,21 @@ describe('answers, against the response schemas', () => {
       const reading = readEnvelope(status, 'application/json', JSON.stringify(body))
       expect('envelope' in reading && reading.envelope.success).toBe(status === 200)
     } finally {
-      await agent.close()
+      await transport.destroy()
       await standIn.close()
     }
   })
 
   it('the client reads the stand-in’s answers into the same envelope the schema describes', async () => {
     const standIn = await startStandIn({ videos: { v1: {} } })
-    const agent = new Agent()
+    const transport = createTransport(undefined, { connections: 1, timeoutMs: 5000 })
     try {
       const client = new CloudflareClient({
         baseUrl: standIn.baseUrl,
         accountId: standIn.accountId,
         auth: { kind: 'token', token: standIn.token },
         userAgent: 'contract',
-        dispatcher: agent,
+        transport,
         timeoutMs: 5000
       })
       const answer = await client.deleteDownload('v1', 'default', new AbortController().signal)
@@ -186,7 +186,7 @@ describe('answers, against the response schemas', () => {
         answer.kind === 'http' && validate({ $ref: '#/components/schemas/stream_deleted_response' }, answer.envelope)
       ).toEqual([])
     } finally {
-      await agent.close()
+      await transport.destroy()
       await standIn.close()
     }
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { createDispatcher, proxyFor } from '../src/http.js'
+import { createTransport, proxyFor } from '../src/http.js'
 import { startStandIn } from '../dev/stand-in.js'
 import { startConnectProxy } from './helpers/connect-proxy.js'
 
@@ -50,17 +50,17 @@ describe('proxyFor (the @actions/http-client rules)', () => {
   })
 })
 
-describe('createDispatcher', () => {
+describe('createTransport', () => {
   it('tunnels through a CONNECT proxy, with the proxy credentials, and keeps one connection alive', async () => {
     const standIn = await startStandIn({ videos: { v1: {}, v2: {} } })
     const proxy = await startConnectProxy()
     const proxyUrl = new URL(proxy.url)
     proxyUrl.username = 'user'
     proxyUrl.password = 'pw'
-    const dispatcher = createDispatcher(proxyUrl, { connections: 1, timeoutMs: 5000 })
+    const transport = createTransport(proxyUrl, { connections: 1, timeoutMs: 5000 })
     try {
       for (const video of ['v1', 'v2']) {
-        const response = await dispatcher.request({
+        const response = await transport.request({
           origin: standIn.origin,
           path: `/client/v4/accounts/${standIn.accountId}/stream/${video}/downloads`,
           method: 'DELETE',
@@ -76,7 +76,7 @@ describe('createDispatcher', () => {
         }
       ])
     } finally {
-      await dispatcher.close()
+      await transport.destroy()
       await proxy.close()
       await standIn.close()
     }
@@ -85,11 +85,11 @@ describe('createDispatcher', () => {
   it('keeps connections alive across sequential requests without a proxy', async () => {
     const videos = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6']
     const standIn = await startStandIn({ videos: Object.fromEntries(videos.map((v) => [v, {}])) })
-    const dispatcher = createDispatcher(undefined, { connections: 4, timeoutMs: 5000 })
+    const transport = createTransport(undefined, { connections: 4, timeoutMs: 5000 })
     const ports = new Set<string>()
     try {
       for (const video of videos) {
-        const response = await dispatcher.request({
+        const response = await transport.request({
           origin: standIn.origin,
           path: `/client/v4/accounts/${standIn.accountId}/stream/${video}/downloads`,
           method: 'DELETE',
@@ -102,7 +102,7 @@ describe('createDispatcher', () => {
       expect(standIn.log).toHaveLength(6)
       expect(ports.size).toBeLessThanOrEqual(2)
     } finally {
-      await dispatcher.close()
+      await transport.destroy()
       await standIn.close()
     }
   })

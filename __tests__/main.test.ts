@@ -118,7 +118,7 @@ describe('run', () => {
     const r = recordingCore({ 'video-id': 'vid1', 'account-id': 'acc', 'api-token': 'tok' })
     await run(
       testDeps(r.core, {
-        createDispatcher: () => {
+        createTransport: () => {
           throw 'dispatcher exploded'
         }
       })

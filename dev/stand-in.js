@@ -9,6 +9,7 @@
  * envelope carries its own codes in the same places.
  */
 import { createServer } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import { randomBytes } from 'node:crypto'
 
 /**
@@ -26,7 +27,8 @@ import { randomBytes } from 'node:crypto'
  *   lockoutMs?: number,
  *   latencyMs?: number,
  *   faults?: FaultRule[],
- *   port?: number
+ *   port?: number,
+ *   tls?: { key: string, cert: string }
  * }} StandInOptions
  */
 
@@ -67,7 +69,8 @@ export async function startStandIn(options = {}) {
     }
   }
 
-  const server = createServer((req, res) => {
+  /** @type {import('node:http').RequestListener} */
+  const handle = (req, res) => {
     const now = Date.now()
     /** @type {Logged} */
     const entry = {
@@ -143,13 +146,17 @@ export async function startStandIn(options = {}) {
     }
     if (options.latencyMs) setTimeout(respond, options.latencyMs)
     else respond()
-  })
+  }
+  // Over TLS when given a key and certificate (for tests of the https path through a proxy).
+  const server = options.tls ? createTlsServer(options.tls, handle) : createServer(handle)
   server.keepAliveTimeout = 60_000
   await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined)))
   const address = /** @type {import('node:net').AddressInfo} */ (server.address())
-  const origin = `http://127.0.0.1:${address.port}`
+  const origin = `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`
+  const port = address.port
   return {
     origin,
+    port,
     baseUrl: `${origin}/client/v4`,
     accountId,
     token: options.token ?? DEFAULT_TOKEN,

@@ -5,6 +5,7 @@
  */
 import type { Dispatcher } from 'undici'
 import { readEnvelope } from './envelope.js'
+import type { Transport } from './http.js'
 import type { Auth } from './settings.js'
 import type { Answer, DownloadType } from './types.js'
 
@@ -16,8 +17,8 @@ export interface ClientOptions {
   accountId: string
   auth: Auth
   userAgent: string
-  /** The undici dispatcher (keep-alive pool, proxy or not) that carries every request. */
-  dispatcher: Dispatcher
+  /** The keep-alive pool (through a proxy or not) that carries every request. */
+  transport: Transport
   /** Limit for one attempt, from sending to the last byte of the answer. */
   timeoutMs: number
 }
@@ -53,7 +54,7 @@ export class CloudflareClient {
     const both = AbortSignal.any([signal, timeout.signal])
     try {
       // undici's request() follows no redirects: a 3xx comes back as it is, credentials unsent elsewhere.
-      const response = await this.options.dispatcher.request({
+      const response = await this.options.transport.request({
         origin: url.origin,
         path: url.pathname,
         method: 'DELETE',

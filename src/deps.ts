@@ -1,42 +1,27 @@
 /**
- * The real collaborators: @actions/core, the run's context from @actions/github, the process's
+ * The real collaborators: @actions/core (toolkit.ts), the run's context from @actions/github, the process's
  * signals, the wall clock and undici. Tests build their own {@link Deps} instead.
  */
-import * as core from '@actions/core'
 // The Context class alone, not @actions/github's index: the index also loads Octokit and undici's
 // fetch, about 214 KB of bundle and 5 ms of start-up for a value this action never uses
 // (measured in bench/RESULTS.md). The exports map offers no subpath for it, hence the file path.
 import { Context } from '../node_modules/@actions/github/lib/context.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { watchSignals } from './cancel.js'
-import { createDispatcher } from './http.js'
+import { createTransport } from './http.js'
 import type { Deps } from './main.js'
+import { actionsCore } from './toolkit.js'
 import type { RunContext } from './user-agent.js'
 
 export function productionDeps(): Deps {
+  const core = actionsCore(process.env)
   const cancellation = watchSignals(
     process,
     (signal) => core.warning(`Received ${signal}: sending nothing new, then reporting what was done.`),
     (code) => process.exit(code)
   )
   return {
-    core: {
-      getInput: (name) => core.getInput(name),
-      setSecret: core.setSecret,
-      setOutput: core.setOutput,
-      setFailed: core.setFailed,
-      info: core.info,
-      error: core.error,
-      warning: core.warning,
-      notice: core.notice,
-      startGroup: core.startGroup,
-      endGroup: core.endGroup,
-      writeSummary: async (markdown) => {
-        // core.summary throws without the file; outside a runner there is simply no summary.
-        if (!process.env.GITHUB_STEP_SUMMARY) return
-        await core.summary.addRaw(markdown).write()
-      }
-    },
+    core,
     env: process.env,
     context: runContext(),
     nodeVersion: process.version,
@@ -46,7 +31,7 @@ export function productionDeps(): Deps {
     },
     random: Math.random,
     cancellation,
-    createDispatcher,
+    createTransport,
     dispose: cancellation.dispose
   }
 }

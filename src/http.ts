@@ -2,14 +2,35 @@
  * The HTTP transport: one keep-alive undici pool for the API's origin, through a proxy when the
  * environment asks for one, with the same rules as @actions/http-client so that self-hosted
  * runners behind a proxy behave as they do for every other action.
+ *
+ * undici's dispatchers are loaded by path, not through undici's index: the index also loads fetch,
+ * WebSocket, EventSource, the cache and the mocks, which this action never uses and every run would
+ * pay for at start-up (bench/RESULTS.md). What the index does for dispatchers is done here the same
+ * way: it installs the request API (request, stream, pipeline, upgrade, connect) on
+ * `Dispatcher.prototype`. `ProxyAgent` needs `connect()` from it to open its tunnel.
  */
-import { Agent, type Dispatcher, ProxyAgent } from 'undici'
+import type { Dispatcher } from 'undici'
+import api from 'undici/lib/api/index.js'
+import Agent from 'undici/lib/dispatcher/agent.js'
+import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js'
+import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js'
 import { isLoopbackHost } from './parse.js'
+
+// As undici's index.js does: `Object.assign(Dispatcher.prototype, api)`.
+Object.assign(DispatcherBase.prototype, api)
 
 export interface TransportOptions {
   /** Connections kept to the origin: one per request in flight. */
   connections: number
   timeoutMs: number
+}
+
+/** What the Cloudflare client needs of HTTP: one request at a time, and closing at the end. */
+export interface Transport {
+  /** undici's `request()`: follows no redirects; a 3xx comes back as it is. */
+  request(options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>
+  /** Closes every connection at once. */
+  destroy(): Promise<void>
 }
 
 /**
@@ -46,14 +67,16 @@ function bypassed(target: URL, noProxy: string): boolean {
     )
 }
 
-/** The dispatcher for every request of this run. */
-export function createDispatcher(proxy: URL | undefined, options: TransportOptions): Dispatcher {
+/** The transport for every request of this run. */
+export function createTransport(proxy: URL | undefined, options: TransportOptions): Transport {
+  // The client's own timer limits each attempt as a whole; undici's limits are only a backstop.
+  const backstop = options.timeoutMs + 1000
   const common = {
     connections: options.connections,
     keepAliveTimeout: 30_000,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    connect: { timeout: options.timeoutMs }
+    headersTimeout: backstop,
+    bodyTimeout: backstop,
+    connect: { timeout: backstop }
   }
   return proxy ? new ProxyAgent({ uri: proxy.href, ...common }) : new Agent(common)
 }

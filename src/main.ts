@@ -2,12 +2,11 @@
  * Wires the run: settings → Cloudflare client → cleanup → report. The one place that decides the
  * step's failure, and the single catch that turns anything unexpected into one `::error` line.
  */
-import type { Dispatcher } from 'undici'
 import type { Cancellation } from './cleanup.js'
 import { runCleanup } from './cleanup.js'
 import { CloudflareClient } from './cloudflare.js'
 import { productionDeps } from './deps.js'
-import { proxyFor, type TransportOptions } from './http.js'
+import { proxyFor, type Transport, type TransportOptions } from './http.js'
 import { runSucceeded } from './outcome.js'
 import type { Clock } from './pacing.js'
 import { buildAnnotations, buildOutputs, requestLine, retryLine, type RunReport, verdict } from './report.js'
@@ -39,7 +38,7 @@ export interface Deps {
   clock: Clock
   random: () => number
   cancellation: Cancellation
-  createDispatcher: (proxy: URL | undefined, options: TransportOptions) => Dispatcher
+  createTransport: (proxy: URL | undefined, options: TransportOptions) => Transport
   /** Called once the run is over (stops listening for signals). */
   dispose?: () => void
 }
@@ -73,13 +72,13 @@ async function cleanUp(settings: Settings, deps: Deps): Promise<RunReport> {
   const proxy = proxyFor(new URL(settings.baseUrl), deps.env)
   if (proxy?.password) core.setSecret(decodeURIComponent(proxy.password))
   if (proxy) core.info(`Using the proxy at ${proxy.host}.`)
-  const dispatcher = deps.createDispatcher(proxy, { connections: settings.concurrency, timeoutMs: settings.timeoutMs })
+  const transport = deps.createTransport(proxy, { connections: settings.concurrency, timeoutMs: settings.timeoutMs })
   const client = new CloudflareClient({
     baseUrl: settings.baseUrl,
     accountId: settings.accountId,
     auth: settings.auth,
     userAgent: userAgent(deps.context, deps.nodeVersion),
-    dispatcher,
+    transport,
     timeoutMs: settings.timeoutMs
   })
   const count = settings.videoIds.length
@@ -116,7 +115,7 @@ async function cleanUp(settings: Settings, deps: Deps): Promise<RunReport> {
     }
   } finally {
     if (count > 1) core.endGroup()
-    await dispatcher.destroy()
+    await transport.destroy()
   }
 }
 

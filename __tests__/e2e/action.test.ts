@@ -1,7 +1,9 @@
 /** The committed dist/index.js, run as the runner runs it, against the loopback stand-in. */
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import { startStandIn } from '../../dev/stand-in.js'
 import { runStep } from '../../dev/run-step.js'
+import { startConnectProxy } from '../helpers/connect-proxy.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
@@ -124,6 +126,44 @@ describe('dist/index.js', () => {
     expect(standIn.log[0]?.headers['user-agent']).toMatch(/^cloudflare-stream-delete-downloads\/1\.0\.0 \(node v\d+/)
   })
 
+  it('reaches an https API through HTTPS_PROXY with a CONNECT tunnel, and masks the proxy password', async () => {
+    const tls = new URL('../fixtures/tls/', import.meta.url)
+    await serve({
+      tls: { key: readFileSync(new URL('key.pem', tls), 'utf8'), cert: readFileSync(new URL('cert.pem', tls), 'utf8') }
+    })
+    // The proxy sends the tunnel for api.example.test:443 to the stand-in: nothing leaves loopback.
+    const proxy = await startConnectProxy(() => `127.0.0.1:${standIn.port}`)
+    try {
+      const result = await runStep(
+        {
+          'video-id': 'vid1',
+          'account-id': standIn.accountId,
+          'api-token': standIn.token,
+          'base-url': 'https://api.example.test/client/v4'
+        },
+        {
+          env: {
+            HTTPS_PROXY: `${proxy.url.replace('//', '//robot:proxy-pass-123@')}`,
+            NODE_EXTRA_CA_CERTS: new URL('cert.pem', tls).pathname
+          }
+        }
+      )
+      expect(result.code).toBe(0)
+      expect(result.outputs.deleted).toBe('["vid1"]')
+      expect(proxy.tunnels).toEqual([
+        {
+          target: 'api.example.test:443',
+          proxyAuthorization: `Basic ${Buffer.from('robot:proxy-pass-123').toString('base64')}`
+        }
+      ])
+      expect(result.stdout).toContain('::add-mask::proxy-pass-123')
+      expect(everywhereButMasks(result)).not.toContain('proxy-pass-123')
+      expect(standIn.log[0]?.headers.host).toBe('api.example.test')
+    } finally {
+      await proxy.close()
+    }
+  })
+
   it('ends an unreachable API as one clear error, without a stack trace', async () => {
     const auth = await serve()
     await standIn.close()
@@ -151,6 +191,8 @@ describe('dist/index.js', () => {
               child.kill('SIGINT')
             }
           }, 10)
+          // Whatever happens, the poll must not outlive the step (it would keep jest from exiting).
+          child.on('exit', () => clearInterval(timer))
         }
       }
     )

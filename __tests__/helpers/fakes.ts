@@ -1,6 +1,6 @@
 /** Test doubles passed in through Deps: a clock that never waits, and a recording @actions/core. */
-import { Agent } from 'undici'
 import type { Cancellation } from '../../src/cleanup.js'
+import { createTransport } from '../../src/http.js'
 import type { ActionsCore, Deps } from '../../src/main.js'
 import type { Clock } from '../../src/pacing.js'
 
@@ -92,7 +92,8 @@ export function testDeps(core: ActionsCore, over: Partial<Deps> = {}): Deps {
     clock: fastClock(),
     random: () => 0.5,
     cancellation: neverCancelled(),
-    createDispatcher: (_proxy, options) => new Agent({ connections: options.connections }),
+    // The real transport, always direct: tests reach only the loopback stand-in.
+    createTransport: (_proxy, options) => createTransport(undefined, options),
     ...over
   }
 }

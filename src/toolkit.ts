@@ -1,0 +1,50 @@
+/**
+ * The @actions/core functions this action calls, assembled from @actions/core's own command
+ * modules rather than its index. The index also imports @actions/http-client for OIDC tokens, and
+ * with it all of undici (fetch, WebSocket, cache…): about 15 ms of every start-up for a feature
+ * this action never uses (bench/RESULTS.md). The escaping, the file-command delimiters and the
+ * summary are @actions/core's code, unchanged; each function below is the one-line body of its
+ * namesake in @actions/core 3's lib/core.js, and a test checks that both print the same bytes.
+ * The package's exports map offers no subpath for these modules, hence the file paths.
+ */
+import { EOL } from 'node:os'
+import { issue, issueCommand } from '../node_modules/@actions/core/lib/command.js'
+import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actions/core/lib/file-command.js'
+import { summary } from '../node_modules/@actions/core/lib/summary.js'
+import { toCommandProperties } from '../node_modules/@actions/core/lib/utils.js'
+import type { ActionsCore } from './main.js'
+
+type Annotate = ActionsCore['error']
+
+const annotation =
+  (command: 'error' | 'warning' | 'notice'): Annotate =>
+  (message, properties = {}) =>
+    issueCommand(command, toCommandProperties(properties), message)
+
+export function actionsCore(env: Readonly<Record<string, string | undefined>>): ActionsCore {
+  const error = annotation('error')
+  return {
+    getInput: (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '').trim(),
+    setSecret: (secret) => issueCommand('add-mask', {}, secret),
+    setOutput: (name, value) => {
+      if (env.GITHUB_OUTPUT) return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value))
+      process.stdout.write(EOL)
+      issueCommand('set-output', { name }, value)
+    },
+    setFailed: (message) => {
+      process.exitCode = 1
+      error(message)
+    },
+    info: (message) => void process.stdout.write(message + EOL),
+    error,
+    warning: annotation('warning'),
+    notice: annotation('notice'),
+    startGroup: (name) => issue('group', name),
+    endGroup: () => issue('endgroup'),
+    writeSummary: async (markdown) => {
+      // core.summary throws without the file; outside a runner there is simply no summary.
+      if (!env.GITHUB_STEP_SUMMARY) return
+      await summary.addRaw(markdown).write()
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// Types for the undici modules http.ts loads by path (undici publishes types only for its index).
+// Each module's `module.exports` is what its index re-exports or installs.
+declare module 'undici/lib/dispatcher/agent.js' {
+  import { Agent } from 'undici'
+  export default Agent
+}
+
+declare module 'undici/lib/dispatcher/proxy-agent.js' {
+  import { ProxyAgent } from 'undici'
+  export default ProxyAgent
+}
+
+declare module 'undici/lib/dispatcher/dispatcher.js' {
+  import { Dispatcher } from 'undici'
+  export default Dispatcher
+}
+
+declare module 'undici/lib/api/index.js' {
+  import type { Dispatcher } from 'undici'
+  /** The request API undici's index installs on `Dispatcher.prototype`. */
+  const api: Pick<Dispatcher, 'request' | 'stream' | 'pipeline' | 'upgrade' | 'connect'>
+  export default api
+}
