@@ -15388,9 +15388,8 @@ function readAuth(token, key, email, problems, info) {
         return none;
     }
     if (key === '' || email === '') {
-        const missing = key === '' ? 'api-key' : 'email';
-        problems.push(`Input \`${missing}\` is required with \`${missing === 'email' ? 'api-key' : 'email'}\` ` +
-            `(or set CLOUDFLARE_${missing === 'email' ? 'EMAIL' : 'API_KEY'}); better, use \`api-token\`.`);
+        const [missing, variable, given] = key === '' ? ['api-key', 'CLOUDFLARE_API_KEY', 'email'] : ['email', 'CLOUDFLARE_EMAIL', 'api-key'];
+        problems.push(`Input \`${missing}\` is required with \`${given}\` (or set ${variable}); better, use \`api-token\`.`);
         return none;
     }
     const parsedKey = parseCredential(key);
@@ -15480,6 +15479,10 @@ function userAgent(run, nodeVersion) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+/**
+ * Wires the run: settings → Cloudflare client → cleanup → report. The one place that decides the
+ * step's failure, and the single catch that turns anything unexpected into one `::error` line.
+ */
 
 
 

@@ -2,8 +2,7 @@
  * Wires the run: settings → Cloudflare client → cleanup → report. The one place that decides the
  * step's failure, and the single catch that turns anything unexpected into one `::error` line.
  */
-import type { Cancellation } from './cleanup.js'
-import { runCleanup } from './cleanup.js'
+import { type Cancellation, runCleanup } from './cleanup.js'
 import { CloudflareClient } from './cloudflare.js'
 import { productionDeps } from './deps.js'
 import { proxyFor, type Transport, type TransportOptions } from './http.js'

@@ -163,11 +163,9 @@ function readAuth(
     return none
   }
   if (key === '' || email === '') {
-    const missing = key === '' ? 'api-key' : 'email'
-    problems.push(
-      `Input \`${missing}\` is required with \`${missing === 'email' ? 'api-key' : 'email'}\` ` +
-        `(or set CLOUDFLARE_${missing === 'email' ? 'EMAIL' : 'API_KEY'}); better, use \`api-token\`.`
-    )
+    const [missing, variable, given] =
+      key === '' ? ['api-key', 'CLOUDFLARE_API_KEY', 'email'] : ['email', 'CLOUDFLARE_EMAIL', 'api-key']
+    problems.push(`Input \`${missing}\` is required with \`${given}\` (or set ${variable}); better, use \`api-token\`.`)
     return none
   }
   const parsedKey = parseCredential(key)
