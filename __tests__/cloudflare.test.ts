@@ -1,8 +1,9 @@
 /** The client against a real HTTP server on 127.0.0.1: every answer, good or bad, becomes a typed Answer. */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { authHeaders, CloudflareClient, downloadsUrl } from '../src/cloudflare.js'
-import { createTransport, type Transport } from '../src/http.js'
-import type { Auth } from '../src/settings.js'
+import { createTransport } from '../src/http.js'
+import type { Transport } from '../src/ports.js'
+import type { Auth } from '../src/types.js'
 import { type FaultRule, startStandIn } from '../dev/stand-in.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>

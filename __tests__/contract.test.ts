@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs'
 import { Ajv } from 'ajv'
 import { authHeaders, CloudflareClient, downloadsUrl } from '../src/cloudflare.js'
 import { createTransport } from '../src/http.js'
+import { bodyText } from './helpers/fakes.js'
 import { readEnvelope } from '../src/envelope.js'
-import { parseIdList } from '../src/parse.js'
-import { DEFAULT_BASE_URL, type Auth } from '../src/settings.js'
-import type { DownloadType } from '../src/types.js'
+import { parseIdList } from '../src/input-parsers.js'
+import { DEFAULT_BASE_URL } from '../src/settings.js'
+import type { Auth, DownloadType } from '../src/types.js'
 import { type FaultRule, startStandIn } from '../dev/stand-in.js'
 
 interface Parameter {
@@ -156,10 +157,11 @@ describe('answers, against the response schemas', () => {
         origin: standIn.origin,
         path: `/client/v4/accounts/${standIn.accountId}/stream/v1/downloads`,
         method: 'DELETE',
-        headers: { authorization: `Bearer ${standIn.token}` }
+        headers: { authorization: `Bearer ${standIn.token}` },
+          signal: new AbortController().signal
       })
       expect(response.statusCode).toBe(status)
-      const body = await response.body.json()
+      const body = JSON.parse(await bodyText(response.body)) as unknown
       expect(validate({ $ref: `#/components/schemas/${schema}` }, body)).toEqual(deviations)
       const reading = readEnvelope(status, 'application/json', JSON.stringify(body))
       expect('envelope' in reading && reading.envelope.success).toBe(status === 200)

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { createTransport, proxyFor } from '../src/http.js'
+import { createTransport } from '../src/http.js'
+import { bodyText } from './helpers/fakes.js'
+import { proxyFor } from '../src/proxy.js'
 import { startStandIn } from '../dev/stand-in.js'
 import { startConnectProxy } from './helpers/connect-proxy.js'
 
@@ -64,10 +66,11 @@ describe('createTransport', () => {
           origin: standIn.origin,
           path: `/client/v4/accounts/${standIn.accountId}/stream/${video}/downloads`,
           method: 'DELETE',
-          headers: { authorization: `Bearer ${standIn.token}` }
+          headers: { authorization: `Bearer ${standIn.token}` },
+          signal: new AbortController().signal
         })
         expect(response.statusCode).toBe(200)
-        await response.body.text()
+        await bodyText(response.body)
       }
       expect(proxy.tunnels).toEqual([
         {
@@ -93,9 +96,10 @@ describe('createTransport', () => {
           origin: standIn.origin,
           path: `/client/v4/accounts/${standIn.accountId}/stream/${video}/downloads`,
           method: 'DELETE',
-          headers: { authorization: `Bearer ${standIn.token}` }
+          headers: { authorization: `Bearer ${standIn.token}` },
+          signal: new AbortController().signal
         })
-        await response.body.text()
+        await bodyText(response.body)
       }
       for (const entry of standIn.log) ports.add(String(entry.remotePort))
       // Six requests over at most two connections (undici may open a second before the first is free again).

@@ -1,8 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import { emptyRecord } from '../src/outcome.js'
-import { buildAnnotations, buildOutputs, requestLine, retryLine, type RunReport, verdict } from '../src/report.js'
-import { renderSummary } from '../src/summary.js'
-import type { RequestRecord, VideoRecord } from '../src/types.js'
+import { buildAnnotations } from '../src/report/annotations.js'
+import { requestLine, retryLine } from '../src/report/log-lines.js'
+import { buildOutputs } from '../src/report/outputs.js'
+import { renderSummary } from '../src/report/summary.js'
+import { verdict } from '../src/report/verdict.js'
+import type { RequestRecord, RunReport, VideoRecord } from '../src/types.js'
 
 const deleted = (type: 'default' | 'audio' = 'default'): RequestRecord => ({
   ...emptyRecord(type, 'deleted'),

@@ -13831,7 +13831,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5982);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2001);
 /** The entry point the runner starts: everything else is in run(). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -13841,7 +13841,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5982:
+/***/ 2001:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13850,769 +13850,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: ./src/outcome.ts
-/** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
-function recordFromAnswer(type, answer, attempts, answerLost) {
-    if (answer.kind === 'network') {
-        const lost = answer.mayHaveReachedServer
-            ? ' The request may have reached Cloudflare, so the download may or may not have been deleted.'
-            : '';
-        return {
-            ...emptyRecord(type, 'failed'),
-            errors: [{ code: null, message: `${answer.message}.${lost}` }],
-            attempts,
-            answer_lost: answerLost
-        };
-    }
-    const envelope = answer.envelope;
-    const record = {
-        download_type: type,
-        outcome: 'failed',
-        status_code: answer.status,
-        result: envelope ? envelope.result : null,
-        errors: envelope ? envelope.errors : [],
-        messages: envelope ? envelope.messages : [],
-        ray_id: answer.rayId ?? null,
-        attempts,
-        answer_lost: answerLost
-    };
-    if (answer.status >= 200 && answer.status < 300 && envelope?.success === true)
-        record.outcome = 'deleted';
-    else if (answer.status === 404)
-        record.outcome = 'missing';
-    else
-        record.errors = [...record.errors, ...explainFailure(answer.status, answer.problem, answer.location, envelope)];
-    return record;
-}
-function explainFailure(status, problem, location, envelope) {
-    if (status >= 300 && status < 400) {
-        const where = location ? ` to ${location}` : '';
-        return [
-            { code: null, message: `HTTP ${status} redirect${where} was not followed: credentials go only to base-url` }
-        ];
-    }
-    if (problem !== undefined)
-        return [{ code: null, message: problem }];
-    if (envelope === undefined || envelope.errors.length > 0)
-        return [];
-    return [{ code: null, message: `HTTP ${status} without an error in the envelope` }];
-}
-/** A request that produced no answer: a dry run (`skipped`) or one never sent (`cancelled`). */
-function emptyRecord(type, outcome) {
-    return {
-        download_type: type,
-        outcome,
-        status_code: null,
-        result: null,
-        errors: [],
-        messages: [],
-        ray_id: null,
-        attempts: 0,
-        answer_lost: false
-    };
-}
-/**
- * A video's outcome across its requests: `failed` if any failed, else `cancelled` if any was never
- * sent, else `deleted` if any download was deleted (with `download-type: all`, a video that has no
- * audio rendition is still `deleted`), else `missing` (or `skipped` in a dry run).
- */
-function videoOutcome(requests) {
-    const order = ['failed', 'cancelled', 'deleted', 'missing', 'skipped'];
-    return order.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'skipped';
-}
-/** Whether the run did everything asked: nothing failed or cancelled, and no 404 when `if-missing: fail`. */
-function runSucceeded(videos, ifMissing) {
-    return videos.every((video) => video.requests.every((request) => request.outcome !== 'failed' &&
-        request.outcome !== 'cancelled' &&
-        !(request.outcome === 'missing' && ifMissing === 'fail')));
-}
+// UNUSED EXPORTS: productionDeps
 
-;// CONCATENATED MODULE: ./src/pacing.ts
-/**
- * Reads an IETF RateLimit header as Cloudflare sends it: `"default";r=50;t=30` for `Ratelimit`,
- * `"default";q=1200;w=300` for `Ratelimit-Policy`. Returns the named parameters of the first item.
- */
-function parseRateLimitParams(value) {
-    if (value === undefined)
-        return undefined;
-    const item = value.split(',')[0] ?? '';
-    const params = {};
-    for (const part of item.split(';').slice(1)) {
-        const match = /^\s*([a-z]+)\s*=\s*(\d+)\s*$/.exec(part);
-        if (match?.[1] !== undefined)
-            params[match[1]] = Number(match[2]);
-    }
-    return Object.keys(params).length > 0 ? params : undefined;
-}
-function parseRatelimit(value) {
-    const params = parseRateLimitParams(value);
-    if (params?.r === undefined || params.t === undefined)
-        return undefined;
-    return { remaining: params.r, resetSeconds: params.t };
-}
-function parseRatelimitPolicy(value) {
-    const params = parseRateLimitParams(value);
-    if (params?.q === undefined || params.w === undefined)
-        return undefined;
-    return { quota: params.q, windowSeconds: params.w };
-}
-/** After the announced reset, start again this much later: `t` is whole seconds. */
-const RESET_MARGIN_MS = 250;
-class RateGate {
-    options;
-    tokens;
-    refilledAt;
-    pausedUntil = 0;
-    announcedUntil = 0;
-    inFlight = 0;
-    /** Estimated requests left in the current window, and when the window resets. */
-    quota;
-    policy;
-    capacity;
-    constructor(options) {
-        this.options = options;
-        this.capacity = Math.max(1, Math.min(options.concurrency, Math.floor(options.requestsPerMinute / 60)));
-        this.tokens = this.capacity;
-    }
-    /** Requests held back for what this run cannot see: 2 × concurrency, or 5% of the quota if larger. */
-    get reserve() {
-        return Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.05));
-    }
-    /** Milliseconds until a new request may start; 0 when it may start now. */
-    delayBeforeNext(now) {
-        this.refill(now);
-        this.rollWindow(now);
-        const waits = [this.pausedUntil - now, this.bucketWait(), this.quotaWait(now)];
-        return Math.max(0, Math.ceil(Math.max(...waits)));
-    }
-    /** Records that a request is starting now (call only after delayBeforeNext returned 0). */
-    start(now) {
-        this.refill(now);
-        if (this.options.requestsPerMinute > 0)
-            this.tokens -= 1;
-        if (this.quota)
-            this.quota.remaining -= 1;
-        this.inFlight += 1;
-    }
-    /** Records an answer (or its absence) and what its rate-limit headers say. */
-    finish(now, answer) {
-        this.inFlight -= 1;
-        if (answer.kind !== 'http')
-            return;
-        this.policy = parseRatelimitPolicy(answer.ratelimitPolicy) ?? this.policy;
-        const seen = parseRatelimit(answer.ratelimit);
-        if (seen === undefined)
-            return;
-        // The server's count already includes this request; the ones still in flight are not in it yet.
-        this.quota = { remaining: seen.remaining - this.inFlight, resetAt: now + seen.resetSeconds * 1000 };
-    }
-    /**
-     * Why new requests are held, in words for the log, the first time a wait of a second or more
-     * ends later than any already announced (so several workers waiting together say it once).
-     */
-    announce(now, wait) {
-        const until = now + wait;
-        if (wait < 1000 || until <= this.announcedUntil)
-            return undefined;
-        this.announcedUntil = until;
-        const seconds = `${(wait / 1000).toFixed(1)} s`;
-        if (this.pausedUntil - now >= wait)
-            return `Throttled by Cloudflare (429): every request waits ${seconds}.`;
-        if (this.quotaWait(now) >= wait) {
-            return `Cloudflare's rate limit: ${Math.max(0, this.quota?.remaining ?? 0)} requests left in this window, kept in reserve; waiting ${seconds} for it to reset.`;
-        }
-        return `requests-per-minute ${this.options.requestsPerMinute}: waiting ${seconds}.`;
-    }
-    /** Holds every new request until `until` (a 429's Retry-After applies to the whole run). */
-    pauseUntil(until) {
-        this.pausedUntil = Math.max(this.pausedUntil, until);
-    }
-    refill(now) {
-        if (this.options.requestsPerMinute === 0)
-            return;
-        const elapsed = this.refilledAt === undefined ? 0 : now - this.refilledAt;
-        this.tokens = Math.min(this.capacity, this.tokens + (elapsed * this.options.requestsPerMinute) / 60_000);
-        this.refilledAt = now;
-    }
-    bucketWait() {
-        if (this.options.requestsPerMinute === 0 || this.tokens >= 1)
-            return 0;
-        return ((1 - this.tokens) * 60_000) / this.options.requestsPerMinute;
-    }
-    quotaWait(now) {
-        if (this.quota === undefined || this.quota.remaining > this.reserve)
-            return 0;
-        return this.quota.resetAt + RESET_MARGIN_MS - now;
-    }
-    /** Once the window has reset, the full quota (less what is in flight) is the best estimate. */
-    rollWindow(now) {
-        if (this.quota === undefined || now < this.quota.resetAt + RESET_MARGIN_MS)
-            return;
-        this.quota = this.policy
-            ? { remaining: this.policy.quota - this.inFlight, resetAt: now + this.policy.windowSeconds * 1000 }
-            : undefined;
-    }
-}
-/**
- * Waits until the gate lets a request start, then records the start. False when `signal` aborted
- * first. Long waits are told to `onWait` once.
- */
-async function acquireSlot(gate, clock, signal, onWait = () => undefined) {
-    for (;;) {
-        if (signal.aborted)
-            return false;
-        const now = clock.now();
-        const wait = gate.delayBeforeNext(now);
-        if (wait === 0) {
-            gate.start(now);
-            return true;
-        }
-        const message = gate.announce(now, wait);
-        if (message !== undefined)
-            onWait(message);
-        await clock.sleep(wait, signal);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/retry.ts
-/** Cloudflare's lockout after going over the limit lasts 5 minutes; no Retry-After is honoured past it. */
-const MAX_RETRY_AFTER_MS = 300_000;
-const BACKOFF_BASE_MS = 1_000;
-const BACKOFF_CAP_MS = 30_000;
-/**
- * Statuses that say "try again": throttling, origin and gateway errors, and Cloudflare's own edge
- * errors 520–527 (https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/).
- * Every other 4xx is final: sending the same DELETE again cannot change the answer.
- */
-const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504, 520, 521, 522, 523, 524, 525, 526, 527]);
-/** Connection-level failures that a fresh attempt can get past. */
-const RETRYABLE_NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'TIMEOUT',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CLOSED',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT'
-]);
-/** Why an answer is worth retrying, in words for the log; `undefined` when it is final. */
-function retryReason(answer) {
-    if (answer.kind === 'network') {
-        return RETRYABLE_NETWORK_CODES.has(answer.code) ? answer.message : undefined;
-    }
-    if (!RETRYABLE_STATUSES.has(answer.status))
-        return undefined;
-    return answer.status === 429 ? 'HTTP 429 (rate limited)' : `HTTP ${answer.status}`;
-}
-/**
- * `Retry-After` as milliseconds from `nowMs`: delta-seconds or an HTTP date
- * (RFC 9110 §10.2.3), capped at Cloudflare's 5-minute lockout. `undefined` when absent or unreadable.
- */
-function parseRetryAfter(value, nowMs) {
-    if (value === undefined)
-        return undefined;
-    const text = value.trim();
-    let ms;
-    if (/^\d+$/.test(text))
-        ms = Number(text) * 1000;
-    else {
-        const date = Date.parse(text);
-        if (Number.isNaN(date) || !/[a-z]/i.test(text))
-            return undefined;
-        ms = date - nowMs;
-    }
-    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
-}
-/**
- * Exponential backoff with full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/):
- * a uniform draw in [0, min(cap, base × 2^(retry−1))). `retry` counts from 1.
- */
-function backoffMs(retry, random) {
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (retry - 1));
-    return Math.floor(random() * ceiling);
-}
-/** How long to wait before retry number `retry`: exactly the server's Retry-After when it gave one. */
-function retryDelayMs(answer, retry, nowMs, random) {
-    const retryAfter = answer.kind === 'http' ? parseRetryAfter(answer.retryAfter, nowMs) : undefined;
-    return retryAfter ?? backoffMs(retry, random);
-}
-
-;// CONCATENATED MODULE: ./src/cleanup.ts
-
-
-
-async function runCleanup(plan, deps, cancel) {
-    const tasks = plan.videoIds.flatMap((_, video) => plan.downloadTypes.map((type) => ({ video, type })));
-    const records = plan.videoIds.map(() => []);
-    const gate = new RateGate(plan);
-    let next = 0;
-    const worker = async () => {
-        while (next < tasks.length) {
-            const task = tasks[next++];
-            const videoId = plan.videoIds[task.video];
-            const record = plan.dryRun
-                ? emptyRecord(task.type, 'skipped')
-                : await deleteWithRetries(videoId, task.type, plan.maxRetries, gate, deps, cancel);
-            records[task.video]?.push(record);
-            deps.events.requestDone(videoId, record);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(plan.concurrency, tasks.length) }, worker));
-    return plan.videoIds.map((video_id, index) => {
-        // Workers finish out of order; report each video's requests in download-type order.
-        const requests = (records[index] ?? []).sort((a, b) => plan.downloadTypes.indexOf(a.download_type) - plan.downloadTypes.indexOf(b.download_type));
-        return { video_id, outcome: videoOutcome(requests), requests };
-    });
-}
-async function deleteWithRetries(videoId, type, maxRetries, gate, deps, cancel) {
-    const { clock } = deps;
-    let last;
-    let answerLost = false;
-    for (let attempt = 1;; attempt++) {
-        if (!(await acquireSlot(gate, clock, cancel.stop, deps.events.waiting))) {
-            return last === undefined
-                ? emptyRecord(type, 'cancelled')
-                : withNote(recordFromAnswer(type, last, attempt - 1, answerLost), 'The step was cancelled before a retry.');
-        }
-        if (last?.kind === 'network' && last.mayHaveReachedServer)
-            answerLost = true;
-        last = await deps.client.deleteDownload(videoId, type, cancel.abort);
-        gate.finish(clock.now(), last);
-        const reason = retryReason(last);
-        if (reason === undefined || attempt > maxRetries || cancel.stop.aborted) {
-            return recordFromAnswer(type, last, attempt, answerLost);
-        }
-        const delay = retryDelayMs(last, attempt, clock.now(), deps.random);
-        // A 429 means the whole account is throttled: hold every worker, not just this one.
-        if (last.kind === 'http' && last.status === 429)
-            gate.pauseUntil(clock.now() + delay);
-        deps.events.retrying(videoId, type, attempt, delay, reason);
-        await clock.sleep(delay, cancel.stop);
-    }
-}
-function withNote(record, note) {
-    return { ...record, errors: [...record.errors, { code: null, message: note }] };
-}
-
-;// CONCATENATED MODULE: ./src/envelope.ts
-function readEnvelope(status, contentType, body) {
-    const type = contentType?.split(';')[0]?.trim() || 'no content type';
-    if (body.trim() === '')
-        return { problem: `HTTP ${status} with an empty body (${type})` };
-    let parsed;
-    try {
-        parsed = JSON.parse(body);
-    }
-    catch {
-        const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(body)?.[1]?.trim();
-        const said = title ? `: "${title.replace(/\s+/g, ' ')}"` : '';
-        return { problem: `HTTP ${status} answered with ${type}, not a JSON envelope${said}` };
-    }
-    if (!isRecord(parsed) || typeof parsed.success !== 'boolean') {
-        return { problem: `HTTP ${status} answered with JSON that is not a Cloudflare envelope` };
-    }
-    return {
-        envelope: {
-            success: parsed.success,
-            errors: readMessages(parsed.errors),
-            messages: readMessages(parsed.messages),
-            result: parsed.result ?? null
-        }
-    };
-}
-/** Keeps what a user needs of each entry; an entry that is not an object still shows as text. */
-function readMessages(value) {
-    if (!Array.isArray(value))
-        return [];
-    return value.map((entry) => {
-        if (!isRecord(entry))
-            return { code: null, message: String(entry) };
-        const message = {
-            code: typeof entry.code === 'number' ? entry.code : null,
-            message: typeof entry.message === 'string' ? entry.message : JSON.stringify(entry)
-        };
-        if (typeof entry.documentation_url === 'string' && entry.documentation_url !== '') {
-            message.documentation_url = entry.documentation_url;
-        }
-        return message;
-    });
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare.ts
-
-/** Larger answers are refused: a delete's envelope is a few hundred bytes. */
-const MAX_BODY_BYTES = 1024 * 1024;
-/**
- * `DELETE /accounts/{account_id}/stream/{identifier}/downloads` deletes the default MP4 (the
- * documented endpoint); `/downloads/audio` deletes the audio rendition.
- */
-function downloadsUrl(baseUrl, accountId, videoId, type) {
-    const suffix = type === 'audio' ? '/audio' : '';
-    return new URL(`${baseUrl}/accounts/${accountId}/stream/${videoId}/downloads${suffix}`);
-}
-/** A Bearer token, or the legacy `X-Auth-Email` + `X-Auth-Key` pair; never both. */
-function authHeaders(auth) {
-    return auth.kind === 'token'
-        ? { authorization: `Bearer ${auth.token}` }
-        : { 'x-auth-email': auth.email, 'x-auth-key': auth.key };
-}
-class CloudflareClient {
-    options;
-    headers;
-    constructor(options) {
-        this.options = options;
-        this.headers = { ...authHeaders(options.auth), accept: 'application/json', 'user-agent': options.userAgent };
-    }
-    /** One DELETE attempt. `signal` aborts it (the step is being cancelled). */
-    async deleteDownload(videoId, type, signal) {
-        const url = downloadsUrl(this.options.baseUrl, this.options.accountId, videoId, type);
-        const timeout = new AbortController();
-        const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
-        const both = AbortSignal.any([signal, timeout.signal]);
-        try {
-            // undici's request() follows no redirects: a 3xx comes back as it is, credentials unsent elsewhere.
-            const response = await this.options.transport.request({
-                origin: url.origin,
-                path: url.pathname,
-                method: 'DELETE',
-                headers: this.headers,
-                signal: both
-            });
-            return await readAnswer(response);
-        }
-        catch (error) {
-            return networkFailure(error, timeout.signal.aborted, this.options.timeoutMs);
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-}
-async function readAnswer(response) {
-    const header = (name) => {
-        const value = response.headers[name];
-        return Array.isArray(value) ? value.join(', ') : value;
-    };
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-            response.body.destroy();
-            break;
-        }
-        chunks.push(chunk);
-    }
-    const answer = {
-        kind: 'http',
-        status: response.statusCode,
-        rayId: header('cf-ray'),
-        retryAfter: header('retry-after'),
-        ratelimit: header('ratelimit'),
-        ratelimitPolicy: header('ratelimit-policy'),
-        location: header('location')
-    };
-    if (size > MAX_BODY_BYTES) {
-        answer.problem = `HTTP ${response.statusCode} with an answer over ${MAX_BODY_BYTES / 1024 / 1024} MiB, which was not read`;
-        return answer;
-    }
-    const reading = readEnvelope(response.statusCode, header('content-type'), Buffer.concat(chunks).toString('utf8'));
-    if ('envelope' in reading)
-        answer.envelope = reading.envelope;
-    else
-        answer.problem = reading.problem;
-    return answer;
-}
-/** Connection failures where the request cannot have reached the server. */
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH']);
-function networkFailure(error, timedOut, timeoutMs) {
-    if (timedOut) {
-        return {
-            kind: 'network',
-            code: 'TIMEOUT',
-            message: `no complete answer within ${timeoutMs / 1000} s`,
-            mayHaveReachedServer: true
-        };
-    }
-    // Duck-typed: undici's errors and DOMException may come from another realm (or be no Error at all).
-    const err = asError(error);
-    const cause = asError(err.cause);
-    const aborted = err.name === 'AbortError' || err.code === 'UND_ERR_ABORTED';
-    const code = aborted ? 'ABORTED' : String(cause.code ?? err.code ?? err.name ?? 'ERROR');
-    return {
-        kind: 'network',
-        code,
-        message: aborted ? 'the step was cancelled while the request was in flight' : describe(err, cause, code),
-        mayHaveReachedServer: !NEVER_SENT.has(code)
-    };
-}
-function asError(value) {
-    return typeof value === 'object' && value !== null ? value : {};
-}
-function describe(err, cause, code) {
-    const text = cause.message ?? err.message ?? code;
-    return text.includes(code) ? text : `${code}: ${text}`;
-}
-
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
-
-
-class Context {
-    /**
-     * Hydrate the context from the environment
-     */
-    constructor() {
-        var _a, _b, _c;
-        this.payload = {};
-        if (process.env.GITHUB_EVENT_PATH) {
-            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
-            }
-            else {
-                const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
-            }
-        }
-        this.eventName = process.env.GITHUB_EVENT_NAME;
-        this.sha = process.env.GITHUB_SHA;
-        this.ref = process.env.GITHUB_REF;
-        this.workflow = process.env.GITHUB_WORKFLOW;
-        this.action = process.env.GITHUB_ACTION;
-        this.actor = process.env.GITHUB_ACTOR;
-        this.job = process.env.GITHUB_JOB;
-        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-        this.graphqlUrl =
-            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
-    }
-    get issue() {
-        const payload = this.payload;
-        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-    }
-    get repo() {
-        if (process.env.GITHUB_REPOSITORY) {
-            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
-            return { owner, repo };
-        }
-        if (this.payload.repository) {
-            return {
-                owner: this.payload.repository.owner.login,
-                repo: this.payload.repository.name
-            };
-        }
-        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
-    }
-}
-//# sourceMappingURL=context.js.map
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/cancel.ts
-/** How long requests in flight get after the first signal. */
-const GRACE_MS = 4_000;
-/** If the report has not finished by then, exit anyway: the kill is at 10 s, SIGTERM at 7.5 s. */
-const DEADLINE_MS = 7_000;
-function watchSignals(source, onCancel, exit, timers = globalThis) {
-    const stop = new AbortController();
-    const abort = new AbortController();
-    const pending = [];
-    const handler = (signal) => () => {
-        if (stop.signal.aborted)
-            return;
-        onCancel(signal);
-        stop.abort();
-        pending.push(timers.setTimeout(() => abort.abort(), GRACE_MS));
-        const deadline = timers.setTimeout(() => exit(1), DEADLINE_MS);
-        // The deadline must never keep a finished process alive.
-        deadline.unref?.();
-        pending.push(deadline);
-    };
-    const onInt = handler('SIGINT');
-    const onTerm = handler('SIGTERM');
-    source.once('SIGINT', onInt);
-    source.once('SIGTERM', onTerm);
-    return {
-        stop: stop.signal,
-        abort: abort.signal,
-        dispose: () => {
-            source.removeListener('SIGINT', onInt);
-            source.removeListener('SIGTERM', onTerm);
-            for (const timer of pending)
-                timers.clearTimeout(timer);
-        }
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/undici/lib/api/index.js
-var api = __nccwpck_require__(6615);
-// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
-var agent = __nccwpck_require__(7405);
-var agent_default = /*#__PURE__*/__nccwpck_require__.n(agent);
-// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
-var dispatcher = __nccwpck_require__(883);
-var dispatcher_default = /*#__PURE__*/__nccwpck_require__.n(dispatcher);
-// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/proxy-agent.js
-var proxy_agent = __nccwpck_require__(6672);
-var proxy_agent_default = /*#__PURE__*/__nccwpck_require__.n(proxy_agent);
-;// CONCATENATED MODULE: ./src/parse.ts
-/**
- * Pure parsers for the action's raw input strings. Each returns either a value or a message that
- * names what is accepted; none reads the environment and none coerces a bad value into a good one.
- */
-const ok = (value) => ({ ok: true, value });
-const bad = (problem) => ({ ok: false, problem });
-/** Stream video UIDs and account ids: 1–32 characters of `[A-Za-z0-9]` (the API's `maxLength: 32`). */
-const IDENTIFIER = /^[A-Za-z0-9]{1,32}$/;
-/** Shows a user's value in a message without letting a huge or multi-line value flood the log. */
-function quote(value) {
-    const oneLine = JSON.stringify(value);
-    return oneLine.length > 48 ? `${oneLine.slice(0, 45)}…"` : oneLine;
-}
-/** Splits a list on newlines, commas and spaces; drops duplicates, keeps the first occurrence's order. */
-function parseIdList(raw) {
-    const ids = [...new Set(raw.split(/[\s,]+/).filter((id) => id !== ''))];
-    if (ids.length === 0)
-        return bad('is required: give one or more Stream video UIDs');
-    const wrong = ids.filter((id) => !IDENTIFIER.test(id));
-    if (wrong.length > 0) {
-        const shown = wrong.slice(0, 5).map(quote).join(', ');
-        const more = wrong.length > 5 ? ` and ${wrong.length - 5} more` : '';
-        return bad(`has ${shown}${more}: each id must be 1–32 letters or digits`);
-    }
-    return ok(ids);
-}
-function parseIdentifier(raw) {
-    if (raw === '')
-        return bad('is required');
-    return IDENTIFIER.test(raw) ? ok(raw) : bad(`is ${quote(raw)}: it must be 1–32 letters or digits`);
-}
-/** One of a fixed set of words, case-sensitive as action.yml documents them. */
-function parseChoice(raw, choices) {
-    return choices.includes(raw)
-        ? ok(raw)
-        : bad(`is ${quote(raw)}: use one of ${choices.join(', ')}`);
-}
-/** The YAML 1.2 core-schema booleans that @actions/core's getBooleanInput accepts; nothing else. */
-function parseBoolean(raw) {
-    if (['true', 'True', 'TRUE'].includes(raw))
-        return ok(true);
-    if (['false', 'False', 'FALSE'].includes(raw))
-        return ok(false);
-    return bad(`is ${quote(raw)}: use true or false`);
-}
-/** A whole number in [min, max], written in plain digits. */
-function parseInteger(raw, min, max) {
-    const value = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
-    return value >= min && value <= max ? ok(value) : bad(`is ${quote(raw)}: use a whole number from ${min} to ${max}`);
-}
-/**
- * A credential: printable ASCII without spaces, so that nothing can be smuggled into an HTTP
- * header (no CR/LF) and a pasted value with a stray newline is caught before it is sent.
- */
-function parseCredential(raw) {
-    return /^[\x21-\x7e]+$/.test(raw)
-        ? ok(raw)
-        : bad('must be printable ASCII with no spaces or line breaks (check the secret for a stray newline)');
-}
-/** Loopback hosts as URL.hostname spells them: 127.0.0.0/8, [::1] and localhost. */
-function isLoopbackHost(hostname) {
-    const host = hostname.toLowerCase();
-    return (host === 'localhost' ||
-        host.endsWith('.localhost') ||
-        host === '[::1]' ||
-        /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host));
-}
-/**
- * The API base: `https` only, except plain `http` to loopback (tests and the demo stand-in).
- * No user-info (it would be sent to a server), no query or fragment. Returned without a trailing slash.
- */
-function parseBaseUrl(raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        return bad(`is ${quote(raw)}: it must be an absolute https URL`);
-    }
-    const loopback = isLoopbackHost(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        return bad(`is ${quote(raw)}: it must use https (plain http is allowed only for loopback hosts)`);
-    }
-    if (url.username !== '' || url.password !== '')
-        return bad('must not contain a user name or password');
-    if (url.search !== '' || url.hash !== '')
-        return bad(`is ${quote(raw)}: it must not have a query or fragment`);
-    return ok(url.href.replace(/\/+$/, ''));
-}
-
-;// CONCATENATED MODULE: ./src/http.ts
-
-
-
-
-
-// As undici's index.js does: `Object.assign(Dispatcher.prototype, api)`.
-Object.assign((dispatcher_default()).prototype, api);
-/**
- * The proxy for `target`, as @actions/http-client picks it: `https_proxy`/`HTTPS_PROXY` for https,
- * `http_proxy`/`HTTP_PROXY` for http; none for loopback hosts or hosts matched by
- * `no_proxy`/`NO_PROXY` (comma-separated host names, `host:port`, `.suffix` or `*`).
- */
-function proxyFor(target, env) {
-    if (isLoopbackHost(target.hostname))
-        return undefined;
-    const https = target.protocol === 'https:';
-    const proxy = https ? (env.https_proxy ?? env.HTTPS_PROXY) : (env.http_proxy ?? env.HTTP_PROXY);
-    if (!proxy || bypassed(target, env.no_proxy ?? env.NO_PROXY ?? ''))
-        return undefined;
-    try {
-        return new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
-    }
-    catch {
-        return undefined;
-    }
-}
-function bypassed(target, noProxy) {
-    const host = target.hostname.toUpperCase();
-    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
-    const names = [host, `${host}:${port}`];
-    return noProxy
-        .split(',')
-        .map((entry) => entry.trim().toUpperCase())
-        .filter((entry) => entry !== '')
-        .some((entry) => entry === '*' ||
-        names.some((name) => name === entry || name.endsWith(`.${entry}`) || (entry.startsWith('.') && name.endsWith(entry))));
-}
-/** The transport for every request of this run. */
-function createTransport(proxy, options) {
-    // The client's own timer limits each attempt as a whole; undici's limits are only a backstop.
-    const backstop = options.timeoutMs + 1000;
-    const common = {
-        connections: options.connections,
-        keepAliveTimeout: 30_000,
-        headersTimeout: backstop,
-        bodyTimeout: backstop,
-        connect: { timeout: backstop }
-    };
-    return proxy ? new (proxy_agent_default())({ uri: proxy.href, ...common }) : new (agent_default())(common);
-}
-
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -14743,6 +13988,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -15059,7 +14306,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./src/toolkit.ts
+;// CONCATENATED MODULE: ./src/actions-core.ts
 /**
  * The @actions/core functions this action calls, assembled from @actions/core's own command
  * modules rather than its index. The index also imports @actions/http-client for OIDC tokens, and
@@ -15105,37 +14352,66 @@ function actionsCore(env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/deps.ts
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+;// CONCATENATED MODULE: ./src/github-context.ts
 /**
- * The real collaborators: @actions/core (toolkit.ts), the run's context from @actions/github, the process's
- * signals, the wall clock and undici. Tests build their own {@link Deps} instead.
+ * The run's identity from @actions/github's `Context`, for the User-Agent.
  */
 // The Context class alone, not @actions/github's index: the index also loads Octokit and undici's
-// fetch, about 214 KB of bundle and 5 ms of start-up for a value this action never uses
-// (measured in bench/RESULTS.md). The exports map offers no subpath for it, hence the file path.
+// fetch (bench/RESULTS.md, "Start-up"). The exports map offers no subpath for it, hence the path.
 
-
-
-
-
-function productionDeps() {
-    const core = actionsCore(process.env);
-    const cancellation = watchSignals(process, (signal) => core.warning(`Received ${signal}: sending nothing new, then reporting what was done.`), (code) => process.exit(code));
-    return {
-        core,
-        env: process.env,
-        context: runContext(),
-        nodeVersion: process.version,
-        clock: {
-            now: () => Date.now(),
-            sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined)
-        },
-        random: Math.random,
-        cancellation,
-        createTransport: createTransport,
-        dispose: cancellation.dispose
-    };
-}
 function runContext() {
     const none = { serverUrl: '', runId: 0, runAttempt: 0, workflow: '', repository: '' };
     let context;
@@ -15157,44 +14433,642 @@ function runContext() {
     return { serverUrl, runId, runAttempt, workflow, repository };
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
-/** GitHub shows at most 10 annotations of each level per step; past that, one line points to the summary. */
-const ANNOTATIONS_PER_LEVEL = 10;
-/** The action's outputs, every one a string as the runner stores them. */
-function buildOutputs(report) {
-    const { videos } = report;
-    const sent = videos.flatMap((video) => video.requests).filter((request) => request.attempts > 0);
-    const single = videos.length === 1 && videos[0]?.requests.length === 1 && sent.length === 1;
-    const ids = (outcome) => JSON.stringify(videos.filter((video) => video.outcome === outcome).map((video) => video.video_id));
+// EXTERNAL MODULE: ./node_modules/undici/lib/api/index.js
+var api = __nccwpck_require__(6615);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
+var agent = __nccwpck_require__(7405);
+var agent_default = /*#__PURE__*/__nccwpck_require__.n(agent);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
+var dispatcher = __nccwpck_require__(883);
+var dispatcher_default = /*#__PURE__*/__nccwpck_require__.n(dispatcher);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/proxy-agent.js
+var proxy_agent = __nccwpck_require__(6672);
+var proxy_agent_default = /*#__PURE__*/__nccwpck_require__.n(proxy_agent);
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+
+
+// As undici's index.js does: `Object.assign(Dispatcher.prototype, api)`.
+Object.assign((dispatcher_default()).prototype, api);
+/** The transport for every request of this run. */
+function createTransport(proxy, options) {
+    // The client's own timer limits each attempt as a whole; undici's limits are only a backstop.
+    const backstop = options.timeoutMs + 1000;
+    const common = {
+        connections: options.connections,
+        keepAliveTimeout: 30_000,
+        headersTimeout: backstop,
+        bodyTimeout: backstop,
+        connect: { timeout: backstop }
+    };
+    return proxy ? new (proxy_agent_default())({ uri: proxy.href, ...common }) : new (agent_default())(common);
+}
+
+;// CONCATENATED MODULE: ./src/outcome.ts
+/** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
+function recordFromAnswer(type, answer, attempts, answerLost) {
+    if (answer.kind === 'network') {
+        const lost = answer.mayHaveReachedServer
+            ? ' The request may have reached Cloudflare, so the download may or may not have been deleted.'
+            : '';
+        return {
+            ...emptyRecord(type, 'failed'),
+            errors: [{ code: null, message: `${answer.message}.${lost}` }],
+            attempts,
+            answer_lost: answerLost
+        };
+    }
+    const envelope = answer.envelope;
+    const record = {
+        download_type: type,
+        outcome: 'failed',
+        status_code: answer.status,
+        result: envelope ? envelope.result : null,
+        errors: envelope ? envelope.errors : [],
+        messages: envelope ? envelope.messages : [],
+        ray_id: answer.rayId ?? null,
+        attempts,
+        answer_lost: answerLost
+    };
+    if (answer.status >= 200 && answer.status < 300 && envelope?.success === true)
+        record.outcome = 'deleted';
+    else if (answer.status === 404)
+        record.outcome = 'missing';
+    else
+        record.errors = [...record.errors, ...explainFailure(answer.status, answer.problem, answer.location, envelope)];
+    return record;
+}
+function explainFailure(status, problem, location, envelope) {
+    if (status >= 300 && status < 400) {
+        const where = location ? ` to ${location}` : '';
+        return [
+            { code: null, message: `HTTP ${status} redirect${where} was not followed: credentials go only to base-url` }
+        ];
+    }
+    if (problem !== undefined)
+        return [{ code: null, message: problem }];
+    if (envelope === undefined || envelope.errors.length > 0)
+        return [];
+    return [{ code: null, message: `HTTP ${status} without an error in the envelope` }];
+}
+/** A request that produced no answer: a dry run (`skipped`) or one never sent (`cancelled`). */
+function emptyRecord(type, outcome) {
     return {
-        success: String(report.success),
-        result: single ? resultText(sent[0]?.result) : JSON.stringify(resultMap(report)),
-        errors: JSON.stringify(flatten(videos, 'errors')),
-        messages: JSON.stringify(flatten(videos, 'messages')),
-        results: JSON.stringify(videos),
-        deleted: ids('deleted'),
-        missing: ids('missing'),
-        failed: ids('failed')
+        download_type: type,
+        outcome,
+        status_code: null,
+        result: null,
+        errors: [],
+        messages: [],
+        ray_id: null,
+        attempts: 0,
+        answer_lost: false
     };
 }
-function resultText(result) {
-    if (result === null || result === undefined)
-        return '';
-    return typeof result === 'string' ? result : JSON.stringify(result);
+/**
+ * A video's outcome across its requests: `failed` if any failed, else `cancelled` if any was never
+ * sent, else `deleted` if any download was deleted (with `download-type: all`, a video that has no
+ * audio rendition is still `deleted`), else `missing` (or `skipped` in a dry run).
+ */
+function videoOutcome(requests) {
+    const order = ['failed', 'cancelled', 'deleted', 'missing', 'skipped'];
+    return order.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'skipped';
 }
-function resultMap(report) {
-    const byVideo = {};
-    for (const video of report.videos) {
-        byVideo[video.video_id] =
-            report.downloadType === 'all'
-                ? Object.fromEntries(video.requests.map((request) => [request.download_type, request.result]))
-                : (video.requests[0]?.result ?? null);
+/** Whether the run did everything asked: nothing failed or cancelled, and no 404 when `if-missing: fail`. */
+function runSucceeded(videos, ifMissing) {
+    return videos.every((video) => video.requests.every((request) => request.outcome !== 'failed' &&
+        request.outcome !== 'cancelled' &&
+        !(request.outcome === 'missing' && ifMissing === 'fail')));
+}
+
+;// CONCATENATED MODULE: ./src/pacing.ts
+/**
+ * Reads an IETF RateLimit header as Cloudflare sends it: `"default";r=50;t=30` for `Ratelimit`,
+ * `"default";q=1200;w=300` for `Ratelimit-Policy`. Returns the named parameters of the first item.
+ */
+function parseRateLimitParams(value) {
+    if (value === undefined)
+        return undefined;
+    const item = value.split(',')[0] ?? '';
+    const params = {};
+    for (const part of item.split(';').slice(1)) {
+        const match = /^\s*([a-z]+)\s*=\s*(\d+)\s*$/.exec(part);
+        if (match?.[1] !== undefined)
+            params[match[1]] = Number(match[2]);
     }
-    return byVideo;
+    return Object.keys(params).length > 0 ? params : undefined;
 }
-function flatten(videos, key) {
-    return videos.flatMap((video) => video.requests.flatMap((request) => request[key].map((entry) => ({ ...entry, video_id: video.video_id, download_type: request.download_type }))));
+function parseRatelimit(value) {
+    const params = parseRateLimitParams(value);
+    if (params?.r === undefined || params.t === undefined)
+        return undefined;
+    return { remaining: params.r, resetSeconds: params.t };
 }
+function parseRatelimitPolicy(value) {
+    const params = parseRateLimitParams(value);
+    if (params?.q === undefined || params.w === undefined)
+        return undefined;
+    return { quota: params.q, windowSeconds: params.w };
+}
+/** After the announced reset, start again this much later: `t` is whole seconds. */
+const RESET_MARGIN_MS = 250;
+class RateGate {
+    options;
+    tokens;
+    refilledAt;
+    pausedUntil = 0;
+    announcedUntil = 0;
+    inFlight = 0;
+    /** Estimated requests left in the current window, and when the window resets. */
+    quota;
+    policy;
+    capacity;
+    constructor(options) {
+        this.options = options;
+        this.capacity = Math.max(1, Math.min(options.concurrency, Math.floor(options.requestsPerMinute / 60)));
+        this.tokens = this.capacity;
+    }
+    /** Requests held back for what this run cannot see: 2 × concurrency, or 5% of the quota if larger. */
+    get reserve() {
+        return Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.05));
+    }
+    /** Milliseconds until a new request may start; 0 when it may start now. */
+    delayBeforeNext(now) {
+        this.refill(now);
+        this.rollWindow(now);
+        const waits = [this.pausedUntil - now, this.bucketWait(), this.quotaWait(now)];
+        return Math.max(0, Math.ceil(Math.max(...waits)));
+    }
+    /** Records that a request is starting now (call only after delayBeforeNext returned 0). */
+    start(now) {
+        this.refill(now);
+        if (this.options.requestsPerMinute > 0)
+            this.tokens -= 1;
+        if (this.quota)
+            this.quota.remaining -= 1;
+        this.inFlight += 1;
+    }
+    /** Records an answer (or its absence) and what its rate-limit headers say. */
+    finish(now, answer) {
+        this.inFlight -= 1;
+        if (answer.kind !== 'http')
+            return;
+        this.policy = parseRatelimitPolicy(answer.ratelimitPolicy) ?? this.policy;
+        const seen = parseRatelimit(answer.ratelimit);
+        if (seen === undefined)
+            return;
+        // The server's count already includes this request; the ones still in flight are not in it yet.
+        this.quota = { remaining: seen.remaining - this.inFlight, resetAt: now + seen.resetSeconds * 1000 };
+    }
+    /**
+     * Why new requests are held, in words for the log, the first time a wait of a second or more
+     * ends later than any already announced (so several workers waiting together say it once).
+     */
+    announce(now, wait) {
+        const until = now + wait;
+        if (wait < 1000 || until <= this.announcedUntil)
+            return undefined;
+        this.announcedUntil = until;
+        const seconds = `${(wait / 1000).toFixed(1)} s`;
+        if (this.pausedUntil - now >= wait)
+            return `Throttled by Cloudflare (429): every request waits ${seconds}.`;
+        if (this.quotaWait(now) >= wait) {
+            return `Cloudflare's rate limit: ${Math.max(0, this.quota?.remaining ?? 0)} requests left in this window, kept in reserve; waiting ${seconds} for it to reset.`;
+        }
+        return `requests-per-minute ${this.options.requestsPerMinute}: waiting ${seconds}.`;
+    }
+    /** Holds every new request until `until` (a 429's Retry-After applies to the whole run). */
+    pauseUntil(until) {
+        this.pausedUntil = Math.max(this.pausedUntil, until);
+    }
+    refill(now) {
+        if (this.options.requestsPerMinute === 0)
+            return;
+        const elapsed = this.refilledAt === undefined ? 0 : now - this.refilledAt;
+        this.tokens = Math.min(this.capacity, this.tokens + (elapsed * this.options.requestsPerMinute) / 60_000);
+        this.refilledAt = now;
+    }
+    bucketWait() {
+        if (this.options.requestsPerMinute === 0 || this.tokens >= 1)
+            return 0;
+        return ((1 - this.tokens) * 60_000) / this.options.requestsPerMinute;
+    }
+    quotaWait(now) {
+        if (this.quota === undefined || this.quota.remaining > this.reserve)
+            return 0;
+        return this.quota.resetAt + RESET_MARGIN_MS - now;
+    }
+    /** Once the window has reset, the full quota (less what is in flight) is the best estimate. */
+    rollWindow(now) {
+        if (this.quota === undefined || now < this.quota.resetAt + RESET_MARGIN_MS)
+            return;
+        this.quota = this.policy
+            ? { remaining: this.policy.quota - this.inFlight, resetAt: now + this.policy.windowSeconds * 1000 }
+            : undefined;
+    }
+}
+/**
+ * Waits until the gate lets a request start, then records the start. False when `signal` aborted
+ * first. Long waits are told to `onWait` once.
+ */
+async function acquireSlot(gate, clock, signal, onWait = () => undefined) {
+    for (;;) {
+        if (signal.aborted)
+            return false;
+        const now = clock.now();
+        const wait = gate.delayBeforeNext(now);
+        if (wait === 0) {
+            gate.start(now);
+            return true;
+        }
+        const message = gate.announce(now, wait);
+        if (message !== undefined)
+            onWait(message);
+        await clock.sleep(wait, signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+/** Cloudflare's lockout after going over the limit lasts 5 minutes; no Retry-After is honoured past it. */
+const MAX_RETRY_AFTER_MS = 300_000;
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_CAP_MS = 30_000;
+/**
+ * Statuses that say "try again": throttling, origin and gateway errors, and Cloudflare's own edge
+ * errors 520–527 (https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/).
+ * Every other 4xx is final: sending the same DELETE again cannot change the answer.
+ */
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504, 520, 521, 522, 523, 524, 525, 526, 527]);
+/** Connection-level failures that a fresh attempt can get past. */
+const RETRYABLE_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'TIMEOUT',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT'
+]);
+/** Why an answer is worth retrying, in words for the log; `undefined` when it is final. */
+function retryReason(answer) {
+    if (answer.kind === 'network') {
+        return RETRYABLE_NETWORK_CODES.has(answer.code) ? answer.message : undefined;
+    }
+    if (!RETRYABLE_STATUSES.has(answer.status))
+        return undefined;
+    return answer.status === 429 ? 'HTTP 429 (rate limited)' : `HTTP ${answer.status}`;
+}
+/**
+ * `Retry-After` as milliseconds from `nowMs`: delta-seconds or an HTTP date
+ * (RFC 9110 §10.2.3), capped at Cloudflare's 5-minute lockout. `undefined` when absent or unreadable.
+ */
+function parseRetryAfter(value, nowMs) {
+    if (value === undefined)
+        return undefined;
+    const text = value.trim();
+    let ms;
+    if (/^\d+$/.test(text))
+        ms = Number(text) * 1000;
+    else {
+        const date = Date.parse(text);
+        if (Number.isNaN(date) || !/[a-z]/i.test(text))
+            return undefined;
+        ms = date - nowMs;
+    }
+    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+/**
+ * Exponential backoff with full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/):
+ * a uniform draw in [0, min(cap, base × 2^(retry−1))). `retry` counts from 1.
+ */
+function backoffMs(retry, random) {
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (retry - 1));
+    return Math.floor(random() * ceiling);
+}
+/** How long to wait before retry number `retry`: exactly the server's Retry-After when it gave one. */
+function retryDelayMs(answer, retry, nowMs, random) {
+    const retryAfter = answer.kind === 'http' ? parseRetryAfter(answer.retryAfter, nowMs) : undefined;
+    return retryAfter ?? backoffMs(retry, random);
+}
+
+;// CONCATENATED MODULE: ./src/batch.ts
+
+
+
+async function runBatch(plan, deps, cancel) {
+    const tasks = plan.videoIds.flatMap((_, video) => plan.downloadTypes.map((type) => ({ video, type })));
+    const records = plan.videoIds.map(() => []);
+    const gate = new RateGate(plan);
+    let next = 0;
+    const worker = async () => {
+        while (next < tasks.length) {
+            const task = tasks[next++];
+            const videoId = plan.videoIds[task.video];
+            const record = plan.dryRun
+                ? emptyRecord(task.type, 'skipped')
+                : await deleteWithRetries(videoId, task.type, plan.maxRetries, gate, deps, cancel);
+            records[task.video]?.push(record);
+            deps.events.requestDone(videoId, record);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(plan.concurrency, tasks.length) }, worker));
+    return plan.videoIds.map((video_id, index) => {
+        // Workers finish out of order; report each video's requests in download-type order.
+        const requests = (records[index] ?? []).sort((a, b) => plan.downloadTypes.indexOf(a.download_type) - plan.downloadTypes.indexOf(b.download_type));
+        return { video_id, outcome: videoOutcome(requests), requests };
+    });
+}
+async function deleteWithRetries(videoId, type, maxRetries, gate, deps, cancel) {
+    const { clock } = deps;
+    let last;
+    let answerLost = false;
+    for (let attempt = 1;; attempt++) {
+        if (!(await acquireSlot(gate, clock, cancel.stop, deps.events.waiting))) {
+            return last === undefined
+                ? emptyRecord(type, 'cancelled')
+                : withNote(recordFromAnswer(type, last, attempt - 1, answerLost), 'The step was cancelled before a retry.');
+        }
+        if (last?.kind === 'network' && last.mayHaveReachedServer)
+            answerLost = true;
+        last = await deps.client.deleteDownload(videoId, type, cancel.abort);
+        gate.finish(clock.now(), last);
+        const reason = retryReason(last);
+        if (reason === undefined || attempt > maxRetries || cancel.stop.aborted) {
+            return recordFromAnswer(type, last, attempt, answerLost);
+        }
+        const delay = retryDelayMs(last, attempt, clock.now(), deps.random);
+        // A 429 means the whole account is throttled: hold every worker, not just this one.
+        if (last.kind === 'http' && last.status === 429)
+            gate.pauseUntil(clock.now() + delay);
+        deps.events.retrying(videoId, type, attempt, delay, reason);
+        await clock.sleep(delay, cancel.stop);
+    }
+}
+function withNote(record, note) {
+    return { ...record, errors: [...record.errors, { code: null, message: note }] };
+}
+
+;// CONCATENATED MODULE: ./src/envelope.ts
+function readEnvelope(status, contentType, body) {
+    const type = contentType?.split(';')[0]?.trim() || 'no content type';
+    if (body.trim() === '')
+        return { problem: `HTTP ${status} with an empty body (${type})` };
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(body)?.[1]?.trim();
+        const said = title ? `: "${title.replace(/\s+/g, ' ')}"` : '';
+        return { problem: `HTTP ${status} answered with ${type}, not a JSON envelope${said}` };
+    }
+    if (!isRecord(parsed) || typeof parsed.success !== 'boolean') {
+        return { problem: `HTTP ${status} answered with JSON that is not a Cloudflare envelope` };
+    }
+    return {
+        envelope: {
+            success: parsed.success,
+            errors: readMessages(parsed.errors),
+            messages: readMessages(parsed.messages),
+            result: parsed.result ?? null
+        }
+    };
+}
+/** Keeps what a user needs of each entry; an entry that is not an object still shows as text. */
+function readMessages(value) {
+    if (!Array.isArray(value))
+        return [];
+    return value.map((entry) => {
+        if (!isRecord(entry))
+            return { code: null, message: String(entry) };
+        const message = {
+            code: typeof entry.code === 'number' ? entry.code : null,
+            message: typeof entry.message === 'string' ? entry.message : JSON.stringify(entry)
+        };
+        if (typeof entry.documentation_url === 'string' && entry.documentation_url !== '') {
+            message.documentation_url = entry.documentation_url;
+        }
+        return message;
+    });
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare.ts
+/**
+ * The Cloudflare client: URLs, auth headers, one DELETE, and reading the answer. It knows nothing
+ * about GitHub Actions, retries or pacing, and it never throws for anything the network or the
+ * server can do: every attempt ends as an {@link Answer}.
+ */
+
+/** Larger answers are refused: a delete's envelope is a few hundred bytes. */
+const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * `DELETE /accounts/{account_id}/stream/{identifier}/downloads` deletes the default MP4 (the
+ * documented endpoint); `/downloads/audio` deletes the audio rendition.
+ */
+function downloadsUrl(baseUrl, accountId, videoId, type) {
+    const suffix = type === 'audio' ? '/audio' : '';
+    return new URL(`${baseUrl}/accounts/${accountId}/stream/${videoId}/downloads${suffix}`);
+}
+/** A Bearer token, or the legacy `X-Auth-Email` + `X-Auth-Key` pair; never both. */
+function authHeaders(auth) {
+    return auth.kind === 'token'
+        ? { authorization: `Bearer ${auth.token}` }
+        : { 'x-auth-email': auth.email, 'x-auth-key': auth.key };
+}
+class CloudflareClient {
+    options;
+    headers;
+    constructor(options) {
+        this.options = options;
+        this.headers = { ...authHeaders(options.auth), accept: 'application/json', 'user-agent': options.userAgent };
+    }
+    /** One DELETE attempt. `signal` aborts it (the step is being cancelled). */
+    async deleteDownload(videoId, type, signal) {
+        const url = downloadsUrl(this.options.baseUrl, this.options.accountId, videoId, type);
+        const timeout = new AbortController();
+        const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
+        const both = AbortSignal.any([signal, timeout.signal]);
+        try {
+            // undici's request() follows no redirects: a 3xx comes back as it is, credentials unsent elsewhere.
+            const response = await this.options.transport.request({
+                origin: url.origin,
+                path: url.pathname,
+                method: 'DELETE',
+                headers: this.headers,
+                signal: both
+            });
+            return await readAnswer(response);
+        }
+        catch (error) {
+            return networkFailure(error, timeout.signal.aborted, this.options.timeoutMs);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+}
+async function readAnswer(response) {
+    const header = (name) => {
+        const value = response.headers[name];
+        return Array.isArray(value) ? value.join(', ') : value;
+    };
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+            response.body.destroy();
+            break;
+        }
+        chunks.push(chunk);
+    }
+    const answer = {
+        kind: 'http',
+        status: response.statusCode,
+        rayId: header('cf-ray'),
+        retryAfter: header('retry-after'),
+        ratelimit: header('ratelimit'),
+        ratelimitPolicy: header('ratelimit-policy'),
+        location: header('location')
+    };
+    if (size > MAX_BODY_BYTES) {
+        answer.problem = `HTTP ${response.statusCode} with an answer over ${MAX_BODY_BYTES / 1024 / 1024} MiB, which was not read`;
+        return answer;
+    }
+    const reading = readEnvelope(response.statusCode, header('content-type'), Buffer.concat(chunks).toString('utf8'));
+    if ('envelope' in reading)
+        answer.envelope = reading.envelope;
+    else
+        answer.problem = reading.problem;
+    return answer;
+}
+/** Connection failures where the request cannot have reached the server. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH']);
+function networkFailure(error, timedOut, timeoutMs) {
+    if (timedOut) {
+        return {
+            kind: 'network',
+            code: 'TIMEOUT',
+            message: `no complete answer within ${timeoutMs / 1000} s`,
+            mayHaveReachedServer: true
+        };
+    }
+    // Duck-typed: undici's errors and DOMException may come from another realm (or be no Error at all).
+    const err = asError(error);
+    const cause = asError(err.cause);
+    const aborted = err.name === 'AbortError' || err.code === 'UND_ERR_ABORTED';
+    const code = aborted ? 'ABORTED' : String(cause.code ?? err.code ?? err.name ?? 'ERROR');
+    return {
+        kind: 'network',
+        code,
+        message: aborted ? 'the step was cancelled while the request was in flight' : describe(err, cause, code),
+        mayHaveReachedServer: !NEVER_SENT.has(code)
+    };
+}
+function asError(value) {
+    return typeof value === 'object' && value !== null ? value : {};
+}
+function describe(err, cause, code) {
+    const text = cause.message ?? err.message ?? code;
+    return text.includes(code) ? text : `${code}: ${text}`;
+}
+
+;// CONCATENATED MODULE: ./src/loopback.ts
+/**
+ * Which hosts count as this machine. Plain http is allowed only to them (the stand-in API of the
+ * tests and the demo), and they never go through a proxy.
+ */
+/**
+ * Loopback hosts as URL.hostname spells them: `localhost`, 127.0.0.0/8 and [::1]. Not
+ * `*.localhost`: such a name is resolved through DNS like any other, so it may not be local.
+ */
+function isLoopbackHost(hostname) {
+    const host = hostname.toLowerCase();
+    return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+;// CONCATENATED MODULE: ./src/proxy.ts
+/**
+ * Which proxy the run goes through, with the same rules as @actions/http-client, so that
+ * self-hosted runners behind a proxy behave as they do for every other action.
+ */
+
+/**
+ * The proxy for `target`, as @actions/http-client picks it: `https_proxy`/`HTTPS_PROXY` for https,
+ * `http_proxy`/`HTTP_PROXY` for http; none for loopback hosts or hosts matched by
+ * `no_proxy`/`NO_PROXY` (comma-separated host names, `host:port`, `.suffix` or `*`).
+ */
+function proxyFor(target, env) {
+    if (isLoopbackHost(target.hostname))
+        return undefined;
+    const https = target.protocol === 'https:';
+    const proxy = https ? (env.https_proxy ?? env.HTTPS_PROXY) : (env.http_proxy ?? env.HTTP_PROXY);
+    if (!proxy || bypassed(target, env.no_proxy ?? env.NO_PROXY ?? ''))
+        return undefined;
+    try {
+        return new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
+    }
+    catch {
+        return undefined;
+    }
+}
+function bypassed(target, noProxy) {
+    const host = target.hostname.toUpperCase();
+    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+    const names = [host, `${host}:${port}`];
+    return noProxy
+        .split(',')
+        .map((entry) => entry.trim().toUpperCase())
+        .filter((entry) => entry !== '')
+        .some((entry) => entry === '*' ||
+        names.some((name) => name === entry || name.endsWith(`.${entry}`) || (entry.startsWith('.') && name.endsWith(entry))));
+}
+
+;// CONCATENATED MODULE: ./src/report/text.ts
+/** Cloudflare's codes, messages and documentation links, in one line. */
+function describeErrors(errors, lead = '') {
+    if (errors.length === 0)
+        return '';
+    const each = errors.map((error) => {
+        const code = error.code === null ? '' : `[${error.code}] `;
+        const docs = error.documentation_url ? ` (${error.documentation_url})` : '';
+        return `${code}${error.message}${docs}`;
+    });
+    return `${lead}${each.join('; ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/log-lines.ts
+
+/** The log line for one finished request. */
+function requestLine(videoId, record) {
+    const parts = [record.status_code === null ? undefined : `HTTP ${record.status_code}`];
+    if (record.ray_id)
+        parts.push(`ray ${record.ray_id}`);
+    if (record.attempts > 1)
+        parts.push(`${record.attempts} attempts`);
+    if (record.answer_lost)
+        parts.push('an earlier answer was lost');
+    const detail = parts.filter((part) => part !== undefined).join(', ');
+    const errors = record.outcome === 'failed' ? describeErrors(record.errors, ' — ') : '';
+    return `${videoId} ${record.download_type}: ${record.outcome}${detail ? ` (${detail})` : ''}${errors}`;
+}
+function retryLine(videoId, type, retry, delayMs, reason) {
+    return `${videoId} ${type}: ${reason}; retry ${retry} in ${(delayMs / 1000).toFixed(1)} s`;
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+/** GitHub shows at most 10 annotations of each level per step; past that, one line points to the summary. */
+const ANNOTATIONS_PER_LEVEL = 10;
 /** One annotation per problem worth a user's attention, capped per level with a pointer to the summary. */
 function buildAnnotations(report) {
     const failure = report.failOnError ? 'error' : 'warning';
@@ -15236,17 +15110,6 @@ function annotate(videoId, request, report, failure) {
         message: `${status}${describeErrors(request.errors, ': ')}${hint(request.status_code, report.accountId)}`
     };
 }
-/** Cloudflare's codes, messages and documentation links, in one line. */
-function describeErrors(errors, lead = '') {
-    if (errors.length === 0)
-        return '';
-    const each = errors.map((error) => {
-        const code = error.code === null ? '' : `[${error.code}] `;
-        const docs = error.documentation_url ? ` (${error.documentation_url})` : '';
-        return `${code}${error.message}${docs}`;
-    });
-    return `${lead}${each.join('; ')}`;
-}
 function hint(status, accountId) {
     if (status !== 401 && status !== 403)
         return '';
@@ -15268,22 +15131,45 @@ function capPerLevel(annotations) {
     }
     return kept;
 }
-/** The log line for one finished request. */
-function requestLine(videoId, record) {
-    const parts = [record.status_code === null ? undefined : `HTTP ${record.status_code}`];
-    if (record.ray_id)
-        parts.push(`ray ${record.ray_id}`);
-    if (record.attempts > 1)
-        parts.push(`${record.attempts} attempts`);
-    if (record.answer_lost)
-        parts.push('an earlier answer was lost');
-    const detail = parts.filter((part) => part !== undefined).join(', ');
-    const errors = record.outcome === 'failed' ? describeErrors(record.errors, ' — ') : '';
-    return `${videoId} ${record.download_type}: ${record.outcome}${detail ? ` (${detail})` : ''}${errors}`;
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/** The action's outputs, every one a string as the runner stores them. */
+function buildOutputs(report) {
+    const { videos } = report;
+    const sent = videos.flatMap((video) => video.requests).filter((request) => request.attempts > 0);
+    const single = videos.length === 1 && videos[0]?.requests.length === 1 && sent.length === 1;
+    const ids = (outcome) => JSON.stringify(videos.filter((video) => video.outcome === outcome).map((video) => video.video_id));
+    return {
+        success: String(report.success),
+        result: single ? resultText(sent[0]?.result) : JSON.stringify(resultMap(report)),
+        errors: JSON.stringify(flatten(videos, 'errors')),
+        messages: JSON.stringify(flatten(videos, 'messages')),
+        results: JSON.stringify(videos),
+        deleted: ids('deleted'),
+        missing: ids('missing'),
+        failed: ids('failed')
+    };
 }
-function retryLine(videoId, type, retry, delayMs, reason) {
-    return `${videoId} ${type}: ${reason}; retry ${retry} in ${(delayMs / 1000).toFixed(1)} s`;
+function resultText(result) {
+    if (result === null || result === undefined)
+        return '';
+    return typeof result === 'string' ? result : JSON.stringify(result);
 }
+function resultMap(report) {
+    const byVideo = {};
+    for (const video of report.videos) {
+        byVideo[video.video_id] =
+            report.downloadType === 'all'
+                ? Object.fromEntries(video.requests.map((request) => [request.download_type, request.result]))
+                : (video.requests[0]?.result ?? null);
+    }
+    return byVideo;
+}
+function flatten(videos, key) {
+    return videos.flatMap((video) => video.requests.flatMap((request) => request[key].map((entry) => ({ ...entry, video_id: video.video_id, download_type: request.download_type }))));
+}
+
+;// CONCATENATED MODULE: ./src/report/verdict.ts
 /** The closing line of the log, and the step's failure message when it fails. */
 function verdict(report) {
     const count = (outcome) => report.videos.filter((video) => video.outcome === outcome).length;
@@ -15294,6 +15180,168 @@ function verdict(report) {
         .join(', ');
     const mode = report.dryRun ? ' (dry run: nothing was sent)' : '';
     return `${report.videos.length} video${report.videos.length === 1 ? '' : 's'}: ${totals}${mode}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+/** Keeps the summary well under GitHub's 1 MiB limit on a very long list. */
+const MAX_ROWS = 1000;
+function renderSummary(report) {
+    const lines = ['## Cloudflare Stream: delete downloads', ''];
+    if (report.dryRun) {
+        lines.push('> [!NOTE]', '> **Dry run**: inputs were validated and nothing was sent to Cloudflare.', '');
+    }
+    if (report.cancelled) {
+        lines.push('> [!WARNING]', '> The step was cancelled: videos never sent are marked `cancelled`.', '');
+    }
+    const mark = report.success ? '✅' : report.failOnError ? '❌' : '⚠️';
+    lines.push(`${mark} ${escapeCell(verdict(report))}`, '');
+    lines.push('| Video | Download | Outcome | HTTP | Cloudflare | Ray ID |', '| --- | --- | --- | --- | --- | --- |');
+    const rows = report.videos.flatMap((video) => video.requests.map((request) => row(video.video_id, request)));
+    lines.push(...rows.slice(0, MAX_ROWS));
+    if (rows.length > MAX_ROWS) {
+        lines.push('', `${rows.length - MAX_ROWS} more rows are left out here; the \`results\` output has them all.`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+function row(videoId, request) {
+    const cells = [
+        `\`${videoId}\``,
+        request.download_type,
+        outcomeCell(request),
+        request.status_code === null ? '–' : String(request.status_code),
+        escapeCell(describeErrors([...request.errors, ...request.messages])) || '–',
+        request.ray_id ? `\`${escapeCell(request.ray_id)}\`` : '–'
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+function outcomeCell(request) {
+    const retries = request.attempts > 1 ? ` (${request.attempts} attempts)` : '';
+    const lost = request.answer_lost ? ', an earlier answer was lost' : '';
+    return `${request.outcome}${retries}${lost}`;
+}
+/** Escapes what would end a table cell or be read as HTML. */
+function escapeCell(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '\\|')
+        .replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+;// CONCATENATED MODULE: ./src/report/publish.ts
+
+
+
+
+async function publish(report, summary, core) {
+    for (const [name, value] of Object.entries(buildOutputs(report)))
+        core.setOutput(name, value);
+    for (const { level, title, message } of buildAnnotations(report))
+        core[level](message, { title });
+    if (summary) {
+        try {
+            await core.writeSummary(renderSummary(report));
+        }
+        catch (error) {
+            core.warning(`The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`);
+        }
+    }
+    const line = verdict(report);
+    if (report.cancelled)
+        core.setFailed(`Cancelled before the end. ${line}`);
+    else if (report.success)
+        core.info(line);
+    else if (report.failOnError)
+        core.setFailed(line);
+    else
+        core.info(`${line}. fail-on-error is false, so the step passes; the outputs say what failed.`);
+}
+
+;// CONCATENATED MODULE: ./src/input-parsers.ts
+/**
+ * Pure parsers for the action's raw input strings. Each returns either a value or a message that
+ * names what is accepted; none reads the environment and none coerces a bad value into a good one.
+ */
+
+const ok = (value) => ({ ok: true, value });
+const bad = (problem) => ({ ok: false, problem });
+/** Stream video UIDs and account ids: 1–32 characters of `[A-Za-z0-9]` (the API's `maxLength: 32`). */
+const IDENTIFIER = /^[A-Za-z0-9]{1,32}$/;
+/** Shows a user's value in a message without letting a huge or multi-line value flood the log. */
+function quote(value) {
+    const oneLine = JSON.stringify(value);
+    return oneLine.length > 48 ? `${oneLine.slice(0, 45)}…"` : oneLine;
+}
+/** Splits a list on newlines, commas and spaces; drops duplicates, keeps the first occurrence's order. */
+function parseIdList(raw) {
+    const ids = [...new Set(raw.split(/[\s,]+/).filter((id) => id !== ''))];
+    if (ids.length === 0)
+        return bad('is required: give one or more Stream video UIDs');
+    const wrong = ids.filter((id) => !IDENTIFIER.test(id));
+    if (wrong.length > 0) {
+        const shown = wrong.slice(0, 5).map(quote).join(', ');
+        const more = wrong.length > 5 ? ` and ${wrong.length - 5} more` : '';
+        return bad(`has ${shown}${more}: each id must be 1–32 letters or digits`);
+    }
+    return ok(ids);
+}
+function parseIdentifier(raw) {
+    if (raw === '')
+        return bad('is required');
+    return IDENTIFIER.test(raw) ? ok(raw) : bad(`is ${quote(raw)}: it must be 1–32 letters or digits`);
+}
+/** One of a fixed set of words, case-sensitive as action.yml documents them. */
+function parseChoice(raw, choices) {
+    return choices.includes(raw)
+        ? ok(raw)
+        : bad(`is ${quote(raw)}: use one of ${choices.join(', ')}`);
+}
+/** The YAML 1.2 core-schema booleans that @actions/core's getBooleanInput accepts; nothing else. */
+function parseBoolean(raw) {
+    if (['true', 'True', 'TRUE'].includes(raw))
+        return ok(true);
+    if (['false', 'False', 'FALSE'].includes(raw))
+        return ok(false);
+    return bad(`is ${quote(raw)}: use true or false`);
+}
+/** A whole number in [min, max], written in plain digits. */
+function parseInteger(raw, min, max) {
+    const value = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+    return value >= min && value <= max ? ok(value) : bad(`is ${quote(raw)}: use a whole number from ${min} to ${max}`);
+}
+/**
+ * A credential: printable ASCII without spaces, so that nothing can be smuggled into an HTTP
+ * header (no CR/LF) and a pasted value with a stray newline is caught before it is sent.
+ */
+function parseCredential(raw) {
+    return /^[\x21-\x7e]+$/.test(raw)
+        ? ok(raw)
+        : bad('must be printable ASCII with no spaces or line breaks (check the secret for a stray newline)');
+}
+/**
+ * The API base: `https` only, except plain `http` to loopback (tests and the demo stand-in).
+ * No user-info (it would be sent to a server), no query or fragment. Returned without a trailing slash.
+ */
+function parseBaseUrl(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return bad(`is ${quote(raw)}: it must be an absolute https URL`);
+    }
+    const loopback = isLoopbackHost(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        return bad(`is ${quote(raw)}: it must use https (plain http is allowed only for loopback hosts)`);
+    }
+    if (url.username !== '' || url.password !== '')
+        return bad('must not contain a user name or password');
+    if (url.search !== '' || url.hash !== '')
+        return bad(`is ${quote(raw)}: it must not have a query or fragment`);
+    return ok(url.href.replace(/\/+$/, ''));
 }
 
 ;// CONCATENATED MODULE: ./src/settings.ts
@@ -15401,68 +15449,11 @@ function readAuth(token, key, email, problems, info) {
     return parsedKey.ok && parsedEmail.ok ? { kind: 'key', email, key } : none;
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
-/**
- * The job summary: a heading, a dry-run banner, one table row per request, and totals, as
- * GitHub-flavoured Markdown. Text from Cloudflare is escaped so it cannot break the table or
- * inject markup.
- */
-
-/** Keeps the summary well under GitHub's 1 MiB limit on a very long list. */
-const MAX_ROWS = 1000;
-function renderSummary(report) {
-    const lines = ['## Cloudflare Stream: delete downloads', ''];
-    if (report.dryRun) {
-        lines.push('> [!NOTE]', '> **Dry run**: inputs were validated and nothing was sent to Cloudflare.', '');
-    }
-    if (report.cancelled) {
-        lines.push('> [!WARNING]', '> The step was cancelled: videos never sent are marked `cancelled`.', '');
-    }
-    const mark = report.success ? '✅' : report.failOnError ? '❌' : '⚠️';
-    lines.push(`${mark} ${escapeCell(verdict(report))}`, '');
-    lines.push('| Video | Download | Outcome | HTTP | Cloudflare | Ray ID |', '| --- | --- | --- | --- | --- | --- |');
-    const rows = report.videos.flatMap((video) => video.requests.map((request) => row(video.video_id, request)));
-    lines.push(...rows.slice(0, MAX_ROWS));
-    if (rows.length > MAX_ROWS) {
-        lines.push('', `${rows.length - MAX_ROWS} more rows are left out here; the \`results\` output has them all.`);
-    }
-    return `${lines.join('\n')}\n`;
-}
-function row(videoId, request) {
-    const cells = [
-        `\`${videoId}\``,
-        request.download_type,
-        outcomeCell(request),
-        request.status_code === null ? '–' : String(request.status_code),
-        escapeCell(describeErrors([...request.errors, ...request.messages])) || '–',
-        request.ray_id ? `\`${escapeCell(request.ray_id)}\`` : '–'
-    ];
-    return `| ${cells.join(' | ')} |`;
-}
-function outcomeCell(request) {
-    const retries = request.attempts > 1 ? ` (${request.attempts} attempts)` : '';
-    const lost = request.answer_lost ? ', an earlier answer was lost' : '';
-    return `${request.outcome}${retries}${lost}`;
-}
-/** Escapes what would end a table cell or be read as HTML. */
-function escapeCell(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '\\|')
-        .replace(/\s*[\r\n]+\s*/g, ' ');
-}
-
 ;// CONCATENATED MODULE: ./src/version.ts
 /** The action's version, as in package.json (a test keeps the two equal). */
 const VERSION = '1.0.0';
 
 ;// CONCATENATED MODULE: ./src/user-agent.ts
-/**
- * The User-Agent names the action, its version, and the workflow run that sent the request, so
- * that Cloudflare's audit log shows which workflow deleted what.
- */
 
 const ACTION_NAME = 'cloudflare-stream-delete-downloads';
 function userAgent(run, nodeVersion) {
@@ -15478,10 +15469,11 @@ function userAgent(run, nodeVersion) {
     return `${ACTION_NAME}/${VERSION} (${parts.join('; ')})`;
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/run.ts
 /**
- * Wires the run: settings → Cloudflare client → cleanup → report. The one place that decides the
- * step's failure, and the single catch that turns anything unexpected into one `::error` line.
+ * The run: settings → the batch of deletions → report. Takes the outside world as {@link Deps}
+ * (ports.ts); main.ts passes the real one. The single catch turns anything unexpected, even a
+ * non-Error throw, into a failed step.
  */
 
 
@@ -15491,9 +15483,7 @@ function userAgent(run, nodeVersion) {
 
 
 
-
-/** Runs the action. Without `deps` (the entry point, @github/local-action) it uses the real ones. */
-async function run(deps = productionDeps()) {
+async function runAction(deps) {
     const { core } = deps;
     try {
         const settings = readSettings({
@@ -15502,7 +15492,7 @@ async function run(deps = productionDeps()) {
             mask: (secret) => core.setSecret(secret),
             info: (message) => core.info(message)
         });
-        const report = await cleanUp(settings, deps);
+        const report = await deleteDownloads(settings, deps);
         await publish(report, settings.summary, core);
     }
     catch (error) {
@@ -15519,7 +15509,7 @@ async function run(deps = productionDeps()) {
         deps.dispose?.();
     }
 }
-async function cleanUp(settings, deps) {
+async function deleteDownloads(settings, deps) {
     const { core } = deps;
     const proxy = proxyFor(new URL(settings.baseUrl), deps.env);
     if (proxy?.password)
@@ -15542,7 +15532,7 @@ async function cleanUp(settings, deps) {
     if (count > 1)
         core.startGroup(`Requests for ${count} videos`);
     try {
-        const videos = await runCleanup(settings, {
+        const videos = await runBatch(settings, {
             client,
             clock: deps.clock,
             random: deps.random,
@@ -15569,28 +15559,76 @@ async function cleanUp(settings, deps) {
         await transport.destroy();
     }
 }
-async function publish(report, summary, core) {
-    for (const [name, value] of Object.entries(buildOutputs(report)))
-        core.setOutput(name, value);
-    for (const { level, title, message } of buildAnnotations(report))
-        core[level](message, { title });
-    if (summary) {
-        try {
-            await core.writeSummary(renderSummary(report));
+
+;// CONCATENATED MODULE: ./src/signals.ts
+/** How long requests in flight get after the first signal. */
+const GRACE_MS = 4_000;
+/** If the report has not finished by then, exit anyway: the kill is at 10 s, SIGTERM at 7.5 s. */
+const DEADLINE_MS = 7_000;
+function watchSignals(source, onCancel, exit, timers = globalThis) {
+    const stop = new AbortController();
+    const abort = new AbortController();
+    const pending = [];
+    const handler = (signal) => () => {
+        if (stop.signal.aborted)
+            return;
+        onCancel(signal);
+        stop.abort();
+        pending.push(timers.setTimeout(() => abort.abort(), GRACE_MS));
+        const deadline = timers.setTimeout(() => exit(1), DEADLINE_MS);
+        // The deadline must never keep a finished process alive.
+        deadline.unref?.();
+        pending.push(deadline);
+    };
+    const onInt = handler('SIGINT');
+    const onTerm = handler('SIGTERM');
+    source.once('SIGINT', onInt);
+    source.once('SIGTERM', onTerm);
+    return {
+        stop: stop.signal,
+        abort: abort.signal,
+        dispose: () => {
+            source.removeListener('SIGINT', onInt);
+            source.removeListener('SIGTERM', onTerm);
+            for (const timer of pending)
+                timers.clearTimeout(timer);
         }
-        catch (error) {
-            core.warning(`The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`);
-        }
-    }
-    const line = verdict(report);
-    if (report.cancelled)
-        core.setFailed(`Cancelled before the end. ${line}`);
-    else if (report.success)
-        core.info(line);
-    else if (report.failOnError)
-        core.setFailed(line);
-    else
-        core.info(`${line}. fail-on-error is false, so the step passes; the outputs say what failed.`);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+/**
+ * Wires the action to the real world: @actions/core (actions-core.ts), the run's context, the
+ * process's signals, the wall clock and undici, then runs it. Everything else takes these through
+ * {@link Deps} (ports.ts), so tests pass their own.
+ */
+
+
+
+
+
+
+/** The entry point's work, and what @github/local-action calls. */
+async function run() {
+    await runAction(productionDeps());
+}
+function productionDeps() {
+    const core = actionsCore(process.env);
+    const cancellation = watchSignals(process, (signal) => core.warning(`Received ${signal}: sending nothing new, then reporting what was done.`), (code) => process.exit(code));
+    return {
+        core,
+        env: process.env,
+        context: runContext(),
+        nodeVersion: process.version,
+        clock: {
+            now: () => Date.now(),
+            sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined)
+        },
+        random: Math.random,
+        cancellation,
+        createTransport: createTransport,
+        dispose: cancellation.dispose
+    };
 }
 
 

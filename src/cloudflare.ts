@@ -3,11 +3,9 @@
  * about GitHub Actions, retries or pacing, and it never throws for anything the network or the
  * server can do: every attempt ends as an {@link Answer}.
  */
-import type { Dispatcher } from 'undici'
 import { readEnvelope } from './envelope.js'
-import type { Transport } from './http.js'
-import type { Auth } from './settings.js'
-import type { Answer, DownloadType } from './types.js'
+import type { Transport, TransportResponse } from './ports.js'
+import type { Answer, Auth, DownloadType } from './types.js'
 
 /** Larger answers are refused: a delete's envelope is a few hundred bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -70,14 +68,14 @@ export class CloudflareClient {
   }
 }
 
-async function readAnswer(response: Dispatcher.ResponseData): Promise<Answer> {
+async function readAnswer(response: TransportResponse): Promise<Answer> {
   const header = (name: string): string | undefined => {
     const value = response.headers[name]
     return Array.isArray(value) ? value.join(', ') : value
   }
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+  for await (const chunk of response.body) {
     size += chunk.length
     if (size > MAX_BODY_BYTES) {
       response.body.destroy()

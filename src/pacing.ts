@@ -10,13 +10,8 @@
  *   estimate cannot see: answers arriving out of order, and other jobs' requests in flight;
  * - a token bucket for `requests-per-minute` (smooth, not fixed sleeps).
  */
+import type { Clock } from './ports.js'
 import type { Answer } from './types.js'
-
-export interface Clock {
-  now(): number
-  /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>
-}
 
 export interface RateLimitState {
   remaining: number

@@ -12,13 +12,10 @@ import {
   parseIdList,
   parseIdentifier,
   parseInteger
-} from './parse.js'
-import type { DownloadType } from './types.js'
+} from './input-parsers.js'
+import type { Auth, DownloadType } from './types.js'
 
 export const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4'
-
-/** How the action authenticates: an API token (preferred) or the legacy e-mail + Global API key. */
-export type Auth = { kind: 'token'; token: string } | { kind: 'key'; email: string; key: string }
 
 export interface Settings {
   /** Stream video UIDs, duplicates dropped, in input order. */

@@ -1,7 +1,11 @@
 /**
- * The shapes that travel through the run: inputs → settings → Cloudflare answers → outcomes → report.
- * Kept in one file so each module can name them without importing another module's logic.
+ * The data that travels through the run: Cloudflare answers → outcomes → report. Kept in one file
+ * that imports nothing, so each module can name them without importing another module's logic.
+ * (The outside world's shapes are in ports.ts; the settings' in settings.ts.)
  */
+
+/** How the action authenticates: an API token (preferred) or the legacy e-mail + Global API key. */
+export type Auth = { kind: 'token'; token: string } | { kind: 'key'; email: string; key: string }
 
 /** A download rendition of a Stream video. */
 export type DownloadType = 'default' | 'audio'
@@ -81,3 +85,18 @@ export interface VideoRecord {
   outcome: VideoOutcome
   requests: RequestRecord[]
 }
+
+/** Everything the report is built from. */
+export interface RunReport {
+  videos: readonly VideoRecord[]
+  downloadType: 'default' | 'audio' | 'all'
+  ifMissing: 'warn' | 'ignore' | 'fail'
+  dryRun: boolean
+  failOnError: boolean
+  accountId: string
+  /** Everything asked was done (see runSucceeded). */
+  success: boolean
+  /** The step was cancelled by the runner before the run ended. */
+  cancelled: boolean
+}
+

@@ -2,19 +2,10 @@
  * The User-Agent names the action, its version, and the workflow run that sent the request, so
  * that Cloudflare's audit log shows which workflow deleted what.
  */
+import type { RunContext } from './ports.js'
 import { VERSION } from './version.js'
 
 export const ACTION_NAME = 'cloudflare-stream-delete-downloads'
-
-/** The fields of @actions/github's `context` that identify a run. */
-export interface RunContext {
-  serverUrl: string
-  runId: number
-  runAttempt: number
-  workflow: string
-  /** `owner/repo`, or '' outside a workflow. */
-  repository: string
-}
 
 export function userAgent(run: RunContext, nodeVersion: string): string {
   const parts = []

@@ -1,20 +1,25 @@
 /** Test doubles passed in through Deps: a clock that never waits, and a recording @actions/core. */
-import type { Cancellation } from '../../src/cleanup.js'
 import { createTransport } from '../../src/http.js'
-import type { ActionsCore, Deps } from '../../src/main.js'
-import type { Clock } from '../../src/pacing.js'
+import type { ActionsCore, Cancellation, Clock, Deps } from '../../src/ports.js'
 
-/** A clock whose sleeps return at once but move `now` forward, recording each wait. */
-export function fastClock(): Clock & { sleeps: number[] } {
-  let skew = 0
+/** Where every virtual clock starts: a fixed instant, so no test depends on the machine's clock. */
+export const VIRTUAL_EPOCH = Date.parse('2026-06-01T00:00:00Z')
+
+/**
+ * A purely virtual clock: `now` moves only when the run sleeps, by exactly what it asked for, and a
+ * sleep returns at once. Real time spent on I/O never shows, so no test depends on how fast the
+ * machine is. Each wait is recorded.
+ */
+export function fastClock(start = VIRTUAL_EPOCH): Clock & { sleeps: number[] } {
+  let now = start
   const sleeps: number[] = []
   return {
     sleeps,
-    now: () => Date.now() + skew,
+    now: () => now,
     sleep: async (ms, signal) => {
       if (signal?.aborted) return
       sleeps.push(ms)
-      skew += ms
+      now += ms
       await new Promise((resolve) => setImmediate(resolve))
     }
   }
@@ -101,4 +106,11 @@ export function testDeps(core: ActionsCore, over: Partial<Deps> = {}): Deps {
     createTransport: (_proxy, options) => createTransport(undefined, options),
     ...over
   }
+}
+
+/** Reads a transport answer's whole body as text. */
+export async function bodyText(body: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of body) chunks.push(chunk)
+  return Buffer.concat(chunks).toString('utf8')
 }

@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import {
-  isLoopbackHost,
   parseBaseUrl,
   parseBoolean,
   parseCredential,
   parseIdList,
   parseIdentifier,
   parseInteger
-} from '../src/parse.js'
+} from '../src/input-parsers.js'
+import { isLoopbackHost } from '../src/loopback.js'
 
 describe('parseIdList', () => {
   it('splits on newlines, commas and spaces, drops duplicates and keeps order', () => {
@@ -118,5 +118,9 @@ describe('isLoopbackHost', () => {
   it('knows the loopback names and nothing else', () => {
     expect(['localhost', '127.0.0.1', '127.255.0.9', '[::1]', 'LOCALHOST'].every(isLoopbackHost)).toBe(true)
     expect(['128.0.0.1', '[::2]', 'localhost.example.com', '0.0.0.0'].some(isLoopbackHost)).toBe(false)
+  })
+
+  it('does not trust *.localhost names, which are resolved through DNS like any other', () => {
+    expect(['api.localhost', 'evil.localhost'].some(isLoopbackHost)).toBe(false)
   })
 })

@@ -3,8 +3,9 @@
  * GitHub-flavoured Markdown. Text from Cloudflare is escaped so it cannot break the table or
  * inject markup.
  */
-import { describeErrors, type RunReport, verdict } from './report.js'
-import type { RequestRecord } from './types.js'
+import type { RequestRecord, RunReport } from '../types.js'
+import { describeErrors } from './text.js'
+import { verdict } from './verdict.js'
 
 /** Keeps the summary well under GitHub's 1 MiB limit on a very long list. */
 export const MAX_ROWS = 1000

@@ -1,5 +1,5 @@
 /**
- * toolkit.ts assembles the @actions/core functions this action uses from @actions/core's own
+ * actions-core.ts assembles the @actions/core functions this action uses from @actions/core's own
  * modules: here both are called the same way and must print and write the same bytes.
  */
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
@@ -7,12 +7,12 @@ import * as core from '@actions/core'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ActionsCore } from '../src/main.js'
-import { actionsCore } from '../src/toolkit.js'
+import { actionsCore } from '../src/actions-core.js'
+import type { ActionsCore } from '../src/ports.js'
 
 const saved = { ...process.env }
 // One set of files for every capture: @actions/core's summary singleton keeps the first path it sees.
-const dir = mkdtempSync(join(tmpdir(), 'toolkit-'))
+const dir = mkdtempSync(join(tmpdir(), 'actions-core-'))
 const files = { output: join(dir, 'output'), summary: join(dir, 'summary') }
 
 afterEach(() => {

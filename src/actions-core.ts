@@ -12,7 +12,7 @@ import { issue, issueCommand } from '../node_modules/@actions/core/lib/command.j
 import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actions/core/lib/file-command.js'
 import { summary } from '../node_modules/@actions/core/lib/summary.js'
 import { toCommandProperties } from '../node_modules/@actions/core/lib/utils.js'
-import type { ActionsCore } from './main.js'
+import type { ActionsCore } from './ports.js'
 
 type Annotate = ActionsCore['error']
 

@@ -1,6 +1,6 @@
 /** run() wired to a recording core and the loopback stand-in: what a user sees in outputs, annotations and the step's result. */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { run } from '../src/main.js'
+import { runAction } from '../src/run.js'
 import { startStandIn } from '../dev/stand-in.js'
 import { recordingCore, testDeps } from './helpers/fakes.js'
 
@@ -17,7 +17,7 @@ async function runWith(inputs: Record<string, string>, standInOptions: Parameter
     'base-url': standIn.baseUrl,
     ...inputs
   })
-  await run(testDeps(recorder.core))
+  await runAction(testDeps(recorder.core))
   return recorder
 }
 
@@ -116,7 +116,7 @@ describe('run', () => {
   it('ends anything unexpected, even a thrown string, as one failure', async () => {
     standIn = await startStandIn()
     const r = recordingCore({ 'video-id': 'vid1', 'account-id': 'acc', 'api-token': 'tok' })
-    await run(
+    await runAction(
       testDeps(r.core, {
         createTransport: () => {
           throw 'dispatcher exploded'
@@ -137,7 +137,7 @@ describe('run', () => {
     r.core.writeSummary = async () => {
       throw new Error('disk full')
     }
-    await run(testDeps(r.core))
+    await runAction(testDeps(r.core))
     expect(r.said('warning')).toEqual(['The job summary could not be written: disk full'])
     expect(r.failed).toBeUndefined()
   })
@@ -150,7 +150,7 @@ describe('run', () => {
   it('masks the password of a proxy from the environment', async () => {
     standIn = await startStandIn()
     const r = recordingCore({ 'video-id': 'vid1', 'account-id': 'acc', 'api-token': 'tok', 'dry-run': 'true' })
-    await run(testDeps(r.core, { env: { HTTPS_PROXY: 'http://user:pr%40xy-secret@proxy.internal:3128' } }))
+    await runAction(testDeps(r.core, { env: { HTTPS_PROXY: 'http://user:pr%40xy-secret@proxy.internal:3128' } }))
     expect(r.said('setSecret')).toContain('pr@xy-secret')
     expect(r.said('info')).toContain('Using the proxy at proxy.internal:3128.')
   })

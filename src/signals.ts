@@ -5,7 +5,7 @@
  * On the first signal the run sends nothing new; after a grace period requests still in flight
  * are given up, so the outputs and summary are written well before the kill.
  */
-import type { Cancellation } from './cleanup.js'
+import type { Cancellation } from './ports.js'
 
 /** How long requests in flight get after the first signal. */
 export const GRACE_MS = 4_000

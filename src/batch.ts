@@ -1,15 +1,16 @@
 /**
- * The cleanup run: every (video, download type) request, at most `concurrency` at a time, each
+ * The batch of deletions: every (video, download type) request, at most `concurrency` at a time, each
  * through the rate gate and the retry policy. Per-video problems are outcomes, never exceptions,
  * and every video is accounted for, cancelled ones included.
  */
 import type { CloudflareClient } from './cloudflare.js'
 import { emptyRecord, recordFromAnswer, videoOutcome } from './outcome.js'
-import { acquireSlot, type Clock, RateGate } from './pacing.js'
+import { acquireSlot, RateGate } from './pacing.js'
+import type { Cancellation, Clock } from './ports.js'
 import { retryDelayMs, retryReason } from './retry.js'
 import type { Answer, DownloadType, RequestRecord, VideoRecord } from './types.js'
 
-export interface CleanupPlan {
+export interface BatchPlan {
   videoIds: readonly string[]
   downloadTypes: readonly DownloadType[]
   dryRun: boolean
@@ -19,27 +20,18 @@ export interface CleanupPlan {
 }
 
 /** What the run tells the log as it goes. */
-export interface CleanupEvents {
+export interface BatchEvents {
   requestDone(videoId: string, record: RequestRecord): void
   retrying(videoId: string, type: DownloadType, retry: number, delayMs: number, reason: string): void
   /** The run is holding new requests for a while (throttling, quota, rate ceiling). */
   waiting(message: string): void
 }
 
-export interface CleanupDeps {
+export interface BatchDeps {
   client: Pick<CloudflareClient, 'deleteDownload'>
   clock: Clock
   random: () => number
-  events: CleanupEvents
-}
-
-/**
- * Cancellation in two stages, as the runner cancels a step: `stop` (first signal) sends nothing
- * new and cuts retry waits short; `abort` (after a grace period) gives up on requests in flight.
- */
-export interface Cancellation {
-  stop: AbortSignal
-  abort: AbortSignal
+  events: BatchEvents
 }
 
 interface Task {
@@ -47,7 +39,7 @@ interface Task {
   type: DownloadType
 }
 
-export async function runCleanup(plan: CleanupPlan, deps: CleanupDeps, cancel: Cancellation): Promise<VideoRecord[]> {
+export async function runBatch(plan: BatchPlan, deps: BatchDeps, cancel: Cancellation): Promise<VideoRecord[]> {
   const tasks: Task[] = plan.videoIds.flatMap((_, video) => plan.downloadTypes.map((type) => ({ video, type })))
   const records: RequestRecord[][] = plan.videoIds.map(() => [])
   const gate = new RateGate(plan)
@@ -78,7 +70,7 @@ async function deleteWithRetries(
   type: DownloadType,
   maxRetries: number,
   gate: RateGate,
-  deps: CleanupDeps,
+  deps: BatchDeps,
   cancel: Cancellation
 ): Promise<RequestRecord> {
   const { clock } = deps

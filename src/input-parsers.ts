@@ -2,6 +2,7 @@
  * Pure parsers for the action's raw input strings. Each returns either a value or a message that
  * names what is accepted; none reads the environment and none coerces a bad value into a good one.
  */
+import { isLoopbackHost } from './loopback.js'
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string }
 
@@ -63,17 +64,6 @@ export function parseCredential(raw: string): Parsed<string> {
   return /^[\x21-\x7e]+$/.test(raw)
     ? ok(raw)
     : bad('must be printable ASCII with no spaces or line breaks (check the secret for a stray newline)')
-}
-
-/** Loopback hosts as URL.hostname spells them: 127.0.0.0/8, [::1] and localhost. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase()
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '[::1]' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
-  )
 }
 
 /**

@@ -1,0 +1,94 @@
+/**
+ * The ports: what the run needs from the outside world, as shapes only. This module imports
+ * nothing, so the run, the domain modules and the production adapters (main.ts, actions-core.ts,
+ * http.ts, signals.ts) can all depend on it while none depends on the others' wiring.
+ * Tests pass their own implementations (__tests__/helpers/fakes.ts).
+ */
+
+/** The parts of @actions/core the action uses; production: actions-core.ts, tests: a recorder. */
+export interface ActionsCore {
+  getInput(name: string): string
+  setSecret(secret: string): void
+  setOutput(name: string, value: string): void
+  setFailed(message: string): void
+  info(message: string): void
+  error(message: string, properties?: { title?: string }): void
+  warning(message: string, properties?: { title?: string }): void
+  notice(message: string, properties?: { title?: string }): void
+  startGroup(name: string): void
+  endGroup(): void
+  /** Appends Markdown to the job summary. */
+  writeSummary(markdown: string): Promise<void>
+}
+
+/** Time, injected so that tests run on a virtual clock. */
+export interface Clock {
+  now(): number
+  /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+/**
+ * Cancellation in two stages, as the runner cancels a step: `stop` (first signal) sends nothing
+ * new and cuts waits short; `abort` (after a grace period) gives up on requests in flight.
+ */
+export interface Cancellation {
+  stop: AbortSignal
+  abort: AbortSignal
+}
+
+/** One HTTP request as the Cloudflare client sends it. */
+export interface TransportRequest {
+  origin: string
+  /** Path and query string. */
+  path: string
+  method: 'GET' | 'DELETE'
+  headers: Record<string, string>
+  signal: AbortSignal
+}
+
+/** An answer's status and headers, with its body still to be read. */
+export interface TransportResponse {
+  statusCode: number
+  headers: Record<string, string | string[] | undefined>
+  body: AsyncIterable<Buffer> & { destroy(): unknown }
+}
+
+export interface TransportOptions {
+  /** Connections kept to the origin: one per request in flight. */
+  connections: number
+  /** Limit for one attempt, connecting included. */
+  timeoutMs: number
+}
+
+/** What the Cloudflare client needs of HTTP: one request at a time, and closing at the end. */
+export interface Transport {
+  /** Follows no redirects: a 3xx comes back as it is. */
+  request(request: TransportRequest): Promise<TransportResponse>
+  /** Closes every connection at once. */
+  destroy(): Promise<void>
+}
+
+/** The fields of @actions/github's `context` that identify a run (for the User-Agent). */
+export interface RunContext {
+  serverUrl: string
+  runId: number
+  runAttempt: number
+  workflow: string
+  /** `owner/repo`, or '' outside a workflow. */
+  repository: string
+}
+
+/** Everything the run takes from outside; main.ts builds the real one. */
+export interface Deps {
+  core: ActionsCore
+  env: Readonly<Record<string, string | undefined>>
+  context: RunContext
+  nodeVersion: string
+  clock: Clock
+  random: () => number
+  cancellation: Cancellation
+  createTransport: (proxy: URL | undefined, options: TransportOptions) => Transport
+  /** Called once the run is over (stops listening for signals). */
+  dispose?: () => void
+}
