@@ -14445,6 +14445,16 @@ var dispatcher_default = /*#__PURE__*/__nccwpck_require__.n(dispatcher);
 var proxy_agent = __nccwpck_require__(6672);
 var proxy_agent_default = /*#__PURE__*/__nccwpck_require__.n(proxy_agent);
 ;// CONCATENATED MODULE: ./src/http.ts
+/**
+ * The HTTP transport: one keep-alive undici pool for the API's origin, through the proxy that
+ * proxy.ts picked, if any.
+ *
+ * undici's dispatchers are loaded by path, not through undici's index: the index also loads fetch,
+ * WebSocket, EventSource, the cache and the mocks, which this action never uses and every run would
+ * pay for at start-up (bench/RESULTS.md). What the index does for dispatchers is done here the same
+ * way: it installs the request API (request, stream, pipeline, upgrade, connect) on
+ * `Dispatcher.prototype`. `ProxyAgent` needs `connect()` from it to open its tunnel.
+ */
 
 
 

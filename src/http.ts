@@ -8,7 +8,6 @@
  * way: it installs the request API (request, stream, pipeline, upgrade, connect) on
  * `Dispatcher.prototype`. `ProxyAgent` needs `connect()` from it to open its tunnel.
  */
-import type { Dispatcher } from 'undici'
 import api from 'undici/lib/api/index.js'
 import Agent from 'undici/lib/dispatcher/agent.js'
 import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js'
