@@ -158,7 +158,7 @@ describe('answers, against the response schemas', () => {
         path: `/client/v4/accounts/${standIn.accountId}/stream/v1/downloads`,
         method: 'DELETE',
         headers: { authorization: `Bearer ${standIn.token}` },
-          signal: new AbortController().signal
+        signal: new AbortController().signal
       })
       expect(response.statusCode).toBe(status)
       const body = JSON.parse(await bodyText(response.body)) as unknown

@@ -99,4 +99,3 @@ export interface RunReport {
   /** The step was cancelled by the runner before the run ended. */
   cancelled: boolean
 }
-

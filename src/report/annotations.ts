@@ -79,4 +79,3 @@ function capPerLevel(annotations: Annotation[]): Annotation[] {
   }
   return kept
 }
-

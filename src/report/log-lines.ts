@@ -18,4 +18,3 @@ export function requestLine(videoId: string, record: RequestRecord): string {
 export function retryLine(videoId: string, type: DownloadType, retry: number, delayMs: number, reason: string): string {
   return `${videoId} ${type}: ${reason}; retry ${retry} in ${(delayMs / 1000).toFixed(1)} s`
 }
-

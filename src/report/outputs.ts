@@ -45,4 +45,3 @@ function flatten(videos: readonly VideoRecord[], key: 'errors' | 'messages'): ob
     )
   )
 }
-

@@ -13,4 +13,3 @@ export function describeErrors(errors: readonly CloudflareMessage[], lead = ''):
   })
   return `${lead}${each.join('; ')}`
 }
-
