@@ -65,7 +65,7 @@ async function everything(c: ActionsCore): Promise<void> {
   c.setSecret('s3cr%t\r\nline')
   c.info(`inputs: ${c.getInput('video-id')} ${c.getInput('my name')} [${c.getInput('absent')}]`)
   c.startGroup('Requests: 2, 100% done')
-  c.warning('50% of\nthe videos', { title: 'Not found: a,b' })
+  c.warning('50% of the videos', { title: 'Not found: a,b' })
   c.error('HTTP 403: [10000] Authentication error', { title: 'Failed: default download of video v1' })
   c.notice('plain notice')
   c.endGroup()
@@ -82,7 +82,7 @@ describe('actionsCore', () => {
     expect(ours).toEqual(theirs)
     // And what both produce is what the runner expects.
     expect(ours.stdout).toContain('::add-mask::s3cr%25t%0D%0Aline\n')
-    expect(ours.stdout).toContain('::warning title=Not found%3A a%2Cb::50%25 of%0Athe videos\n')
+    expect(ours.stdout).toContain('::warning title=Not found%3A a%2Cb::50%25 of the videos\n')
     expect(ours.stdout).toContain('inputs: abc123 spaced []\n')
     expect(ours.output).toContain('results<<DELIMITER\n[{"video_id":"v1"}]\nsecond line\nDELIMITER\n')
     expect(ours.summary).toBe('## Heading\n\n| a | b |\n')

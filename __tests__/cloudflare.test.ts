@@ -129,7 +129,7 @@ describe('CloudflareClient.deleteDownload', () => {
     expect(await cf.deleteDownload('vid1', 'default', live)).toEqual({
       kind: 'network',
       code: 'TIMEOUT',
-      message: 'no complete answer within 0.3 s',
+      message: 'timed out after 0.3 s (timeout-seconds)',
       mayHaveReachedServer: true
     })
     expect(Date.now() - started).toBeLessThan(3000)

@@ -102,14 +102,21 @@ describe('parseBaseUrl', () => {
     ['http://127.0.0.1.evil.example/', 'https'],
     ['ftp://127.0.0.1/', 'https'],
     ['https://user:pw@api.cloudflare.com/', 'user name or password'],
-    ['https://api.cloudflare.com/?x=1', 'query'],
+    ['https://api.cloudflare.com/?x=1', '"?" or "#"'],
+    ['https://api.cloudflare.com/client/v4?', '"?" or "#"'],
+    ['https://api.cloudflare.com/client/v4#', '"?" or "#"'],
+    ['https://api.cloudflare.com/client/v4#/accounts', '"?" or "#"'],
     ['api.cloudflare.com', 'absolute']
   ])('refuses %s', (raw, why) =>
     expect(parseBaseUrl(raw)).toEqual({ ok: false, problem: expect.stringContaining(why) })
   )
 
-  it('never echoes a password embedded in the URL', () => {
-    const parsed = parseBaseUrl('https://user:hunter2@api.cloudflare.com/')
+  it.each([
+    'https://user:hunter2@api.cloudflare.com/',
+    'http://user:hunter2@example.com/v4',
+    'http://user:hunter2@[bad/'
+  ])('never echoes a password embedded in %s', (raw) => {
+    const parsed = parseBaseUrl(raw)
     expect(parsed.ok ? '' : parsed.problem).not.toContain('hunter2')
   })
 })

@@ -77,7 +77,7 @@ describe('recordFromAnswer', () => {
     const lost: Answer = {
       kind: 'network',
       code: 'TIMEOUT',
-      message: 'no complete answer within 30 s',
+      message: 'timed out after 30 s (timeout-seconds)',
       mayHaveReachedServer: true
     }
     const refused: Answer = {
@@ -89,7 +89,12 @@ describe('recordFromAnswer', () => {
     expect(recordFromAnswer('default', lost, 6, true)).toMatchObject({
       outcome: 'failed',
       status_code: null,
-      errors: [{ code: null, message: expect.stringMatching(/within 30 s\. The request may have reached Cloudflare/) }]
+      errors: [
+        {
+          code: null,
+          message: expect.stringMatching(/after 30 s \(timeout-seconds\)\. The request may have reached Cloudflare/)
+        }
+      ]
     })
     expect(recordFromAnswer('default', refused, 1, false).errors).toEqual([
       { code: null, message: 'connect ECONNREFUSED.' }

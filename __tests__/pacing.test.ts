@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { acquireSlot, parseRatelimit, parseRatelimitPolicy, RateGate } from '../src/pacing.js'
+import { acquireSlot, parseRatelimit, parseRatelimitPolicy, parseXRateLimit, RateGate } from '../src/pacing.js'
 import type { Answer } from '../src/types.js'
 
 const answer = (ratelimit?: string, policy?: string): Answer => ({
@@ -16,8 +16,27 @@ describe('parseRatelimit / parseRatelimitPolicy', () => {
     expect(parseRatelimitPolicy('"default";q=1200;w=300')).toEqual({ quota: 1200, windowSeconds: 300 })
   })
 
-  it('reads the first item of a list', () => {
-    expect(parseRatelimit('"default";r=5;t=9, "burst";r=1;t=1')).toEqual({ remaining: 5, resetSeconds: 9 })
+  it('reads the most restrictive item of a list, under any policy name', () => {
+    expect(parseRatelimit('"default";r=5;t=9, "burst";r=1;t=1')).toEqual({ remaining: 1, resetSeconds: 1 })
+    expect(parseRatelimit('"stream-api";r=7;t=20')).toEqual({ remaining: 7, resetSeconds: 20 })
+    expect(parseRatelimitPolicy('"default";q=1200;w=300, "burst";q=100;w=10')).toEqual({
+      quota: 100,
+      windowSeconds: 10
+    })
+  })
+
+  it('never makes the run wait longer than 5 minutes, whatever the server says', () => {
+    expect(parseRatelimit('"default";r=0;t=86400')).toEqual({ remaining: 0, resetSeconds: 300 })
+    expect(parseRatelimit('"default";r=0;t=3000000')).toEqual({ remaining: 0, resetSeconds: 300 })
+    expect(parseRatelimitPolicy('"default";q=10;w=999999')).toEqual({ quota: 10, windowSeconds: 300 })
+    expect(parseXRateLimit('0', '86400', 0)).toEqual({ remaining: 0, resetSeconds: 300 })
+  })
+
+  it('reads the older X-RateLimit headers, with a reset in seconds or as a Unix time', () => {
+    expect(parseXRateLimit('40', '30', 0)).toEqual({ remaining: 40, resetSeconds: 30 })
+    expect(parseXRateLimit('40', '1780000060', 1_780_000_000_000)).toEqual({ remaining: 40, resetSeconds: 60 })
+    expect(parseXRateLimit(undefined, '30', 0)).toBeUndefined()
+    expect(parseXRateLimit('x', '30', 0)).toBeUndefined()
   })
 
   it.each([undefined, '', 'garbage', '"default";r=5', '"default";t=5', '"default";r=-1;t=3'])('ignores %j', (value) => {

@@ -3,47 +3,9 @@ import { emptyRecord } from '../src/outcome.js'
 import { buildAnnotations } from '../src/report/annotations.js'
 import { requestLine, retryLine } from '../src/report/log-lines.js'
 import { buildOutputs } from '../src/report/outputs.js'
-import { renderSummary } from '../src/report/summary.js'
 import { verdict } from '../src/report/verdict.js'
-import type { RequestRecord, RunReport, VideoRecord } from '../src/types.js'
-
-const deleted = (type: 'default' | 'audio' = 'default'): RequestRecord => ({
-  ...emptyRecord(type, 'deleted'),
-  status_code: 200,
-  result: 'ok',
-  ray_id: 'ray-ok',
-  attempts: 1
-})
-const missing = (type: 'default' | 'audio' = 'default'): RequestRecord => ({
-  ...emptyRecord(type, 'missing'),
-  status_code: 404,
-  errors: [{ code: 10003, message: 'Not Found' }],
-  ray_id: 'ray-404',
-  attempts: 1
-})
-const forbidden: RequestRecord = {
-  ...emptyRecord('default', 'failed'),
-  status_code: 403,
-  errors: [{ code: 10000, message: 'Authentication error', documentation_url: 'https://developers.cloudflare.com/x' }],
-  ray_id: 'ray-403',
-  attempts: 1
-}
-const video = (video_id: string, outcome: VideoRecord['outcome'], ...requests: RequestRecord[]): VideoRecord => ({
-  video_id,
-  outcome,
-  requests
-})
-const report = (videos: VideoRecord[], over: Partial<RunReport> = {}): RunReport => ({
-  videos,
-  downloadType: 'default',
-  ifMissing: 'warn',
-  dryRun: false,
-  failOnError: true,
-  accountId: 'acc1',
-  success: true,
-  cancelled: false,
-  ...over
-})
+import type { RequestRecord } from '../src/types.js'
+import { deleted, forbidden, missing, report, video } from './helpers/records.js'
 
 describe('buildOutputs', () => {
   it('gives the single result as it is when exactly one request was made', () => {
@@ -100,7 +62,7 @@ describe('buildAnnotations', () => {
         title: 'Failed: default download of video v1',
         message:
           'HTTP 403: [10000] Authentication error (https://developers.cloudflare.com/x). ' +
-          'Check that the API token is valid and has the Stream Write permission on account acc1.'
+          "Either the API token lacks the Stream Write permission, or it is not valid for account acc1 (check `account-id` and the token's account resources)."
       }
     ])
   })
@@ -161,49 +123,5 @@ describe('log lines', () => {
     expect(verdict(report([video('v1', 'skipped', emptyRecord('default', 'skipped'))], { dryRun: true }))).toBe(
       '1 video: 1 skipped (dry run: nothing was sent)'
     )
-  })
-})
-
-describe('renderSummary', () => {
-  it('has a heading, the totals and one row per request', () => {
-    const videos = [video('v1', 'deleted', deleted()), video('v2', 'failed', forbidden)]
-    expect(renderSummary(report(videos, { success: false }))).toBe(
-      [
-        '## Cloudflare Stream: delete downloads',
-        '',
-        '❌ 2 videos: 1 deleted, 1 failed',
-        '',
-        '| Video | Download | Outcome | HTTP | Cloudflare | Ray ID |',
-        '| --- | --- | --- | --- | --- | --- |',
-        '| `v1` | default | deleted | 200 | – | `ray-ok` |',
-        '| `v2` | default | failed | 403 | [10000] Authentication error (https://developers.cloudflare.com/x) | `ray-403` |',
-        ''
-      ].join('\n')
-    )
-  })
-
-  it('shows a dry-run banner and a cancellation warning', () => {
-    const dry = renderSummary(report([video('v1', 'skipped', emptyRecord('default', 'skipped'))], { dryRun: true }))
-    expect(dry).toContain('> **Dry run**: inputs were validated and nothing was sent to Cloudflare.')
-    const cancelled = renderSummary(report([], { cancelled: true, success: false }))
-    expect(cancelled).toContain('The step was cancelled')
-  })
-
-  it('escapes what could break the table or inject markup', () => {
-    const nasty: RequestRecord = {
-      ...forbidden,
-      errors: [{ code: 1, message: 'a | b <img src=x onerror=alert(1)>\nnext line' }]
-    }
-    const row = renderSummary(report([video('v1', 'failed', nasty)], { success: false }))
-      .split('\n')
-      .at(-2)
-    expect(row).toBe(
-      '| `v1` | default | failed | 403 | [1] a \\| b &lt;img src=x onerror=alert(1)&gt; next line | `ray-403` |'
-    )
-  })
-
-  it('marks retried requests and lost answers', () => {
-    const row = renderSummary(report([video('v1', 'deleted', { ...deleted(), attempts: 2, answer_lost: true })]))
-    expect(row).toContain('| deleted (2 attempts), an earlier answer was lost |')
   })
 })

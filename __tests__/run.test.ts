@@ -60,7 +60,7 @@ describe('run', () => {
     expect(r.failed).toBe('1 video: 1 failed')
     expect(r.calls).toContainEqual([
       'error',
-      `HTTP 403: [10000] Authentication error. Check that the API token is valid and has the Stream Write permission on account ${standIn.accountId}.`,
+      `HTTP 403: [10000] Authentication error. Either the API token lacks the Stream Write permission, or it is not valid for account ${standIn.accountId} (check \`account-id\` and the token's account resources).`,
       { title: 'Failed: default download of video vid1' }
     ])
     expect(r.outputs).toMatchObject({ success: 'false', failed: '["vid1"]' })
@@ -105,7 +105,21 @@ describe('run', () => {
       'Input `concurrency` is "99": use a whole number from 1 to 32.'
     ])
     expect(r.failed).toBe('2 inputs are invalid; nothing was sent to Cloudflare.')
-    expect(r.outputs).toEqual({})
+    // Every output is still set, so that a continue-on-error workflow can read them.
+    expect(r.outputs).toEqual({
+      success: 'false',
+      result: '',
+      errors: JSON.stringify([
+        { code: null, message: 'Input `download-type` is "mp4": use one of default, audio, all.' },
+        { code: null, message: 'Input `concurrency` is "99": use a whole number from 1 to 32.' }
+      ]),
+      messages: '[]',
+      results: '[]',
+      deleted: '[]',
+      missing: '[]',
+      failed: '[]'
+    })
+    expect(r.summary).toContain('2 inputs are invalid; nothing was sent to Cloudflare.')
   })
 
   it('reports a single invalid input as the failure itself', async () => {

@@ -13827,21 +13827,45 @@ module.exports = {
 
 /***/ }),
 
+/***/ 4816:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ takeEarlySignal)
+/* harmony export */ });
+let first;
+const remember = (signal) => {
+    first ??= signal;
+};
+process.on('SIGINT', remember);
+process.on('SIGTERM', remember);
+/** The first signal seen so far, and stop remembering: the caller's own listeners are in place. */
+function takeEarlySignal() {
+    process.removeListener('SIGINT', remember);
+    process.removeListener('SIGTERM', remember);
+    return first;
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2001);
-/** The entry point the runner starts: everything else is in run(). */
+/* harmony import */ var _early_signals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4816);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(464);
+/** The entry point the runner starts: catches signals first, then everything else is in run(). */
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 2001:
+/***/ 464:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14306,6 +14330,57 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./src/safe-text.ts
+/**
+ * Text from the network, made safe to show. Every string that comes from Cloudflare, the edge or
+ * the HTTP stack (messages, codes, documentation links, ray ids, Location, HTML titles, error
+ * texts) is hostile until it has been through {@link safeText}: on one line, without controls, and
+ * bounded. The job summary shows it in code spans ({@link markdownText}), and the adapter that
+ * writes to the log (actions-core.ts) passes every line through {@link safeText} as well, so
+ * nothing from the network can start a workflow command (`::error::`, `::add-mask::`,
+ * `::stop-commands::`) or render as a link, an image or a table cell of its own.
+ * Imports nothing: the adapters use it too.
+ */
+/** Longest piece of network text shown in one place. */
+const MAX_TEXT = 500;
+/**
+ * Line breaks of every kind (CR, LF, VT, FF, NEL U+0085, LS U+2028, PS U+2029) and runs of white
+ * space around them become one space; ANSI escape sequences go; every other C0/C1 control and DEL
+ * becomes U+FFFD; the result is cut to `max` characters with an ellipsis. Never throws.
+ */
+function safeText(text, max = MAX_TEXT) {
+    const flat = String(text)
+        // CSI and OSC sequences (colours, cursor moves, window titles), then any lone ESC pair.
+        .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
+        .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g, '')
+        .replace(/\s*[\n\r\u000b\u000c\u0085\u2028\u2029]+\s*/g, ' ')
+        .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g, '\ufffd')
+        .replace(/\t/g, ' ');
+    if (flat.length <= max)
+        return flat;
+    // Never cut a surrogate pair in half.
+    let end = max - 1;
+    const code = flat.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end -= 1;
+    return `${flat.slice(0, end)}…`;
+}
+/**
+ * Text for a Markdown table cell, rendered as itself: {@link safeText} inside a code span whose
+ * fence is longer than any run of backticks in the text, so no link, image, emphasis, HTML or
+ * autolink can form and a backtick cannot end the span early. A `|` is escaped as GFM tables ask
+ * (the escape works inside code spans too). Empty text gives ''.
+ */
+function markdownText(text, max = MAX_TEXT) {
+    const safe = safeText(text, max);
+    if (safe.trim() === '')
+        return '';
+    const longestRun = Math.max(0, ...(safe.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = safe.startsWith('`') || safe.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${safe.replace(/\|/g, '\\|')}${pad}${fence}`;
+}
+
 ;// CONCATENATED MODULE: ./src/actions-core.ts
 /**
  * The @actions/core functions this action calls, assembled from @actions/core's own command
@@ -14321,7 +14396,18 @@ const summary = _summary;
 
 
 
-const annotation = (command) => (message, properties = {}) => issueCommand(command, toCommandProperties(properties), message);
+
+/** No line the action writes is longer: a runner's log stays readable whatever an answer held. */
+const MAX_LINE = 4000;
+/**
+ * Every line this adapter writes is one line, without controls, bounded, and never starts a workflow
+ * command of its own: the last guard behind the report's own neutralising (safe-text.ts).
+ */
+function safeLine(message) {
+    const line = safeText(message, MAX_LINE);
+    return line.startsWith('::') ? ` ${line}` : line;
+}
+const annotation = (command) => (message, properties = {}) => issueCommand(command, toCommandProperties(properties.title === undefined ? {} : { title: safeText(properties.title, 200) }), safeLine(message));
 function actionsCore(env) {
     const error = annotation('error');
     return {
@@ -14337,11 +14423,11 @@ function actionsCore(env) {
             process.exitCode = 1;
             error(message);
         },
-        info: (message) => void process.stdout.write(message + external_node_os_namespaceObject.EOL),
+        info: (message) => void process.stdout.write(safeLine(message) + external_node_os_namespaceObject.EOL),
         error,
         warning: annotation('warning'),
         notice: annotation('notice'),
-        startGroup: (name) => issue('group', name),
+        startGroup: (name) => issue('group', safeLine(name)),
         endGroup: () => issue('endgroup'),
         writeSummary: async (markdown) => {
             // core.summary throws without the file; outside a runner there is simply no summary.
@@ -14352,6 +14438,8 @@ function actionsCore(env) {
     };
 }
 
+// EXTERNAL MODULE: ./src/early-signals.ts
+var early_signals = __nccwpck_require__(4816);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -14503,17 +14591,38 @@ function recordFromAnswer(type, answer, attempts, answerLost) {
     };
     if (answer.status >= 200 && answer.status < 300 && envelope?.success === true)
         record.outcome = 'deleted';
-    else if (answer.status === 404)
+    else if (answer.status === 404 && saysNotFound(envelope))
         record.outcome = 'missing';
     else
         record.errors = [...record.errors, ...explainFailure(answer.status, answer.problem, answer.location, envelope)];
     return record;
+}
+/** Cloudflare's codes for a URL it has no route for: a wrong account id or base-url, not a missing download. */
+const ROUTING_CODES = new Set([7000, 7003]);
+/**
+ * Whether a 404 is Cloudflare saying that the download (or video) does not exist: a JSON envelope
+ * that reports failure with no routing error. A 404 from anything else (an HTML page, an empty
+ * body, "No route for that URI") means the request went somewhere else, and nothing was deleted.
+ */
+function saysNotFound(envelope) {
+    return (envelope !== undefined &&
+        !envelope.success &&
+        !envelope.errors.some((error) => error.code !== null && ROUTING_CODES.has(error.code)));
 }
 function explainFailure(status, problem, location, envelope) {
     if (status >= 300 && status < 400) {
         const where = location ? ` to ${location}` : '';
         return [
             { code: null, message: `HTTP ${status} redirect${where} was not followed: credentials go only to base-url` }
+        ];
+    }
+    if (status === 404) {
+        const what = problem ?? 'HTTP 404 that is not Cloudflare saying the download does not exist';
+        return [
+            {
+                code: null,
+                message: `${what}: nothing was deleted. Check \`account-id\` (the account that owns the videos) and \`base-url\``
+            }
         ];
     }
     if (problem !== undefined)
@@ -14554,32 +14663,71 @@ function runSucceeded(videos, ifMissing) {
 
 ;// CONCATENATED MODULE: ./src/pacing.ts
 /**
- * Reads an IETF RateLimit header as Cloudflare sends it: `"default";r=50;t=30` for `Ratelimit`,
- * `"default";q=1200;w=300` for `Ratelimit-Policy`. Returns the named parameters of the first item.
+ * The longest wait a server's header can impose: Cloudflare's lockout lasts 5 minutes, so no
+ * honest `t`, `w` or reset is longer, and a larger one (a day, or past the 2³¹ ms a timer holds)
+ * is capped rather than obeyed.
  */
-function parseRateLimitParams(value) {
+const MAX_SERVER_WAIT_SECONDS = 300;
+/**
+ * Reads the items of an IETF RateLimit header as Cloudflare sends it: `"default";r=50;t=30` for
+ * `Ratelimit`, `"default";q=1200;w=300` for `Ratelimit-Policy`, possibly several items separated by
+ * commas, under any policy name. Returns each item's numeric parameters.
+ */
+function parseRateLimitItems(value) {
     if (value === undefined)
-        return undefined;
-    const item = value.split(',')[0] ?? '';
-    const params = {};
-    for (const part of item.split(';').slice(1)) {
-        const match = /^\s*([a-z]+)\s*=\s*(\d+)\s*$/.exec(part);
-        if (match?.[1] !== undefined)
-            params[match[1]] = Number(match[2]);
+        return [];
+    const items = [];
+    for (const item of value.split(',')) {
+        const params = {};
+        for (const part of item.split(';').slice(1)) {
+            const match = /^\s*([a-z]+)\s*=\s*(\d{1,12})\s*$/.exec(part);
+            if (match?.[1] !== undefined)
+                params[match[1]] = Number(match[2]);
+        }
+        if (Object.keys(params).length > 0)
+            items.push(params);
     }
-    return Object.keys(params).length > 0 ? params : undefined;
+    return items;
 }
+const capSeconds = (seconds) => Math.min(seconds, MAX_SERVER_WAIT_SECONDS);
+/** The most restrictive item of `Ratelimit`: the fewest requests left (then the latest reset). */
 function parseRatelimit(value) {
-    const params = parseRateLimitParams(value);
-    if (params?.r === undefined || params.t === undefined)
-        return undefined;
-    return { remaining: params.r, resetSeconds: params.t };
+    let best;
+    for (const { r, t } of parseRateLimitItems(value)) {
+        if (r === undefined || t === undefined)
+            continue;
+        const state = { remaining: r, resetSeconds: capSeconds(t) };
+        if (best === undefined ||
+            state.remaining < best.remaining ||
+            (state.remaining === best.remaining && state.resetSeconds > best.resetSeconds)) {
+            best = state;
+        }
+    }
+    return best;
 }
+/** The most restrictive item of `Ratelimit-Policy`: the smallest quota per window. */
 function parseRatelimitPolicy(value) {
-    const params = parseRateLimitParams(value);
-    if (params?.q === undefined || params.w === undefined)
+    let best;
+    for (const { q, w } of parseRateLimitItems(value)) {
+        if (q === undefined || w === undefined || w === 0)
+            continue;
+        if (best === undefined || q < best.quota)
+            best = { quota: q, windowSeconds: capSeconds(w) };
+    }
+    return best;
+}
+/**
+ * The older `X-RateLimit-Remaining` and `X-RateLimit-Reset` headers. The reset is read as seconds
+ * from now, or as a Unix time when it is one (larger than any window), and capped like the others.
+ */
+function parseXRateLimit(remaining, reset, nowMs) {
+    if (remaining === undefined || reset === undefined)
         return undefined;
-    return { quota: params.q, windowSeconds: params.w };
+    if (!/^\s*\d{1,12}\s*$/.test(remaining) || !/^\s*\d{1,12}\s*$/.test(reset))
+        return undefined;
+    const value = Number(reset);
+    const seconds = value > 1_000_000_000 ? Math.max(0, Math.ceil(value - nowMs / 1000)) : value;
+    return { remaining: Number(remaining), resetSeconds: capSeconds(seconds) };
 }
 /** After the announced reset, start again this much later: `t` is whole seconds. */
 const RESET_MARGIN_MS = 250;
@@ -14625,7 +14773,7 @@ class RateGate {
         if (answer.kind !== 'http')
             return;
         this.policy = parseRatelimitPolicy(answer.ratelimitPolicy) ?? this.policy;
-        const seen = parseRatelimit(answer.ratelimit);
+        const seen = parseRatelimit(answer.ratelimit) ?? parseXRateLimit(answer.xRateLimitRemaining, answer.xRateLimitReset, now);
         if (seen === undefined)
             return;
         // The server's count already includes this request; the ones still in flight are not in it yet.
@@ -14725,14 +14873,28 @@ const RETRYABLE_NETWORK_CODES = new Set([
     'UND_ERR_HEADERS_TIMEOUT',
     'UND_ERR_BODY_TIMEOUT'
 ]);
+/** Cloudflare's codes for "over the rate limit": 971 today, 10100 in older answers. */
+const THROTTLED_CODES = new Set([971, 10100]);
+/**
+ * Whether the account is throttled: a 429, or a throttling code in any answer. Either way every
+ * request of the account is blocked, so the whole run must wait, not just one request.
+ */
+function isThrottled(answer) {
+    if (answer.kind !== 'http')
+        return false;
+    return (answer.status === 429 ||
+        (answer.envelope?.errors.some((error) => error.code !== null && THROTTLED_CODES.has(error.code)) ?? false));
+}
 /** Why an answer is worth retrying, in words for the log; `undefined` when it is final. */
 function retryReason(answer) {
     if (answer.kind === 'network') {
         return RETRYABLE_NETWORK_CODES.has(answer.code) ? answer.message : undefined;
     }
+    if (isThrottled(answer))
+        return `HTTP ${answer.status} (rate limited)`;
     if (!RETRYABLE_STATUSES.has(answer.status))
         return undefined;
-    return answer.status === 429 ? 'HTTP 429 (rate limited)' : `HTTP ${answer.status}`;
+    return `HTTP ${answer.status}`;
 }
 /**
  * `Retry-After` as milliseconds from `nowMs`: delta-seconds or an HTTP date
@@ -14813,8 +14975,8 @@ async function deleteWithRetries(videoId, type, maxRetries, gate, deps, cancel) 
             return recordFromAnswer(type, last, attempt, answerLost);
         }
         const delay = retryDelayMs(last, attempt, clock.now(), deps.random);
-        // A 429 means the whole account is throttled: hold every worker, not just this one.
-        if (last.kind === 'http' && last.status === 429)
+        // A throttled answer means the whole account is blocked: hold every worker, not just this one.
+        if (isThrottled(last))
             gate.pauseUntil(clock.now() + delay);
         deps.events.retrying(videoId, type, attempt, delay, reason);
         await clock.sleep(delay, cancel.stop);
@@ -14909,14 +15071,12 @@ class CloudflareClient {
         const both = AbortSignal.any([signal, timeout.signal]);
         try {
             // undici's request() follows no redirects: a 3xx comes back as it is, credentials unsent elsewhere.
-            const response = await this.options.transport.request({
-                origin: url.origin,
-                path: url.pathname,
-                method: 'DELETE',
-                headers: this.headers,
-                signal: both
-            });
-            return await readAnswer(response);
+            const exchange = this.options.transport
+                .request({ origin: url.origin, path: url.pathname, method: 'DELETE', headers: this.headers, signal: both })
+                .then(readAnswer);
+            // undici does not abort a connection still being set up (a TLS handshake, a proxy's CONNECT):
+            // the attempt ends when the signal fires all the same, and the pool is destroyed at the end.
+            return await settleBefore(exchange, both);
         }
         catch (error) {
             return networkFailure(error, timeout.signal.aborted, this.options.timeoutMs);
@@ -14924,6 +15084,25 @@ class CloudflareClient {
         finally {
             clearTimeout(timer);
         }
+    }
+}
+/** `work`'s result, or a rejection with the signal's reason as soon as it aborts, whichever is first. */
+async function settleBefore(work, signal) {
+    // Whatever `work` does after losing the race is of no interest, and must not be an unhandled rejection.
+    work.catch(() => undefined);
+    let onAbort = () => undefined;
+    const aborted = new Promise((_, reject) => {
+        onAbort = () => reject(signal.reason);
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        return await Promise.race([work, aborted]);
+    }
+    finally {
+        signal.removeEventListener('abort', onAbort);
     }
 }
 async function readAnswer(response) {
@@ -14948,6 +15127,8 @@ async function readAnswer(response) {
         retryAfter: header('retry-after'),
         ratelimit: header('ratelimit'),
         ratelimitPolicy: header('ratelimit-policy'),
+        xRateLimitRemaining: header('x-ratelimit-remaining'),
+        xRateLimitReset: header('x-ratelimit-reset'),
         location: header('location')
     };
     if (size > MAX_BODY_BYTES) {
@@ -14968,7 +15149,7 @@ function networkFailure(error, timedOut, timeoutMs) {
         return {
             kind: 'network',
             code: 'TIMEOUT',
-            message: `no complete answer within ${timeoutMs / 1000} s`,
+            message: `timed out after ${timeoutMs / 1000} s (timeout-seconds)`,
             mayHaveReachedServer: true
         };
     }
@@ -15013,23 +15194,34 @@ function isLoopbackHost(hostname) {
  */
 
 /**
- * The proxy for `target`, as @actions/http-client picks it: `https_proxy`/`HTTPS_PROXY` for https,
+ * The proxy for `target`, as @actions/http-client picks it (an unusable one is a warning that names
+ * the variable, never its value): `https_proxy`/`HTTPS_PROXY` for https,
  * `http_proxy`/`HTTP_PROXY` for http; none for loopback hosts or hosts matched by
  * `no_proxy`/`NO_PROXY` (comma-separated host names, `host:port`, `.suffix` or `*`).
  */
-function proxyFor(target, env) {
+function proxyFor(target, env, warn = () => undefined) {
     if (isLoopbackHost(target.hostname))
         return undefined;
     const https = target.protocol === 'https:';
-    const proxy = https ? (env.https_proxy ?? env.HTTPS_PROXY) : (env.http_proxy ?? env.HTTP_PROXY);
-    if (!proxy || bypassed(target, env.no_proxy ?? env.NO_PROXY ?? ''))
+    // An empty variable counts as unset, as in @actions/http-client: `https_proxy=""` must not hide HTTPS_PROXY.
+    const names = https ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    const variable = names.find((name) => (env[name] ?? '').trim() !== '');
+    if (variable === undefined || bypassed(target, env.no_proxy || env.NO_PROXY || ''))
         return undefined;
+    const raw = (env[variable] ?? '').trim();
+    let url;
     try {
-        return new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
+        url = new URL(raw.includes('://') ? raw : `http://${raw}`);
+        // The proxy's credentials are sent percent-decoded; a literal `%` must be written `%25`.
+        decodeURIComponent(url.username);
+        decodeURIComponent(url.password);
     }
     catch {
+        warn(`${variable} is not a valid proxy URL (a literal % in its user name or password must be written %25): ` +
+            'connecting directly instead.');
         return undefined;
     }
+    return url;
 }
 function bypassed(target, noProxy) {
     const host = target.hostname.toUpperCase();
@@ -15044,25 +15236,31 @@ function bypassed(target, noProxy) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/text.ts
-/** Cloudflare's codes, messages and documentation links, in one line. */
+/**
+ * Text from Cloudflare, made readable for a person: codes, messages and documentation links, each
+ * through safeText (safe-text.ts).
+ */
+
+/** Cloudflare's codes, messages and documentation links, in one safe line. */
 function describeErrors(errors, lead = '') {
     if (errors.length === 0)
         return '';
     const each = errors.map((error) => {
         const code = error.code === null ? '' : `[${error.code}] `;
-        const docs = error.documentation_url ? ` (${error.documentation_url})` : '';
-        return `${code}${error.message}${docs}`;
+        const docs = error.documentation_url ? ` (${safeText(error.documentation_url, 200)})` : '';
+        return `${code}${safeText(error.message)}${docs}`;
     });
     return `${lead}${each.join('; ')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/log-lines.ts
 
+
 /** The log line for one finished request. */
 function requestLine(videoId, record) {
     const parts = [record.status_code === null ? undefined : `HTTP ${record.status_code}`];
     if (record.ray_id)
-        parts.push(`ray ${record.ray_id}`);
+        parts.push(`ray ${safeText(record.ray_id, 100)}`);
     if (record.attempts > 1)
         parts.push(`${record.attempts} attempts`);
     if (record.answer_lost)
@@ -15072,7 +15270,7 @@ function requestLine(videoId, record) {
     return `${videoId} ${record.download_type}: ${record.outcome}${detail ? ` (${detail})` : ''}${errors}`;
 }
 function retryLine(videoId, type, retry, delayMs, reason) {
-    return `${videoId} ${type}: ${reason}; retry ${retry} in ${(delayMs / 1000).toFixed(1)} s`;
+    return `${videoId} ${type}: ${safeText(reason)}; retry ${retry} in ${(delayMs / 1000).toFixed(1)} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
@@ -15123,7 +15321,7 @@ function annotate(videoId, request, report, failure) {
 function hint(status, accountId) {
     if (status !== 401 && status !== 403)
         return '';
-    return `. Check that the API token is valid and has the Stream Write permission on account ${accountId}.`;
+    return `. Either the API token lacks the Stream Write permission, or it is not valid for account ${accountId} (check \`account-id\` and the token's account resources).`;
 }
 function capPerLevel(annotations) {
     const kept = [];
@@ -15178,6 +15376,19 @@ function resultMap(report) {
 function flatten(videos, key) {
     return videos.flatMap((video) => video.requests.flatMap((request) => request[key].map((entry) => ({ ...entry, video_id: video.video_id, download_type: request.download_type }))));
 }
+/** The outputs when the inputs could not be used: nothing was sent, every problem is an error. */
+function invalidInputOutputs(problems) {
+    return {
+        success: 'false',
+        result: '',
+        errors: JSON.stringify(problems.map((message) => ({ code: null, message }))),
+        messages: '[]',
+        results: '[]',
+        deleted: '[]',
+        missing: '[]',
+        failed: '[]'
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
 /** The closing line of the log, and the step's failure message when it fails. */
@@ -15193,10 +15404,27 @@ function verdict(report) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary, as GitHub-flavoured Markdown: a heading, banners (dry run, cancelled), the
+ * closing line, then a "Needs attention" table (failed, cancelled, then not found) before the rest.
+ * Text from Cloudflare is shown through markdownText (code spans), each cell is capped, and the
+ * whole stays under a byte budget well below GitHub's 1 MiB per step, whatever the input.
+ */
 
 
-/** Keeps the summary well under GitHub's 1 MiB limit on a very long list. */
+
+/** Rows shown at most, over both tables; `results` (and `results-file`) have them all. */
 const MAX_ROWS = 1000;
+/** Bytes of Markdown at most: GitHub drops a step's summary whole above 1 MiB. */
+const MAX_SUMMARY_BYTES = 768 * 1024;
+/** Characters of Cloudflare's text shown in one cell. */
+const MAX_CELL = 300;
+const HEADER = [
+    '| Video | Download | Outcome | HTTP | Cloudflare said | Ray ID |',
+    '| --- | --- | --- | --- | --- | --- |'
+];
+/** Outcomes a user should look at, most urgent first. */
+const ATTENTION = ['failed', 'cancelled', 'missing'];
 function renderSummary(report) {
     const lines = ['## Cloudflare Stream: delete downloads', ''];
     if (report.dryRun) {
@@ -15205,24 +15433,54 @@ function renderSummary(report) {
     if (report.cancelled) {
         lines.push('> [!WARNING]', '> The step was cancelled: videos never sent are marked `cancelled`.', '');
     }
-    const mark = report.success ? '✅' : report.failOnError ? '❌' : '⚠️';
-    lines.push(`${mark} ${escapeCell(verdict(report))}`, '');
-    lines.push('| Video | Download | Outcome | HTTP | Cloudflare | Ray ID |', '| --- | --- | --- | --- | --- | --- |');
-    const rows = report.videos.flatMap((video) => video.requests.map((request) => row(video.video_id, request)));
-    lines.push(...rows.slice(0, MAX_ROWS));
-    if (rows.length > MAX_ROWS) {
-        lines.push('', `${rows.length - MAX_ROWS} more rows are left out here; the \`results\` output has them all.`);
+    // The closing line is the action's own words and numbers: no network text in it.
+    lines.push(`${mark(report)} ${verdict(report)}`, '');
+    const rows = report.videos.flatMap((video) => video.requests.map((request) => ({ video: video.video_id, request })));
+    const rank = (outcome) => ATTENTION.indexOf(outcome);
+    const attention = rows
+        .filter(({ request }) => rank(request.outcome) >= 0)
+        .sort((a, b) => rank(a.request.outcome) - rank(b.request.outcome));
+    const rest = rows.filter(({ request }) => rank(request.outcome) < 0);
+    let bytes = Buffer.byteLength(lines.join('\n'));
+    let shown = 0;
+    const table = (title, entries) => {
+        if (entries.length === 0)
+            return;
+        lines.push(`### ${title}`, '', ...HEADER);
+        for (const { video, request } of entries) {
+            const line = row(video, request);
+            const size = Buffer.byteLength(line) + 1;
+            if (shown >= MAX_ROWS || bytes + size > MAX_SUMMARY_BYTES)
+                break;
+            lines.push(line);
+            bytes += size;
+            shown += 1;
+        }
+        lines.push('');
+    };
+    table('Needs attention', attention);
+    table(attention.length > 0 ? 'The rest' : 'Requests', rest);
+    if (shown < rows.length) {
+        lines.push(`${rows.length - shown} more rows are left out here; the \`results\` output has them all.`, '');
     }
-    return `${lines.join('\n')}\n`;
+    return `${lines.join('\n').trimEnd()}\n`;
+}
+/** ✅ all done, ⚪ nothing was there to delete, ❌ failed, ⚠️ failed but fail-on-error is false. */
+function mark(report) {
+    if (!report.success)
+        return report.failOnError ? '❌' : '⚠️';
+    const requests = report.videos.flatMap((video) => video.requests);
+    return requests.length > 0 && requests.every((request) => request.outcome === 'missing') ? '⚪' : '✅';
 }
 function row(videoId, request) {
+    const said = describeErrors([...request.errors, ...request.messages]);
     const cells = [
         `\`${videoId}\``,
         request.download_type,
         outcomeCell(request),
         request.status_code === null ? '–' : String(request.status_code),
-        escapeCell(describeErrors([...request.errors, ...request.messages])) || '–',
-        request.ray_id ? `\`${escapeCell(request.ray_id)}\`` : '–'
+        markdownText(said, MAX_CELL) || '–',
+        request.ray_id ? markdownText(request.ray_id, 100) : '–'
     ];
     return `| ${cells.join(' | ')} |`;
 }
@@ -15231,14 +15489,17 @@ function outcomeCell(request) {
     const lost = request.answer_lost ? ', an earlier answer was lost' : '';
     return `${request.outcome}${retries}${lost}`;
 }
-/** Escapes what would end a table cell or be read as HTML. */
-function escapeCell(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '\\|')
-        .replace(/\s*[\r\n]+\s*/g, ' ');
+/** The summary when the inputs could not be used. */
+function renderInvalidInputs(problems) {
+    const lines = [
+        '## Cloudflare Stream: delete downloads',
+        '',
+        `❌ ${problems.length === 1 ? 'An input is' : `${problems.length} inputs are`} invalid; nothing was sent to Cloudflare.`,
+        '',
+        // The problems quote the user's own values; shown as text all the same.
+        ...problems.map((problem) => `- ${markdownText(problem, 1000)}`)
+    ];
+    return `${lines.join('\n')}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/publish.ts
@@ -15269,6 +15530,28 @@ async function publish(report, summary, core) {
     else
         core.info(`${line}. fail-on-error is false, so the step passes; the outputs say what failed.`);
 }
+/**
+ * Inputs that cannot be used: nothing was sent, and the step fails. Every output is still set
+ * (`success: false`, one `errors` entry per problem, empty id lists), and a short summary says
+ * what to fix, so a `continue-on-error` workflow can read them.
+ */
+async function publishInvalidInputs(problems, core) {
+    for (const [name, value] of Object.entries(invalidInputOutputs(problems)))
+        core.setOutput(name, value);
+    try {
+        await core.writeSummary(renderInvalidInputs(problems));
+    }
+    catch (error) {
+        core.warning(`The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (problems.length === 1) {
+        core.setFailed(problems[0] ?? '');
+        return;
+    }
+    for (const problem of problems)
+        core.error(problem);
+    core.setFailed(`${problems.length} inputs are invalid; nothing was sent to Cloudflare.`);
+}
 
 ;// CONCATENATED MODULE: ./src/input-parsers.ts
 /**
@@ -15276,6 +15559,8 @@ async function publish(report, summary, core) {
  * names what is accepted; none reads the environment and none coerces a bad value into a good one.
  */
 
+/** Cloudflare's API, where every request goes unless `base-url` says otherwise. */
+const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
 const ok = (value) => ({ ok: true, value });
 const bad = (problem) => ({ ok: false, problem });
 /** Stream video UIDs and account ids: 1–32 characters of `[A-Za-z0-9]` (the API's `maxLength: 32`). */
@@ -15333,7 +15618,9 @@ function parseCredential(raw) {
 }
 /**
  * The API base: `https` only, except plain `http` to loopback (tests and the demo stand-in).
- * No user-info (it would be sent to a server), no query or fragment. Returned without a trailing slash.
+ * No user-info (it would be sent to a server, and is never echoed back), and no `?` or `#`
+ * anywhere: the request path is appended to this URL, and after a `?` or `#` it would land in the
+ * query or fragment, so every request would go to the base itself. Returned without a trailing slash.
  */
 function parseBaseUrl(raw) {
     let url;
@@ -15341,16 +15628,18 @@ function parseBaseUrl(raw) {
         url = new URL(raw);
     }
     catch {
-        return bad(`is ${quote(raw)}: it must be an absolute https URL`);
+        // Quoting an unparsable value could echo a password; show it only without anything before '@'.
+        return bad(`is ${quote(raw.replace(/\/\/[^/]*@/, '//…@'))}: it must be an absolute https URL`);
     }
+    if (url.username !== '' || url.password !== '')
+        return bad('must not contain a user name or password');
     const loopback = isLoopbackHost(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
         return bad(`is ${quote(raw)}: it must use https (plain http is allowed only for loopback hosts)`);
     }
-    if (url.username !== '' || url.password !== '')
-        return bad('must not contain a user name or password');
-    if (url.search !== '' || url.hash !== '')
-        return bad(`is ${quote(raw)}: it must not have a query or fragment`);
+    if (raw.includes('?') || raw.includes('#')) {
+        return bad(`is ${quote(raw)}: it must not contain "?" or "#" (give the API base only, such as ${DEFAULT_BASE_URL})`);
+    }
     return ok(url.href.replace(/\/+$/, ''));
 }
 
@@ -15361,7 +15650,7 @@ function parseBaseUrl(raw) {
  * input and what it accepts. Credentials are masked before anything else can print them.
  */
 
-const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
+
 class SettingsError extends Error {
     problems;
     constructor(problems) {
@@ -15496,37 +15785,53 @@ function userAgent(run, nodeVersion) {
 async function runAction(deps) {
     const { core } = deps;
     try {
-        const settings = readSettings({
-            input: (name) => core.getInput(name),
-            env: deps.env,
-            mask: (secret) => core.setSecret(secret),
-            info: (message) => core.info(message)
-        });
-        const report = await deleteDownloads(settings, deps);
-        await publish(report, settings.summary, core);
+        let settings;
+        try {
+            settings = readSettings({
+                input: (name) => core.getInput(name),
+                env: deps.env,
+                mask: (secret) => core.setSecret(secret),
+                info: (message) => core.info(message)
+            });
+        }
+        catch (error) {
+            if (!(error instanceof SettingsError))
+                throw error;
+            await publishInvalidInputs(error.problems, core);
+            return;
+        }
+        await deleteDownloads(settings, deps);
     }
     catch (error) {
-        if (error instanceof SettingsError && error.problems.length > 1) {
-            for (const problem of error.problems)
-                core.error(problem);
-            core.setFailed(`${error.problems.length} inputs are invalid; nothing was sent to Cloudflare.`);
-        }
-        else {
-            core.setFailed(error instanceof Error ? error.message : String(error));
-        }
+        core.setFailed(error instanceof Error ? error.message : String(error));
     }
     finally {
         deps.dispose?.();
     }
 }
+/** How long closing the connections may hold up the end of the run (a socket stuck connecting). */
+const CLOSE_WAIT_MS = 1000;
 async function deleteDownloads(settings, deps) {
     const { core } = deps;
-    const proxy = proxyFor(new URL(settings.baseUrl), deps.env);
+    const proxy = proxyFor(new URL(settings.baseUrl), deps.env, (message) => core.warning(message));
     if (proxy?.password)
         core.setSecret(decodeURIComponent(proxy.password));
     if (proxy)
         core.info(`Using the proxy at ${proxy.host}.`);
     const transport = deps.createTransport(proxy, { connections: settings.concurrency, timeoutMs: settings.timeoutMs });
+    try {
+        const report = await runTheBatch(settings, deps, transport);
+        // The report is written before the connections are closed: nothing can hold it up.
+        await publish(report, settings.summary, core);
+    }
+    finally {
+        const close = new AbortController();
+        await Promise.race([transport.destroy().catch(() => undefined), deps.clock.sleep(CLOSE_WAIT_MS, close.signal)]);
+        close.abort();
+    }
+}
+async function runTheBatch(settings, deps, transport) {
+    const { core } = deps;
     const client = new CloudflareClient({
         baseUrl: settings.baseUrl,
         accountId: settings.accountId,
@@ -15566,16 +15871,20 @@ async function deleteDownloads(settings, deps) {
     finally {
         if (count > 1)
             core.endGroup();
-        await transport.destroy();
     }
 }
 
 ;// CONCATENATED MODULE: ./src/signals.ts
 /** How long requests in flight get after the first signal. */
 const GRACE_MS = 4_000;
-/** If the report has not finished by then, exit anyway: the kill is at 10 s, SIGTERM at 7.5 s. */
+/** The last resort, should the report itself hang: the runner's SIGTERM comes at 7.5 s, the kill at 10 s. */
 const DEADLINE_MS = 7_000;
-function watchSignals(source, onCancel, exit, timers = globalThis) {
+/**
+ * Listens for SIGINT and SIGTERM. `takeEarly`, called once these listeners are in place (so that no
+ * signal falls between the two), names a signal that arrived before (early-signals.ts catches those
+ * while the action loads); it is acted on at once.
+ */
+function watchSignals(source, onCancel, exit, timers = globalThis, takeEarly = () => undefined) {
     const stop = new AbortController();
     const abort = new AbortController();
     const pending = [];
@@ -15592,8 +15901,13 @@ function watchSignals(source, onCancel, exit, timers = globalThis) {
     };
     const onInt = handler('SIGINT');
     const onTerm = handler('SIGTERM');
-    source.once('SIGINT', onInt);
-    source.once('SIGTERM', onTerm);
+    source.on('SIGINT', onInt);
+    source.on('SIGTERM', onTerm);
+    const early = takeEarly();
+    if (early === 'SIGINT')
+        onInt();
+    if (early === 'SIGTERM')
+        onTerm();
     return {
         stop: stop.signal,
         abort: abort.signal,
@@ -15618,13 +15932,14 @@ function watchSignals(source, onCancel, exit, timers = globalThis) {
 
 
 
+
 /** The entry point's work, and what @github/local-action calls. */
 async function run() {
     await runAction(productionDeps());
 }
 function productionDeps() {
     const core = actionsCore(process.env);
-    const cancellation = watchSignals(process, (signal) => core.warning(`Received ${signal}: sending nothing new, then reporting what was done.`), (code) => process.exit(code));
+    const cancellation = watchSignals(process, (signal) => core.warning(`Received ${signal}: sending nothing new, then reporting what was done.`), (code) => process.exit(code), globalThis, early_signals/* takeEarlySignal */.$);
     return {
         core,
         env: process.env,
@@ -15632,13 +15947,19 @@ function productionDeps() {
         nodeVersion: process.version,
         clock: {
             now: () => Date.now(),
-            sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined)
+            // Every wait is capped well below what a timer can hold (2³¹ ms), whatever computed it.
+            sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(safeDelay(ms), undefined, { signal }).catch(() => undefined)
         },
         random: Math.random,
         cancellation,
         createTransport: createTransport,
         dispose: cancellation.dispose
     };
+}
+/** Longest single sleep: Cloudflare's lockout is 5 minutes; a timer overflows past 2³¹ − 1 ms. */
+const MAX_SLEEP_MS = 600_000;
+function safeDelay(ms) {
+    return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_SLEEP_MS) : 0;
 }
 
 

@@ -13,13 +13,30 @@ import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actio
 import { summary } from '../node_modules/@actions/core/lib/summary.js'
 import { toCommandProperties } from '../node_modules/@actions/core/lib/utils.js'
 import type { ActionsCore } from './ports.js'
+import { safeText } from './safe-text.js'
+
+/** No line the action writes is longer: a runner's log stays readable whatever an answer held. */
+export const MAX_LINE = 4000
+
+/**
+ * Every line this adapter writes is one line, without controls, bounded, and never starts a workflow
+ * command of its own: the last guard behind the report's own neutralising (safe-text.ts).
+ */
+export function safeLine(message: string): string {
+  const line = safeText(message, MAX_LINE)
+  return line.startsWith('::') ? ` ${line}` : line
+}
 
 type Annotate = ActionsCore['error']
 
 const annotation =
   (command: 'error' | 'warning' | 'notice'): Annotate =>
   (message, properties = {}) =>
-    issueCommand(command, toCommandProperties(properties), message)
+    issueCommand(
+      command,
+      toCommandProperties(properties.title === undefined ? {} : { title: safeText(properties.title, 200) }),
+      safeLine(message)
+    )
 
 export function actionsCore(env: Readonly<Record<string, string | undefined>>): ActionsCore {
   const error = annotation('error')
@@ -35,11 +52,11 @@ export function actionsCore(env: Readonly<Record<string, string | undefined>>): 
       process.exitCode = 1
       error(message)
     },
-    info: (message) => void process.stdout.write(message + EOL),
+    info: (message) => void process.stdout.write(safeLine(message) + EOL),
     error,
     warning: annotation('warning'),
     notice: annotation('notice'),
-    startGroup: (name) => issue('group', name),
+    startGroup: (name) => issue('group', safeLine(name)),
     endGroup: () => issue('endgroup'),
     writeSummary: async (markdown) => {
       // core.summary throws without the file; outside a runner there is simply no summary.

@@ -7,7 +7,7 @@ import type { CloudflareClient } from './cloudflare.js'
 import { emptyRecord, recordFromAnswer, videoOutcome } from './outcome.js'
 import { acquireSlot, RateGate } from './pacing.js'
 import type { Cancellation, Clock } from './ports.js'
-import { retryDelayMs, retryReason } from './retry.js'
+import { isThrottled, retryDelayMs, retryReason } from './retry.js'
 import type { Answer, DownloadType, RequestRecord, VideoRecord } from './types.js'
 
 export interface BatchPlan {
@@ -90,8 +90,8 @@ async function deleteWithRetries(
       return recordFromAnswer(type, last, attempt, answerLost)
     }
     const delay = retryDelayMs(last, attempt, clock.now(), deps.random)
-    // A 429 means the whole account is throttled: hold every worker, not just this one.
-    if (last.kind === 'http' && last.status === 429) gate.pauseUntil(clock.now() + delay)
+    // A throttled answer means the whole account is blocked: hold every worker, not just this one.
+    if (isThrottled(last)) gate.pauseUntil(clock.now() + delay)
     deps.events.retrying(videoId, type, attempt, delay, reason)
     await clock.sleep(delay, cancel.stop)
   }

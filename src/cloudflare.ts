@@ -52,19 +52,34 @@ export class CloudflareClient {
     const both = AbortSignal.any([signal, timeout.signal])
     try {
       // undici's request() follows no redirects: a 3xx comes back as it is, credentials unsent elsewhere.
-      const response = await this.options.transport.request({
-        origin: url.origin,
-        path: url.pathname,
-        method: 'DELETE',
-        headers: this.headers,
-        signal: both
-      })
-      return await readAnswer(response)
+      const exchange = this.options.transport
+        .request({ origin: url.origin, path: url.pathname, method: 'DELETE', headers: this.headers, signal: both })
+        .then(readAnswer)
+      // undici does not abort a connection still being set up (a TLS handshake, a proxy's CONNECT):
+      // the attempt ends when the signal fires all the same, and the pool is destroyed at the end.
+      return await settleBefore(exchange, both)
     } catch (error) {
       return networkFailure(error, timeout.signal.aborted, this.options.timeoutMs)
     } finally {
       clearTimeout(timer)
     }
+  }
+}
+
+/** `work`'s result, or a rejection with the signal's reason as soon as it aborts, whichever is first. */
+async function settleBefore<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  // Whatever `work` does after losing the race is of no interest, and must not be an unhandled rejection.
+  work.catch(() => undefined)
+  let onAbort: () => void = () => undefined
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason)
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([work, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
   }
 }
 
@@ -90,6 +105,8 @@ async function readAnswer(response: TransportResponse): Promise<Answer> {
     retryAfter: header('retry-after'),
     ratelimit: header('ratelimit'),
     ratelimitPolicy: header('ratelimit-policy'),
+    xRateLimitRemaining: header('x-ratelimit-remaining'),
+    xRateLimitReset: header('x-ratelimit-reset'),
     location: header('location')
   }
   if (size > MAX_BODY_BYTES) {
@@ -110,7 +127,7 @@ function networkFailure(error: unknown, timedOut: boolean, timeoutMs: number): A
     return {
       kind: 'network',
       code: 'TIMEOUT',
-      message: `no complete answer within ${timeoutMs / 1000} s`,
+      message: `timed out after ${timeoutMs / 1000} s (timeout-seconds)`,
       mayHaveReachedServer: true
     }
   }

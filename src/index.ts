@@ -1,4 +1,5 @@
-/** The entry point the runner starts: everything else is in run(). */
+/** The entry point the runner starts: catches signals first, then everything else is in run(). */
+import './early-signals.js'
 import { run } from './main.js'
 
 await run()

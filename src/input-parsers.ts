@@ -4,6 +4,9 @@
  */
 import { isLoopbackHost } from './loopback.js'
 
+/** Cloudflare's API, where every request goes unless `base-url` says otherwise. */
+export const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4'
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string }
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
@@ -68,20 +71,25 @@ export function parseCredential(raw: string): Parsed<string> {
 
 /**
  * The API base: `https` only, except plain `http` to loopback (tests and the demo stand-in).
- * No user-info (it would be sent to a server), no query or fragment. Returned without a trailing slash.
+ * No user-info (it would be sent to a server, and is never echoed back), and no `?` or `#`
+ * anywhere: the request path is appended to this URL, and after a `?` or `#` it would land in the
+ * query or fragment, so every request would go to the base itself. Returned without a trailing slash.
  */
 export function parseBaseUrl(raw: string): Parsed<string> {
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    return bad(`is ${quote(raw)}: it must be an absolute https URL`)
+    // Quoting an unparsable value could echo a password; show it only without anything before '@'.
+    return bad(`is ${quote(raw.replace(/\/\/[^/]*@/, '//…@'))}: it must be an absolute https URL`)
   }
+  if (url.username !== '' || url.password !== '') return bad('must not contain a user name or password')
   const loopback = isLoopbackHost(url.hostname)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     return bad(`is ${quote(raw)}: it must use https (plain http is allowed only for loopback hosts)`)
   }
-  if (url.username !== '' || url.password !== '') return bad('must not contain a user name or password')
-  if (url.search !== '' || url.hash !== '') return bad(`is ${quote(raw)}: it must not have a query or fragment`)
+  if (raw.includes('?') || raw.includes('#')) {
+    return bad(`is ${quote(raw)}: it must not contain "?" or "#" (give the API base only, such as ${DEFAULT_BASE_URL})`)
+  }
   return ok(url.href.replace(/\/+$/, ''))
 }

@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { actionsCore } from './actions-core.js'
+import { takeEarlySignal } from './early-signals.js'
 import { runContext } from './github-context.js'
 import { createTransport } from './http.js'
 import type { Deps } from './ports.js'
@@ -21,7 +22,9 @@ export function productionDeps(): Deps {
   const cancellation = watchSignals(
     process,
     (signal) => core.warning(`Received ${signal}: sending nothing new, then reporting what was done.`),
-    (code) => process.exit(code)
+    (code) => process.exit(code),
+    globalThis,
+    takeEarlySignal
   )
   return {
     core,
@@ -30,11 +33,19 @@ export function productionDeps(): Deps {
     nodeVersion: process.version,
     clock: {
       now: () => Date.now(),
-      sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined)
+      // Every wait is capped well below what a timer can hold (2³¹ ms), whatever computed it.
+      sleep: (ms, signal) => sleep(safeDelay(ms), undefined, { signal }).catch(() => undefined)
     },
     random: Math.random,
     cancellation,
     createTransport,
     dispose: cancellation.dispose
   }
+}
+
+/** Longest single sleep: Cloudflare's lockout is 5 minutes; a timer overflows past 2³¹ − 1 ms. */
+const MAX_SLEEP_MS = 600_000
+
+function safeDelay(ms: number): number {
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_SLEEP_MS) : 0
 }

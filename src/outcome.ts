@@ -2,7 +2,15 @@
  * What an answer means for the user: pure rules from a Cloudflare answer to a request outcome,
  * from request outcomes to a video's outcome, and from all of them to the step's success.
  */
-import type { Answer, CloudflareMessage, DownloadType, RequestRecord, VideoOutcome, VideoRecord } from './types.js'
+import type {
+  Answer,
+  CloudflareMessage,
+  DownloadType,
+  Envelope,
+  RequestRecord,
+  VideoOutcome,
+  VideoRecord
+} from './types.js'
 
 /** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
 export function recordFromAnswer(
@@ -35,9 +43,25 @@ export function recordFromAnswer(
     answer_lost: answerLost
   }
   if (answer.status >= 200 && answer.status < 300 && envelope?.success === true) record.outcome = 'deleted'
-  else if (answer.status === 404) record.outcome = 'missing'
+  else if (answer.status === 404 && saysNotFound(envelope)) record.outcome = 'missing'
   else record.errors = [...record.errors, ...explainFailure(answer.status, answer.problem, answer.location, envelope)]
   return record
+}
+
+/** Cloudflare's codes for a URL it has no route for: a wrong account id or base-url, not a missing download. */
+export const ROUTING_CODES: ReadonlySet<number> = new Set([7000, 7003])
+
+/**
+ * Whether a 404 is Cloudflare saying that the download (or video) does not exist: a JSON envelope
+ * that reports failure with no routing error. A 404 from anything else (an HTML page, an empty
+ * body, "No route for that URI") means the request went somewhere else, and nothing was deleted.
+ */
+function saysNotFound(envelope: Envelope | undefined): boolean {
+  return (
+    envelope !== undefined &&
+    !envelope.success &&
+    !envelope.errors.some((error) => error.code !== null && ROUTING_CODES.has(error.code))
+  )
 }
 
 function explainFailure(
@@ -50,6 +74,15 @@ function explainFailure(
     const where = location ? ` to ${location}` : ''
     return [
       { code: null, message: `HTTP ${status} redirect${where} was not followed: credentials go only to base-url` }
+    ]
+  }
+  if (status === 404) {
+    const what = problem ?? 'HTTP 404 that is not Cloudflare saying the download does not exist'
+    return [
+      {
+        code: null,
+        message: `${what}: nothing was deleted. Check \`account-id\` (the account that owns the videos) and \`base-url\``
+      }
     ]
   }
   if (problem !== undefined) return [{ code: null, message: problem }]

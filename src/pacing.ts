@@ -5,7 +5,8 @@
  * The decisions are pure methods that take `now`; {@link acquireSlot} is the small loop that waits
  * on an injected clock. Three things can hold a request back:
  * - a 429 anywhere in the run pauses every worker until its Retry-After has passed;
- * - the quota read from `Ratelimit: "default";r=<remaining>;t=<reset seconds>`: once only the
+ * - the quota read from `Ratelimit: "default";r=<remaining>;t=<reset seconds>` (or the older
+ *   `X-RateLimit-Remaining`/`-Reset`): once only the
  *   reserve is left, new requests wait for the window to reset. The reserve covers what the
  *   estimate cannot see: answers arriving out of order, and other jobs' requests in flight;
  * - a token bucket for `requests-per-minute` (smooth, not fixed sleeps).
@@ -19,30 +20,74 @@ export interface RateLimitState {
 }
 
 /**
- * Reads an IETF RateLimit header as Cloudflare sends it: `"default";r=50;t=30` for `Ratelimit`,
- * `"default";q=1200;w=300` for `Ratelimit-Policy`. Returns the named parameters of the first item.
+ * The longest wait a server's header can impose: Cloudflare's lockout lasts 5 minutes, so no
+ * honest `t`, `w` or reset is longer, and a larger one (a day, or past the 2³¹ ms a timer holds)
+ * is capped rather than obeyed.
  */
-export function parseRateLimitParams(value: string | undefined): Record<string, number> | undefined {
-  if (value === undefined) return undefined
-  const item = value.split(',')[0] ?? ''
-  const params: Record<string, number> = {}
-  for (const part of item.split(';').slice(1)) {
-    const match = /^\s*([a-z]+)\s*=\s*(\d+)\s*$/.exec(part)
-    if (match?.[1] !== undefined) params[match[1]] = Number(match[2])
+export const MAX_SERVER_WAIT_SECONDS = 300
+
+/**
+ * Reads the items of an IETF RateLimit header as Cloudflare sends it: `"default";r=50;t=30` for
+ * `Ratelimit`, `"default";q=1200;w=300` for `Ratelimit-Policy`, possibly several items separated by
+ * commas, under any policy name. Returns each item's numeric parameters.
+ */
+export function parseRateLimitItems(value: string | undefined): Record<string, number>[] {
+  if (value === undefined) return []
+  const items: Record<string, number>[] = []
+  for (const item of value.split(',')) {
+    const params: Record<string, number> = {}
+    for (const part of item.split(';').slice(1)) {
+      const match = /^\s*([a-z]+)\s*=\s*(\d{1,12})\s*$/.exec(part)
+      if (match?.[1] !== undefined) params[match[1]] = Number(match[2])
+    }
+    if (Object.keys(params).length > 0) items.push(params)
   }
-  return Object.keys(params).length > 0 ? params : undefined
+  return items
 }
 
+const capSeconds = (seconds: number): number => Math.min(seconds, MAX_SERVER_WAIT_SECONDS)
+
+/** The most restrictive item of `Ratelimit`: the fewest requests left (then the latest reset). */
 export function parseRatelimit(value: string | undefined): RateLimitState | undefined {
-  const params = parseRateLimitParams(value)
-  if (params?.r === undefined || params.t === undefined) return undefined
-  return { remaining: params.r, resetSeconds: params.t }
+  let best: RateLimitState | undefined
+  for (const { r, t } of parseRateLimitItems(value)) {
+    if (r === undefined || t === undefined) continue
+    const state = { remaining: r, resetSeconds: capSeconds(t) }
+    if (
+      best === undefined ||
+      state.remaining < best.remaining ||
+      (state.remaining === best.remaining && state.resetSeconds > best.resetSeconds)
+    ) {
+      best = state
+    }
+  }
+  return best
 }
 
+/** The most restrictive item of `Ratelimit-Policy`: the smallest quota per window. */
 export function parseRatelimitPolicy(value: string | undefined): { quota: number; windowSeconds: number } | undefined {
-  const params = parseRateLimitParams(value)
-  if (params?.q === undefined || params.w === undefined) return undefined
-  return { quota: params.q, windowSeconds: params.w }
+  let best: { quota: number; windowSeconds: number } | undefined
+  for (const { q, w } of parseRateLimitItems(value)) {
+    if (q === undefined || w === undefined || w === 0) continue
+    if (best === undefined || q < best.quota) best = { quota: q, windowSeconds: capSeconds(w) }
+  }
+  return best
+}
+
+/**
+ * The older `X-RateLimit-Remaining` and `X-RateLimit-Reset` headers. The reset is read as seconds
+ * from now, or as a Unix time when it is one (larger than any window), and capped like the others.
+ */
+export function parseXRateLimit(
+  remaining: string | undefined,
+  reset: string | undefined,
+  nowMs: number
+): RateLimitState | undefined {
+  if (remaining === undefined || reset === undefined) return undefined
+  if (!/^\s*\d{1,12}\s*$/.test(remaining) || !/^\s*\d{1,12}\s*$/.test(reset)) return undefined
+  const value = Number(reset)
+  const seconds = value > 1_000_000_000 ? Math.max(0, Math.ceil(value - nowMs / 1000)) : value
+  return { remaining: Number(remaining), resetSeconds: capSeconds(seconds) }
 }
 
 /** After the announced reset, start again this much later: `t` is whole seconds. */
@@ -97,7 +142,8 @@ export class RateGate {
     this.inFlight -= 1
     if (answer.kind !== 'http') return
     this.policy = parseRatelimitPolicy(answer.ratelimitPolicy) ?? this.policy
-    const seen = parseRatelimit(answer.ratelimit)
+    const seen =
+      parseRatelimit(answer.ratelimit) ?? parseXRateLimit(answer.xRateLimitRemaining, answer.xRateLimitReset, now)
     if (seen === undefined) return
     // The server's count already includes this request; the ones still in flight are not in it yet.
     this.quota = { remaining: seen.remaining - this.inFlight, resetAt: now + seen.resetSeconds * 1000 }

@@ -33,13 +33,29 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'UND_ERR_BODY_TIMEOUT'
 ])
 
+/** Cloudflare's codes for "over the rate limit": 971 today, 10100 in older answers. */
+export const THROTTLED_CODES: ReadonlySet<number> = new Set([971, 10100])
+
+/**
+ * Whether the account is throttled: a 429, or a throttling code in any answer. Either way every
+ * request of the account is blocked, so the whole run must wait, not just one request.
+ */
+export function isThrottled(answer: Answer): boolean {
+  if (answer.kind !== 'http') return false
+  return (
+    answer.status === 429 ||
+    (answer.envelope?.errors.some((error) => error.code !== null && THROTTLED_CODES.has(error.code)) ?? false)
+  )
+}
+
 /** Why an answer is worth retrying, in words for the log; `undefined` when it is final. */
 export function retryReason(answer: Answer): string | undefined {
   if (answer.kind === 'network') {
     return RETRYABLE_NETWORK_CODES.has(answer.code) ? answer.message : undefined
   }
+  if (isThrottled(answer)) return `HTTP ${answer.status} (rate limited)`
   if (!RETRYABLE_STATUSES.has(answer.status)) return undefined
-  return answer.status === 429 ? 'HTTP 429 (rate limited)' : `HTTP ${answer.status}`
+  return `HTTP ${answer.status}`
 }
 
 /**

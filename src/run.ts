@@ -6,10 +6,10 @@
 import { runBatch } from './batch.js'
 import { CloudflareClient } from './cloudflare.js'
 import { runSucceeded } from './outcome.js'
-import type { Deps } from './ports.js'
+import type { Deps, Transport } from './ports.js'
 import { proxyFor } from './proxy.js'
 import { requestLine, retryLine } from './report/log-lines.js'
-import { publish } from './report/publish.js'
+import { publish, publishInvalidInputs } from './report/publish.js'
 import { readSettings, type Settings, SettingsError } from './settings.js'
 import type { RunReport } from './types.js'
 import { userAgent } from './user-agent.js'
@@ -17,32 +17,49 @@ import { userAgent } from './user-agent.js'
 export async function runAction(deps: Deps): Promise<void> {
   const { core } = deps
   try {
-    const settings = readSettings({
-      input: (name) => core.getInput(name),
-      env: deps.env,
-      mask: (secret) => core.setSecret(secret),
-      info: (message) => core.info(message)
-    })
-    const report = await deleteDownloads(settings, deps)
-    await publish(report, settings.summary, core)
-  } catch (error) {
-    if (error instanceof SettingsError && error.problems.length > 1) {
-      for (const problem of error.problems) core.error(problem)
-      core.setFailed(`${error.problems.length} inputs are invalid; nothing was sent to Cloudflare.`)
-    } else {
-      core.setFailed(error instanceof Error ? error.message : String(error))
+    let settings: Settings
+    try {
+      settings = readSettings({
+        input: (name) => core.getInput(name),
+        env: deps.env,
+        mask: (secret) => core.setSecret(secret),
+        info: (message) => core.info(message)
+      })
+    } catch (error) {
+      if (!(error instanceof SettingsError)) throw error
+      await publishInvalidInputs(error.problems, core)
+      return
     }
+    await deleteDownloads(settings, deps)
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error))
   } finally {
     deps.dispose?.()
   }
 }
 
-async function deleteDownloads(settings: Settings, deps: Deps): Promise<RunReport> {
+/** How long closing the connections may hold up the end of the run (a socket stuck connecting). */
+const CLOSE_WAIT_MS = 1000
+
+async function deleteDownloads(settings: Settings, deps: Deps): Promise<void> {
   const { core } = deps
-  const proxy = proxyFor(new URL(settings.baseUrl), deps.env)
+  const proxy = proxyFor(new URL(settings.baseUrl), deps.env, (message) => core.warning(message))
   if (proxy?.password) core.setSecret(decodeURIComponent(proxy.password))
   if (proxy) core.info(`Using the proxy at ${proxy.host}.`)
   const transport = deps.createTransport(proxy, { connections: settings.concurrency, timeoutMs: settings.timeoutMs })
+  try {
+    const report = await runTheBatch(settings, deps, transport)
+    // The report is written before the connections are closed: nothing can hold it up.
+    await publish(report, settings.summary, core)
+  } finally {
+    const close = new AbortController()
+    await Promise.race([transport.destroy().catch(() => undefined), deps.clock.sleep(CLOSE_WAIT_MS, close.signal)])
+    close.abort()
+  }
+}
+
+async function runTheBatch(settings: Settings, deps: Deps, transport: Transport): Promise<RunReport> {
+  const { core } = deps
   const client = new CloudflareClient({
     baseUrl: settings.baseUrl,
     accountId: settings.accountId,
@@ -85,6 +102,5 @@ async function deleteDownloads(settings: Settings, deps: Deps): Promise<RunRepor
     }
   } finally {
     if (count > 1) core.endGroup()
-    await transport.destroy()
   }
 }

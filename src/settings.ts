@@ -4,6 +4,7 @@
  * input and what it accepts. Credentials are masked before anything else can print them.
  */
 import {
+  DEFAULT_BASE_URL,
   type Parsed,
   parseBaseUrl,
   parseBoolean,
@@ -13,9 +14,9 @@ import {
   parseIdentifier,
   parseInteger
 } from './input-parsers.js'
-import type { Auth, DownloadType } from './types.js'
 
-export const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4'
+export { DEFAULT_BASE_URL }
+import type { Auth, DownloadType } from './types.js'
 
 export interface Settings {
   /** Stream video UIDs, duplicates dropped, in input order. */

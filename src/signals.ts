@@ -3,18 +3,22 @@
  * reached, SIGTERM 7.5 s later, a kill 2.5 s after that
  * (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-cancellation).
  * On the first signal the run sends nothing new; after a grace period requests still in flight
- * are given up, so the outputs and summary are written well before the kill.
+ * are given up (an attempt ends at once then, even one still connecting), so the outputs and the
+ * summary are written well before the kill. Later signals change nothing: the listeners stay in
+ * place until the run is over, so Node's default handler (exit at once) never comes back mid-report.
  */
 import type { Cancellation } from './ports.js'
 
 /** How long requests in flight get after the first signal. */
 export const GRACE_MS = 4_000
-/** If the report has not finished by then, exit anyway: the kill is at 10 s, SIGTERM at 7.5 s. */
+/** The last resort, should the report itself hang: the runner's SIGTERM comes at 7.5 s, the kill at 10 s. */
 export const DEADLINE_MS = 7_000
 
+type Signal = 'SIGINT' | 'SIGTERM'
+
 export interface SignalSource {
-  once(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown
-  removeListener(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown
+  on(signal: Signal, listener: () => void): unknown
+  removeListener(signal: Signal, listener: () => void): unknown
 }
 
 export interface CancellationWatch extends Cancellation {
@@ -22,16 +26,22 @@ export interface CancellationWatch extends Cancellation {
   dispose(): void
 }
 
+/**
+ * Listens for SIGINT and SIGTERM. `takeEarly`, called once these listeners are in place (so that no
+ * signal falls between the two), names a signal that arrived before (early-signals.ts catches those
+ * while the action loads); it is acted on at once.
+ */
 export function watchSignals(
   source: SignalSource,
   onCancel: (signal: string) => void,
   exit: (code: number) => void,
-  timers: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout } = globalThis
+  timers: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout } = globalThis,
+  takeEarly: () => Signal | undefined = () => undefined
 ): CancellationWatch {
   const stop = new AbortController()
   const abort = new AbortController()
   const pending: ReturnType<typeof setTimeout>[] = []
-  const handler = (signal: 'SIGINT' | 'SIGTERM') => (): void => {
+  const handler = (signal: Signal) => (): void => {
     if (stop.signal.aborted) return
     onCancel(signal)
     stop.abort()
@@ -43,8 +53,11 @@ export function watchSignals(
   }
   const onInt = handler('SIGINT')
   const onTerm = handler('SIGTERM')
-  source.once('SIGINT', onInt)
-  source.once('SIGTERM', onTerm)
+  source.on('SIGINT', onInt)
+  source.on('SIGTERM', onTerm)
+  const early = takeEarly()
+  if (early === 'SIGINT') onInt()
+  if (early === 'SIGTERM') onTerm()
   return {
     stop: stop.signal,
     abort: abort.signal,

@@ -42,6 +42,9 @@ export interface HttpAnswer {
   retryAfter?: string
   ratelimit?: string
   ratelimitPolicy?: string
+  /** The older rate-limit headers, read when `Ratelimit` is absent. */
+  xRateLimitRemaining?: string
+  xRateLimitReset?: string
   location?: string
 }
 

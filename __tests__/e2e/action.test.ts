@@ -97,7 +97,7 @@ describe('dist/index.js', () => {
     const result = await runStep({ ...auth, 'api-token': 'not-the-token', 'video-id': 'vid1' })
     expect(result.code).toBe(1)
     expect(result.stdout).toContain(
-      `::error title=Failed%3A default download of video vid1::HTTP 403: [10000] Authentication error. Check that the API token is valid and has the Stream Write permission on account ${standIn.accountId}.`
+      `::error title=Failed%3A default download of video vid1::HTTP 403: [10000] Authentication error. Either the API token lacks the Stream Write permission, or it is not valid for account ${standIn.accountId} (check \`account-id\` and the token's account resources).`
     )
     expect(result.outputs).toMatchObject({ success: 'false', failed: '["vid1"]' })
     expect(JSON.parse(result.outputs.errors ?? '')).toEqual([

@@ -60,7 +60,7 @@ function annotate(
 
 function hint(status: number | null, accountId: string): string {
   if (status !== 401 && status !== 403) return ''
-  return `. Check that the API token is valid and has the Stream Write permission on account ${accountId}.`
+  return `. Either the API token lacks the Stream Write permission, or it is not valid for account ${accountId} (check \`account-id\` and the token's account resources).`
 }
 
 function capPerLevel(annotations: Annotation[]): Annotation[] {

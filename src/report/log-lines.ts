@@ -2,12 +2,13 @@
  * The log lines written while the batch runs: one per finished request, one per retry.
  */
 import type { DownloadType, RequestRecord } from '../types.js'
+import { safeText } from '../safe-text.js'
 import { describeErrors } from './text.js'
 
 /** The log line for one finished request. */
 export function requestLine(videoId: string, record: RequestRecord): string {
   const parts = [record.status_code === null ? undefined : `HTTP ${record.status_code}`]
-  if (record.ray_id) parts.push(`ray ${record.ray_id}`)
+  if (record.ray_id) parts.push(`ray ${safeText(record.ray_id, 100)}`)
   if (record.attempts > 1) parts.push(`${record.attempts} attempts`)
   if (record.answer_lost) parts.push('an earlier answer was lost')
   const detail = parts.filter((part) => part !== undefined).join(', ')
@@ -16,5 +17,5 @@ export function requestLine(videoId: string, record: RequestRecord): string {
 }
 
 export function retryLine(videoId: string, type: DownloadType, retry: number, delayMs: number, reason: string): string {
-  return `${videoId} ${type}: ${reason}; retry ${retry} in ${(delayMs / 1000).toFixed(1)} s`
+  return `${videoId} ${type}: ${safeText(reason)}; retry ${retry} in ${(delayMs / 1000).toFixed(1)} s`
 }

@@ -45,3 +45,17 @@ function flatten(videos: readonly VideoRecord[], key: 'errors' | 'messages'): ob
     )
   )
 }
+
+/** The outputs when the inputs could not be used: nothing was sent, every problem is an error. */
+export function invalidInputOutputs(problems: readonly string[]): Record<string, string> {
+  return {
+    success: 'false',
+    result: '',
+    errors: JSON.stringify(problems.map((message) => ({ code: null, message }))),
+    messages: '[]',
+    results: '[]',
+    deleted: '[]',
+    missing: '[]',
+    failed: '[]'
+  }
+}

@@ -5,8 +5,8 @@
 import type { ActionsCore } from '../ports.js'
 import type { RunReport } from '../types.js'
 import { buildAnnotations } from './annotations.js'
-import { buildOutputs } from './outputs.js'
-import { renderSummary } from './summary.js'
+import { buildOutputs, invalidInputOutputs } from './outputs.js'
+import { renderInvalidInputs, renderSummary } from './summary.js'
 import { verdict } from './verdict.js'
 
 export async function publish(report: RunReport, summary: boolean, core: ActionsCore): Promise<void> {
@@ -24,4 +24,24 @@ export async function publish(report: RunReport, summary: boolean, core: Actions
   else if (report.success) core.info(line)
   else if (report.failOnError) core.setFailed(line)
   else core.info(`${line}. fail-on-error is false, so the step passes; the outputs say what failed.`)
+}
+
+/**
+ * Inputs that cannot be used: nothing was sent, and the step fails. Every output is still set
+ * (`success: false`, one `errors` entry per problem, empty id lists), and a short summary says
+ * what to fix, so a `continue-on-error` workflow can read them.
+ */
+export async function publishInvalidInputs(problems: readonly string[], core: ActionsCore): Promise<void> {
+  for (const [name, value] of Object.entries(invalidInputOutputs(problems))) core.setOutput(name, value)
+  try {
+    await core.writeSummary(renderInvalidInputs(problems))
+  } catch (error) {
+    core.warning(`The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (problems.length === 1) {
+    core.setFailed(problems[0] ?? '')
+    return
+  }
+  for (const problem of problems) core.error(problem)
+  core.setFailed(`${problems.length} inputs are invalid; nothing was sent to Cloudflare.`)
 }

@@ -1,14 +1,28 @@
 /**
- * The job summary: a heading, a dry-run banner, one table row per request, and totals, as
- * GitHub-flavoured Markdown. Text from Cloudflare is escaped so it cannot break the table or
- * inject markup.
+ * The job summary, as GitHub-flavoured Markdown: a heading, banners (dry run, cancelled), the
+ * closing line, then a "Needs attention" table (failed, cancelled, then not found) before the rest.
+ * Text from Cloudflare is shown through markdownText (code spans), each cell is capped, and the
+ * whole stays under a byte budget well below GitHub's 1 MiB per step, whatever the input.
  */
+import { markdownText } from '../safe-text.js'
 import type { RequestRecord, RunReport } from '../types.js'
 import { describeErrors } from './text.js'
 import { verdict } from './verdict.js'
 
-/** Keeps the summary well under GitHub's 1 MiB limit on a very long list. */
+/** Rows shown at most, over both tables; `results` (and `results-file`) have them all. */
 export const MAX_ROWS = 1000
+/** Bytes of Markdown at most: GitHub drops a step's summary whole above 1 MiB. */
+export const MAX_SUMMARY_BYTES = 768 * 1024
+/** Characters of Cloudflare's text shown in one cell. */
+const MAX_CELL = 300
+
+const HEADER = [
+  '| Video | Download | Outcome | HTTP | Cloudflare said | Ray ID |',
+  '| --- | --- | --- | --- | --- | --- |'
+] as const
+
+/** Outcomes a user should look at, most urgent first. */
+const ATTENTION: readonly RequestRecord['outcome'][] = ['failed', 'cancelled', 'missing']
 
 export function renderSummary(report: RunReport): string {
   const lines = ['## Cloudflare Stream: delete downloads', '']
@@ -18,25 +32,55 @@ export function renderSummary(report: RunReport): string {
   if (report.cancelled) {
     lines.push('> [!WARNING]', '> The step was cancelled: videos never sent are marked `cancelled`.', '')
   }
-  const mark = report.success ? '✅' : report.failOnError ? '❌' : '⚠️'
-  lines.push(`${mark} ${escapeCell(verdict(report))}`, '')
-  lines.push('| Video | Download | Outcome | HTTP | Cloudflare | Ray ID |', '| --- | --- | --- | --- | --- | --- |')
-  const rows = report.videos.flatMap((video) => video.requests.map((request) => row(video.video_id, request)))
-  lines.push(...rows.slice(0, MAX_ROWS))
-  if (rows.length > MAX_ROWS) {
-    lines.push('', `${rows.length - MAX_ROWS} more rows are left out here; the \`results\` output has them all.`)
+  // The closing line is the action's own words and numbers: no network text in it.
+  lines.push(`${mark(report)} ${verdict(report)}`, '')
+
+  const rows = report.videos.flatMap((video) => video.requests.map((request) => ({ video: video.video_id, request })))
+  const rank = (outcome: RequestRecord['outcome']): number => ATTENTION.indexOf(outcome)
+  const attention = rows
+    .filter(({ request }) => rank(request.outcome) >= 0)
+    .sort((a, b) => rank(a.request.outcome) - rank(b.request.outcome))
+  const rest = rows.filter(({ request }) => rank(request.outcome) < 0)
+
+  let bytes = Buffer.byteLength(lines.join('\n'))
+  let shown = 0
+  const table = (title: string, entries: typeof rows): void => {
+    if (entries.length === 0) return
+    lines.push(`### ${title}`, '', ...HEADER)
+    for (const { video, request } of entries) {
+      const line = row(video, request)
+      const size = Buffer.byteLength(line) + 1
+      if (shown >= MAX_ROWS || bytes + size > MAX_SUMMARY_BYTES) break
+      lines.push(line)
+      bytes += size
+      shown += 1
+    }
+    lines.push('')
   }
-  return `${lines.join('\n')}\n`
+  table('Needs attention', attention)
+  table(attention.length > 0 ? 'The rest' : 'Requests', rest)
+  if (shown < rows.length) {
+    lines.push(`${rows.length - shown} more rows are left out here; the \`results\` output has them all.`, '')
+  }
+  return `${lines.join('\n').trimEnd()}\n`
+}
+
+/** ✅ all done, ⚪ nothing was there to delete, ❌ failed, ⚠️ failed but fail-on-error is false. */
+function mark(report: RunReport): string {
+  if (!report.success) return report.failOnError ? '❌' : '⚠️'
+  const requests = report.videos.flatMap((video) => video.requests)
+  return requests.length > 0 && requests.every((request) => request.outcome === 'missing') ? '⚪' : '✅'
 }
 
 function row(videoId: string, request: RequestRecord): string {
+  const said = describeErrors([...request.errors, ...request.messages])
   const cells = [
     `\`${videoId}\``,
     request.download_type,
     outcomeCell(request),
     request.status_code === null ? '–' : String(request.status_code),
-    escapeCell(describeErrors([...request.errors, ...request.messages])) || '–',
-    request.ray_id ? `\`${escapeCell(request.ray_id)}\`` : '–'
+    markdownText(said, MAX_CELL) || '–',
+    request.ray_id ? markdownText(request.ray_id, 100) : '–'
   ]
   return `| ${cells.join(' | ')} |`
 }
@@ -47,12 +91,15 @@ function outcomeCell(request: RequestRecord): string {
   return `${request.outcome}${retries}${lost}`
 }
 
-/** Escapes what would end a table cell or be read as HTML. */
-export function escapeCell(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/\s*[\r\n]+\s*/g, ' ')
+/** The summary when the inputs could not be used. */
+export function renderInvalidInputs(problems: readonly string[]): string {
+  const lines = [
+    '## Cloudflare Stream: delete downloads',
+    '',
+    `❌ ${problems.length === 1 ? 'An input is' : `${problems.length} inputs are`} invalid; nothing was sent to Cloudflare.`,
+    '',
+    // The problems quote the user's own values; shown as text all the same.
+    ...problems.map((problem) => `- ${markdownText(problem, 1000)}`)
+  ]
+  return `${lines.join('\n')}\n`
 }

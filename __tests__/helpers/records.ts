@@ -1,0 +1,45 @@
+/** Records and reports as the batch produces them, for the report's tests. */
+import { emptyRecord } from '../../src/outcome.js'
+import type { RequestRecord, RunReport, VideoRecord } from '../../src/types.js'
+
+export const deleted = (type: 'default' | 'audio' = 'default'): RequestRecord => ({
+  ...emptyRecord(type, 'deleted'),
+  status_code: 200,
+  result: 'ok',
+  ray_id: 'ray-ok',
+  attempts: 1
+})
+export const missing = (type: 'default' | 'audio' = 'default'): RequestRecord => ({
+  ...emptyRecord(type, 'missing'),
+  status_code: 404,
+  errors: [{ code: 10003, message: 'Not Found' }],
+  ray_id: 'ray-404',
+  attempts: 1
+})
+export const forbidden: RequestRecord = {
+  ...emptyRecord('default', 'failed'),
+  status_code: 403,
+  errors: [{ code: 10000, message: 'Authentication error', documentation_url: 'https://developers.cloudflare.com/x' }],
+  ray_id: 'ray-403',
+  attempts: 1
+}
+export const video = (
+  video_id: string,
+  outcome: VideoRecord['outcome'],
+  ...requests: RequestRecord[]
+): VideoRecord => ({
+  video_id,
+  outcome,
+  requests
+})
+export const report = (videos: VideoRecord[], over: Partial<RunReport> = {}): RunReport => ({
+  videos,
+  downloadType: 'default',
+  ifMissing: 'warn',
+  dryRun: false,
+  failOnError: true,
+  accountId: 'acc1',
+  success: true,
+  cancelled: false,
+  ...over
+})
