@@ -1,30 +1,39 @@
 import js from '@eslint/js'
+import jest from 'eslint-plugin-jest'
+import { defineConfig } from 'eslint/config'
+import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.cache/'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
-  {
-    files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly' } },
-    rules: { '@typescript-eslint/no-require-imports': 'off' }
-  },
+  tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      globals: {
-        process: 'readonly',
-        console: 'readonly',
-        URL: 'readonly',
-        Buffer: 'readonly',
-        setTimeout: 'readonly',
-        clearTimeout: 'readonly',
-        AbortController: 'readonly',
-        AbortSignal: 'readonly'
+      globals: globals.node,
+      parserOptions: {
+        // tsconfig.check.json, not the nearest tsconfig.json (src only, what ncc builds): it covers the
+        // sources, tests, dev tools and benchmarks, so every file but the root config files has types.
+        project: './tsconfig.check.json',
+        tsconfigRootDir: import.meta.dirname
       }
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
     }
+  },
+  {
+    // eslint.config.js and jest.config.js: plain configuration, outside tsconfig.check.json.
+    files: ['*.js'],
+    extends: [tseslint.configs.disableTypeChecked]
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
+  },
+  {
+    files: ['__tests__/**/*.ts'],
+    extends: [jest.configs['flat/recommended']]
   }
 )
