@@ -31,10 +31,7 @@ async function capture(make: () => ActionsCore, use: (c: ActionsCore) => Promise
   writeFileSync(files.summary, '')
   const written: string[] = []
   const write = process.stdout.write.bind(process.stdout)
-  process.stdout.write = ((chunk: string | Uint8Array) => (
-    written.push(String(chunk)),
-    true
-  )) as typeof process.stdout.write
+  process.stdout.write = (chunk: string | Uint8Array) => (written.push(String(chunk)), true)
   try {
     await use(make())
   } finally {

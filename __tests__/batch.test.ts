@@ -206,7 +206,7 @@ describe('runBatch', () => {
       abort: new AbortController().signal
     })
     clearInterval(watch)
-    expect(videos.map((v) => v.outcome)).toEqual(['deleted', 'deleted', ...Array(8).fill('cancelled')])
+    expect(videos.map((v) => v.outcome)).toEqual(['deleted', 'deleted', ...Array<string>(8).fill('cancelled')])
     expect(videos[9]?.requests[0]).toMatchObject({ outcome: 'cancelled', attempts: 0, status_code: null })
     expect(standIn.log).toHaveLength(2)
   })

@@ -25,12 +25,14 @@ describe('README', () => {
   it('documents exactly the inputs of action.yml, with the same defaults', () => {
     const documented = table('Inputs')
     expect([...documented.keys()]).toEqual(Object.keys(action.inputs))
-    for (const [name, input] of Object.entries(action.inputs)) {
-      const cell = documented.get(name) ?? ''
-      if (input.required) expect(cell).toBe('required')
-      else if (input.default !== undefined) expect(cell).toBe(`\`${input.default}\``)
-      else expect(cell).toMatch(/^env `CLOUDFLARE_[A-Z_]+`/)
-    }
+    const fromEnv: unknown = expect.stringMatching(/^env `CLOUDFLARE_[A-Z_]+`/)
+    const expected = Object.fromEntries(
+      Object.entries(action.inputs).map(([name, input]) => [
+        name,
+        input.required ? 'required' : input.default !== undefined ? `\`${input.default}\`` : fromEnv
+      ])
+    )
+    expect(Object.fromEntries(documented)).toEqual(expected)
   })
 
   it('documents exactly the outputs of action.yml', () => {

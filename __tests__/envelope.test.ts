@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { readEnvelope } from '../src/envelope.js'
 
 describe('readEnvelope', () => {
@@ -64,5 +65,28 @@ describe('readEnvelope', () => {
     expect(readEnvelope(200, 'application/json', '{"success":true,"errors":[]}')).toEqual({
       envelope: { success: true, errors: [], messages: [], result: null }
     })
+  })
+
+  it('property: any body, JSON or not, becomes an envelope or a problem, never an exception', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100, max: 599 }),
+        fc.option(fc.string()),
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.json(),
+          fc.anything().map((value) => JSON.stringify(value) ?? '')
+        ),
+        (status, type, body) => {
+          const reading = readEnvelope(status, type ?? undefined, body)
+          const texts =
+            'envelope' in reading
+              ? [...reading.envelope.errors, ...reading.envelope.messages].map((entry) => entry.message)
+              : [reading.problem]
+          expect(texts.every((text) => typeof text === 'string')).toBe(true)
+        }
+      ),
+      { numRuns: 1000 }
+    )
   })
 })

@@ -111,3 +111,20 @@ describe('createTransport', () => {
     }
   })
 })
+
+describe('proxyFor and unusable proxy variables', () => {
+  it('treats an empty variable as unset, so https_proxy="" does not hide HTTPS_PROXY', () => {
+    expect(proxyFor(api, { https_proxy: '', HTTPS_PROXY: 'http://upper:3128' })?.host).toBe('upper:3128')
+    expect(proxyFor(api, { HTTPS_PROXY: 'http://p:1', no_proxy: '', NO_PROXY: 'cloudflare.com' })).toBeUndefined()
+  })
+
+  it.each([
+    ['a URL that does not parse', 'http://[not-a-host'],
+    ['a literal % in the password', 'http://user:50%off@proxy.internal:3128']
+  ])('warns about %s, naming the variable and never its value, then goes direct', (_, value) => {
+    const warnings: string[] = []
+    expect(proxyFor(api, { HTTPS_PROXY: value }, (message) => warnings.push(message))).toBeUndefined()
+    expect(warnings).toEqual([expect.stringMatching(/^HTTPS_PROXY is not a valid proxy URL .*%25/)])
+    expect(warnings.join('')).not.toContain('off')
+  })
+})

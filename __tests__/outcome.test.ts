@@ -46,6 +46,18 @@ describe('recordFromAnswer', () => {
     })
   })
 
+  it.each([
+    ['an HTML page', { problem: 'HTTP 404 answered with text/html, not a JSON envelope' }],
+    ['an empty body', { problem: 'HTTP 404 with an empty body (no content type)' }],
+    ['a routing error 7003', { envelope: envelope(false, [{ code: 7003, message: 'No route for that URI' }]) }],
+    ['a routing error 7000', { envelope: envelope(false, [{ code: 7000, message: 'No route for that URI' }]) }]
+  ])('fails a 404 with %s: nothing was deleted, and account-id or base-url is probably wrong', (_, over) => {
+    const answer: Answer = { kind: 'http', status: 404, ...over }
+    const record = recordFromAnswer('default', answer, 1, false)
+    expect(record.outcome).toBe('failed')
+    expect(record.errors.at(-1)?.message).toMatch(/nothing was deleted\. Check `account-id` .* and `base-url`$/)
+  })
+
   it('fails an HTML answer with the problem as a code-less error', () => {
     const answer: Answer = { kind: 'http', status: 502, problem: 'HTTP 502 answered with text/html' }
     expect(recordFromAnswer('default', answer, 6, false).errors).toEqual([

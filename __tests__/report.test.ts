@@ -4,7 +4,6 @@ import { buildAnnotations } from '../src/report/annotations.js'
 import { requestLine, retryLine } from '../src/report/log-lines.js'
 import { buildOutputs } from '../src/report/outputs.js'
 import { verdict } from '../src/report/verdict.js'
-import type { RequestRecord } from '../src/types.js'
 import { deleted, forbidden, missing, report, video } from './helpers/records.js'
 
 describe('buildOutputs', () => {

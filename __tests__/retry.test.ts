@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { backoffMs, parseRetryAfter, retryDelayMs, retryReason } from '../src/retry.js'
+import fc from 'fast-check'
+import { backoffMs, isThrottled, MAX_RETRY_AFTER_MS, parseRetryAfter, retryDelayMs, retryReason } from '../src/retry.js'
 import type { Answer } from '../src/types.js'
 
 const http = (status: number, retryAfter?: string): Answer => ({ kind: 'http', status, retryAfter })
@@ -29,6 +30,36 @@ describe('retryReason', () => {
   })
 
   it('calls a 429 rate limiting', () => expect(retryReason(http(429))).toBe('HTTP 429 (rate limited)'))
+
+  it.each([971, 10100])('treats throttling code %d as rate limiting whatever the status', (code) => {
+    const answer: Answer = {
+      kind: 'http',
+      status: 400,
+      envelope: { success: false, errors: [{ code, message: 'Rate limited' }], messages: [], result: null }
+    }
+    expect(isThrottled(answer)).toBe(true)
+    expect(retryReason(answer)).toBe('HTTP 400 (rate limited)')
+    expect(isThrottled(network('ECONNRESET'))).toBe(false)
+  })
+})
+
+describe('parseRetryAfter, for any header value', () => {
+  it('property: never throws and never waits longer than 5 minutes or less than nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.nat().map(String),
+          fc.date().map((d) => d.toUTCString())
+        ),
+        (value) => {
+          const ms = parseRetryAfter(value, Date.parse('2026-11-29T12:00:00Z'))
+          expect(ms === undefined || (ms >= 0 && ms <= MAX_RETRY_AFTER_MS)).toBe(true)
+        }
+      ),
+      { numRuns: 1000 }
+    )
+  })
 })
 
 describe('parseRetryAfter', () => {

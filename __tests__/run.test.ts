@@ -90,7 +90,7 @@ describe('run', () => {
     const r = await runWith({ 'video-id': 'vid1 vid2', 'dry-run': 'true' })
     expect(standIn.log).toHaveLength(0)
     expect(r.summary).toContain('**Dry run**')
-    expect(JSON.parse(r.outputs.results ?? '[]').map((v: { outcome: string }) => v.outcome)).toEqual([
+    expect((JSON.parse(r.outputs.results ?? '[]') as { outcome: string }[]).map((v) => v.outcome)).toEqual([
       'skipped',
       'skipped'
     ])
@@ -133,6 +133,7 @@ describe('run', () => {
     await runAction(
       testDeps(r.core, {
         createTransport: () => {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- a non-Error throw is the case under test
           throw 'dispatcher exploded'
         }
       })

@@ -80,4 +80,33 @@ describe('watchSignals', () => {
     expect(exits).toEqual([])
     expect(process.listenerCount('SIGINT') + process.listenerCount('SIGTERM')).toBe(0)
   })
+
+  it('keeps listening after the first signal, so a second one cannot kill the process mid-report', () => {
+    const process = new EventEmitter()
+    const watch = watchSignals(
+      process,
+      () => undefined,
+      () => undefined,
+      manualTimers()
+    )
+    process.emit('SIGINT')
+    expect(process.listenerCount('SIGINT')).toBe(1)
+    expect(process.listenerCount('SIGTERM')).toBe(1)
+    watch.dispose()
+    expect(process.listenerCount('SIGINT') + process.listenerCount('SIGTERM')).toBe(0)
+  })
+
+  it('acts at once on a signal that arrived while the action was loading', () => {
+    const process = new EventEmitter()
+    const said: string[] = []
+    const watch = watchSignals(
+      process,
+      (signal) => said.push(signal),
+      () => undefined,
+      manualTimers(),
+      () => 'SIGTERM'
+    )
+    expect(said).toEqual(['SIGTERM'])
+    expect(watch.stop.aborted).toBe(true)
+  })
 })

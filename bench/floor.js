@@ -13,7 +13,7 @@ const req = request(
     let body = ''
     res.on('data', (chunk) => (body += chunk))
     res.on('end', () => {
-      const { success } = JSON.parse(body)
+      const { success } = /** @type {{ success: boolean }} */ (JSON.parse(body))
       appendFileSync(process.env.GITHUB_OUTPUT ?? '/dev/null', `success<<EOF\n${success}\nEOF\n`)
     })
   }

@@ -106,7 +106,7 @@ try {
   heading('Job summary (Markdown)')
   console.log(result.summary.trim())
   heading('What is left on the stand-in')
-  const deleted = JSON.parse(result.outputs.deleted ?? '[]')
+  const deleted = /** @type {string[]} */ (JSON.parse(result.outputs.deleted ?? '[]'))
   console.log(deleted.length > 0 ? `Deleted: the downloads of ${deleted.join(', ')}.` : 'Nothing was deleted.')
   for (const [id, downloads] of standIn.videos) {
     const left = Object.entries(downloads)

@@ -14,8 +14,9 @@ import { parse } from 'yaml'
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url))
 
-/** @type {{ inputs: Record<string, { default?: string }> }} */
-const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
+const action = /** @type {{ inputs: Record<string, { default?: string }> }} */ (
+  parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
+)
 
 /**
  * The INPUT_* variables for a step's `with:`, as the runner sets them.
@@ -93,8 +94,8 @@ export async function runStep(withInputs, options = {}) {
   })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (chunk) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk) => (stderr += chunk.toString()))
+  child.stdout.setEncoding('utf8').on('data', (/** @type {string} */ chunk) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (/** @type {string} */ chunk) => (stderr += chunk))
   options.onStart?.(child)
   /** @type {[number | null, NodeJS.Signals | null]} */
   const [code, signal] = await new Promise((resolve) => child.on('close', (c, s) => resolve([c, s])))

@@ -14341,6 +14341,7 @@ const summary = _summary;
  * `::stop-commands::`) or render as a link, an image or a table cell of its own.
  * Imports nothing: the adapters use it too.
  */
+/* eslint-disable no-control-regex -- finding control characters is what this module is for */
 /** Longest piece of network text shown in one place. */
 const MAX_TEXT = 500;
 /**
@@ -15092,7 +15093,7 @@ async function settleBefore(work, signal) {
     work.catch(() => undefined);
     let onAbort = () => undefined;
     const aborted = new Promise((_, reject) => {
-        onAbort = () => reject(signal.reason);
+        onAbort = () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
         if (signal.aborted)
             onAbort();
         else
@@ -15157,7 +15158,7 @@ function networkFailure(error, timedOut, timeoutMs) {
     const err = asError(error);
     const cause = asError(err.cause);
     const aborted = err.name === 'AbortError' || err.code === 'UND_ERR_ABORTED';
-    const code = aborted ? 'ABORTED' : String(cause.code ?? err.code ?? err.name ?? 'ERROR');
+    const code = aborted ? 'ABORTED' : (cloudflare_text(cause.code) ?? cloudflare_text(err.code) ?? cloudflare_text(err.name) ?? 'ERROR');
     return {
         kind: 'network',
         code,
@@ -15165,12 +15166,13 @@ function networkFailure(error, timedOut, timeoutMs) {
         mayHaveReachedServer: !NEVER_SENT.has(code)
     };
 }
+const cloudflare_text = (value) => (typeof value === 'string' && value !== '' ? value : undefined);
 function asError(value) {
     return typeof value === 'object' && value !== null ? value : {};
 }
 function describe(err, cause, code) {
-    const text = cause.message ?? err.message ?? code;
-    return text.includes(code) ? text : `${code}: ${text}`;
+    const said = cloudflare_text(cause.message) ?? cloudflare_text(err.message) ?? code;
+    return said.includes(code) ? said : `${code}: ${said}`;
 }
 
 ;// CONCATENATED MODULE: ./src/loopback.ts

@@ -21,10 +21,10 @@ export interface BatchPlan {
 
 /** What the run tells the log as it goes. */
 export interface BatchEvents {
-  requestDone(videoId: string, record: RequestRecord): void
-  retrying(videoId: string, type: DownloadType, retry: number, delayMs: number, reason: string): void
+  requestDone: (videoId: string, record: RequestRecord) => void
+  retrying: (videoId: string, type: DownloadType, retry: number, delayMs: number, reason: string) => void
   /** The run is holding new requests for a while (throttling, quota, rate ceiling). */
-  waiting(message: string): void
+  waiting: (message: string) => void
 }
 
 export interface BatchDeps {

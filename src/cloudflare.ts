@@ -72,7 +72,7 @@ async function settleBefore<T>(work: Promise<T>, signal: AbortSignal): Promise<T
   work.catch(() => undefined)
   let onAbort: () => void = () => undefined
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason)
+    onAbort = () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))
     if (signal.aborted) onAbort()
     else signal.addEventListener('abort', onAbort, { once: true })
   })
@@ -135,7 +135,7 @@ function networkFailure(error: unknown, timedOut: boolean, timeoutMs: number): A
   const err = asError(error)
   const cause = asError(err.cause)
   const aborted = err.name === 'AbortError' || err.code === 'UND_ERR_ABORTED'
-  const code = aborted ? 'ABORTED' : String(cause.code ?? err.code ?? err.name ?? 'ERROR')
+  const code = aborted ? 'ABORTED' : (text(cause.code) ?? text(err.code) ?? text(err.name) ?? 'ERROR')
   return {
     kind: 'network',
     code,
@@ -145,17 +145,19 @@ function networkFailure(error: unknown, timedOut: boolean, timeoutMs: number): A
 }
 
 interface ErrorLike {
-  name?: string
+  name?: unknown
   code?: unknown
-  message?: string
+  message?: unknown
   cause?: unknown
 }
 
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
+
 function asError(value: unknown): ErrorLike {
-  return typeof value === 'object' && value !== null ? (value as ErrorLike) : {}
+  return typeof value === 'object' && value !== null ? value : {}
 }
 
 function describe(err: ErrorLike, cause: ErrorLike, code: string): string {
-  const text = cause.message ?? err.message ?? code
-  return text.includes(code) ? text : `${code}: ${text}`
+  const said = text(cause.message) ?? text(err.message) ?? code
+  return said.includes(code) ? said : `${code}: ${said}`
 }

@@ -7,25 +7,25 @@
 
 /** The parts of @actions/core the action uses; production: actions-core.ts, tests: a recorder. */
 export interface ActionsCore {
-  getInput(name: string): string
-  setSecret(secret: string): void
-  setOutput(name: string, value: string): void
-  setFailed(message: string): void
-  info(message: string): void
-  error(message: string, properties?: { title?: string }): void
-  warning(message: string, properties?: { title?: string }): void
-  notice(message: string, properties?: { title?: string }): void
-  startGroup(name: string): void
-  endGroup(): void
+  getInput: (name: string) => string
+  setSecret: (secret: string) => void
+  setOutput: (name: string, value: string) => void
+  setFailed: (message: string) => void
+  info: (message: string) => void
+  error: (message: string, properties?: { title?: string }) => void
+  warning: (message: string, properties?: { title?: string }) => void
+  notice: (message: string, properties?: { title?: string }) => void
+  startGroup: (name: string) => void
+  endGroup: () => void
   /** Appends Markdown to the job summary. */
-  writeSummary(markdown: string): Promise<void>
+  writeSummary: (markdown: string) => Promise<void>
 }
 
 /** Time, injected so that tests run on a virtual clock. */
 export interface Clock {
-  now(): number
+  now: () => number
   /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
 /**
@@ -64,9 +64,9 @@ export interface TransportOptions {
 /** What the Cloudflare client needs of HTTP: one request at a time, and closing at the end. */
 export interface Transport {
   /** Follows no redirects: a 3xx comes back as it is. */
-  request(request: TransportRequest): Promise<TransportResponse>
+  request: (request: TransportRequest) => Promise<TransportResponse>
   /** Closes every connection at once. */
-  destroy(): Promise<void>
+  destroy: () => Promise<void>
 }
 
 /** The fields of @actions/github's `context` that identify a run (for the User-Agent). */

@@ -8,6 +8,7 @@
  * `::stop-commands::`) or render as a link, an image or a table cell of its own.
  * Imports nothing: the adapters use it too.
  */
+/* eslint-disable no-control-regex -- finding control characters is what this module is for */
 
 /** Longest piece of network text shown in one place. */
 export const MAX_TEXT = 500

@@ -51,12 +51,12 @@ export interface Settings {
 /** What the settings are read from; @actions/core and process.env in production, plain maps in tests. */
 export interface SettingsSource {
   /** An input's value, trimmed, '' when unset (as `core.getInput` returns it). */
-  input(name: string): string
+  input: (name: string) => string
   env: Readonly<Record<string, string | undefined>>
   /** Registers a value with the runner's log masking (`core.setSecret`). */
-  mask(secret: string): void
+  mask: (secret: string) => void
   /** A log line (used to say which credential wins when both are set). */
-  info(message: string): void
+  info: (message: string) => void
 }
 
 export class SettingsError extends Error {

@@ -17,13 +17,13 @@ export const DEADLINE_MS = 7_000
 type Signal = 'SIGINT' | 'SIGTERM'
 
 export interface SignalSource {
-  on(signal: Signal, listener: () => void): unknown
-  removeListener(signal: Signal, listener: () => void): unknown
+  on: (signal: Signal, listener: () => void) => unknown
+  removeListener: (signal: Signal, listener: () => void) => unknown
 }
 
 export interface CancellationWatch extends Cancellation {
   /** Stops listening (the run is over). */
-  dispose(): void
+  dispose: () => void
 }
 
 /**

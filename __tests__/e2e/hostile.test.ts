@@ -1,0 +1,204 @@
+/**
+ * dist/index.js against servers that lie, attack or never answer: what the runner sees must stay
+ * the action's own words, the step must never be green by mistake, and a cancelled step must
+ * still report. Each server here is a few lines on 127.0.0.1.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { micromark } from 'micromark'
+import { gfm, gfmHtml } from 'micromark-extension-gfm'
+import { runStep } from '../../dev/run-step.js'
+
+const ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
+let servers: Server[] = []
+const sockets = new Set<Socket>()
+
+afterEach(async () => {
+  for (const socket of sockets) socket.destroy()
+  sockets.clear()
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))
+  servers = []
+})
+
+async function listen(
+  handle: (req: IncomingMessage, res: ServerResponse) => void
+): Promise<{ port: number; hits: string[] }> {
+  const hits: string[] = []
+  const server = createServer((req, res) => {
+    hits.push(`${req.method} ${req.url}`)
+    handle(req, res)
+  })
+  server.on('connection', (socket) => sockets.add(socket))
+  servers.push(server)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { port: (server.address() as AddressInfo).port, hits }
+}
+
+const inputs = (port: number, over: Record<string, string> = {}): Record<string, string> => ({
+  'account-id': ACCOUNT,
+  'api-token': 'hostile-test-token',
+  'base-url': `http://127.0.0.1:${port}/client/v4`,
+  'max-retries': '0',
+  ...over
+})
+
+const envelope = (status: number, errors: { code: number; message: string; documentation_url?: string }[]) =>
+  JSON.stringify({ success: status < 300, errors, messages: [], result: null })
+
+/** The workflow commands a hostile text tries to start, as they would appear at the start of a line. */
+const INJECTED = [
+  /^::error title=X::Y/m,
+  /^::add-mask::abc/m,
+  /^::stop-commands::/m,
+  /^::group::g/m,
+  /^::warning::pwned/m
+]
+
+describe('dist/index.js and hostile answers', () => {
+  it('never lets text from Cloudflare start a workflow command, break a line or render as markup', async () => {
+    const message =
+      'denied\n::error title=X::Y\r\n::add-mask::abc\rnext\u2028::stop-commands::tok\u0085::group::g\u001b[31m red ' +
+      '[link](https://evil.example) ![img](https://evil.example/i.png) **bold** ' +
+      'x'.repeat(6000)
+    const { port } = await listen((_req, res) => {
+      res.writeHead(403, { 'content-type': 'application/json', 'cf-ray': '`**ray**`</code>' })
+      res.end(envelope(403, [{ code: 10000, message, documentation_url: 'https://x\n::warning::pwned' }]))
+    })
+    const result = await runStep(inputs(port, { 'video-id': 'vid1 vid2' }))
+    expect(result.code).toBe(1)
+    for (const pattern of INJECTED) expect(result.stdout).not.toMatch(pattern)
+    for (const line of result.stdout.split('\n')) {
+      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+      expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/)
+      expect(line.length).toBeLessThanOrEqual(4100)
+    }
+    const html = micromark(result.summary, {
+      extensions: [gfm()],
+      htmlExtensions: [gfmHtml()],
+      allowDangerousHtml: true
+    })
+    expect(html).not.toMatch(/<a |<img|<strong>bold/)
+    // The full text is still there for a program to read, as JSON.
+    expect(JSON.parse(result.outputs.errors ?? '[]')).toContainEqual(expect.objectContaining({ code: 10000, message }))
+  })
+
+  it.each([
+    ['an HTML page', 'text/html', '<html><title>Not here</title></html>'],
+    ['an empty body', 'application/json', ''],
+    ['a routing error', 'application/json', envelope(404, [{ code: 7003, message: 'No route for that URI' }])]
+  ])('fails a 404 with %s, even with if-missing: ignore: nothing was deleted', async (_, type, body) => {
+    const { port } = await listen((_req, res) => {
+      res.writeHead(404, { 'content-type': type })
+      res.end(body)
+    })
+    const result = await runStep(inputs(port, { 'video-id': 'vid1', 'if-missing': 'ignore' }))
+    expect(result.code).toBe(1)
+    expect(result.outputs).toMatchObject({ success: 'false', failed: '["vid1"]', missing: '[]' })
+    expect(result.stdout).toMatch(/nothing was deleted\. Check `account-id` .* and `base-url`/)
+  })
+
+  it('refuses a base-url with a query or fragment, sends nothing, and still sets every output', async () => {
+    const { port, hits } = await listen((_req, res) => res.end())
+    const result = await runStep(
+      inputs(port, { 'video-id': 'vid1', 'base-url': `http://127.0.0.1:${port}/client/v4?` })
+    )
+    expect(result.code).toBe(1)
+    expect(hits).toEqual([])
+    expect(result.outputs).toMatchObject({ success: 'false', failed: '[]', deleted: '[]', results: '[]' })
+    expect(JSON.parse(result.outputs.errors ?? '[]')).toEqual([
+      { code: null, message: expect.stringContaining('must not contain "?" or "#"') }
+    ])
+    expect(result.summary).toContain('nothing was sent to Cloudflare')
+  })
+
+  it('caps a server-set wait at 5 minutes without overflowing a timer, and a cancel cuts it short', async () => {
+    const { port, hits } = await listen((_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        ratelimit: '"default";r=0;t=3000000',
+        'ratelimit-policy': '"default";q=1200;w=300'
+      })
+      res.end(envelope(200, []))
+    })
+    const result = await runStep(inputs(port, { 'video-id': 'vid1 vid2 vid3', concurrency: '1' }), {
+      onStart: (child) => {
+        const timer = setInterval(() => {
+          if (hits.length >= 1) {
+            clearInterval(timer)
+            // Give the run a moment to log its wait, then cancel it.
+            setTimeout(() => child.kill('SIGINT'), 300)
+          }
+        }, 10)
+        child.on('exit', () => clearInterval(timer))
+      }
+    })
+    expect(result.stdout).toMatch(/waiting 300\.\d s for it to reset/)
+    expect(result.stderr).not.toContain('TimeoutOverflowWarning')
+    expect(result.code).toBe(1)
+    expect(JSON.parse(result.outputs.results ?? '[]')).toHaveLength(3)
+  })
+})
+
+describe('dist/index.js and a proxy that never answers', () => {
+  /** A TCP server that accepts connections and says nothing: a CONNECT that never completes. */
+  async function silentProxy(): Promise<{ url: string; connections: () => number }> {
+    let count = 0
+    const server = createServer()
+    server.on('connection', (socket) => {
+      count += 1
+      sockets.add(socket)
+    })
+    servers.push(server)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => count }
+  }
+
+  it('bounds an attempt by timeout-seconds, connecting included', async () => {
+    const proxy = await silentProxy()
+    const result = await runStep(
+      {
+        'account-id': ACCOUNT,
+        'api-token': 'hostile-test-token',
+        'video-id': 'vid1',
+        'max-retries': '0',
+        'timeout-seconds': '1'
+      },
+      { env: { HTTPS_PROXY: proxy.url } }
+    )
+    expect(result.code).toBe(1)
+    expect(proxy.connections()).toBeGreaterThan(0)
+    expect(result.stdout).toContain('timed out after 1 s (timeout-seconds)')
+    expect(result.outputs).toMatchObject({ success: 'false', failed: '["vid1"]' })
+  })
+
+  it('on SIGINT (twice) while connecting, still writes every output and the summary', async () => {
+    const proxy = await silentProxy()
+    const result = await runStep(
+      { 'account-id': ACCOUNT, 'api-token': 'hostile-test-token', 'video-id': 'vid1 vid2 vid3', concurrency: '1' },
+      {
+        env: { HTTPS_PROXY: proxy.url },
+        onStart: (child) => {
+          const timer = setInterval(() => {
+            if (proxy.connections() >= 1) {
+              clearInterval(timer)
+              child.kill('SIGINT')
+              // A second signal must not bring back Node's default handler mid-report.
+              setTimeout(() => child.kill('SIGINT'), 100)
+            }
+          }, 10)
+          child.on('exit', () => clearInterval(timer))
+        }
+      }
+    )
+    expect(result.signal).toBeNull()
+    expect(result.code).toBe(1)
+    const results = JSON.parse(result.outputs.results ?? '[]') as { video_id: string; outcome: string }[]
+    expect(results.map((r) => [r.video_id, r.outcome])).toEqual([
+      ['vid1', 'failed'],
+      ['vid2', 'cancelled'],
+      ['vid3', 'cancelled']
+    ])
+    expect(result.summary).toContain('The step was cancelled')
+  })
+})
