@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { actionsCore } from '../src/actions-core.js'
+import { actionsCore, MAX_LINE, safeLine } from '../src/actions-core.js'
 import type { ActionsCore } from '../src/ports.js'
 
 const saved = { ...process.env }
@@ -100,5 +100,17 @@ describe('actionsCore', () => {
   it('writes no summary without GITHUB_STEP_SUMMARY', async () => {
     const c = actionsCore({})
     await expect(c.writeSummary('x')).resolves.toBeUndefined()
+  })
+
+  it('writes every line as one line, without controls, never starting a command of its own', async () => {
+    const { stdout } = await capture(
+      () => actionsCore(process.env),
+      async (c) => {
+        c.info('::error::not from us\n::add-mask::x')
+        c.warning('a\r\n::stop-commands::t\u001b[31m', { title: 'T\nitle' })
+      }
+    )
+    expect(stdout).toBe(' ::error::not from us ::add-mask::x\n::warning title=T itle::a ::stop-commands::t\n')
+    expect(safeLine('x'.repeat(10_000)).length).toBe(MAX_LINE)
   })
 })

@@ -210,4 +210,18 @@ describe('runBatch', () => {
     expect(videos[9]?.requests[0]).toMatchObject({ outcome: 'cancelled', attempts: 0, status_code: null })
     expect(standIn.log).toHaveLength(2)
   })
+
+  it('on cancellation during a retry wait, reports the last answer with a note instead of retrying', async () => {
+    const client = await setUp({ videos: videosWith(1), faults: [{ fault: '503', times: 5 }] })
+    const stop = new AbortController()
+    const clock: Clock = { now: () => 0, sleep: async () => stop.abort() }
+    const { videos } = await cleanUp(client, {}, clock, { stop: stop.signal, abort: new AbortController().signal })
+    expect(videos[0]?.requests[0]).toMatchObject({
+      outcome: 'failed',
+      status_code: 503,
+      attempts: 1,
+      errors: [expect.anything(), { code: null, message: 'The step was cancelled before a retry.' }]
+    })
+    expect(standIn.log).toHaveLength(1)
+  })
 })

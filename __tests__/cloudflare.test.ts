@@ -155,4 +155,14 @@ describe('CloudflareClient.deleteDownload', () => {
       mayHaveReachedServer: true
     })
   })
+
+  it('ends an attempt at once when the step was already cancelled', async () => {
+    const cf = await client([{ fault: 'hang' }])
+    const stopped = new AbortController()
+    stopped.abort()
+    expect(await cf.deleteDownload('vid1', 'default', stopped.signal)).toMatchObject({
+      kind: 'network',
+      code: 'ABORTED'
+    })
+  })
 })

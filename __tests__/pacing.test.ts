@@ -237,4 +237,11 @@ describe('pacing against a shared quota (simulated)', () => {
     })
     expect(unpaced.lockouts).toBeGreaterThan(0)
   })
+
+  it('paces by the older X-RateLimit headers when Ratelimit is absent', () => {
+    const gate = new RateGate({ requestsPerMinute: 0, concurrency: 1 })
+    gate.start(0)
+    gate.finish(0, { kind: 'http', status: 200, xRateLimitRemaining: '2', xRateLimitReset: '20' })
+    expect(gate.delayBeforeNext(0)).toBe(20_250)
+  })
 })

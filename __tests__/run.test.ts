@@ -169,4 +169,28 @@ describe('run', () => {
     expect(r.said('setSecret')).toContain('pr@xy-secret')
     expect(r.said('info')).toContain('Using the proxy at proxy.internal:3128.')
   })
+
+  it('still fails the step with every output set when the summary cannot be written for invalid inputs', async () => {
+    standIn = await startStandIn()
+    const r = recordingCore({ 'video-id': 'vid1', concurrency: '0', 'account-id': standIn.accountId, 'api-token': 't' })
+    r.core.writeSummary = async () => {
+      throw new Error('disk full')
+    }
+    await runAction(testDeps(r.core))
+    expect(r.said('warning')).toEqual(['The job summary could not be written: disk full'])
+    expect(r.outputs.success).toBe('false')
+    expect(r.failed).toBe('Input `concurrency` is "0": use a whole number from 1 to 32.')
+  })
+
+  it('warns, naming the variable, when a proxy variable cannot be used', async () => {
+    standIn = await startStandIn({ videos: { vid1: {} } })
+    const r = recordingCore({ 'video-id': 'vid1', 'account-id': standIn.accountId, 'api-token': standIn.token })
+    // base-url stays the real API here, so the proxy rules apply; the transport is the test's direct one.
+    await runAction(
+      testDeps(r.core, {
+        env: { HTTPS_PROXY: 'http://user:100%secret@proxy.internal:3128', CLOUDFLARE_API_BASE_URL: standIn.baseUrl }
+      })
+    )
+    expect(r.said('warning').join('\n')).not.toContain('secret')
+  })
 })

@@ -96,7 +96,7 @@ describe('watchSignals', () => {
     expect(process.listenerCount('SIGINT') + process.listenerCount('SIGTERM')).toBe(0)
   })
 
-  it('acts at once on a signal that arrived while the action was loading', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('acts at once on a %s that arrived while the action was loading', (early) => {
     const process = new EventEmitter()
     const said: string[] = []
     const watch = watchSignals(
@@ -104,9 +104,9 @@ describe('watchSignals', () => {
       (signal) => said.push(signal),
       () => undefined,
       manualTimers(),
-      () => 'SIGTERM'
+      () => early
     )
-    expect(said).toEqual(['SIGTERM'])
+    expect(said).toEqual([early])
     expect(watch.stop.aborted).toBe(true)
   })
 })

@@ -1,0 +1,79 @@
+/**
+ * main.ts wires the real world: @actions/core's commands, the run's context, the process's signals,
+ * the wall clock and undici. Here run() is called in-process as the entry point calls it, with the
+ * runner's environment variables and files, against the loopback stand-in.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startStandIn } from '../dev/stand-in.js'
+import { parseOutputFile } from '../dev/run-step.js'
+import { productionDeps, run } from '../src/main.js'
+
+const saved = { ...process.env }
+afterEach(() => {
+  process.env = { ...saved }
+  process.exitCode = undefined
+})
+
+/** Calls `work` with stdout captured. */
+async function captured(work: () => Promise<void>): Promise<string> {
+  const written: string[] = []
+  const write = process.stdout.write.bind(process.stdout)
+  process.stdout.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true))
+  try {
+    await work()
+  } finally {
+    process.stdout.write = write
+  }
+  return written.join('')
+}
+
+describe('run (main.ts)', () => {
+  it('deletes with the real collaborators and writes the outputs and summary files', async () => {
+    const standIn = await startStandIn({ videos: { vid1: {} } })
+    const dir = mkdtempSync(join(tmpdir(), 'main-'))
+    const files = { output: join(dir, 'output'), summary: join(dir, 'summary'), event: join(dir, 'missing.json') }
+    writeFileSync(files.output, '')
+    writeFileSync(files.summary, '')
+    Object.assign(process.env, {
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STEP_SUMMARY: files.summary,
+      // An unreadable event file must not stop a deletion that needs none of it.
+      GITHUB_EVENT_PATH: files.event,
+      GITHUB_REPOSITORY: 'octo/app',
+      GITHUB_RUN_ID: '7',
+      'INPUT_VIDEO-ID': 'vid1',
+      'INPUT_ACCOUNT-ID': standIn.accountId,
+      'INPUT_API-TOKEN': standIn.token,
+      'INPUT_BASE-URL': standIn.baseUrl
+    })
+    try {
+      const stdout = await captured(run)
+      expect(stdout).toContain('vid1 default: deleted (HTTP 200')
+      expect(parseOutputFile(readFileSync(files.output, 'utf8'))).toMatchObject({
+        success: 'true',
+        deleted: '["vid1"]'
+      })
+      expect(readFileSync(files.summary, 'utf8')).toContain('✅ 1 video: 1 deleted')
+      expect(process.exitCode).toBeUndefined()
+      expect(standIn.log[0]?.headers['user-agent']).toContain('https://github.com/octo/app/actions/runs/7')
+    } finally {
+      await standIn.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('has a clock that never sleeps past a timer’s range, whatever it is asked', async () => {
+    const deps = productionDeps()
+    const started = Date.now()
+    // NaN and a wait past 2³¹ ms must neither throw nor hang: aborted at once here.
+    const stop = new AbortController()
+    stop.abort()
+    await deps.clock.sleep(Number.NaN)
+    await deps.clock.sleep(2 ** 40, stop.signal)
+    expect(Date.now() - started).toBeLessThan(5000)
+    deps.dispose?.()
+  })
+})
