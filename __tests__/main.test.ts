@@ -21,7 +21,7 @@ afterEach(() => {
 async function captured(work: () => Promise<void>): Promise<string> {
   const written: string[] = []
   const write = process.stdout.write.bind(process.stdout)
-  process.stdout.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true))
+  process.stdout.write = (chunk: string | Uint8Array) => (written.push(String(chunk)), true)
   try {
     await work()
   } finally {
