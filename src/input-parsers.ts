@@ -21,10 +21,32 @@ export function quote(value: string): string {
   return oneLine.length > 48 ? `${oneLine.slice(0, 45)}…"` : oneLine
 }
 
-/** Splits a list on newlines, commas and spaces; drops duplicates, keeps the first occurrence's order. */
+/**
+ * A list of Stream video UIDs, as `video-id`, `video-id-file` and `exclude` take it: ids separated
+ * by newlines, commas or spaces, with `#` starting a comment to the end of its line; or one JSON
+ * array of id strings (so this action's own `failed` output can be fed back in). Duplicates are
+ * dropped, the first occurrence's order kept. An empty list is a value: the caller decides.
+ */
 export function parseIdList(raw: string): Parsed<string[]> {
-  const ids = [...new Set(raw.split(/[\s,]+/).filter((id) => id !== ''))]
-  if (ids.length === 0) return bad('is required: give one or more Stream video UIDs')
+  const text = raw.trim()
+  let candidates: string[]
+  if (text.startsWith('[')) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      return bad('starts with "[" but is not a JSON array of ids: give a JSON array, or ids separated by newlines, commas or spaces')
+    }
+    if (!Array.isArray(parsed) || !parsed.every((id) => typeof id === 'string')) {
+      return bad('is a JSON value but not an array of id strings')
+    }
+    candidates = parsed.map((id: string) => id.trim())
+  } else {
+    candidates = text
+      .split(/\r?\n|\r/)
+      .flatMap((line) => (line.split('#', 1)[0] ?? '').split(/[\s,]+/))
+  }
+  const ids = [...new Set(candidates.filter((id) => id !== ''))]
   const wrong = ids.filter((id) => !IDENTIFIER.test(id))
   if (wrong.length > 0) {
     const shown = wrong.slice(0, 5).map(quote).join(', ')
@@ -32,6 +54,12 @@ export function parseIdList(raw: string): Parsed<string[]> {
     return bad(`has ${shown}${more}: each id must be 1–32 letters or digits`)
   }
   return ok(ids)
+}
+
+/** Free text for a filter (`creator`, `video-name`, `search`): one line of printable text, at most `max` characters. */
+export function parseFilterText(raw: string, max: number): Parsed<string> {
+  if (/[\u0000-\u001f\u007f]/.test(raw)) return bad('must be one line of text without control characters')
+  return raw.length <= max ? ok(raw) : bad(`is ${raw.length} characters long: at most ${max}`)
 }
 
 export function parseIdentifier(raw: string): Parsed<string> {
