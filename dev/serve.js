@@ -1,8 +1,11 @@
 // Runs the stand-in on its own, for `uses: ./` in CI and for trying the action by hand:
 //   node dev/serve.js [--port 8787] [--videos vid1,vid2] [--quota 1200 --window 300]
+//                     [--library 100000 [--seed 1] [--max-shared 3] [--start-inclusive]]
+// `--library N` serves a generated library of N videos on the video list (see makeLibrary in
+// stand-in.js); `--start-inclusive` makes the list's `start` include the instant it names.
 // Prints the base URL, account id and token to use, then serves until killed.
 import { parseArgs } from 'node:util'
-import { startStandIn } from './stand-in.js'
+import { makeLibrary, startStandIn } from './stand-in.js'
 
 const { values } = parseArgs({
   options: {
@@ -10,12 +13,22 @@ const { values } = parseArgs({
     videos: { type: 'string', default: 'dd1cafe0,dd2cafe0,dd3cafe0' },
     audio: { type: 'boolean', default: true },
     quota: { type: 'string', default: '1200' },
-    window: { type: 'string', default: '300' }
+    window: { type: 'string', default: '300' },
+    library: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '1' },
+    'max-shared': { type: 'string', default: '1' },
+    'start-inclusive': { type: 'boolean', default: false }
   }
+})
+const library = makeLibrary(Number(values.library), {
+  seed: Number(values.seed),
+  maxShared: Number(values['max-shared'])
 })
 const standIn = await startStandIn({
   port: Number(values.port),
   videos: Object.fromEntries(values.videos.split(',').map((id) => [id, { default: true, audio: values.audio }])),
+  library,
+  startInclusive: values['start-inclusive'],
   quota: Number(values.quota),
   windowMs: Number(values.window) * 1000
 })
@@ -23,6 +36,11 @@ console.log(`base-url:   ${standIn.baseUrl}`)
 console.log(`account-id: ${standIn.accountId}`)
 console.log(`api-token:  ${standIn.token}`)
 console.log(`videos:     ${values.videos}`)
+if (library.length > 0) {
+  const first = library[0]?.created
+  const last = library[library.length - 1]?.created
+  console.log(`library:    ${library.length} videos created ${first} … ${last} (seed ${values.seed})`)
+}
 const stop = async () => {
   await standIn.close()
   process.exit(0)
