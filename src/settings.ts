@@ -10,17 +10,44 @@ import {
   parseBoolean,
   parseChoice,
   parseCredential,
+  parseFilterText,
   parseIdList,
   parseIdentifier,
   parseInteger
 } from './input-parsers.js'
+import { MEDIA_STATES, parseInstant, type VideoFilters } from './library.js'
+import type { Auth, DownloadType } from './types.js'
+import { resolve } from 'node:path'
 
 export { DEFAULT_BASE_URL }
-import type { Auth, DownloadType } from './types.js'
+
+/**
+ * Where the run's videos come from: exactly one of an id list (`video-id`), a file of ids
+ * (`video-id-file`, read when the run starts), or a selection from the account's library by filters.
+ */
+export type VideoSource =
+  | { readonly kind: 'ids'; readonly ids: readonly string[] }
+  | { readonly kind: 'file'; readonly path: string; readonly input: string }
+  | { readonly kind: 'library'; readonly filters: VideoFilters; readonly keepLatest: number }
+
+/** The filter inputs, each with the query parameter it maps to (library.ts builds the query). */
+export const FILTER_INPUTS = [
+  'created-before',
+  'created-after',
+  'creator',
+  'video-name',
+  'search',
+  'status',
+  'live-input-id'
+] as const
 
 export interface Settings {
-  /** Stream video UIDs, duplicates dropped, in input order. */
-  readonly videoIds: readonly string[]
+  /** Where the videos come from. */
+  readonly source: VideoSource
+  /** Ids never touched, whatever the source (`exclude`). */
+  readonly exclude: ReadonlySet<string>
+  /** The most videos one run may touch; 0 for no cap (`max-videos`). */
+  readonly maxVideos: number
   /** The Cloudflare account that owns the videos. */
   readonly accountId: string
   readonly auth: Auth
@@ -30,7 +57,7 @@ export interface Settings {
   readonly downloadTypes: readonly DownloadType[]
   /** What an HTTP 404 means: a warning, a log line, or a failure. */
   readonly ifMissing: 'warn' | 'ignore' | 'fail'
-  /** Validate and report, but send no DELETE. */
+  /** Read which downloads exist and report what a real run would delete; send no DELETE. */
   readonly dryRun: boolean
   /** When false, failures become warnings and the step exits 0. */
   readonly failOnError: boolean
@@ -57,6 +84,12 @@ export interface SettingsSource {
   mask: (secret: string) => void
   /** A log line (used to say which credential wins when both are set). */
   info: (message: string) => void
+  /** Whether the step's `with:` named the input (its variable exists), even with an empty value. */
+  given?: (name: string) => boolean
+  /** Now, in ms since the epoch: ages such as `90d` count back from it. */
+  now: () => number
+  /** The workspace that relative `video-id-file` paths start from (`GITHUB_WORKSPACE`). */
+  workspace: string
 }
 
 export class SettingsError extends Error {
@@ -92,7 +125,7 @@ export function readSettings(source: SettingsSource): Settings {
   maskCredential(token, source.mask)
   maskCredential(key, source.mask)
   const email = from('email', 'CLOUDFLARE_EMAIL')
-  const auth = readAuth(token, key, email, problems, source.info)
+  const auth = readAuth(token, key, email, problems, source.info, source.given ?? (() => false))
 
   const downloadType = check(
     'download-type',
@@ -100,7 +133,9 @@ export function readSettings(source: SettingsSource): Settings {
     'default'
   )
   const settings: Settings = {
-    videoIds: check('video-id', parseIdList(from('video-id')), []),
+    source: readSource(from, check, problems, source),
+    exclude: new Set(check('exclude', parseIdList(from('exclude')), [])),
+    maxVideos: integer('max-videos', 1000, 0, 1_000_000),
     accountId: check('account-id', parseIdentifier(from('account-id', 'CLOUDFLARE_ACCOUNT_ID')), ''),
     auth,
     downloadType,
@@ -143,9 +178,17 @@ function readAuth(
   key: string,
   email: string,
   problems: string[],
-  info: (message: string) => void
+  info: (message: string) => void,
+  given: (name: string) => boolean
 ): Auth {
   const none: Auth = { kind: 'token', token: '' }
+  if (token === '' && key === '' && given('api-token')) {
+    problems.push(
+      'Input `api-token` was given but is empty: the secret it names is probably not defined in this repository ' +
+        'or environment, or its name has a typo; runs from forks and Dependabot get no secrets at all.'
+    )
+    return none
+  }
   if (token !== '') {
     if (key !== '') info('Both an API token and a Global API key are set: using the API token.')
     const parsed = parseCredential(token)
@@ -171,4 +214,69 @@ function readAuth(
   if (!parsedKey.ok) problems.push(`Input \`api-key\` ${parsedKey.problem}.`)
   if (!parsedEmail.ok) problems.push(`Input \`email\` ${parsedEmail.problem}.`)
   return parsedKey.ok && parsedEmail.ok ? { kind: 'key', email, key } : none
+}
+
+type Check = <T>(name: string, parsed: Parsed<T>, fallback: T) => T
+
+/** Exactly one source of videos: a list, a file, or filters. */
+function readSource(
+  from: (name: string) => string,
+  check: Check,
+  problems: string[],
+  source: SettingsSource
+): VideoSource {
+  const list = from('video-id')
+  const file = from('video-id-file')
+  const filterNames = FILTER_INPUTS.filter((name) => from(name) !== '')
+  const keepLatest = check('keep-latest', parseInteger(from('keep-latest') || '0', 0, 1_000_000), 0)
+  const given = [list !== '' && '`video-id`', file !== '' && '`video-id-file`', filterNames.length > 0 && 'filters'].filter(
+    (name): name is string => name !== false
+  )
+  if (given.length > 1) {
+    problems.push(
+      `Inputs ${given.join(' and ')} were both given: give exactly one source of videos ` +
+        `(${filterNames.length > 0 ? `filters given: ${filterNames.join(', ')}` : 'a list or a file'}).`
+    )
+  } else if (given.length === 0) {
+    problems.push(
+      'Input `video-id` is required, or `video-id-file`, or selection filters ' +
+        '(`created-before`, `created-after`, `creator`, `video-name`, `search`, `status`, `live-input-id`).'
+    )
+  }
+  if (keepLatest > 0 && filterNames.length === 0) {
+    problems.push('Input `keep-latest` works only with selection filters: a list names exactly the videos to act on.')
+  }
+  if (list !== '') return { kind: 'ids', ids: check('video-id', parseIdList(list), []) }
+  if (file !== '') return { kind: 'file', path: resolve(source.workspace, file), input: file }
+  const now = source.now()
+  const text = (name: string, max: number): string | undefined => {
+    const raw = from(name)
+    return raw === '' ? undefined : check(name, parseFilterText(raw, max), undefined)
+  }
+  const instant = (name: string): string | undefined => {
+    const raw = from(name)
+    return raw === '' ? undefined : check(name, parseInstant(raw, now), undefined)
+  }
+  const status = from('status')
+  const liveInput = from('live-input-id')
+  const filters: VideoFilters = {
+    start: instant('created-after'),
+    end: instant('created-before'),
+    creator: text('creator', 64),
+    videoName: text('video-name', 1024),
+    search: text('search', 1024),
+    status: status === '' ? undefined : check('status', parseChoice(status, MEDIA_STATES), undefined),
+    liveInputId: liveInput === '' ? undefined : check('live-input-id', parseIdentifier(liveInput), undefined)
+  }
+  if (filters.start !== undefined && filters.end !== undefined && filters.start >= filters.end) {
+    problems.push(
+      `Inputs \`created-after\` (${filters.start}) and \`created-before\` (${filters.end}) select nothing: ` +
+        '`created-after` must be the earlier instant.'
+    )
+  }
+  return { kind: 'library', filters: dropUndefined(filters), keepLatest }
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 }

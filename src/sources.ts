@@ -1,0 +1,100 @@
+/**
+ * Where the run's videos come from: the `video-id` list, a `video-id-file`, or a selection from the
+ * account's library (library.ts pages it; the caller's `fetchPage` applies retries and pacing).
+ * Then the guards that apply to every source: `exclude`, `keep-latest` (selections only) and
+ * `max-videos`. The result is the exact list of ids the run will act on, or why there is none.
+ */
+import { parseIdList } from './input-parsers.js'
+import { type FetchPage, selectVideos, splitKeepLatest } from './library.js'
+import type { VideoSource } from './settings.js'
+
+/** What the run acts on, and how it was chosen (for the log and the summary). */
+export interface VideoChoice {
+  /** The ids to act on, in order: list or file order, or creation order for a selection. */
+  readonly ids: readonly string[]
+  readonly origin: VideoSource['kind']
+  /** Ids the source gave before the guards (duplicates dropped). */
+  readonly found: number
+  /** How many of them `exclude` left out. */
+  readonly excluded: number
+  /** How many `keep-latest` kept. */
+  readonly kept: number
+  /** The library's own count of matching videos (`include_counts`), when it gave one. */
+  readonly total?: number
+  /** List requests made. */
+  readonly pages: number
+}
+
+/** The videos could not be chosen: an input to fix (nothing sent), or the video list failed. */
+export type ChoiceFailure = { kind: 'input'; problem: string } | { kind: 'listing'; problem: string }
+
+export interface SourceDeps {
+  /** Reads a file as UTF-8 (`video-id-file`). */
+  readFile: (path: string) => Promise<string>
+  /** One page of the video list, after retries and pacing. */
+  fetchPage: FetchPage
+}
+
+export async function chooseVideos(
+  source: VideoSource,
+  exclude: ReadonlySet<string>,
+  deps: SourceDeps
+): Promise<{ ok: true; choice: VideoChoice } | { ok: false; failure: ChoiceFailure }> {
+  let ids: readonly string[]
+  let pages = 0
+  let kept = 0
+  let total: number | undefined
+  if (source.kind === 'ids') ids = source.ids
+  else if (source.kind === 'file') {
+    let text: string
+    try {
+      text = await deps.readFile(source.path)
+    } catch (error) {
+      const code = (error as { code?: unknown }).code
+      const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : 'cannot be read'
+      return fail('input', `Input \`video-id-file\` names ${JSON.stringify(source.input)}, which ${why} (${source.path}).`)
+    }
+    const parsed = parseIdList(text)
+    if (!parsed.ok) return fail('input', `The file of \`video-id-file\` (${source.input}) ${parsed.problem}.`)
+    ids = parsed.value
+  } else {
+    const selection = await selectVideos(deps.fetchPage, source.filters, { includeCounts: true })
+    pages = selection.pages
+    if (!selection.ok) return fail('listing', `Listing the videos failed, so nothing was deleted: ${selection.problem}.`)
+    total = selection.total
+    const notExcluded = selection.videos.filter((video) => !exclude.has(video.uid))
+    const split = splitKeepLatest(notExcluded, source.keepLatest)
+    kept = split.keep.length
+    return {
+      ok: true,
+      choice: {
+        ids: split.act.map((video) => video.uid),
+        origin: source.kind,
+        found: selection.videos.length,
+        excluded: selection.videos.length - notExcluded.length,
+        kept,
+        pages,
+        ...(total === undefined ? {} : { total })
+      }
+    }
+  }
+  const acted = ids.filter((id) => !exclude.has(id))
+  return {
+    ok: true,
+    choice: { ids: acted, origin: source.kind, found: ids.length, excluded: ids.length - acted.length, kept, pages }
+  }
+}
+
+function fail(kind: ChoiceFailure['kind'], problem: string): { ok: false; failure: ChoiceFailure } {
+  return { ok: false, failure: { kind, problem } }
+}
+
+/** `max-videos`: the problem when the choice is larger than the cap (0 means no cap). */
+export function overCap(choice: VideoChoice, maxVideos: number): string | undefined {
+  if (maxVideos === 0 || choice.ids.length <= maxVideos) return undefined
+  const what = choice.origin === 'library' ? 'The selection has' : 'The list has'
+  return (
+    `${what} ${choice.ids.length} videos, more than \`max-videos\` (${maxVideos}): nothing was sent. ` +
+    'Narrow it, or raise `max-videos` (0 for no cap) if that many is what you meant.'
+  )
+}
