@@ -1,4 +1,4 @@
-/** The entry point the runner starts: everything else is in run(). */
+/** The entry point the runner starts: everything else is in run(), which reports its own errors. */
 import { run } from './main.js'
 
-await run()
+void run()
