@@ -10019,7 +10019,7 @@ function parseBaseUrl(raw) {
 
 
 
-// As undici's index.js does: `Object.assign(Dispatcher.prototype, api)`.
+// What undici's index.js does for dispatchers (ProxyAgent needs connect() for its tunnel).
 Object.assign((dispatcher_default()).prototype, api);
 /**
  * The proxy for `target`, as @actions/http-client picks it: `https_proxy`/`HTTPS_PROXY` for https,
@@ -10516,12 +10516,9 @@ const summary = _summary;
 ;// CONCATENATED MODULE: ./src/toolkit.ts
 /**
  * The @actions/core functions this action calls, assembled from @actions/core's own command
- * modules rather than its index. The index also imports @actions/http-client for OIDC tokens, and
- * with it all of undici (fetch, WebSocket, cache…): about 15 ms of every start-up for a feature
- * this action never uses (bench/RESULTS.md). The escaping, the file-command delimiters and the
- * summary are @actions/core's code, unchanged; each function below is the one-line body of its
- * namesake in @actions/core 3's lib/core.js, and a test checks that both print the same bytes.
- * The package's exports map offers no subpath for these modules, hence the file paths.
+ * modules rather than its index, by file path: see bench/RESULTS.md ("Start-up"). Each function
+ * below is the one-line body of its namesake in @actions/core 3's lib/core.js; a test checks that
+ * both print the same bytes.
  */
 
 
@@ -10564,9 +10561,7 @@ function actionsCore(env) {
  * The real collaborators: @actions/core (toolkit.ts), the run's context from @actions/github, the process's
  * signals, the wall clock and undici. Tests build their own {@link Deps} instead.
  */
-// The Context class alone, not @actions/github's index: the index also loads Octokit and undici's
-// fetch, about 214 KB of bundle and 5 ms of start-up for a value this action never uses
-// (measured in bench/RESULTS.md). The exports map offers no subpath for it, hence the file path.
+// The Context class by file path, not @actions/github's index: see bench/RESULTS.md ("Start-up").
 
 
 

@@ -2,9 +2,7 @@
  * The real collaborators: @actions/core (toolkit.ts), the run's context from @actions/github, the process's
  * signals, the wall clock and undici. Tests build their own {@link Deps} instead.
  */
-// The Context class alone, not @actions/github's index: the index also loads Octokit and undici's
-// fetch, about 214 KB of bundle and 5 ms of start-up for a value this action never uses
-// (measured in bench/RESULTS.md). The exports map offers no subpath for it, hence the file path.
+// The Context class by file path, not @actions/github's index: see bench/RESULTS.md ("Start-up").
 import { Context } from '../node_modules/@actions/github/lib/context.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { watchSignals } from './cancel.js'

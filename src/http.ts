@@ -3,11 +3,7 @@
  * environment asks for one, with the same rules as @actions/http-client so that self-hosted
  * runners behind a proxy behave as they do for every other action.
  *
- * undici's dispatchers are loaded by path, not through undici's index: the index also loads fetch,
- * WebSocket, EventSource, the cache and the mocks, which this action never uses and every run would
- * pay for at start-up (bench/RESULTS.md). What the index does for dispatchers is done here the same
- * way: it installs the request API (request, stream, pipeline, upgrade, connect) on
- * `Dispatcher.prototype`. `ProxyAgent` needs `connect()` from it to open its tunnel.
+ * undici's dispatchers are loaded by path, not through its index: see bench/RESULTS.md ("Start-up").
  */
 import type { Dispatcher } from 'undici'
 import api from 'undici/lib/api/index.js'
@@ -16,7 +12,7 @@ import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js'
 import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js'
 import { isLoopbackHost } from './parse.js'
 
-// As undici's index.js does: `Object.assign(Dispatcher.prototype, api)`.
+// What undici's index.js does for dispatchers (ProxyAgent needs connect() for its tunnel).
 Object.assign(DispatcherBase.prototype, api)
 
 export interface TransportOptions {
