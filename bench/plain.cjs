@@ -17,6 +17,7 @@ const headers = { authorization: `Bearer ${env['INPUT_API-TOKEN']}`, accept: 'ap
 const remove = (id) =>
   new Promise((resolve) => {
     const req = request(`${base}${id}/downloads`, { method: 'DELETE', headers, agent }, (res) => {
+      /** @type {Buffer[]} */
       const chunks = []
       res.on('data', (chunk) => chunks.push(chunk))
       res.on('end', () => {
@@ -32,7 +33,7 @@ const remove = (id) =>
 let next = 0
 let ok = true
 const worker = async () => {
-  while (next < ids.length) ok = (await remove(ids[next++])) && ok
+  while (next < ids.length) ok = (await remove(/** @type {string} */ (ids[next++]))) && ok
 }
 Promise.all(Array.from({ length: concurrency }, worker)).then(() => {
   appendFileSync(env.GITHUB_OUTPUT ?? '/dev/null', `success<<EOF\n${ok}\nEOF\n`)

@@ -5,6 +5,7 @@
 // The trims edit ncc's module table (`/***/ <id>:` entries, found by a line of each file's source)
 // and each one fails the build when its module is not found exactly once, so an undici update that
 // changes these files stops here, not at a runner's start-up.
+// @ts-expect-error ncc publishes no types
 import ncc from '@vercel/ncc'
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -15,10 +16,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const OUT = join(ROOT, 'dist')
 /** V8's default --wasm-tiering-budget in Node 24 (`node --v8-options`). */
 const V8_TIERING_BUDGET = 13_000_000
+/** @param {string} path */
 const undiciFile = (path) =>
   readFileSync(join(dirname(createRequire(import.meta.url).resolve('undici/package.json')), path), 'utf8')
 
-/** @param {string} message */
+/** @param {string} message @returns {never} */
 function fail(message) {
   console.error(`bundle: ${message}`)
   process.exit(1)
@@ -44,8 +46,8 @@ const modules = new Map()
 for (const chunk of built.code.slice(start, end).split(/\n(?=\/\*\*\*\/ \d+:\n)/)) {
   if (chunk.trim() === '') continue
   const match = /^\/\*\*\*\/ (\d+):\n([\s\S]*?)(?:,\s*)?$/.exec(chunk.trim())
-  if (!match) fail(`unexpected module table entry: ${chunk.slice(0, 80)}`)
-  modules.set(match[1], match[2].replace(/\n\n\/\*\*\*\/ \}\)$/, '\n/***/ })'))
+  const [, id, text] = match ?? fail(`unexpected module table entry: ${chunk.slice(0, 80)}`)
+  modules.set(String(id), String(text).replace(/\n\n\/\*\*\*\/ \}\)$/, '\n/***/ })'))
 }
 
 /** The id of the one module whose source contains `marker`. @param {string} what @param {string} marker */
@@ -54,6 +56,7 @@ function moduleWith(what, marker) {
   if (ids.length !== 1) fail(`${what}: expected one module containing ${JSON.stringify(marker)}, found ${ids.length}`)
   return /** @type {string} */ (ids[0])
 }
+/** @param {string} source */
 const body = (source) => `((module, __unused_webpack_exports, __nccwpck_require__) => {\n${source}\n/***/ })`
 /** A marker for an llhttp build: the end of its base64 string. @param {string} file */
 const wasmMarker = (file) => {
@@ -124,6 +127,7 @@ modules.set(
 )
 
 // 4. Drop every module nothing reachable requires any more.
+/** @param {string} text */
 const refs = (text) => [...text.matchAll(/__nccwpck_require__\("?([\d]+(?:-eager)?)"?\)/g)].map((m) => String(m[1]))
 const reachable = new Set()
 const queue = refs(head + tail)
