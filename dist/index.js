@@ -8345,10 +8345,15 @@ module.exports = { extractBody () { throw new Error("undici fetch bodies are not
 /***/ }),
 
 /***/ 4589:
-/***/ ((module) => {
-
-"use strict";
-module.exports = require("node:assert");
+((module, __unused_webpack_exports, __nccwpck_require__) => {
+const real = () => require("node:assert")
+function assert (value, message) {
+  if (!value) real()(value, message)
+}
+for (const name of ['ok', 'equal', 'notEqual', 'strictEqual', 'notStrictEqual', 'deepEqual', 'deepStrictEqual', 'notDeepStrictEqual', 'fail', 'throws', 'rejects', 'match', 'ifError', 'AssertionError', 'strict']) {
+  Object.defineProperty(assert, name, { get: () => real()[name], enumerable: true })
+}
+module.exports = assert
 /***/ }),
 
 /***/ 6698:
@@ -9422,6 +9427,7 @@ class RateGate {
     /** Estimated requests left in the current window, and when the window resets. */
     quota;
     policy;
+    policyText;
     capacity;
     constructor(options) {
         this.options = options;
@@ -9453,7 +9459,11 @@ class RateGate {
         this.inFlight -= 1;
         if (answer.kind !== 'http')
             return;
-        this.policy = parseRatelimitPolicy(answer.ratelimitPolicy) ?? this.policy;
+        // The policy is the same on every answer: parse it only when its text changes.
+        if (answer.ratelimitPolicy !== this.policyText) {
+            this.policyText = answer.ratelimitPolicy;
+            this.policy = parseRatelimitPolicy(answer.ratelimitPolicy) ?? this.policy;
+        }
         const seen = parseRatelimit(answer.ratelimit);
         if (seen === undefined)
             return;
@@ -9728,9 +9738,19 @@ class CloudflareClient {
     /** One DELETE attempt. `signal` aborts it (the step is being cancelled). */
     async deleteDownload(videoId, type, signal) {
         const url = downloadsUrl(this.options.baseUrl, this.options.accountId, videoId, type);
-        const timeout = new AbortController();
-        const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
-        const both = AbortSignal.any([signal, timeout.signal]);
+        // One controller for both the step's cancellation and this attempt's timer (cheaper per
+        // request than AbortSignal.any, which the runtime has to track until both signals are gone).
+        const both = new AbortController();
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            both.abort();
+        }, this.options.timeoutMs);
+        const cancelled = () => both.abort(signal.reason);
+        if (signal.aborted)
+            cancelled();
+        else
+            signal.addEventListener('abort', cancelled, { once: true });
         try {
             // undici's request() follows no redirects: a 3xx comes back as it is, credentials unsent elsewhere.
             const response = await this.options.transport.request({
@@ -9738,15 +9758,16 @@ class CloudflareClient {
                 path: url.pathname,
                 method: 'DELETE',
                 headers: this.headers,
-                signal: both
+                signal: both.signal
             });
             return await readAnswer(response);
         }
         catch (error) {
-            return networkFailure(error, timeout.signal.aborted, this.options.timeoutMs);
+            return networkFailure(error, timedOut, this.options.timeoutMs);
         }
         finally {
             clearTimeout(timer);
+            signal.removeEventListener('abort', cancelled);
         }
     }
 }

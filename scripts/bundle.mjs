@@ -126,6 +126,22 @@ modules.set(
   )
 )
 
+// 3b. node:assert on demand. undici calls assert(value) on its hot paths; loading node:assert
+//    at start-up costs ~3.5 ms (it sets up colours, which opens process.stderr). The real module
+//    is loaded only to throw a failed assertion, or for any of its other functions.
+const ASSERT = 'module.exports = require("node:assert");'
+const assertId = moduleWith('node:assert', ASSERT)
+modules.set(
+  assertId,
+  body(
+    'const real = () => require("node:assert")\n' +
+      'function assert (value, message) {\n  if (!value) real()(value, message)\n}\n' +
+      "for (const name of ['ok', 'equal', 'notEqual', 'strictEqual', 'notStrictEqual', 'deepEqual', 'deepStrictEqual', 'notDeepStrictEqual', 'fail', 'throws', 'rejects', 'match', 'ifError', 'AssertionError', 'strict']) {\n" +
+      '  Object.defineProperty(assert, name, { get: () => real()[name], enumerable: true })\n}\n' +
+      'module.exports = assert'
+  )
+)
+
 // 4. Drop every module nothing reachable requires any more.
 /** @param {string} text */
 const refs = (text) => [...text.matchAll(/__nccwpck_require__\("?([\d]+(?:-eager)?)"?\)/g)].map((m) => String(m[1]))
