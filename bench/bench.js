@@ -1,12 +1,18 @@
 // Benchmarks for the action (`npm run bench`): prints a table; not a test, and nothing is asserted.
-//   1. Cold start of one deletion: dist/index.js run as the runner runs it, alternating with the
-//      bare node:http floor (bench/floor.js); median of per-pair ratios, both medians.
-//   2. Peak memory (max RSS) of both.
-//   3. A batch of 240 videos, 40 ms server latency, concurrency 8, no rate ceiling: wall time
-//      against the ideal (cold start + 240 × 40 ms / 8).
-//   4. A paced batch against a small quota: achieved rate as a share of the allowed rate, lockouts.
-//   5. Size of dist/index.js.
-// Options (environment): BENCH_PAIRS (default 15), BENCH_NODES ("24,20"), BENCH_SKIP ("paced,batch").
+//   1. Cold start of one deletion: dist/index.js run as the runner runs it, in turn with two floors
+//      that send the same DELETE with node:http: bench/floor.js (an ES module, whose `import` of
+//      node:http evaluates every export of it) and bench/floor.cjs (CommonJS, the lean floor);
+//      medians of the per-run ratios, and of each.
+//   2. Peak memory (max RSS) of the three.
+//   3. Batches of 10 and 100 videos (40 ms latency, concurrency 4) in turn with bench/plain.cjs,
+//      the same requests sent with nothing but node:http: median ratio of wall times.
+//   4. Batches of 240 videos at concurrency 8 and 1,000 at concurrency 32 (40 ms latency, no rate
+//      ceiling): wall time against the ideal (cold start + n × 40 ms / concurrency).
+//   5. Paced batches against a quota, one job and two sharing the token: the share of the allowed
+//      rate counted from the start of the first window to the start of the last (gaps included).
+//   6. Size of dist/index.js.
+// Options (environment): BENCH_PAIRS (default 15), BENCH_NODES ("24,20"),
+// BENCH_SKIP ("plain,batch,paced,paced-large"), BENCH_DIST (another dist/index.js to measure).
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir, cpus } from 'node:os'
@@ -18,8 +24,10 @@ import { startStandIn } from '../dev/stand-in.js'
 /** @typedef {Awaited<ReturnType<typeof startStandIn>>} StandIn */
 
 const ROOT = new URL('../', import.meta.url).pathname
-const DIST = join(ROOT, 'dist/index.js')
+const DIST = process.env.BENCH_DIST ?? join(ROOT, 'dist/index.js')
 const FLOOR = join(ROOT, 'bench/floor.js')
+const LEAN_FLOOR = join(ROOT, 'bench/floor.cjs')
+const PLAIN = join(ROOT, 'bench/plain.cjs')
 const PROBE = join(ROOT, 'bench/rss-probe.cjs')
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 15)
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean))
@@ -83,39 +91,73 @@ function inputs(standIn, videoId, extra = {}) {
 
 /** @param {Node} node */
 async function coldStart(node) {
-  const ids = Array.from({ length: 2 * (PAIRS + 3) }, (_, i) => `cold${i}`)
+  const ids = Array.from({ length: 3 * (PAIRS + 3) }, (_, i) => `cold${i}`)
   const standIn = await startStandIn({ videos: Object.fromEntries(ids.map((id) => [id, {}])) })
   let next = 0
-  const pairs = []
+  const runs = []
   try {
     for (let i = 0; i < PAIRS + 3; i++) {
       const action = await step(node, DIST, inputs(standIn, String(ids[next++])))
       const floor = await step(node, FLOOR, inputs(standIn, String(ids[next++])))
-      if (i >= 3) pairs.push({ action, floor }) // the first three warm the disk cache
+      const lean = await step(node, LEAN_FLOOR, inputs(standIn, String(ids[next++])))
+      if (i >= 3) runs.push({ action, floor, lean }) // the first three warm the disk cache
     }
   } finally {
     await standIn.close()
   }
   return {
-    ratio: median(pairs.map((p) => p.action.ms / p.floor.ms)),
-    actionMs: median(pairs.map((p) => p.action.ms)),
-    floorMs: median(pairs.map((p) => p.floor.ms)),
-    actionKiB: median(pairs.map((p) => p.action.kib)),
-    floorKiB: median(pairs.map((p) => p.floor.kib))
+    ratio: median(runs.map((p) => p.action.ms / p.floor.ms)),
+    leanRatio: median(runs.map((p) => p.action.ms / p.lean.ms)),
+    actionMs: median(runs.map((p) => p.action.ms)),
+    floorMs: median(runs.map((p) => p.floor.ms)),
+    leanMs: median(runs.map((p) => p.lean.ms)),
+    actionKiB: median(runs.map((p) => p.action.kib)),
+    floorKiB: median(runs.map((p) => p.floor.kib)),
+    leanKiB: median(runs.map((p) => p.lean.kib))
   }
 }
 
-/** @param {Node} node @param {number} coldMs */
-async function batch(node, coldMs) {
-  const ids = Array.from({ length: 240 }, (_, i) => `batch${i}`)
+/**
+ * The action and bench/plain.cjs in turn on the same batch: median ratio of wall times.
+ * @param {Node} node @param {number} count @param {number} concurrency
+ */
+async function againstPlain(node, count, concurrency) {
+  const rounds = Math.max(5, Math.ceil(PAIRS / 2))
+  const ids = Array.from({ length: 2 * (rounds + 1) * count }, (_, i) => `plain${i}`)
+  const standIn = await startStandIn({ videos: Object.fromEntries(ids.map((id) => [id, {}])), latencyMs: 40 })
+  let next = 0
+  const batchOf = () => ids.slice(next, (next += count)).join('\n')
+  const with_ = { concurrency: String(concurrency), 'requests-per-minute': '0' }
+  const runs = []
+  try {
+    for (let i = 0; i < rounds + 1; i++) {
+      const action = await step(node, DIST, inputs(standIn, batchOf(), with_))
+      const plain = await step(node, PLAIN, inputs(standIn, batchOf(), with_))
+      if (i >= 1) runs.push({ action, plain })
+    }
+  } finally {
+    await standIn.close()
+  }
+  return {
+    ratio: median(runs.map((r) => r.action.ms / r.plain.ms)),
+    actionMs: median(runs.map((r) => r.action.ms)),
+    plainMs: median(runs.map((r) => r.plain.ms)),
+    actionKiB: median(runs.map((r) => r.action.kib)),
+    plainKiB: median(runs.map((r) => r.plain.kib))
+  }
+}
+
+/** @param {Node} node @param {number} coldMs @param {number} count @param {number} concurrency */
+async function batch(node, coldMs, count, concurrency) {
+  const ids = Array.from({ length: count }, (_, i) => `batch${i}`)
   const standIn = await startStandIn({ videos: Object.fromEntries(ids.map((id) => [id, {}])), latencyMs: 40 })
   try {
     const { ms } = await step(
       node,
       DIST,
-      inputs(standIn, ids.join('\n'), { concurrency: '8', 'requests-per-minute': '0' })
+      inputs(standIn, ids.join('\n'), { concurrency: String(concurrency), 'requests-per-minute': '0' })
     )
-    const ideal = coldMs + (240 * 40) / 8
+    const ideal = coldMs + (count * 40) / concurrency
     return { ms, ideal, ratio: ms / ideal, maxInFlight: standIn.stats.maxInFlight }
   } finally {
     await standIn.close()
@@ -123,13 +165,15 @@ async function batch(node, coldMs) {
 }
 
 /**
- * 300 videos against 100 requests per 5 s: three full windows of work.
- * @param {Node} node
+ * A batch against a quota (three windows' worth or more), by one job or by two sharing the token.
+ * The stand-in starts a window at the first request after the last one ended, as a fixed window
+ * does for a client that waits for it; the window starts are found in its log the same way. The
+ * steady share counts every request from the start of the first window to the start of the last
+ * against quota × the time between them, so time lost between windows counts as lost.
+ * @param {Node} node @param {{ quota: number, windowMs: number, count: number, jobs: number, concurrency: number }} p
  */
-async function paced(node) {
-  const quota = 100
-  const windowMs = 5000
-  const ids = Array.from({ length: 300 }, (_, i) => `paced${i}`)
+async function paced(node, { quota, windowMs, count, jobs, concurrency }) {
+  const ids = Array.from({ length: count }, (_, i) => `paced${i}`)
   const standIn = await startStandIn({
     videos: Object.fromEntries(ids.map((id) => [id, {}])),
     quota,
@@ -137,21 +181,33 @@ async function paced(node) {
     latencyMs: 20
   })
   try {
-    const { ms } = await step(
-      node,
-      DIST,
-      inputs(standIn, ids.join('\n'), { concurrency: '4', 'requests-per-minute': '0' })
+    const per = Math.ceil(count / jobs)
+    const started = Date.now()
+    await Promise.all(
+      Array.from({ length: jobs }, (_, j) =>
+        step(
+          node,
+          DIST,
+          inputs(standIn, ids.slice(j * per, (j + 1) * per).join('\n'), {
+            concurrency: String(concurrency),
+            'requests-per-minute': '0'
+          })
+        )
+      )
     )
-    const first = standIn.log[0]?.at ?? 0
-    // Windows are fixed from the stand-in's start; count what was served in each full window.
-    const fullWindows = Math.floor(((standIn.log.at(-1)?.at ?? 0) - first) / windowMs)
-    const inFull = standIn.log.filter((entry) => entry.at - first < fullWindows * windowMs).length
+    const ms = Date.now() - started
+    const starts = []
+    for (const { at } of standIn.log) if (starts.length === 0 || at - Number(starts.at(-1)) >= windowMs) starts.push(at)
+    const first = Number(starts[0])
+    const last = Number(starts.at(-1))
+    const steady = standIn.log.filter((entry) => entry.at < last).length
     return {
       ms,
       lockouts: standIn.stats.lockouts,
       requests: standIn.log.length,
-      share: fullWindows > 0 ? inFull / (quota * fullWindows) : NaN,
-      overall: standIn.log.length / (ms / windowMs) / quota
+      windows: starts.length,
+      gapMs: starts.length > 1 ? (last - first) / (starts.length - 1) - windowMs : NaN,
+      share: starts.length > 1 ? steady / ((quota * (last - first)) / windowMs) : NaN
     }
   } finally {
     await standIn.close()
@@ -162,36 +218,76 @@ const size = statSync(DIST).size
 console.log(`# Benchmarks (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()})`)
 console.log(`dist/index.js: ${(size / 1024).toFixed(0)} KiB\n`)
 console.log(
-  '| Node | cold start: action / floor (median ratio) | action ms | floor ms | RSS action MiB | RSS floor MiB | RSS ratio |'
+  '| Node | cold start: action / lean floor | action / ESM floor | action ms | lean floor ms | ESM floor ms | ' +
+    'RSS action MiB | RSS lean / ESM floor MiB | RSS action / lean floor |'
 )
-console.log('| --- | --- | --- | --- | --- | --- | --- |')
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
 const colds = []
 for (const node of nodes()) {
   const c = await coldStart(node)
   colds.push({ node, c })
   console.log(
-    `| ${node.name} | ${c.ratio.toFixed(2)} | ${c.actionMs.toFixed(1)} | ${c.floorMs.toFixed(1)} | ` +
-      `${(c.actionKiB / 1024).toFixed(1)} | ${(c.floorKiB / 1024).toFixed(1)} | ${(c.actionKiB / c.floorKiB).toFixed(2)} |`
+    `| ${node.name} | ${c.leanRatio.toFixed(2)} | ${c.ratio.toFixed(2)} | ${c.actionMs.toFixed(1)} | ${c.leanMs.toFixed(1)} | ` +
+      `${c.floorMs.toFixed(1)} | ${(c.actionKiB / 1024).toFixed(1)} | ${(c.leanKiB / 1024).toFixed(1)} / ` +
+      `${(c.floorKiB / 1024).toFixed(1)} | ${(c.actionKiB / c.leanKiB).toFixed(2)} |`
   )
 }
+if (!SKIP.has('plain')) {
+  console.log(
+    '\n| Node | batch (40 ms, concurrency 4) | action ms | plain node:http ms | ratio | RSS action / plain MiB |'
+  )
+  console.log('| --- | --- | --- | --- | --- | --- |')
+  for (const { node } of colds) {
+    for (const count of [10, 100]) {
+      const b = await againstPlain(node, count, 4)
+      console.log(
+        `| ${node.name} | ${count} videos | ${b.actionMs.toFixed(0)} | ${b.plainMs.toFixed(0)} | ${b.ratio.toFixed(3)} | ` +
+          `${(b.actionKiB / 1024).toFixed(1)} / ${(b.plainKiB / 1024).toFixed(1)} |`
+      )
+    }
+  }
+}
 if (!SKIP.has('batch')) {
-  console.log('\n| Node | batch 240 × 40 ms, concurrency 8: wall ms | ideal ms | ratio | max in flight |')
-  console.log('| --- | --- | --- | --- | --- |')
+  console.log('\n| Node | batch (40 ms latency) | wall ms | ideal ms | ratio | max in flight |')
+  console.log('| --- | --- | --- | --- | --- | --- |')
   for (const { node, c } of colds) {
-    const b = await batch(node, c.actionMs)
-    console.log(
-      `| ${node.name} | ${b.ms.toFixed(0)} | ${b.ideal.toFixed(0)} | ${b.ratio.toFixed(3)} | ${b.maxInFlight} |`
-    )
+    for (const [count, concurrency] of [
+      [240, 8],
+      [1000, 32]
+    ]) {
+      const b = await batch(node, c.actionMs, Number(count), Number(concurrency))
+      console.log(
+        `| ${node.name} | ${count} × concurrency ${concurrency} | ${b.ms.toFixed(0)} | ${b.ideal.toFixed(0)} | ` +
+          `${b.ratio.toFixed(3)} | ${b.maxInFlight} |`
+      )
+    }
   }
 }
 if (!SKIP.has('paced')) {
   console.log(
-    '\n| Node | paced 300 against 100 per 5 s: wall ms | requests | share of allowed rate (full windows) | overall rate / allowed | lockouts |'
+    '\n| Node | paced (concurrency 4 per job) | wall ms | requests | windows | mean gap between windows ms | steady share of the allowed rate | lockouts |'
   )
-  console.log('| --- | --- | --- | --- | --- | --- |')
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
   const { node } = /** @type {{ node: Node }} */ (colds[0])
-  const p = await paced(node)
-  console.log(
-    `| ${node.name} | ${p.ms.toFixed(0)} | ${p.requests} | ${(p.share * 100).toFixed(1)}% | ${(p.overall * 100).toFixed(1)}% | ${p.lockouts} |`
-  )
+  const cases = [
+    { name: '300 against 100 per 5 s, one job', quota: 100, windowMs: 5000, count: 300, jobs: 1, concurrency: 4 },
+    { name: '300 against 100 per 5 s, two jobs', quota: 100, windowMs: 5000, count: 300, jobs: 2, concurrency: 4 }
+  ]
+  if (!SKIP.has('paced-large')) {
+    cases.push({
+      name: '3,000 against 1,200 per 30 s, one job',
+      quota: 1200,
+      windowMs: 30_000,
+      count: 3000,
+      jobs: 1,
+      concurrency: 4
+    })
+  }
+  for (const { name, ...p } of cases) {
+    const r = await paced(node, p)
+    console.log(
+      `| ${node.name} | ${name} | ${r.ms.toFixed(0)} | ${r.requests} | ${r.windows} | ${r.gapMs.toFixed(0)} | ` +
+        `${(r.share * 100).toFixed(1)}% | ${r.lockouts} |`
+    )
+  }
 }

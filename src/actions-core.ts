@@ -1,11 +1,8 @@
 /**
  * The @actions/core functions this action calls, assembled from @actions/core's own command
- * modules rather than its index. The index also imports @actions/http-client for OIDC tokens, and
- * with it all of undici (fetch, WebSocket, cache…): about 15 ms of every start-up for a feature
- * this action never uses (bench/RESULTS.md). The escaping, the file-command delimiters and the
- * summary are @actions/core's code, unchanged; each function below is the one-line body of its
- * namesake in @actions/core 3's lib/core.js, and a test checks that both print the same bytes.
- * The package's exports map offers no subpath for these modules, hence the file paths.
+ * modules rather than its index, by file path: see bench/RESULTS.md ("Start-up"). Each function
+ * below is the one-line body of its namesake in @actions/core 3's lib/core.js; a test checks that
+ * both print the same bytes.
  */
 import { EOL } from 'node:os'
 import { issue, issueCommand } from '../node_modules/@actions/core/lib/command.js'

@@ -1,5 +1,6 @@
 /**
- * The Cloudflare client: URLs, auth headers, one DELETE, and reading the answer. It knows nothing
+ * The Cloudflare client: URLs, auth headers, one request (a DELETE of a download, a read of a
+ * video's downloads, a page of the video list), and reading the answer. It knows nothing
  * about GitHub Actions, retries or pacing, and it never throws for anything the network or the
  * server can do: every attempt ends as an {@link Answer}.
  */
@@ -9,6 +10,8 @@ import type { Answer, Auth, DownloadType } from './types.js'
 
 /** Larger answers are refused: a delete's envelope is a few hundred bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024
+/** A page of the video list may be this large, at most. */
+export const MAX_LIST_BODY_BYTES = 64 * 1024 * 1024
 
 export interface ClientOptions {
   baseUrl: string
@@ -44,24 +47,61 @@ export class CloudflareClient {
     this.headers = { ...authHeaders(options.auth), accept: 'application/json', 'user-agent': options.userAgent }
   }
 
-  /** One DELETE attempt. `signal` aborts it (the step is being cancelled). */
-  async deleteDownload(videoId: string, type: DownloadType, signal: AbortSignal): Promise<Answer> {
-    const url = downloadsUrl(this.options.baseUrl, this.options.accountId, videoId, type)
-    const timeout = new AbortController()
-    const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs)
-    const both = AbortSignal.any([signal, timeout.signal])
+  /** One DELETE of a download. `signal` aborts it (the step is being cancelled). */
+  deleteDownload(videoId: string, type: DownloadType, signal: AbortSignal): Promise<Answer> {
+    return this.send('DELETE', downloadsUrl(this.options.baseUrl, this.options.accountId, videoId, type), signal)
+  }
+
+  /** `GET …/stream/{id}/downloads`: which downloads exist, with their status (the dry run). */
+  getDownloads(videoId: string, signal: AbortSignal): Promise<Answer> {
+    const url = new URL(`${this.options.baseUrl}/accounts/${this.options.accountId}/stream/${videoId}/downloads`)
+    return this.send('GET', url, signal)
+  }
+
+  /** `GET /accounts/{account_id}/stream` with these query parameters: one page of the video list. */
+  listVideos(query: URLSearchParams, signal: AbortSignal): Promise<Answer> {
+    const url = new URL(`${this.options.baseUrl}/accounts/${this.options.accountId}/stream`)
+    url.search = query.toString()
+    // A page of 1,000 videos is megabytes of JSON: each video object is a kilobyte or more.
+    return this.send('GET', url, signal, MAX_LIST_BODY_BYTES)
+  }
+
+  private async send(
+    method: 'GET' | 'DELETE',
+    url: URL,
+    signal: AbortSignal,
+    maxBody = MAX_BODY_BYTES
+  ): Promise<Answer> {
+    // One controller for both the step's cancellation and this attempt's timer (cheaper per
+    // request than AbortSignal.any, which the runtime has to track until both signals are gone).
+    const both = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      both.abort()
+    }, this.options.timeoutMs)
+    const cancelled = (): void => both.abort()
+    if (signal.aborted) cancelled()
+    else signal.addEventListener('abort', cancelled, { once: true })
     try {
       // undici's request() follows no redirects: a 3xx comes back as it is, credentials unsent elsewhere.
       const exchange = this.options.transport
-        .request({ origin: url.origin, path: url.pathname, method: 'DELETE', headers: this.headers, signal: both })
-        .then(readAnswer)
+        .request({
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method,
+          headers: this.headers,
+          signal: both.signal
+        })
+        .then((response) => readAnswer(response, maxBody))
       // undici does not abort a connection still being set up (a TLS handshake, a proxy's CONNECT):
       // the attempt ends when the signal fires all the same, and the pool is destroyed at the end.
-      return await settleBefore(exchange, both)
+      return await settleBefore(exchange, both.signal)
     } catch (error) {
-      return networkFailure(error, timeout.signal.aborted, this.options.timeoutMs)
+      return networkFailure(error, timedOut, this.options.timeoutMs)
     } finally {
       clearTimeout(timer)
+      signal.removeEventListener('abort', cancelled)
     }
   }
 }
@@ -83,7 +123,7 @@ async function settleBefore<T>(work: Promise<T>, signal: AbortSignal): Promise<T
   }
 }
 
-async function readAnswer(response: TransportResponse): Promise<Answer> {
+async function readAnswer(response: TransportResponse, maxBody: number): Promise<Answer> {
   const header = (name: string): string | undefined => {
     const value = response.headers[name]
     return Array.isArray(value) ? value.join(', ') : value
@@ -92,7 +132,7 @@ async function readAnswer(response: TransportResponse): Promise<Answer> {
   let size = 0
   for await (const chunk of response.body) {
     size += chunk.length
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBody) {
       response.body.destroy()
       break
     }
@@ -109,8 +149,8 @@ async function readAnswer(response: TransportResponse): Promise<Answer> {
     xRateLimitReset: header('x-ratelimit-reset'),
     location: header('location')
   }
-  if (size > MAX_BODY_BYTES) {
-    answer.problem = `HTTP ${response.statusCode} with an answer over ${MAX_BODY_BYTES / 1024 / 1024} MiB, which was not read`
+  if (size > maxBody) {
+    answer.problem = `HTTP ${response.statusCode} with an answer over ${maxBody / 1024 / 1024} MiB, which was not read`
     return answer
   }
   const reading = readEnvelope(response.statusCode, header('content-type'), Buffer.concat(chunks).toString('utf8'))

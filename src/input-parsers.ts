@@ -35,16 +35,16 @@ export function parseIdList(raw: string): Parsed<string[]> {
     try {
       parsed = JSON.parse(text)
     } catch {
-      return bad('starts with "[" but is not a JSON array of ids: give a JSON array, or ids separated by newlines, commas or spaces')
+      return bad(
+        'starts with "[" but is not a JSON array of ids: give a JSON array, or ids separated by newlines, commas or spaces'
+      )
     }
     if (!Array.isArray(parsed) || !parsed.every((id) => typeof id === 'string')) {
       return bad('is a JSON value but not an array of id strings')
     }
     candidates = parsed.map((id: string) => id.trim())
   } else {
-    candidates = text
-      .split(/\r?\n|\r/)
-      .flatMap((line) => (line.split('#', 1)[0] ?? '').split(/[\s,]+/))
+    candidates = text.split(/\r?\n|\r/).flatMap((line) => (line.split('#', 1)[0] ?? '').split(/[\s,]+/))
   }
   const ids = [...new Set(candidates.filter((id) => id !== ''))]
   const wrong = ids.filter((id) => !IDENTIFIER.test(id))

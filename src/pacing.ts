@@ -109,6 +109,7 @@ export class RateGate {
   /** Estimated requests left in the current window, and when the window resets. */
   private quota: { remaining: number; resetAt: number } | undefined
   private policy: { quota: number; windowSeconds: number } | undefined
+  private policyText: string | undefined
   private readonly capacity: number
 
   constructor(private readonly options: GateOptions) {
@@ -141,7 +142,11 @@ export class RateGate {
   finish(now: number, answer: Answer): void {
     this.inFlight -= 1
     if (answer.kind !== 'http') return
-    this.policy = parseRatelimitPolicy(answer.ratelimitPolicy) ?? this.policy
+    // The policy is the same on every answer: parse it only when its text changes.
+    if (answer.ratelimitPolicy !== this.policyText) {
+      this.policyText = answer.ratelimitPolicy
+      this.policy = parseRatelimitPolicy(answer.ratelimitPolicy) ?? this.policy
+    }
     const seen =
       parseRatelimit(answer.ratelimit) ?? parseXRateLimit(answer.xRateLimitRemaining, answer.xRateLimitReset, now)
     if (seen === undefined) return

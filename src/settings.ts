@@ -229,9 +229,11 @@ function readSource(
   const file = from('video-id-file')
   const filterNames = FILTER_INPUTS.filter((name) => from(name) !== '')
   const keepLatest = check('keep-latest', parseInteger(from('keep-latest') || '0', 0, 1_000_000), 0)
-  const given = [list !== '' && '`video-id`', file !== '' && '`video-id-file`', filterNames.length > 0 && 'filters'].filter(
-    (name): name is string => name !== false
-  )
+  const given = [
+    list !== '' && '`video-id`',
+    file !== '' && '`video-id-file`',
+    filterNames.length > 0 && 'filters'
+  ].filter((name): name is string => name !== false)
   if (given.length > 1) {
     problems.push(
       `Inputs ${given.join(' and ')} were both given: give exactly one source of videos ` +

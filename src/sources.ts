@@ -52,7 +52,10 @@ export async function chooseVideos(
     } catch (error) {
       const code = (error as { code?: unknown }).code
       const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : 'cannot be read'
-      return fail('input', `Input \`video-id-file\` names ${JSON.stringify(source.input)}, which ${why} (${source.path}).`)
+      return fail(
+        'input',
+        `Input \`video-id-file\` names ${JSON.stringify(source.input)}, which ${why} (${source.path}).`
+      )
     }
     const parsed = parseIdList(text)
     if (!parsed.ok) return fail('input', `The file of \`video-id-file\` (${source.input}) ${parsed.problem}.`)
@@ -60,7 +63,8 @@ export async function chooseVideos(
   } else {
     const selection = await selectVideos(deps.fetchPage, source.filters, { includeCounts: true })
     pages = selection.pages
-    if (!selection.ok) return fail('listing', `Listing the videos failed, so nothing was deleted: ${selection.problem}.`)
+    if (!selection.ok)
+      return fail('listing', `Listing the videos failed, so nothing was deleted: ${selection.problem}.`)
     total = selection.total
     const notExcluded = selection.videos.filter((video) => !exclude.has(video.uid))
     const split = splitKeepLatest(notExcluded, source.keepLatest)

@@ -1,5 +1,6 @@
 // Types for the undici modules http.ts loads by path (undici publishes types only for its index).
-// Each module's `module.exports` is what its index re-exports or installs.
+// Each module's `module.exports` is what its index re-exports or installs. tsc trusts these
+// declarations; __tests__/deep-imports.test.ts and scripts/bundle.mjs check that the files exist.
 declare module 'undici/lib/dispatcher/agent.js' {
   import { Agent } from 'undici'
   export default Agent
