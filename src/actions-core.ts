@@ -35,10 +35,14 @@ const annotation =
       safeLine(message)
     )
 
+/** The variable the runner passes an input in, as @actions/core's getInput reads it. */
+const inputVariable = (name: string): string => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+
 export function actionsCore(env: Readonly<Record<string, string | undefined>>): ActionsCore {
   const error = annotation('error')
   return {
-    getInput: (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '').trim(),
+    getInput: (name) => (env[inputVariable(name)] || '').trim(),
+    inputGiven: (name) => env[inputVariable(name)] !== undefined,
     setSecret: (secret) => issueCommand('add-mask', {}, secret),
     setOutput: (name, value) => {
       if (env.GITHUB_OUTPUT) return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value))

@@ -1,102 +1,76 @@
 /**
- * The batch of deletions: every (video, download type) request, at most `concurrency` at a time, each
- * through the rate gate and the retry policy. Per-video problems are outcomes, never exceptions,
- * and every video is accounted for, cancelled ones included.
+ * The batch: every (video, download type) deletion, or in a dry run one read of each video's
+ * downloads, at most `concurrency` at a time, each through the rate gate and the retry policy
+ * (attempts.ts). Per-video problems are outcomes, never exceptions, and every video is accounted
+ * for, cancelled ones included.
  */
+import { type AttemptDeps, sendWithRetries } from './attempts.js'
 import type { CloudflareClient } from './cloudflare.js'
-import { emptyRecord, recordFromAnswer, videoOutcome } from './outcome.js'
-import { acquireSlot, RateGate } from './pacing.js'
-import type { Cancellation, Clock } from './ports.js'
-import { isThrottled, retryDelayMs, retryReason } from './retry.js'
-import type { Answer, DownloadType, RequestRecord, VideoRecord } from './types.js'
+import { plannedRecords, recordFromAttempts, videoOutcome } from './outcome.js'
+import type { DownloadType, RequestRecord, VideoRecord } from './types.js'
 
 export interface BatchPlan {
   videoIds: readonly string[]
   downloadTypes: readonly DownloadType[]
+  /** Read each video's downloads instead of deleting them. */
   dryRun: boolean
-  maxRetries: number
   concurrency: number
-  requestsPerMinute: number
 }
 
 /** What the run tells the log as it goes. */
 export interface BatchEvents {
-  requestDone: (videoId: string, record: RequestRecord) => void
-  retrying: (videoId: string, type: DownloadType, retry: number, delayMs: number, reason: string) => void
-  /** The run is holding new requests for a while (throttling, quota, rate ceiling). */
-  waiting: (message: string) => void
+  /** A video's requests are all done (in download-type order). */
+  videoDone: (video: VideoRecord) => void
+  retrying: (videoId: string, type: DownloadType | 'read', retry: number, delayMs: number, reason: string) => void
 }
 
 export interface BatchDeps {
-  client: Pick<CloudflareClient, 'deleteDownload'>
-  clock: Clock
-  random: () => number
+  client: Pick<CloudflareClient, 'deleteDownload' | 'getDownloads'>
+  /** Retries, pacing and cancellation, shared with the rest of the run. */
+  attempts: Omit<AttemptDeps, 'retrying'>
   events: BatchEvents
 }
 
-interface Task {
-  video: number
-  type: DownloadType
-}
-
-export async function runBatch(plan: BatchPlan, deps: BatchDeps, cancel: Cancellation): Promise<VideoRecord[]> {
-  const tasks: Task[] = plan.videoIds.flatMap((_, video) => plan.downloadTypes.map((type) => ({ video, type })))
-  const records: RequestRecord[][] = plan.videoIds.map(() => [])
-  const gate = new RateGate(plan)
+export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<VideoRecord[]> {
+  const { videoIds, downloadTypes } = plan
+  const perVideo = plan.dryRun ? 1 : downloadTypes.length
+  const total = videoIds.length * perVideo
+  const records: RequestRecord[][] = videoIds.map(() => [])
+  const videos: VideoRecord[] = new Array<VideoRecord>(videoIds.length)
   let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const task = tasks[next++] as Task
-      const videoId = plan.videoIds[task.video] as string
-      const record = plan.dryRun
-        ? emptyRecord(task.type, 'skipped')
-        : await deleteWithRetries(videoId, task.type, plan.maxRetries, gate, deps, cancel)
-      records[task.video]?.push(record)
-      deps.events.requestDone(videoId, record)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(plan.concurrency, tasks.length) }, worker))
-  return plan.videoIds.map((video_id, index) => {
+  const finish = (index: number): void => {
+    const videoId = videoIds[index] as string
     // Workers finish out of order; report each video's requests in download-type order.
     const requests = (records[index] ?? []).sort(
-      (a, b) => plan.downloadTypes.indexOf(a.download_type) - plan.downloadTypes.indexOf(b.download_type)
+      (a, b) => downloadTypes.indexOf(a.download_type) - downloadTypes.indexOf(b.download_type)
     )
-    return { video_id, outcome: videoOutcome(requests), requests }
-  })
-}
-
-async function deleteWithRetries(
-  videoId: string,
-  type: DownloadType,
-  maxRetries: number,
-  gate: RateGate,
-  deps: BatchDeps,
-  cancel: Cancellation
-): Promise<RequestRecord> {
-  const { clock } = deps
-  let last: Answer | undefined
-  let answerLost = false
-  for (let attempt = 1; ; attempt++) {
-    if (!(await acquireSlot(gate, clock, cancel.stop, deps.events.waiting))) {
-      return last === undefined
-        ? emptyRecord(type, 'cancelled')
-        : withNote(recordFromAnswer(type, last, attempt - 1, answerLost), 'The step was cancelled before a retry.')
-    }
-    if (last?.kind === 'network' && last.mayHaveReachedServer) answerLost = true
-    last = await deps.client.deleteDownload(videoId, type, cancel.abort)
-    gate.finish(clock.now(), last)
-    const reason = retryReason(last)
-    if (reason === undefined || attempt > maxRetries || cancel.stop.aborted) {
-      return recordFromAnswer(type, last, attempt, answerLost)
-    }
-    const delay = retryDelayMs(last, attempt, clock.now(), deps.random)
-    // A throttled answer means the whole account is blocked: hold every worker, not just this one.
-    if (isThrottled(last)) gate.pauseUntil(clock.now() + delay)
-    deps.events.retrying(videoId, type, attempt, delay, reason)
-    await clock.sleep(delay, cancel.stop)
+    const video = { video_id: videoId, outcome: videoOutcome(requests), requests }
+    videos[index] = video
+    deps.events.videoDone(video)
   }
-}
-
-function withNote(record: RequestRecord, note: string): RequestRecord {
-  return { ...record, errors: [...record.errors, { code: null, message: note }] }
+  const worker = async (): Promise<void> => {
+    while (next < total) {
+      const task = next++
+      const index = Math.floor(task / perVideo)
+      const videoId = videoIds[index] as string
+      const done = records[index] as RequestRecord[]
+      if (plan.dryRun) {
+        const attempted = await sendWithRetries((signal) => deps.client.getDownloads(videoId, signal), {
+          ...deps.attempts,
+          retrying: (...args) => deps.events.retrying(videoId, 'read', ...args)
+        })
+        done.push(...plannedRecords(downloadTypes, attempted))
+      } else {
+        const type = downloadTypes[task % perVideo] as DownloadType
+        const attempted = await sendWithRetries((signal) => deps.client.deleteDownload(videoId, type, signal), {
+          ...deps.attempts,
+          retrying: (...args) => deps.events.retrying(videoId, type, ...args)
+        })
+        done.push(recordFromAttempts(type, attempted))
+      }
+      if (done.length === downloadTypes.length) finish(index)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(plan.concurrency, total) }, worker))
+  return videos
 }

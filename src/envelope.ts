@@ -26,7 +26,8 @@ export function readEnvelope(status: number, contentType: string | undefined, bo
       success: parsed.success,
       errors: readMessages(parsed.errors),
       messages: readMessages(parsed.messages),
-      result: parsed.result ?? null
+      result: parsed.result ?? null,
+      ...('total' in parsed ? { total: parsed.total } : {})
     }
   }
 }

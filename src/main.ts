@@ -3,6 +3,8 @@
  * process's signals, the wall clock and undici, then runs it. Everything else takes these through
  * {@link Deps} (ports.ts), so tests pass their own.
  */
+import { readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { actionsCore } from './actions-core.js'
 import { takeEarlySignal } from './early-signals.js'
@@ -39,6 +41,9 @@ export function productionDeps(): Deps {
     random: Math.random,
     cancellation,
     createTransport,
+    readFile: (path) => readFile(path, 'utf8'),
+    writeFile: (path, pieces) => writeFile(path, pieces),
+    tempDir: process.env.RUNNER_TEMP || tmpdir(),
     dispose: cancellation.dispose
   }
 }

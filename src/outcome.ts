@@ -11,6 +11,7 @@ import type {
   VideoOutcome,
   VideoRecord
 } from './types.js'
+import type { Attempted } from './attempts.js'
 
 /** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
 export function recordFromAnswer(
@@ -90,7 +91,7 @@ function explainFailure(
   return [{ code: null, message: `HTTP ${status} without an error in the envelope` }]
 }
 
-/** A request that produced no answer: a dry run (`skipped`) or one never sent (`cancelled`). */
+/** A request that produced no answer: one never sent (`cancelled`). */
 export function emptyRecord(type: DownloadType, outcome: RequestRecord['outcome']): RequestRecord {
   return {
     download_type: type,
@@ -105,14 +106,51 @@ export function emptyRecord(type: DownloadType, outcome: RequestRecord['outcome'
   }
 }
 
+/** The record of a deletion from its attempts (attempts.ts). */
+export function recordFromAttempts(type: DownloadType, attempted: Attempted): RequestRecord {
+  if (attempted.last === undefined) return emptyRecord(type, 'cancelled')
+  const record = recordFromAnswer(type, attempted.last, attempted.attempts, attempted.answerLost)
+  return attempted.cancelledBeforeRetry ? withNote(record, 'The step was cancelled before a retry.') : record
+}
+
+/**
+ * A dry run's records: one `GET …/downloads` answers for every download type. A download listed
+ * in the answer is `would-delete` (its `status` and `percentComplete` kept as the result), one not
+ * listed is `missing`; a video Cloudflare does not know is `missing` for every type, and a failed
+ * read is `failed` for every type, as the deletion would have been.
+ */
+export function plannedRecords(types: readonly DownloadType[], attempted: Attempted): RequestRecord[] {
+  const { last } = attempted
+  if (last === undefined) return types.map((type) => emptyRecord(type, 'cancelled'))
+  const read = recordFromAttempts('default', attempted)
+  const downloads = last.kind === 'http' && last.status === 200 && last.envelope?.success === true ? last.envelope.result : undefined
+  return types.map((type) => {
+    const base = { ...read, download_type: type }
+    // Anything but a successful read (not found, failed, cancelled) holds for every type alike.
+    if (read.outcome !== 'deleted') return base
+    const found = isRecord(downloads) ? downloads[type] : undefined
+    return found === undefined || found === null
+      ? { ...base, outcome: 'missing', result: null }
+      : { ...base, outcome: 'would-delete', result: found }
+  })
+}
+
+function withNote(record: RequestRecord, note: string): RequestRecord {
+  return { ...record, errors: [...record.errors, { code: null, message: note }] }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
 /**
  * A video's outcome across its requests: `failed` if any failed, else `cancelled` if any was never
- * sent, else `deleted` if any download was deleted (with `download-type: all`, a video that has no
- * audio rendition is still `deleted`), else `missing` (or `skipped` in a dry run).
+ * sent, else `deleted` (or `would-delete` in a dry run) if any download was (or would be) deleted:
+ * with `download-type: all`, a video that has no audio rendition is still `deleted`; else `missing`.
  */
 export function videoOutcome(requests: readonly RequestRecord[]): VideoOutcome {
-  const order: VideoOutcome[] = ['failed', 'cancelled', 'deleted', 'missing', 'skipped']
-  return order.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'skipped'
+  const order: VideoOutcome[] = ['failed', 'cancelled', 'deleted', 'would-delete', 'missing']
+  return order.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'missing'
 }
 
 /** Whether the run did everything asked: nothing failed or cancelled, and no 404 when `if-missing: fail`. */

@@ -8,6 +8,8 @@
 /** The parts of @actions/core the action uses; production: actions-core.ts, tests: a recorder. */
 export interface ActionsCore {
   getInput: (name: string) => string
+  /** Whether the step's `with:` gave the input at all, even empty (its INPUT_ variable exists). */
+  inputGiven: (name: string) => boolean
   setSecret: (secret: string) => void
   setOutput: (name: string, value: string) => void
   setFailed: (message: string) => void
@@ -89,6 +91,12 @@ export interface Deps {
   random: () => number
   cancellation: Cancellation
   createTransport: (proxy: URL | undefined, options: TransportOptions) => Transport
+  /** Reads a UTF-8 file (`video-id-file`). */
+  readFile: (path: string) => Promise<string>
+  /** Writes a file from its pieces, in order (the results file; it may be large). */
+  writeFile: (path: string, pieces: Iterable<string>) => Promise<void>
+  /** Where the results file goes: the runner's `RUNNER_TEMP`, else the system's temporary folder. */
+  tempDir: string
   /** Called once the run is over (stops listening for signals). */
   dispose?: () => void
 }

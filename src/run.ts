@@ -1,18 +1,25 @@
 /**
- * The run: settings → the batch of deletions → report. Takes the outside world as {@link Deps}
- * (ports.ts); main.ts passes the real one. The single catch turns anything unexpected, even a
- * non-Error throw, into a failed step.
+ * The run: settings → which videos (sources.ts) → the batch (batch.ts) → report. Takes the outside
+ * world as {@link Deps} (ports.ts); main.ts passes the real one. The single catch turns anything
+ * unexpected, even a non-Error throw, into a failed step.
  */
+import type { AttemptDeps } from './attempts.js'
 import { runBatch } from './batch.js'
 import { CloudflareClient } from './cloudflare.js'
 import { runSucceeded } from './outcome.js'
+import { RateGate } from './pacing.js'
 import type { Deps, Transport } from './ports.js'
 import { proxyFor } from './proxy.js'
-import { requestLine, retryLine } from './report/log-lines.js'
+import { retryLine } from './report/log-lines.js'
+import { ProgressLog } from './report/progress.js'
 import { publish, publishInvalidInputs } from './report/publish.js'
+import { resultsFileName, resultsPieces } from './report/results-file.js'
+import { choiceLine } from './report/verdict.js'
 import { readSettings, type Settings, SettingsError } from './settings.js'
-import type { RunReport } from './types.js'
+import { chooseVideos, overCap } from './sources.js'
+import type { RunReport, VideoRecord } from './types.js'
 import { userAgent } from './user-agent.js'
+import { videoListPages } from './video-list.js'
 
 export async function runAction(deps: Deps): Promise<void> {
   const { core } = deps
@@ -21,16 +28,19 @@ export async function runAction(deps: Deps): Promise<void> {
     try {
       settings = readSettings({
         input: (name) => core.getInput(name),
+        given: (name) => core.inputGiven(name),
         env: deps.env,
         mask: (secret) => core.setSecret(secret),
-        info: (message) => core.info(message)
+        info: (message) => core.info(message),
+        now: () => deps.clock.now(),
+        workspace: deps.env.GITHUB_WORKSPACE ?? ''
       })
     } catch (error) {
       if (!(error instanceof SettingsError)) throw error
       await publishInvalidInputs(error.problems, core)
       return
     }
-    await deleteDownloads(settings, deps)
+    await withTransport(settings, deps)
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
   } finally {
@@ -41,16 +51,14 @@ export async function runAction(deps: Deps): Promise<void> {
 /** How long closing the connections may hold up the end of the run (a socket stuck connecting). */
 const CLOSE_WAIT_MS = 1000
 
-async function deleteDownloads(settings: Settings, deps: Deps): Promise<void> {
+async function withTransport(settings: Settings, deps: Deps): Promise<void> {
   const { core } = deps
   const proxy = proxyFor(new URL(settings.baseUrl), deps.env, (message) => core.warning(message))
   if (proxy?.password) core.setSecret(decodeURIComponent(proxy.password))
   if (proxy) core.info(`Using the proxy at ${proxy.host}.`)
   const transport = deps.createTransport(proxy, { connections: settings.concurrency, timeoutMs: settings.timeoutMs })
   try {
-    const report = await runTheBatch(settings, deps, transport)
-    // The report is written before the connections are closed: nothing can hold it up.
-    await publish(report, settings.summary, core)
+    await chooseAndRun(settings, deps, transport)
   } finally {
     const close = new AbortController()
     await Promise.race([transport.destroy().catch(() => undefined), deps.clock.sleep(CLOSE_WAIT_MS, close.signal)])
@@ -58,7 +66,7 @@ async function deleteDownloads(settings: Settings, deps: Deps): Promise<void> {
   }
 }
 
-async function runTheBatch(settings: Settings, deps: Deps, transport: Transport): Promise<RunReport> {
+async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport): Promise<void> {
   const { core } = deps
   const client = new CloudflareClient({
     baseUrl: settings.baseUrl,
@@ -68,39 +76,102 @@ async function runTheBatch(settings: Settings, deps: Deps, transport: Transport)
     transport,
     timeoutMs: settings.timeoutMs
   })
-  const count = settings.videoIds.length
-  const plural = count === 1 ? '' : 's'
+  // One gate for every request of the run: the list, the reads and the deletions share the quota.
+  const attempts: Omit<AttemptDeps, 'retrying'> = {
+    gate: new RateGate(settings),
+    clock: deps.clock,
+    random: deps.random,
+    maxRetries: settings.maxRetries,
+    cancel: deps.cancellation,
+    waiting: (message) => core.info(message)
+  }
+  const base = {
+    videos: [],
+    downloadType: settings.downloadType,
+    ifMissing: settings.ifMissing,
+    dryRun: settings.dryRun,
+    failOnError: settings.failOnError,
+    accountId: settings.accountId,
+    cancelled: false
+  }
+
+  if (settings.source.kind === 'library') core.info('Listing the videos that match the filters…')
+  const chosen = await chooseVideos(settings.source, settings.exclude, {
+    readFile: deps.readFile,
+    fetchPage: videoListPages(client, attempts, (retry, delay, reason) =>
+      core.info(retryLine('video list', 'read', retry, delay, reason))
+    )
+  })
+  if (!chosen.ok) {
+    if (chosen.failure.kind === 'input') return publishInvalidInputs([chosen.failure.problem], core)
+    const cancelled = deps.cancellation.stop.aborted
+    return publish({ ...base, success: false, cancelled, runProblem: chosen.failure.problem }, settings.summary, core)
+  }
+  const { choice } = chosen
+  const summary = { origin: choice.origin, found: choice.found, excluded: choice.excluded, kept: choice.kept, total: choice.total }
+  core.info(choiceLine(summary, choice.ids.length))
+  const tooMany = overCap(choice, settings.maxVideos)
+  if (tooMany !== undefined) {
+    return publish({ ...base, success: false, choice: summary, runProblem: tooMany }, settings.summary, core)
+  }
+  if (choice.ids.length === 0) {
+    const why =
+      choice.origin === 'library' ? 'No video matches the filters' : choice.found === 0 ? 'The list is empty' : 'Every id is excluded'
+    core.notice(`${why}: nothing to do.`)
+    return publish({ ...base, success: true, choice: summary }, settings.summary, core)
+  }
+
+  const videos = await theBatch(settings, deps, client, attempts, choice.ids, choice.origin !== 'library')
+  const report: RunReport = {
+    ...base,
+    videos,
+    choice: summary,
+    success: runSucceeded(videos, settings.ifMissing),
+    cancelled: deps.cancellation.stop.aborted
+  }
+  const file = resultsFileName(deps.tempDir, deps.context, deps.clock.now())
+  try {
+    await deps.writeFile(file, resultsPieces(videos))
+    report.resultsFile = file
+  } catch (error) {
+    core.warning(`The results file could not be written: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  await publish(report, settings.summary, core)
+}
+
+async function theBatch(
+  settings: Settings,
+  deps: Deps,
+  client: CloudflareClient,
+  attempts: Omit<AttemptDeps, 'retrying'>,
+  ids: readonly string[],
+  named: boolean
+): Promise<VideoRecord[]> {
+  const { core } = deps
+  const count = ids.length
+  const types = settings.downloadTypes.join(' and ')
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
   core.info(
-    `${settings.dryRun ? 'Dry run: would delete' : 'Deleting'} the ${settings.downloadTypes.join(' and ')} ` +
-      `download${settings.downloadTypes.length > 1 ? 's' : ''} of ${count} video${plural} in account ${settings.accountId}.`
+    settings.dryRun
+      ? `Dry run: reading which ${types} downloads exist for ${plural(count, 'video')} in account ${settings.accountId}; nothing will be deleted.`
+      : `Deleting the ${types} download${settings.downloadTypes.length > 1 ? 's' : ''} of ${plural(count, 'video')} in account ${settings.accountId}.`
   )
+  const progress = new ProgressLog({ total: count, clock: deps.clock, info: (line) => core.info(line), named, dryRun: settings.dryRun })
   if (count > 1) core.startGroup(`Requests for ${count} videos`)
   try {
-    const videos = await runBatch(
-      settings,
+    return await runBatch(
+      { videoIds: ids, downloadTypes: settings.downloadTypes, dryRun: settings.dryRun, concurrency: settings.concurrency },
       {
         client,
-        clock: deps.clock,
-        random: deps.random,
+        attempts,
         events: {
-          requestDone: (videoId, record) => core.info(requestLine(videoId, record)),
-          retrying: (...args) => core.info(retryLine(...args)),
-          waiting: (message) => core.info(message)
+          videoDone: (video) => progress.videoDone(video),
+          retrying: (...args) => core.info(retryLine(...args))
         }
-      },
-      deps.cancellation
+      }
     )
-    return {
-      videos,
-      downloadType: settings.downloadType,
-      ifMissing: settings.ifMissing,
-      dryRun: settings.dryRun,
-      failOnError: settings.failOnError,
-      accountId: settings.accountId,
-      success: runSucceeded(videos, settings.ifMissing),
-      cancelled: deps.cancellation.stop.aborted
-    }
   } finally {
+    progress.finish()
     if (count > 1) core.endGroup()
   }
 }

@@ -24,6 +24,8 @@ export interface Envelope {
   errors: CloudflareMessage[]
   messages: CloudflareMessage[]
   result: unknown
+  /** The video list's count of matching videos, beside `result` (asked for with `include_counts`). */
+  total?: unknown
 }
 
 /** What one HTTP attempt produced. Reading an answer never throws: every body becomes one of these. */
@@ -61,7 +63,12 @@ export interface NetworkFailure {
 }
 
 /** What happened to one (video, download type) request. */
-export type RequestOutcome = 'deleted' | 'missing' | 'failed' | 'skipped' | 'cancelled'
+/**
+ * What happened to one (video, download type) request. `missing`: there was nothing to delete (a
+ * 404 that is Cloudflare's "not found", or in a dry run a download that does not exist);
+ * `would-delete`: a dry run found the download, so a real run would delete it.
+ */
+export type RequestOutcome = 'deleted' | 'would-delete' | 'missing' | 'failed' | 'cancelled'
 
 /** What happened to one video, across its requests. */
 export type VideoOutcome = RequestOutcome
@@ -89,6 +96,19 @@ export interface VideoRecord {
   requests: RequestRecord[]
 }
 
+/** How the run's videos were chosen (sources.ts). */
+export interface ChoiceSummary {
+  origin: 'ids' | 'file' | 'library'
+  /** Ids the source gave before the guards. */
+  found: number
+  /** Left out by `exclude`. */
+  excluded: number
+  /** Kept by `keep-latest`. */
+  kept: number
+  /** The library's own count of matching videos, when it gave one. */
+  total?: number
+}
+
 /** Everything the report is built from. */
 export interface RunReport {
   videos: readonly VideoRecord[]
@@ -101,4 +121,10 @@ export interface RunReport {
   success: boolean
   /** The step was cancelled by the runner before the run ended. */
   cancelled: boolean
+  /** How the videos were chosen; absent when choosing them failed. */
+  choice?: ChoiceSummary
+  /** Why the run failed as a whole before any video was touched (the list failed, over the cap). */
+  runProblem?: string
+  /** The JSON file with every video's result, when it could be written. */
+  resultsFile?: string
 }

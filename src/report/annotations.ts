@@ -1,7 +1,7 @@
 /**
  * The annotations: one per problem worth a user's attention, capped per level as GitHub shows them.
  */
-import type { RequestRecord, RunReport } from '../types.js'
+import type { RequestRecord, RunReport, VideoRecord } from '../types.js'
 import { describeErrors } from './text.js'
 
 export interface Annotation {
@@ -19,7 +19,7 @@ export function buildAnnotations(report: RunReport): Annotation[] {
   const all: Annotation[] = []
   for (const video of report.videos) {
     for (const request of video.requests) {
-      const annotation = annotate(video.video_id, request, report, failure)
+      const annotation = annotate(video, request, report, failure)
       if (annotation) all.push(annotation)
     }
   }
@@ -28,21 +28,30 @@ export function buildAnnotations(report: RunReport): Annotation[] {
     all.push({
       level: failure,
       title: 'Step cancelled',
-      message: `${cancelled.length} of ${report.videos.length} videos were not processed: ${cancelled.join(', ')}`
+      message: `${cancelled.length} of ${report.videos.length} videos were not processed: ${cancelled.slice(0, 20).join(', ')}${cancelled.length > 20 ? `, and ${cancelled.length - 20} more (see the results output)` : ''}`
     })
   }
   return capPerLevel(all)
 }
 
+/**
+ * A request's annotation, if it deserves one. Nothing to delete is an error with `if-missing: fail`;
+ * with `warn`, a warning only for a video the user named (a list or a file) of which nothing was
+ * there: a selection meets many videos without downloads, and the missing audio half of
+ * `download-type: all` is ordinary, so those are counted in the summary and logged, not raised.
+ */
 function annotate(
-  videoId: string,
+  video: VideoRecord,
   request: RequestRecord,
   report: RunReport,
   failure: 'error' | 'warning'
 ): Annotation | undefined {
+  const videoId = video.video_id
   const what = `${request.download_type} download of video ${videoId}`
   if (request.outcome === 'missing') {
-    if (report.ifMissing === 'ignore') return undefined
+    if (report.dryRun || report.ifMissing === 'ignore') return undefined
+    const named = report.choice?.origin !== 'library'
+    if (report.ifMissing === 'warn' && (!named || video.outcome !== 'missing')) return undefined
     return {
       level: report.ifMissing === 'fail' ? failure : 'warning',
       title: `Not found: ${what}`,

@@ -19,10 +19,12 @@ export async function publish(report: RunReport, summary: boolean, core: Actions
       core.warning(`The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
-  const line = verdict(report)
+  const line = report.runProblem ?? verdict(report)
   if (report.cancelled) core.setFailed(`Cancelled before the end. ${line}`)
   else if (report.success) core.info(line)
-  else if (report.failOnError) core.setFailed(line)
+  // A failure of the run as a whole (the list failed, more videos than max-videos) fails the step
+  // whatever fail-on-error says: nothing was done, and a guard that only warns guards nothing.
+  else if (report.failOnError || report.runProblem !== undefined) core.setFailed(line)
   else core.info(`${line}. fail-on-error is false, so the step passes; the outputs say what failed.`)
 }
 

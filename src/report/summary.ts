@@ -7,7 +7,7 @@
 import { markdownText } from '../safe-text.js'
 import type { RequestRecord, RunReport } from '../types.js'
 import { describeErrors } from './text.js'
-import { verdict } from './verdict.js'
+import { choiceLine, verdict } from './verdict.js'
 
 /** Rows shown at most, over both tables; `results` (and `results-file`) have them all. */
 export const MAX_ROWS = 1000
@@ -27,16 +27,26 @@ const ATTENTION: readonly RequestRecord['outcome'][] = ['failed', 'cancelled', '
 export function renderSummary(report: RunReport): string {
   const lines = ['## Cloudflare Stream: delete downloads', '']
   if (report.dryRun) {
-    lines.push('> [!NOTE]', '> **Dry run**: inputs were validated and nothing was sent to Cloudflare.', '')
+    lines.push(
+      '> [!NOTE]',
+      '> **Dry run**: nothing was deleted. This is the plan: `would-delete` marks each download that exists ' +
+        'and a real run would delete; `missing`, one there is nothing to delete for.',
+      ''
+    )
   }
   if (report.cancelled) {
     lines.push('> [!WARNING]', '> The step was cancelled: videos never sent are marked `cancelled`.', '')
   }
-  // The closing line is the action's own words and numbers: no network text in it.
-  lines.push(`${mark(report)} ${verdict(report)}`, '')
+  // A run-level problem may quote Cloudflare (a failed list request): shown as text. The closing
+  // line is the action's own words and numbers: no network text in it.
+  if (report.runProblem !== undefined) lines.push(`❌ ${markdownText(report.runProblem, 2000)}`, '')
+  else lines.push(`${mark(report)} ${verdict(report)}`, '')
+  if (report.choice) lines.push(choiceLine(report.choice, report.videos.length), '')
 
   const rows = report.videos.flatMap((video) => video.requests.map((request) => ({ video: video.video_id, request })))
-  const rank = (outcome: RequestRecord['outcome']): number => ATTENTION.indexOf(outcome)
+  // A selection meets many videos with nothing to delete: ordinary there, so not "attention".
+  const attentionOrder = report.choice?.origin === 'library' || report.dryRun ? ATTENTION.slice(0, 2) : ATTENTION
+  const rank = (outcome: RequestRecord['outcome']): number => attentionOrder.indexOf(outcome)
   const attention = rows
     .filter(({ request }) => rank(request.outcome) >= 0)
     .sort((a, b) => rank(a.request.outcome) - rank(b.request.outcome))

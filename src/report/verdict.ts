@@ -1,16 +1,31 @@
 /**
  * The closing line of the log, which is also the step's failure message when it fails.
  */
-import type { RunReport } from '../types.js'
+import type { ChoiceSummary, RunReport } from '../types.js'
 
 /** The closing line of the log, and the step's failure message when it fails. */
 export function verdict(report: RunReport): string {
   const count = (outcome: string): number => report.videos.filter((video) => video.outcome === outcome).length
-  const totals = ['deleted', 'missing', 'failed', 'skipped', 'cancelled']
+  const totals = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled']
     .map((outcome) => [outcome, count(outcome)] as const)
     .filter(([, n]) => n > 0)
     .map(([outcome, n]) => `${n} ${outcome}`)
     .join(', ')
-  const mode = report.dryRun ? ' (dry run: nothing was sent)' : ''
+  const mode = report.dryRun ? ' (dry run: nothing was deleted)' : ''
+  if (report.videos.length === 0) return `No videos to act on${mode}`
   return `${report.videos.length} video${report.videos.length === 1 ? '' : 's'}: ${totals}${mode}`
+}
+
+/** What the source gave and what the guards did, in one line for the log and the summary. */
+export function choiceLine(choice: ChoiceSummary, acting: number): string {
+  const from =
+    choice.origin === 'library'
+      ? `The filters select ${choice.found} video${choice.found === 1 ? '' : 's'}` +
+        (choice.total !== undefined && choice.total !== choice.found ? ` (Cloudflare counts ${choice.total})` : '')
+      : `The ${choice.origin === 'file' ? 'file' : 'list'} names ${choice.found} video${choice.found === 1 ? '' : 's'}`
+  const guards = [
+    choice.excluded > 0 ? `${choice.excluded} excluded` : undefined,
+    choice.kept > 0 ? `the ${choice.kept} newest kept (keep-latest)` : undefined
+  ].filter((part) => part !== undefined)
+  return `${from}${guards.length > 0 ? `; ${guards.join(', ')}` : ''}: acting on ${acting}.`
 }

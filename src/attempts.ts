@@ -1,0 +1,56 @@
+/**
+ * One request, sent as often as the retry policy allows: each attempt waits for the rate gate
+ * first, a throttled answer holds the whole run, and cancellation stops between attempts. Used for
+ * every request of the run (deletions, reads of downloads, pages of the video list), so they all
+ * share one quota, one pacing and one cancellation.
+ */
+import { acquireSlot, type RateGate } from './pacing.js'
+import type { Cancellation, Clock } from './ports.js'
+import { isThrottled, retryDelayMs, retryReason } from './retry.js'
+import type { Answer } from './types.js'
+
+export interface AttemptDeps {
+  gate: RateGate
+  clock: Clock
+  random: () => number
+  maxRetries: number
+  cancel: Cancellation
+  /** A retry is coming after `delayMs`, for `reason`. */
+  retrying: (retry: number, delayMs: number, reason: string) => void
+  /** New requests are held for a while (throttling, quota, rate ceiling). */
+  waiting: (message: string) => void
+}
+
+/** The last answer, if any was had, and how it was reached. */
+export interface Attempted {
+  /** Undefined when nothing was sent: the step was cancelled first. */
+  last: Answer | undefined
+  attempts: number
+  /** An earlier attempt may have reached Cloudflare but its answer was lost. */
+  answerLost: boolean
+  /** The step was cancelled before a retry that the policy would have made. */
+  cancelledBeforeRetry: boolean
+}
+
+export async function sendWithRetries(send: (signal: AbortSignal) => Promise<Answer>, deps: AttemptDeps): Promise<Attempted> {
+  const { clock, gate, cancel } = deps
+  let last: Answer | undefined
+  let answerLost = false
+  for (let attempt = 1; ; attempt++) {
+    if (!(await acquireSlot(gate, clock, cancel.stop, deps.waiting))) {
+      return { last, attempts: attempt - 1, answerLost, cancelledBeforeRetry: last !== undefined }
+    }
+    if (last?.kind === 'network' && last.mayHaveReachedServer) answerLost = true
+    last = await send(cancel.abort)
+    gate.finish(clock.now(), last)
+    const reason = retryReason(last)
+    if (reason === undefined || attempt > deps.maxRetries || cancel.stop.aborted) {
+      return { last, attempts: attempt, answerLost, cancelledBeforeRetry: false }
+    }
+    const delay = retryDelayMs(last, attempt, clock.now(), deps.random)
+    // A throttled answer means the whole account is blocked: hold every worker, not just this one.
+    if (isThrottled(last)) gate.pauseUntil(clock.now() + delay)
+    deps.retrying(attempt, delay, reason)
+    await clock.sleep(delay, cancel.stop)
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The results file: every video's result as one JSON array (the `results` output, uncut), written
+ * to the runner's temporary folder for an artifact upload. Produced piece by piece, so that a
+ * 100,000-video run never holds it as one string.
+ */
+import { join } from 'node:path'
+import type { RunContext } from '../ports.js'
+import type { VideoRecord } from '../types.js'
+
+/** A name of its own for each run, attempt and step. */
+export function resultsFileName(dir: string, context: RunContext, now: number): string {
+  const run = context.runId ? `${context.runId}-${context.runAttempt || 1}-` : ''
+  return join(dir, `cloudflare-stream-delete-downloads-${run}${now}.json`)
+}
+
+/** The file's text in pieces: `[`, one video per line, `]`. */
+export function* resultsPieces(videos: readonly VideoRecord[]): Generator<string> {
+  yield '[\n'
+  for (let i = 0; i < videos.length; i++) {
+    yield `${JSON.stringify(videos[i])}${i < videos.length - 1 ? ',' : ''}\n`
+  }
+  yield ']\n'
+}

@@ -1,0 +1,31 @@
+/**
+ * One page of the account's video list, sent through the run's shared retries, pacing and
+ * cancellation (attempts.ts): the `fetchPage` that library.ts's pager calls.
+ */
+import { type AttemptDeps, sendWithRetries } from './attempts.js'
+import type { CloudflareClient } from './cloudflare.js'
+import type { FetchPage } from './library.js'
+import { recordFromAnswer } from './outcome.js'
+import { describeErrors } from './report/text.js'
+
+export function videoListPages(
+  client: Pick<CloudflareClient, 'listVideos'>,
+  attempts: Omit<AttemptDeps, 'retrying'>,
+  retrying: (retry: number, delayMs: number, reason: string) => void
+): FetchPage {
+  return async (query) => {
+    const attempted = await sendWithRetries((signal) => client.listVideos(query, signal), { ...attempts, retrying })
+    const { last } = attempted
+    if (last === undefined) return { ok: false, problem: 'the step was cancelled' }
+    if (last.kind === 'http' && last.status === 200 && last.envelope?.success === true) {
+      return { ok: true, videos: last.envelope.result, total: last.envelope.total }
+    }
+    const record = recordFromAnswer('default', last, attempted.attempts, attempted.answerLost)
+    const status = record.status_code === null ? 'no answer' : `HTTP ${record.status_code}`
+    const auth =
+      record.status_code === 401 || record.status_code === 403
+        ? ': the API token needs the Stream Read permission (Stream Write includes it) on this account'
+        : ''
+    return { ok: false, problem: `${status}${describeErrors(record.errors, ': ')}${auth}` }
+  }
+}
