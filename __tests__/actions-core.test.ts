@@ -46,6 +46,8 @@ async function capture(make: () => ActionsCore, use: (c: ActionsCore) => Promise
 
 const published = (): ActionsCore => ({
   getInput: (name) => core.getInput(name),
+  // @actions/core has no such function: the same rule as ours, so the comparison covers the rest.
+  inputGiven: (name) => process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] !== undefined,
   setSecret: core.setSecret,
   setOutput: core.setOutput,
   setFailed: core.setFailed,
@@ -95,6 +97,12 @@ describe('actionsCore', () => {
       return result.stdout
     }
     expect(await run(() => actionsCore(process.env))).toBe(await run(published))
+  })
+
+  it('tells an input given empty from one not given', () => {
+    const c = actionsCore({ 'INPUT_API-TOKEN': '' })
+    expect([c.inputGiven('api-token'), c.inputGiven('account-id')]).toEqual([true, false])
+    expect(c.getInput('api-token')).toBe('')
   })
 
   it('writes no summary without GITHUB_STEP_SUMMARY', async () => {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { type BatchPlan, runBatch } from '../src/batch.js'
 import { CloudflareClient } from '../src/cloudflare.js'
 import { createTransport } from '../src/http.js'
+import { RateGate } from '../src/pacing.js'
 import type { Clock, Transport } from '../src/ports.js'
 import { type FaultRule, startStandIn } from '../dev/stand-in.js'
 import { fastClock, neverCancelled, realClock } from './helpers/fakes.js'
@@ -31,40 +32,29 @@ afterEach(async () => {
   await standIn?.close()
 })
 
-function plan(over: Partial<BatchPlan>): BatchPlan {
-  return {
-    videoIds: ['vid0'],
-    downloadTypes: ['default'],
-    dryRun: false,
-    maxRetries: 5,
-    concurrency: 4,
-    requestsPerMinute: 0,
-    ...over
-  }
-}
+/** The plan, and the run-wide settings the batch takes through its retry and pacing deps. */
+type Options = Partial<BatchPlan> & { maxRetries?: number; requestsPerMinute?: number }
 
-async function cleanUp(
-  client: CloudflareClient,
-  over: Partial<BatchPlan>,
-  clock: Clock = fastClock(),
-  cancel = neverCancelled()
-) {
+async function cleanUp(client: CloudflareClient, over: Options, clock: Clock = fastClock(), cancel = neverCancelled()) {
+  const { maxRetries = 5, requestsPerMinute = 0, ...rest } = over
+  const plan: BatchPlan = { videoIds: ['vid0'], downloadTypes: ['default'], dryRun: false, concurrency: 4, ...rest }
   const retries: string[] = []
   const waits: string[] = []
-  const videos = await runBatch(
-    plan(over),
-    {
-      client,
+  const videos = await runBatch(plan, {
+    client,
+    attempts: {
+      gate: new RateGate({ requestsPerMinute, concurrency: plan.concurrency }),
       clock,
       random: () => 0.5,
-      events: {
-        requestDone: () => undefined,
-        retrying: (video, type, retry, delay, reason) => retries.push(`${video} ${type} #${retry} ${delay} ${reason}`),
-        waiting: (message) => waits.push(message)
-      }
+      maxRetries,
+      cancel,
+      waiting: (message) => waits.push(message)
     },
-    cancel
-  )
+    events: {
+      videoDone: () => undefined,
+      retrying: (video, type, retry, delay, reason) => retries.push(`${video} ${type} #${retry} ${delay} ${reason}`)
+    }
+  })
   return { videos, retries, waits }
 }
 
@@ -87,11 +77,32 @@ describe('runBatch', () => {
     expect([...standIn.videos.values()].every((d) => !d.default && !d.audio)).toBe(true)
   })
 
-  it('sends nothing in a dry run and reports every video skipped', async () => {
-    const client = await setUp({ videos: videosWith(2) })
-    const { videos } = await cleanUp(client, { videoIds: ids(2), dryRun: true })
-    expect(videos.map((v) => v.outcome)).toEqual(['skipped', 'skipped'])
-    expect(standIn.log).toHaveLength(0)
+  it('in a dry run deletes nothing, reads each video once, and says which downloads a real run would delete', async () => {
+    const client = await setUp({ videos: { vid0: { default: true, audio: true }, vid1: { default: true } } })
+    const { videos } = await cleanUp(client, {
+      videoIds: ['vid0', 'vid1', 'vid2'],
+      downloadTypes: ['default', 'audio'],
+      dryRun: true
+    })
+    expect(
+      videos.map((v) => [v.video_id, v.outcome, v.requests.map((r) => `${r.download_type}:${r.outcome}`)])
+    ).toEqual([
+      ['vid0', 'would-delete', ['default:would-delete', 'audio:would-delete']],
+      ['vid1', 'would-delete', ['default:would-delete', 'audio:missing']],
+      ['vid2', 'missing', ['default:missing', 'audio:missing']]
+    ])
+    expect(standIn.log.map((entry) => entry.method)).toEqual(['GET', 'GET', 'GET'])
+    expect(videos[0]?.requests[0]?.result).toMatchObject({ status: 'ready' })
+    expect([...standIn.videos.values()].every((d) => d.default)).toBe(true)
+  })
+
+  it('fails a dry run the way the real run would fail, on a rejected token', async () => {
+    const client = await setUp({ videos: videosWith(1), clientToken: 'wrong' })
+    const { videos } = await cleanUp(client, { dryRun: true, downloadTypes: ['default', 'audio'] })
+    expect(videos[0]?.requests.map((r) => [r.outcome, r.status_code])).toEqual([
+      ['failed', 403],
+      ['failed', 403]
+    ])
   })
 
   it('retries 5xx, HTML edge errors and resets with backoff, counting attempts', async () => {

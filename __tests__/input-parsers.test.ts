@@ -30,8 +30,18 @@ describe('parseIdList', () => {
     expect(parsed).toEqual({ ok: false, problem: expect.stringContaining(JSON.stringify(id)) })
   })
 
-  it('says it is required when only separators are given', () => {
-    expect(parseIdList(' ,\n ')).toEqual({ ok: false, problem: expect.stringContaining('required') })
+  it('gives an empty list when only separators and comments are given (the caller decides)', () => {
+    expect(parseIdList(' ,\n # nothing here\n')).toEqual({ ok: true, value: [] })
+  })
+
+  it('ignores # comments to the end of a line, and reads a JSON array such as the failed output', () => {
+    expect(parseIdList('a1 # the launch\n#b2\nc3,d4 # two more')).toEqual({ ok: true, value: ['a1', 'c3', 'd4'] })
+    expect(parseIdList(' ["a1", "b2", "a1"] ')).toEqual({ ok: true, value: ['a1', 'b2'] })
+    expect(parseIdList('[]')).toEqual({ ok: true, value: [] })
+  })
+
+  it.each(['[1, 2]', '["a1", null]', '{"a": 1}', '[not json'])('refuses %s as a JSON list of ids', (raw) => {
+    expect(parseIdList(raw)).toEqual({ ok: false, problem: expect.any(String) })
   })
 
   it('lists at most five bad ids and counts the rest', () => {

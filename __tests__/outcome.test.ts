@@ -124,7 +124,8 @@ describe('videoOutcome', () => {
     [['missing', 'failed'], 'failed'],
     [['deleted', 'cancelled'], 'cancelled'],
     [['failed', 'cancelled'], 'failed'],
-    [['skipped', 'skipped'], 'skipped']
+    [['would-delete', 'missing'], 'would-delete'],
+    [['missing', 'missing'], 'missing']
   ] as const)('%p → %s', (outcomes, expected) => {
     expect(videoOutcome(outcomes.map(req))).toBe(expected)
   })
@@ -147,6 +148,6 @@ describe('runSucceeded', () => {
   it('fails on a failed or cancelled request, and succeeds on a dry run', () => {
     expect(runSucceeded([video('deleted'), video('failed')], 'warn')).toBe(false)
     expect(runSucceeded([video('cancelled')], 'warn')).toBe(false)
-    expect(runSucceeded([video('skipped')], 'fail')).toBe(true)
+    expect(runSucceeded([video('would-delete')], 'fail')).toBe(true)
   })
 })

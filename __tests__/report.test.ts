@@ -47,9 +47,12 @@ describe('buildOutputs', () => {
     ])
   })
 
-  it('gives a map of nulls for a dry run, where nothing was sent', () => {
-    const outputs = buildOutputs(report([video('v1', 'skipped', emptyRecord('default', 'skipped'))], { dryRun: true }))
-    expect(outputs.result).toBe('{"v1":null}')
+  it('gives each download found by a dry run as the result', () => {
+    const found = { ...emptyRecord('default', 'would-delete'), result: { status: 'ready' }, attempts: 1 }
+    const outputs = buildOutputs(
+      report([video('v1', 'would-delete', found), video('v2', 'missing', missing())], { dryRun: true })
+    )
+    expect(JSON.parse(outputs.result ?? '')).toEqual({ v1: { status: 'ready' }, v2: null })
   })
 })
 
@@ -112,15 +115,15 @@ describe('log lines', () => {
     expect(requestLine('v1', forbidden)).toBe(
       'v1 default: failed (HTTP 403, ray ray-403) — [10000] Authentication error (https://developers.cloudflare.com/x)'
     )
-    expect(requestLine('v1', emptyRecord('audio', 'skipped'))).toBe('v1 audio: skipped')
+    expect(requestLine('v1', emptyRecord('audio', 'cancelled'))).toBe('v1 audio: cancelled')
     expect(retryLine('v1', 'audio', 2, 1500, 'HTTP 503')).toBe('v1 audio: HTTP 503; retry 2 in 1.5 s')
   })
 
   it('close with the totals', () => {
     const videos = [video('v1', 'deleted', deleted()), video('v2', 'missing', missing())]
     expect(verdict(report(videos))).toBe('2 videos: 1 deleted, 1 missing')
-    expect(verdict(report([video('v1', 'skipped', emptyRecord('default', 'skipped'))], { dryRun: true }))).toBe(
-      '1 video: 1 skipped (dry run: nothing was sent)'
-    )
+    expect(
+      verdict(report([video('v1', 'would-delete', emptyRecord('default', 'would-delete'))], { dryRun: true }))
+    ).toBe('1 video: 1 would-delete (dry run: nothing was deleted)')
   })
 })

@@ -86,13 +86,15 @@ describe('run', () => {
     expect(annotated?.[0]).toBe(annotation)
   })
 
-  it('sends nothing for a dry run and says so', async () => {
-    const r = await runWith({ 'video-id': 'vid1 vid2', 'dry-run': 'true' })
-    expect(standIn.log).toHaveLength(0)
+  it('in a dry run deletes nothing and reports the plan: what exists and would be deleted', async () => {
+    const r = await runWith({ 'video-id': 'vid1 vid2 nosuch', 'dry-run': 'true' })
+    expect(standIn.log.every((entry) => entry.method === 'GET')).toBe(true)
+    expect(standIn.videos.get('vid1')).toEqual({ default: true, audio: true })
     expect(r.summary).toContain('**Dry run**')
     expect((JSON.parse(r.outputs.results ?? '[]') as { outcome: string }[]).map((v) => v.outcome)).toEqual([
-      'skipped',
-      'skipped'
+      'would-delete',
+      'would-delete',
+      'missing'
     ])
     expect(r.failed).toBeUndefined()
   })
@@ -117,7 +119,10 @@ describe('run', () => {
       results: '[]',
       deleted: '[]',
       missing: '[]',
-      failed: '[]'
+      failed: '[]',
+      selected: '[]',
+      truncated: 'false',
+      'results-file': ''
     })
     expect(r.summary).toContain('2 inputs are invalid; nothing was sent to Cloudflare.')
   })

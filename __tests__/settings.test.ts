@@ -2,12 +2,16 @@ import { describe, expect, it } from '@jest/globals'
 import { readSettings, type Settings, SettingsError, type SettingsSource } from '../src/settings.js'
 
 const ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
+const NOW = Date.parse('2026-11-29T12:00:00Z')
 
 /** A source that records, in order, what was masked and what was printed. */
 function source(inputs: Record<string, string>, env: Record<string, string> = {}) {
   const events: string[] = []
   const src: SettingsSource = {
     input: (name) => (inputs[name] ?? '').trim(),
+    given: (name) => name in inputs,
+    now: () => NOW,
+    workspace: '/home/runner/work/app',
     env,
     mask: (secret) => events.push(`mask:${secret}`),
     info: (message) => events.push(`info:${message}`)
@@ -31,7 +35,9 @@ describe('readSettings', () => {
   it('applies the documented defaults', () => {
     const { src } = source(minimal)
     expect(readSettings(src)).toEqual({
-      videoIds: ['abc123'],
+      source: { kind: 'ids', ids: ['abc123'] },
+      exclude: new Set(),
+      maxVideos: 1000,
       accountId: ACCOUNT,
       auth: { kind: 'token', token: 'tok-123' },
       downloadType: 'default',
@@ -152,5 +158,79 @@ describe('readSettings', () => {
       'requests-per-minute': '0'
     })
     expect(readSettings(src)).toMatchObject({ maxRetries: 0, timeoutMs: 2000, concurrency: 32, requestsPerMinute: 0 })
+  })
+
+  it('gives an empty api-token its likely causes, since the secret it names did not arrive', () => {
+    const { src } = source({ 'video-id': 'v1', 'account-id': ACCOUNT, 'api-token': '' })
+    expect(problems(() => readSettings(src))).toEqual([
+      expect.stringMatching(/^Input `api-token` was given but is empty: .*not defined .*typo.*forks and Dependabot/)
+    ])
+  })
+})
+
+describe('readSettings: where the videos come from', () => {
+  const auth = { 'account-id': ACCOUNT, 'api-token': 'tok-123' }
+  const read = (inputs: Record<string, string>) => readSettings(source({ ...auth, ...inputs }).src)
+
+  it('reads a list with # comments, or a JSON array such as the failed output', () => {
+    expect(read({ 'video-id': 'a1 # first\n# a whole comment line\nb2,c3' }).source).toEqual({
+      kind: 'ids',
+      ids: ['a1', 'b2', 'c3']
+    })
+    expect(read({ 'video-id': '["a1","b2"]' }).source).toEqual({ kind: 'ids', ids: ['a1', 'b2'] })
+  })
+
+  it('resolves video-id-file against the workspace', () => {
+    expect(read({ 'video-id-file': 'ids/old.txt' }).source).toEqual({
+      kind: 'file',
+      path: '/home/runner/work/app/ids/old.txt',
+      input: 'ids/old.txt'
+    })
+  })
+
+  it('maps the filters to the list API, ages counted back from now', () => {
+    const settings = read({
+      'created-before': '90d',
+      'created-after': '2026-01-01T00:00:00Z',
+      creator: 'release-bot',
+      'video-name': 'Launch',
+      search: 'launch',
+      status: 'ready',
+      'live-input-id': 'abc0123456789def0123456789abcdef',
+      'keep-latest': '20',
+      exclude: 'k1, k2',
+      'max-videos': '500'
+    })
+    expect(settings.source).toEqual({
+      kind: 'library',
+      filters: {
+        start: '2026-01-01T00:00:00.000Z',
+        end: '2026-08-31T12:00:00.000Z',
+        creator: 'release-bot',
+        videoName: 'Launch',
+        search: 'launch',
+        status: 'ready',
+        liveInputId: 'abc0123456789def0123456789abcdef'
+      },
+      keepLatest: 20
+    })
+    expect(settings.exclude).toEqual(new Set(['k1', 'k2']))
+    expect(settings.maxVideos).toBe(500)
+  })
+
+  it.each([
+    [{}, /^Input `video-id` is required, or `video-id-file`, or selection filters/],
+    [{ 'video-id': 'a1', 'video-id-file': 'f' }, /`video-id` and `video-id-file` were both given/],
+    [
+      { 'video-id': 'a1', 'created-before': '90d' },
+      /`video-id` and filters were both given: .*filters given: created-before/
+    ],
+    [{ 'video-id': 'a1', 'keep-latest': '3' }, /`keep-latest` works only with selection filters/],
+    [{ 'created-before': '90 days' }, /`created-before` is "90 days"/],
+    [{ 'created-before': '90m' }, /minutes or months/],
+    [{ status: 'done' }, /`status` is "done": use one of pendingupload/],
+    [{ 'created-after': '2026-06-01T00:00:00Z', 'created-before': '2026-01-01T00:00:00Z' }, /select nothing/]
+  ])('refuses %j', (inputs, problem) => {
+    expect(problems(() => read(inputs))).toEqual([expect.stringMatching(problem)])
   })
 })

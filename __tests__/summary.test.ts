@@ -68,7 +68,9 @@ describe('renderSummary', () => {
   })
 
   it('shows a dry-run banner and a cancellation warning', () => {
-    const dry = renderSummary(report([video('v1', 'skipped', emptyRecord('default', 'skipped'))], { dryRun: true }))
+    const dry = renderSummary(
+      report([video('v1', 'would-delete', emptyRecord('default', 'would-delete'))], { dryRun: true })
+    )
     expect(dry).toContain('> **Dry run**')
     const cancelled = renderSummary(report([], { cancelled: true, success: false }))
     expect(cancelled).toContain('The step was cancelled')

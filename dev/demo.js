@@ -31,7 +31,7 @@ const scenarios = {
     }
   },
   'dry-run': {
-    about: 'A dry run: everything is validated and reported, nothing is sent.',
+    about: 'A dry run: reads which downloads exist and shows what a real run would delete; deletes nothing.',
     videos: { ea95132c15732412d22c1476fa83f27a: { default: true, audio: true } },
     with: { 'video-id': 'ea95132c15732412d22c1476fa83f27a', 'dry-run': 'true' }
   },

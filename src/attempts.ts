@@ -32,7 +32,10 @@ export interface Attempted {
   cancelledBeforeRetry: boolean
 }
 
-export async function sendWithRetries(send: (signal: AbortSignal) => Promise<Answer>, deps: AttemptDeps): Promise<Attempted> {
+export async function sendWithRetries(
+  send: (signal: AbortSignal) => Promise<Answer>,
+  deps: AttemptDeps
+): Promise<Attempted> {
   const { clock, gate, cancel } = deps
   let last: Answer | undefined
   let answerLost = false

@@ -123,7 +123,8 @@ export function plannedRecords(types: readonly DownloadType[], attempted: Attemp
   const { last } = attempted
   if (last === undefined) return types.map((type) => emptyRecord(type, 'cancelled'))
   const read = recordFromAttempts('default', attempted)
-  const downloads = last.kind === 'http' && last.status === 200 && last.envelope?.success === true ? last.envelope.result : undefined
+  const downloads =
+    last.kind === 'http' && last.status === 200 && last.envelope?.success === true ? last.envelope.result : undefined
   return types.map((type) => {
     const base = { ...read, download_type: type }
     // Anything but a successful read (not found, failed, cancelled) holds for every type alike.

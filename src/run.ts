@@ -108,7 +108,13 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     return publish({ ...base, success: false, cancelled, runProblem: chosen.failure.problem }, settings.summary, core)
   }
   const { choice } = chosen
-  const summary = { origin: choice.origin, found: choice.found, excluded: choice.excluded, kept: choice.kept, total: choice.total }
+  const summary = {
+    origin: choice.origin,
+    found: choice.found,
+    excluded: choice.excluded,
+    kept: choice.kept,
+    total: choice.total
+  }
   core.info(choiceLine(summary, choice.ids.length))
   const tooMany = overCap(choice, settings.maxVideos)
   if (tooMany !== undefined) {
@@ -116,7 +122,11 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
   }
   if (choice.ids.length === 0) {
     const why =
-      choice.origin === 'library' ? 'No video matches the filters' : choice.found === 0 ? 'The list is empty' : 'Every id is excluded'
+      choice.origin === 'library'
+        ? 'No video matches the filters'
+        : choice.found === 0
+          ? 'The list is empty'
+          : 'Every id is excluded'
     core.notice(`${why}: nothing to do.`)
     return publish({ ...base, success: true, choice: summary }, settings.summary, core)
   }
@@ -156,11 +166,22 @@ async function theBatch(
       ? `Dry run: reading which ${types} downloads exist for ${plural(count, 'video')} in account ${settings.accountId}; nothing will be deleted.`
       : `Deleting the ${types} download${settings.downloadTypes.length > 1 ? 's' : ''} of ${plural(count, 'video')} in account ${settings.accountId}.`
   )
-  const progress = new ProgressLog({ total: count, clock: deps.clock, info: (line) => core.info(line), named, dryRun: settings.dryRun })
+  const progress = new ProgressLog({
+    total: count,
+    clock: deps.clock,
+    info: (line) => core.info(line),
+    named,
+    dryRun: settings.dryRun
+  })
   if (count > 1) core.startGroup(`Requests for ${count} videos`)
   try {
     return await runBatch(
-      { videoIds: ids, downloadTypes: settings.downloadTypes, dryRun: settings.dryRun, concurrency: settings.concurrency },
+      {
+        videoIds: ids,
+        downloadTypes: settings.downloadTypes,
+        dryRun: settings.dryRun,
+        concurrency: settings.concurrency
+      },
       {
         client,
         attempts,

@@ -15,7 +15,7 @@ import {
   parseIdentifier,
   parseInteger
 } from './input-parsers.js'
-import { MEDIA_STATES, parseInstant, type VideoFilters } from './library.js'
+import { instantMicros, MEDIA_STATES, parseInstant, type VideoFilters } from './library.js'
 import type { Auth, DownloadType } from './types.js'
 import { resolve } from 'node:path'
 
@@ -270,7 +270,8 @@ function readSource(
     status: status === '' ? undefined : check('status', parseChoice(status, MEDIA_STATES), undefined),
     liveInputId: liveInput === '' ? undefined : check('live-input-id', parseIdentifier(liveInput), undefined)
   }
-  if (filters.start !== undefined && filters.end !== undefined && filters.start >= filters.end) {
+  const [after, before] = [filters.start, filters.end].map((at) => (at === undefined ? undefined : instantMicros(at)))
+  if (after !== undefined && before !== undefined && after >= before) {
     problems.push(
       `Inputs \`created-after\` (${filters.start}) and \`created-before\` (${filters.end}) select nothing: ` +
         '`created-after` must be the earlier instant.'

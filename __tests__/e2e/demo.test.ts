@@ -15,7 +15,11 @@ describe('npm run demo', () => {
   it.each([
     ['single', 0, /Exit code 0: the step passed[\s\S]*Deleted: the downloads of ea95132c15732412d22c1476fa83f27a\./],
     ['batch', 0, /WARNING \(Not found: default download of video gone404\)[\s\S]*12 videos: 11 deleted, 1 missing/],
-    ['dry-run', 0, /> \*\*Dry run\*\*[\s\S]*Nothing was deleted\.[\s\S]*\(0 requests reached the stand-in\)/],
+    [
+      'dry-run',
+      0,
+      /1 video: 1 would-delete \(dry run: nothing was deleted\)[\s\S]*> \*\*Dry run\*\*[\s\S]*Nothing was deleted\./
+    ],
     ['missing', 1, /ERROR \(Not found: default download of video a1b2c3d4e5f6\)/],
     ['bad-token', 1, /Stream Write permission/],
     ['throttled', 0, /Throttled by Cloudflare \(429\)[\s\S]*thr1 default: deleted \(HTTP 200, ray [^,]+, 2 attempts\)/]

@@ -1,4 +1,5 @@
 /** Test doubles passed in through Deps: a clock that never waits, and a recording @actions/core. */
+import { readFile } from 'node:fs/promises'
 import { createTransport } from '../../src/http.js'
 import type { ActionsCore, Cancellation, Clock, Deps } from '../../src/ports.js'
 
@@ -59,6 +60,7 @@ export function recordingCore(inputs: Record<string, string>) {
     }
   const core: ActionsCore = {
     getInput: (name) => (inputs[name] ?? '').trim(),
+    inputGiven: (name) => name in inputs,
     setSecret: record('setSecret'),
     setOutput: (name, value) => {
       calls.push(['setOutput', name, value])
@@ -93,7 +95,10 @@ export function recordingCore(inputs: Record<string, string>) {
   }
 }
 
-export function testDeps(core: ActionsCore, over: Partial<Deps> = {}): Deps {
+/** Files the run wrote through `writeFile`, by path. */
+export type WrittenFiles = Map<string, string>
+
+export function testDeps(core: ActionsCore, over: Partial<Deps> = {}, written: WrittenFiles = new Map()): Deps {
   return {
     core,
     env: {},
@@ -104,6 +109,9 @@ export function testDeps(core: ActionsCore, over: Partial<Deps> = {}): Deps {
     cancellation: neverCancelled(),
     // The real transport, always direct: tests reach only the loopback stand-in.
     createTransport: (_proxy, options) => createTransport(undefined, options),
+    readFile: (path) => readFile(path, 'utf8'),
+    writeFile: async (path, pieces) => void written.set(path, [...pieces].join('')),
+    tempDir: '/runner/temp',
     ...over
   }
 }

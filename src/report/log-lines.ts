@@ -16,6 +16,12 @@ export function requestLine(videoId: string, record: RequestRecord): string {
   return `${videoId} ${record.download_type}: ${record.outcome}${detail ? ` (${detail})` : ''}${errors}`
 }
 
-export function retryLine(videoId: string, type: DownloadType | 'read', retry: number, delayMs: number, reason: string): string {
+export function retryLine(
+  videoId: string,
+  type: DownloadType | 'read',
+  retry: number,
+  delayMs: number,
+  reason: string
+): string {
   return `${videoId} ${type}: ${safeText(reason)}; retry ${retry} in ${(delayMs / 1000).toFixed(1)} s`
 }

@@ -28,6 +28,11 @@ export function buildOutputs(report: RunReport): Record<string, string> {
     truncated ||= fitted.cut
     return fitted.text
   }
+  /** In input order when all of it fits; else what needs attention first, cut to fit. */
+  const ordered = (serialise: (videos: readonly VideoRecord[]) => Iterable<string>, budget: number): string => {
+    const whole = jsonArray(serialise(videos), budget)
+    return whole.cut ? fit(serialise(byAttention), budget) : whole.text
+  }
   const ids = (outcome: string): string =>
     fit(
       mapIter(
@@ -40,12 +45,9 @@ export function buildOutputs(report: RunReport): Record<string, string> {
   const outputs: Record<string, string> = {
     success: String(report.success),
     result: single ? resultText(single.result) : resultMap(report, byAttention, (cut) => (truncated ||= cut)),
-    errors: fit(withRunProblem(report.runProblem, entries(byAttention, 'errors')), OUTPUT_BUDGET.errors),
-    messages: fit(entries(byAttention, 'messages'), OUTPUT_BUDGET.messages),
-    results: fit(
-      mapIter(byAttention, (video) => JSON.stringify(video)),
-      OUTPUT_BUDGET.results
-    ),
+    errors: ordered((list) => withRunProblem(report.runProblem, entries(list, 'errors')), OUTPUT_BUDGET.errors),
+    messages: ordered((list) => entries(list, 'messages'), OUTPUT_BUDGET.messages),
+    results: ordered((list) => mapIter(list, (video) => JSON.stringify(video)), OUTPUT_BUDGET.results),
     deleted: ids('deleted'),
     missing: ids('missing'),
     failed: ids('failed'),
