@@ -35,7 +35,7 @@ let ok = true
 const worker = async () => {
   while (next < ids.length) ok = (await remove(/** @type {string} */ (ids[next++]))) && ok
 }
-Promise.all(Array.from({ length: concurrency }, worker)).then(() => {
+void Promise.all(Array.from({ length: concurrency }, worker)).then(() => {
   appendFileSync(env.GITHUB_OUTPUT ?? '/dev/null', `success<<EOF\n${ok}\nEOF\n`)
   agent.destroy()
 })

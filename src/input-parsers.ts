@@ -58,6 +58,7 @@ export function parseIdList(raw: string): Parsed<string[]> {
 
 /** Free text for a filter (`creator`, `video-name`, `search`): one line of printable text, at most `max` characters. */
 export function parseFilterText(raw: string, max: number): Parsed<string> {
+  // eslint-disable-next-line no-control-regex -- a control character is what is refused here
   if (/[\u0000-\u001f\u007f]/.test(raw)) return bad('must be one line of text without control characters')
   return raw.length <= max ? ok(raw) : bad(`is ${raw.length} characters long: at most ${max}`)
 }
