@@ -11344,6 +11344,7 @@ function parseIdList(raw) {
 }
 /** Free text for a filter (`creator`, `video-name`, `search`): one line of printable text, at most `max` characters. */
 function parseFilterText(raw, max) {
+    // eslint-disable-next-line no-control-regex -- a control character is what is refused here
     if (/[\u0000-\u001f\u007f]/.test(raw))
         return bad('must be one line of text without control characters');
     return raw.length <= max ? ok(raw) : bad(`is ${raw.length} characters long: at most ${max}`);
