@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { emptyRecord } from '../src/outcome.js'
 import { buildAnnotations } from '../src/report/annotations.js'
 import { requestLine, retryLine } from '../src/report/log-lines.js'
-import { buildOutputs } from '../src/report/outputs.js'
+import { buildOutputs, OUTPUT_BUDGET } from '../src/report/outputs.js'
+import { ProgressLog } from '../src/report/progress.js'
 import { verdict } from '../src/report/verdict.js'
 import { deleted, forbidden, missing, report, video } from './helpers/records.js'
 
@@ -125,5 +126,70 @@ describe('log lines', () => {
     expect(
       verdict(report([video('v1', 'would-delete', emptyRecord('default', 'would-delete'))], { dryRun: true }))
     ).toBe('1 video: 1 would-delete (dry run: nothing was deleted)')
+  })
+})
+
+describe('buildOutputs at scale', () => {
+  const many = (n: number, outcome: 'deleted' | 'failed' = 'deleted') =>
+    Array.from({ length: n }, (_, i) => video(`v${i}`, outcome, outcome === 'deleted' ? deleted() : forbidden))
+
+  it('keeps every output under its share of GitHub’s 1 MB, failures first, and says it cut', () => {
+    const videos = [...many(20_000), video('bad1', 'failed', forbidden), video('gone1', 'missing', missing())]
+    const outputs = buildOutputs(report(videos, { success: false }))
+    const total = Object.values(outputs).reduce((sum, value) => sum + Buffer.byteLength(value), 0)
+    expect(total).toBeLessThan(1_000_000)
+    expect(outputs.truncated).toBe('true')
+    const results = JSON.parse(outputs.results ?? '[]') as { video_id: string }[]
+    expect(results.slice(0, 2).map((r) => r.video_id)).toEqual(['bad1', 'gone1'])
+    expect(outputs.failed).toBe('["bad1"]')
+    expect(Buffer.byteLength(outputs.selected ?? '')).toBeLessThanOrEqual(OUTPUT_BUDGET.ids)
+    expect((JSON.parse(outputs.selected ?? '[]') as string[]).slice(0, 2)).toEqual(['v0', 'v1'])
+  })
+
+  it('keeps input order and says nothing was cut when everything fits', () => {
+    const outputs = buildOutputs(report([video('b', 'deleted', deleted()), video('a', 'failed', forbidden)]))
+    expect((JSON.parse(outputs.results ?? '[]') as { video_id: string }[]).map((r) => r.video_id)).toEqual(['b', 'a'])
+    expect(outputs.truncated).toBe('false')
+  })
+})
+
+describe('ProgressLog', () => {
+  const run = (total: number, named: boolean, outcomes: ('deleted' | 'failed' | 'missing')[], stepMs = 3000) => {
+    const lines: string[] = []
+    let now = 0
+    const log = new ProgressLog({
+      total,
+      clock: { now: () => now, sleep: async () => undefined },
+      info: (line) => lines.push(line),
+      named,
+      dryRun: false
+    })
+    outcomes.forEach((outcome, i) => {
+      now += stepMs
+      const record = outcome === 'deleted' ? deleted() : outcome === 'failed' ? forbidden : missing()
+      log.videoDone(video(`v${i}`, outcome, record))
+    })
+    log.finish()
+    return lines
+  }
+
+  it('gives a short run one line per request', () => {
+    expect(run(2, true, ['deleted', 'missing'])).toEqual([
+      'v0 default: deleted (HTTP 200, ray ray-ok)',
+      'v1 default: missing (HTTP 404, ray ray-404)'
+    ])
+  })
+
+  it('gives a long run its failures, and a progress line at most every 10 s', () => {
+    const outcomes = Array.from(
+      { length: 200 },
+      (_, i) => (i === 7 ? 'failed' : i === 8 ? 'missing' : 'deleted') as const
+    )
+    const lines = run(200, false, outcomes, 1000)
+    expect(lines[0]).toMatch(/^v7 default: failed \(HTTP 403, ray ray-403\) — \[10000\] Authentication error/)
+    expect(lines[1]).toBe('Progress: 10 of 200 videos (5%), 1.0 videos/s, about 3 min left.')
+    // 200 videos a second apart: a line at 10, 20, … 200 s, and the closing one.
+    expect(lines.filter((line) => line.startsWith('Progress:'))).toHaveLength(21)
+    expect(lines.at(-1)).toBe('Progress: 200 of 200 videos (100%), 1.0 videos/s.')
   })
 })

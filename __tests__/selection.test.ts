@@ -1,0 +1,153 @@
+/**
+ * Where the videos come from, as a cleanup workflow uses it: runAction with a recording core against
+ * the stand-in serving a library, on a virtual clock (ages such as `90d` count back from it).
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { makeLibrary, startStandIn } from '../dev/stand-in.js'
+import { runAction } from '../src/run.js'
+import { recordingCore, testDeps, VIRTUAL_EPOCH, type WrittenFiles } from './helpers/fakes.js'
+
+type StandIn = Awaited<ReturnType<typeof startStandIn>>
+let standIn: StandIn
+const dirs: string[] = []
+
+afterEach(async () => {
+  await standIn?.close()
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+const DAY = 86_400_000
+/** 200 videos, one a day, the newest 10 days before the virtual now; some share an instant. */
+const library = () =>
+  makeLibrary(200, {
+    start: new Date(VIRTUAL_EPOCH - 210 * DAY).toISOString(),
+    stepMs: DAY / 2,
+    sharedCreatedEvery: 17
+  })
+
+async function run(inputs: Record<string, string>, options: Parameters<typeof startStandIn>[0] = {}) {
+  standIn = await startStandIn({ library: library(), ...options })
+  const recorder = recordingCore({
+    'account-id': standIn.accountId,
+    'api-token': standIn.token,
+    'base-url': standIn.baseUrl,
+    ...inputs
+  })
+  const written: WrittenFiles = new Map()
+  await runAction(testDeps(recorder.core, {}, written))
+  const json = (name: string): unknown => JSON.parse(recorder.outputs[name] ?? 'null')
+  return { ...recorder, written, json }
+}
+
+const createdBefore = (videos: { created: string }[], days: number) =>
+  videos.filter((video) => Date.parse(video.created) < VIRTUAL_EPOCH - days * DAY)
+
+describe('selection by filters', () => {
+  it('deletes the downloads of every video older than 90 days but the 5 newest of them and the excluded', async () => {
+    const all = library()
+    const old = createdBefore(all, 90)
+    const excluded = old[0]?.uid ?? ''
+    const r = await run({ 'created-before': '90d', 'keep-latest': '5', exclude: excluded, 'max-videos': '0' })
+    expect(r.failed).toBeUndefined()
+    const acted = old.slice(1, -5).map((video) => video.uid)
+    expect(r.json('selected')).toEqual(acted)
+    const deletes = standIn.log.filter((entry) => entry.method === 'DELETE').map((entry) => entry.path.split('/')[6])
+    expect(new Set(deletes)).toEqual(new Set(acted))
+    // Listing went through the same client: GET requests with the filters, in creation order.
+    const lists = standIn.log.filter((entry) => entry.method === 'GET')
+    expect(lists[0]?.path).toMatch(/\/stream\?asc=true&limit=1000&end=.*&include_counts=true$/)
+    expect(r.said('info')).toContain(
+      `The filters select ${old.length} videos; 1 excluded, the 5 newest kept (keep-latest): acting on ${acted.length}.`
+    )
+    // Videos with nothing to delete are ordinary in a selection: counted, not one warning each.
+    expect(r.said('warning')).toEqual([])
+    expect(r.json('missing')).not.toEqual([])
+  })
+
+  it('sends nothing at all, and fails, when the selection is larger than max-videos', async () => {
+    const r = await run({ 'created-before': '90d', 'max-videos': '10' })
+    expect(standIn.log.filter((entry) => entry.method === 'DELETE')).toEqual([])
+    expect(r.failed).toMatch(
+      /^The selection has \d+ videos, more than `max-videos` \(10\): nothing was sent\. .*raise `max-videos`/
+    )
+    expect(r.outputs).toMatchObject({ success: 'false', selected: '[]', deleted: '[]' })
+  })
+
+  it('passes and says so when nothing matches', async () => {
+    const r = await run({ 'created-after': '5d' })
+    expect(r.failed).toBeUndefined()
+    expect(r.said('notice')).toEqual(['No video matches the filters: nothing to do.'])
+    expect(r.outputs).toMatchObject({ success: 'true', selected: '[]' })
+  })
+
+  it('pages through a library larger than one page, with either reading of start', async () => {
+    for (const startInclusive of [true, false]) {
+      const big = makeLibrary(2500, { start: '2025-01-01T00:00:00Z', stepMs: 1000, sharedCreatedEvery: 3 })
+      const r = await run(
+        { 'created-after': '2024-12-31T00:00:00Z', 'dry-run': 'true', 'max-videos': '0' },
+        { library: big, startInclusive }
+      )
+      // 2,500 ids are more than the selected output holds: it is cut, the results file has them all.
+      expect(r.outputs.truncated).toBe('true')
+      const results = JSON.parse(r.written.get(r.outputs['results-file'] ?? '') ?? '[]') as { video_id: string }[]
+      expect(results.map((video) => video.video_id)).toEqual(big.map((video) => video.uid))
+      expect(standIn.log.filter((entry) => entry.path.includes('/stream?'))).toHaveLength(3)
+      await standIn.close()
+    }
+  })
+
+  it('fails without deleting anything when the list is refused, naming the permission', async () => {
+    standIn = await startStandIn({ library: library() })
+    const r = recordingCore({
+      'account-id': standIn.accountId,
+      'api-token': 'wrong',
+      'base-url': standIn.baseUrl,
+      'created-before': '90d'
+    })
+    await runAction(testDeps(r.core))
+    expect(standIn.log.filter((entry) => entry.method === 'DELETE')).toEqual([])
+    expect(r.failed).toMatch(/^Listing the videos failed, so nothing was deleted: .*HTTP 403.*Stream Read/)
+    expect(JSON.parse(r.outputs.errors ?? '[]')).toEqual([{ code: null, message: r.failed }])
+  })
+
+  it('writes every result to the results file and names it in an output', async () => {
+    const r = await run({ 'created-before': '190d' })
+    const path = r.outputs['results-file'] ?? ''
+    expect(path).toMatch(/^\/runner\/temp\/cloudflare-stream-delete-downloads-42-1-\d+\.json$/)
+    const results = JSON.parse(r.written.get(path) ?? '[]') as { video_id: string }[]
+    expect(results.map((video) => video.video_id)).toEqual(r.json('selected'))
+  })
+})
+
+describe('video-id-file', () => {
+  const file = (text: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'ids-'))
+    dirs.push(dir)
+    writeFileSync(join(dir, 'ids.txt'), text)
+    return join(dir, 'ids.txt')
+  }
+
+  it('reads ids with comments and no final newline, and applies exclude', async () => {
+    const path = file('# old launches\nvid1\nvid2 # the teaser\nvid3')
+    const r = await run({ 'video-id-file': path, exclude: 'vid3' }, { videos: { vid1: {}, vid2: {}, vid3: {} } })
+    expect(r.failed).toBeUndefined()
+    expect(r.outputs).toMatchObject({ selected: '["vid1","vid2"]', deleted: '["vid1","vid2"]' })
+  })
+
+  it('passes with a notice on an empty file', async () => {
+    const r = await run({ 'video-id-file': file('') })
+    expect(r.failed).toBeUndefined()
+    expect(r.said('notice')).toEqual(['The list is empty: nothing to do.'])
+  })
+
+  it('is an input error when the file does not exist', async () => {
+    const r = await run({ 'video-id-file': '/nonexistent/ids.txt' })
+    expect(r.failed).toBe(
+      'Input `video-id-file` names "/nonexistent/ids.txt", which does not exist (/nonexistent/ids.txt).'
+    )
+    expect(standIn.log).toEqual([])
+  })
+})
