@@ -42,7 +42,7 @@ async function run(inputs: Record<string, string>, options: Parameters<typeof st
   return { ...recorder, written, json }
 }
 
-const createdBefore = (videos: { created: string }[], days: number) =>
+const createdBefore = <T extends { created: string }>(videos: T[], days: number): T[] =>
   videos.filter((video) => Date.parse(video.created) < VIRTUAL_EPOCH - days * DAY)
 
 describe('selection by filters', () => {
