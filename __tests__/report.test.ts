@@ -181,9 +181,8 @@ describe('ProgressLog', () => {
   })
 
   it('gives a long run its failures, and a progress line at most every 10 s', () => {
-    const outcomes = Array.from(
-      { length: 200 },
-      (_, i) => (i === 7 ? 'failed' : i === 8 ? 'missing' : 'deleted') as const
+    const outcomes = Array.from({ length: 200 }, (_, i): 'failed' | 'missing' | 'deleted' =>
+      i === 7 ? 'failed' : i === 8 ? 'missing' : 'deleted'
     )
     const lines = run(200, false, outcomes, 1000)
     expect(lines[0]).toMatch(/^v7 default: failed \(HTTP 403, ray ray-403\) — \[10000\] Authentication error/)
