@@ -205,10 +205,11 @@ const TAIL_US = 1_000_000
  * - Only the uids near the cursor are remembered (see `TAIL_US`), not every uid seen.
  * - It fails when `limit` or more videos share one `created` instant: no `start` gets past them
  *   without risking a miss (a full page of one instant cannot say whether more follow, and the API
- *   has no page token), on an entry it cannot read, and on answers that break
- *   the order it relies on: a page out of creation order, a video created before the `start` asked
- *   for (that the pager did not just see) or after `end`. Acting on half a picture would be worse
+ *   has no page token). It fails too on an entry it cannot read, and on answers that break the
+ *   order it relies on: a page out of creation order, a video created after `end`, or one created
+ *   before the `start` asked for that it did not just see. Acting on half a picture would be worse
  *   than stopping: a `keep-latest` guard, for one, needs the whole selection.
+ * - Paging costs one repeat per page (the last video seen, and any that share its instant).
  * - `fetchPage` applies the caller's retries; a rejection from it is a failure too.
  */
 export async function* pageVideos(
