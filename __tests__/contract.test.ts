@@ -12,12 +12,13 @@ import { readEnvelope } from '../src/envelope.js'
 import { parseIdList } from '../src/input-parsers.js'
 import { DEFAULT_BASE_URL } from '../src/settings.js'
 import type { Auth, DownloadType } from '../src/types.js'
-import { type FaultRule, startStandIn } from '../dev/stand-in.js'
+import { type FaultRule, makeLibrary, startStandIn } from '../dev/stand-in.js'
+import { listQuery, MEDIA_STATES, readVideoPage, type VideoFilters } from '../src/library.js'
 
 interface Parameter {
   name: string
   in: string
-  required: boolean
+  required?: boolean
   schema: object
 }
 interface Operation {
@@ -29,10 +30,18 @@ interface Operation {
 const spec = JSON.parse(readFileSync(new URL('fixtures/stream-downloads.openapi.json', import.meta.url), 'utf8')) as {
   servers: { url: string }[]
   paths: Record<string, Record<string, Operation>>
-  components: { securitySchemes: Record<string, { type: string; in?: string; name?: string; scheme?: string }> }
+  components: {
+    schemas: Record<string, object>
+    securitySchemes: Record<string, { type: string; in?: string; name?: string; scheme?: string }>
+  }
 }
 // The spec's own keywords (example, x-…) are not JSON Schema; `nullable` is OpenAPI's, which Ajv knows.
-const ajv = new Ajv({ strict: false, validateSchema: false, allErrors: true })
+// Ajv has no formats built in: the two the spec uses are checked here (RFC 3339 date-time, a URL).
+const formats = {
+  'date-time': /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/,
+  uri: (text: string) => URL.canParse(text)
+}
+const ajv = new Ajv({ strict: false, validateSchema: false, allErrors: true, formats })
 ajv.addSchema(spec, 'openapi')
 const validate = (schema: object, value: unknown): string[] => {
   const check = ajv.compile({ $ref: `openapi#/components/schemas/${refName(schema)}` })
@@ -43,8 +52,9 @@ const refName = (schema: object): string => ((schema as { $ref: string }).$ref ?
 /** Finds the spec operation a URL and method match, with the path parameters it carries. */
 function matchOperation(url: URL, method: string) {
   const server = spec.servers[0]?.url ?? ''
-  expect(url.href.startsWith(server)).toBe(true)
-  const path = url.href.slice(server.length)
+  const bare = `${url.origin}${url.pathname}`
+  expect(bare.startsWith(server)).toBe(true)
+  const path = bare.slice(server.length)
   for (const [template, operations] of Object.entries(spec.paths)) {
     const names: string[] = []
     const pattern = new RegExp(
@@ -189,6 +199,154 @@ describe('answers, against the response schemas', () => {
       ).toEqual([])
     } finally {
       await transport.destroy()
+      await standIn.close()
+    }
+  })
+})
+
+/**
+ * A query parameter's value (always text on the wire) against its schema, with the coercion a
+ * server applies (`"true"` is a boolean, `"1000"` an integer).
+ */
+const coercing = new Ajv({ strict: false, validateSchema: false, allErrors: true, coerceTypes: true, formats })
+coercing.addSchema(spec, 'openapi')
+function validateQueryValue(schema: object, value: string): string[] {
+  const inline = '$ref' in schema ? { $ref: `openapi#/components/schemas/${refName(schema)}` } : schema
+  const check = coercing.compile({ type: 'object', properties: { value: inline } })
+  return check({ value }) ? [] : (check.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
+}
+
+const everyFilter: VideoFilters = {
+  start: '2026-01-01T00:00:00.000Z',
+  end: '2026-06-01T00:00:00.123456Z',
+  creator: 'creator-id_abcde12345',
+  videoName: 'puppy.mp4',
+  search: 'puppy',
+  status: 'ready',
+  liveInputId: '66be4bf738797e01e1fca35a7bdecdcd'
+}
+
+const listUrl = (query: URLSearchParams) =>
+  new URL(`${DEFAULT_BASE_URL}/accounts/${account}/stream?${query.toString()}`)
+
+describe('the video list, against the OpenAPI description', () => {
+  it.each<[string, URLSearchParams]>([
+    ['the first page, with every filter and the counts', listQuery(everyFilter, { includeCounts: true })],
+    ['a next page, from the cursor', listQuery(everyFilter, { cursor: '2026-02-03T04:05:06.000999Z', limit: 1 })],
+    ['no filter at all', listQuery({})]
+  ])('%s: a documented GET whose query parameters are all declared and valid', (_, query) => {
+    const { template, operation, params } = matchOperation(listUrl(query), 'get')
+    expect(template).toBe('/accounts/{account_id}/stream')
+    const declared = new Map(operation.parameters.map((p) => [`${p.in}:${p.name}`, p]))
+    expect(validate(declared.get('path:account_id')?.schema ?? {}, params.account_id)).toEqual([])
+    expect([...query.keys()].length).toBeGreaterThanOrEqual(2)
+    for (const [name, value] of query) {
+      const parameter = declared.get(`query:${name}`)
+      expect({ name, declared: parameter !== undefined }).toEqual({ name, declared: true })
+      expect(validateQueryValue(parameter?.schema ?? {}, value)).toEqual([])
+    }
+  })
+
+  it('pages with limit 1–1000 and asc, as declared', () => {
+    const { operation } = matchOperation(listUrl(listQuery({})), 'get')
+    const schemaOf = (name: string) => operation.parameters.find((p) => p.name === name)?.schema ?? {}
+    expect(validateQueryValue(schemaOf('limit'), '1000')).toEqual([])
+    expect(validateQueryValue(schemaOf('limit'), '1001')).not.toEqual([])
+    expect(validateQueryValue(schemaOf('limit'), '0')).not.toEqual([])
+    expect(validateQueryValue(schemaOf('asc'), 'true')).toEqual([])
+    expect(validateQueryValue(schemaOf('start'), 'yesterday')).not.toEqual([])
+  })
+
+  it('offers exactly the spec’s media states for the status filter', () => {
+    const states = (spec.components.schemas.stream_media_state as { enum: string[] }).enum
+    expect([...MEDIA_STATES]).toEqual(states)
+  })
+})
+
+describe('the stand-in’s list and downloads answers, against the response schemas', () => {
+  const list = (operation: Operation) => operation.responses['200']?.content['application/json'].schema ?? {}
+  const get = async (standIn: Awaited<ReturnType<typeof startStandIn>>, path: string) => {
+    const transport = createTransport(undefined, { connections: 1, timeoutMs: 5000 })
+    try {
+      const response = await transport.request({
+        origin: standIn.origin,
+        path: `/client/v4/accounts/${standIn.accountId}${path}`,
+        method: 'GET',
+        headers: { authorization: `Bearer ${standIn.token}` },
+        signal: new AbortController().signal
+      })
+      return { status: response.statusCode, body: JSON.parse(await bodyText(response.body)) as Record<string, unknown> }
+    } finally {
+      await transport.destroy()
+    }
+  }
+
+  it('answers the list as stream_video_response_collection, with range and total, and the reader takes it whole', async () => {
+    const library = makeLibrary(60, { seed: 2, maxShared: 3 })
+    const standIn = await startStandIn({ library })
+    try {
+      const { operation } = matchOperation(listUrl(listQuery({})), 'get')
+      for (const query of [
+        listQuery({}, { limit: 25, includeCounts: true }),
+        listQuery({ creator: 'alice', start: library[10]?.created ?? '' }, { limit: 5 }),
+        new URLSearchParams({ type: 'live' })
+      ]) {
+        const { status, body } = await get(standIn, `/stream?${query.toString()}`)
+        expect(status).toBe(200)
+        expect(validate(list(operation), body)).toEqual([])
+        const page = readVideoPage(body.result)
+        expect(page.problems).toEqual([])
+        expect(page.videos).toHaveLength(page.entries)
+        expect(typeof body.range).toBe('number')
+        expect('total' in body).toBe(query.get('include_counts') === 'true')
+      }
+    } finally {
+      await standIn.close()
+    }
+  })
+
+  it('answers a list it cannot serve as stream_api-response-common-failure', async () => {
+    const standIn = await startStandIn({})
+    try {
+      const { operation } = matchOperation(listUrl(listQuery({})), 'get')
+      const { status, body } = await get(standIn, '/stream?limit=5000')
+      expect(status).toBe(400)
+      expect(validate(operation.responses['4XX']?.content['application/json'].schema ?? {}, body)).toEqual([])
+    } finally {
+      await standIn.close()
+    }
+  })
+
+  it('answers GET downloads as stream_downloads_response, with status and percentComplete', async () => {
+    const standIn = await startStandIn({
+      library: [
+        {
+          uid: 'ea95132c15732412d22c1476fa83f27a',
+          created: '2026-01-01T00:00:00Z',
+          downloads: { default: true, audio: { status: 'inprogress', percentComplete: 40 } }
+        },
+        { uid: 'b2', created: '2026-01-01T00:00:00Z', downloads: { default: false } }
+      ]
+    })
+    try {
+      const { template, operation } = matchOperation(
+        new URL(`${DEFAULT_BASE_URL}/accounts/${account}/stream/ea95132c15732412d22c1476fa83f27a/downloads`),
+        'get'
+      )
+      expect(template).toBe('/accounts/{account_id}/stream/{identifier}/downloads')
+      const both = await get(standIn, '/stream/ea95132c15732412d22c1476fa83f27a/downloads')
+      expect(validate(list(operation), both.body)).toEqual([])
+      expect(both.body.result).toMatchObject({
+        default: { status: 'ready', percentComplete: 100 },
+        audio: { status: 'inprogress', percentComplete: 40 }
+      })
+      const none = await get(standIn, '/stream/b2/downloads')
+      expect(validate(list(operation), none.body)).toEqual([])
+      expect(none.body.result).toEqual({})
+      const missing = await get(standIn, '/stream/nope/downloads')
+      expect(missing.status).toBe(404)
+      expect(validate(operation.responses['4XX']?.content['application/json'].schema ?? {}, missing.body)).toEqual([])
+    } finally {
       await standIn.close()
     }
   })

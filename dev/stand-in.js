@@ -546,8 +546,11 @@ export function makeLibrary(count, options = {}) {
       if (i > 0) at += 1 + Math.floor(random() * 2 * stepUs)
       groupLeft = options.maxShared ? Math.floor(random() * options.maxShared) : 0
     }
-    let uid = i.toString(16).padStart(8, '0')
-    while (uid.length < 32) uid += Math.floor(random() * 16).toString(16)
+    const hex8 = () =>
+      Math.floor(random() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0')
+    const uid = `${i.toString(16).padStart(8, '0')}${hex8()}${hex8()}${hex8()}`
     const made = random()
     /** @type {LibraryVideo['downloads']} */
     const downloads = {

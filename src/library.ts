@@ -147,7 +147,7 @@ export function readVideoPage(result: unknown): VideoPage {
 
 interface Entry {
   video: ListedVideo
-  /** `created` in microseconds since the epoch: exact in a double, and as fine as the API writes. */
+  /** `created` in microseconds since the epoch: as fine as the API writes it, and exact in a double. */
   at: number
 }
 
@@ -174,9 +174,8 @@ function readEntries(result: unknown): { videos: Entry[]; entries: number; probl
     }
     const at = typeof created === 'string' ? instantMicros(created) : undefined
     if (at === undefined || typeof created !== 'string') {
-      note(
-        `video ${uid} has created ${typeof created === 'string' ? quote(created) : describeType(created)}, not an RFC 3339 date-time`
-      )
+      const shown = typeof created === 'string' ? quote(created) : describeType(created)
+      note(created === undefined ? `video ${uid} has no created` : `video ${uid} has created ${shown}, not a date-time`)
       continue
     }
     const video: ListedVideo = { uid, created }
@@ -206,10 +205,11 @@ const TAIL_US = 1_000_000
  * - Only the uids near the cursor are remembered (see `TAIL_US`), not every uid seen.
  * - It fails when `limit` or more videos share one `created` instant: no `start` gets past them
  *   without risking a miss (a full page of one instant cannot say whether more follow, and the API
- *   has no page token), on an entry it cannot read, and on answers that break
- *   the order it relies on: a page out of creation order, a video created before the `start` asked
- *   for (that the pager did not just see) or after `end`. Acting on half a picture would be worse
+ *   has no page token). It fails too on an entry it cannot read, and on answers that break the
+ *   order it relies on: a page out of creation order, a video created after `end`, or one created
+ *   before the `start` asked for that it did not just see. Acting on half a picture would be worse
  *   than stopping: a `keep-latest` guard, for one, needs the whole selection.
+ * - Paging costs one repeat per page (the last video seen, and any that share its instant).
  * - `fetchPage` applies the caller's retries; a rejection from it is a failure too.
  */
 export async function* pageVideos(
@@ -302,8 +302,8 @@ export async function* pageVideos(
           ? `${limit} or more videos share the created instant ${last.video.created}: the list has no page token, ` +
               'so paging by creation time cannot get past them without risking missing some. Narrow the ' +
               'selection (creator, video-name, status, …) so that fewer videos share one instant'
-          : `${where} did not advance past created ${last.video.created}: ${limit} or more videos were created ` +
-              'within 1 µs of where it started, and the list has no page token to go further'
+          : `${where} brought no video created after ${last.video.created}, so the next page would ask for the ` +
+              `same again: either start is not honoured, or ${limit} or more videos were created within 1 µs`
       )
       return
     }
@@ -361,7 +361,7 @@ const AGE_UNITS: Record<string, number> = { min: 60_000, h: 3_600_000, d: 86_400
 /** About a century: older ages are typing mistakes, and would leave the range Date handles well. */
 const MAX_AGE_MS = 36_500 * 86_400_000
 const ACCEPTED =
-  'use an RFC 3339 date-time with a zone (2026-06-01T00:00:00Z, 2026-06-01T09:30:00.5+02:00) ' +
+  'use an RFC 3339 date-time with a zone, years 1900–2199 (2026-06-01T00:00:00Z, 2026-06-01T09:30:00.5+02:00) ' +
   'or an age: a whole number with min, h, d or w (30min, 12h, 90d, 2w)'
 
 /**
@@ -402,8 +402,9 @@ export function parseInstant(raw: string, now: number): Parsed<string> {
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/
 
 /**
- * An RFC 3339 date-time (years 1000–9999, no leap second) as microseconds since the epoch, or
- * undefined. Digits past the microsecond are dropped (floor), so a cursor never moves later.
+ * An RFC 3339 date-time (no leap second) as microseconds since the epoch, or undefined. Digits
+ * past the microsecond are dropped (floor), so a cursor never moves later. Years run from 1900 to
+ * 2199: microseconds are exact in a double only within about 285 years of 1970.
  */
 export function instantMicros(text: string): number | undefined {
   const m = RFC3339.exec(text)
@@ -416,7 +417,7 @@ export function instantMicros(text: string): number | undefined {
     number,
     number
   ]
-  if (year < 1000 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined
+  if (year < 1900 || year > 2199 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined
   const ms = Date.UTC(year, month - 1, day, hour, minute, second)
   // Date.UTC rolls 2026-02-30 over to March: a day that does not round-trip does not exist.
   if (day < 1 || new Date(ms).getUTCDate() !== day) return undefined
@@ -449,7 +450,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function describeType(value: unknown): string {
-  if (value === null) return 'null'
+  if (value === null || value === undefined) return String(value)
   if (Array.isArray(value)) return 'an array'
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }

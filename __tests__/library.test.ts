@@ -1,0 +1,625 @@
+/* eslint-disable jest/no-conditional-expect -- the property tests check a different claim for each kind of generated case */
+/**
+ * The library selection: query building, reading the list's result, the creation-time pager (over
+ * an in-memory list with either reading of `start`, ties shuffled per request, and hostile
+ * answers), the keep-latest split and the instant parser; then the pager over real HTTP against
+ * the stand-in.
+ */
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { request } from 'undici'
+import {
+  formatMicros,
+  instantMicros,
+  listQuery,
+  MAX_PAGE_SIZE,
+  pageVideos,
+  parseInstant,
+  readVideoPage,
+  selectVideos,
+  splitKeepLatest,
+  type FetchPage,
+  type PageAnswer,
+  type PagingEvent,
+  type SelectedVideo,
+  type VideoFilters
+} from '../src/library.js'
+import { makeLibrary, startStandIn, type LibraryVideo } from '../dev/stand-in.js'
+
+describe('listQuery', () => {
+  it('sends asc=true, the limit and each filter under the API’s name', () => {
+    const query = listQuery(
+      {
+        start: '2026-01-01T00:00:00.000Z',
+        end: '2026-06-01T00:00:00.000Z',
+        creator: 'ci',
+        videoName: 'a.mp4',
+        search: 'puppy',
+        status: 'ready',
+        liveInputId: 'abc123'
+      },
+      { limit: 50, includeCounts: true }
+    )
+    expect(Object.fromEntries(query)).toEqual({
+      asc: 'true',
+      limit: '50',
+      start: '2026-01-01T00:00:00.000Z',
+      end: '2026-06-01T00:00:00.000Z',
+      creator: 'ci',
+      video_name: 'a.mp4',
+      search: 'puppy',
+      status: 'ready',
+      live_input_id: 'abc123',
+      include_counts: 'true'
+    })
+  })
+
+  it('lets the cursor replace start, keeps end, and leaves out what is unset or empty', () => {
+    const query = listQuery({ start: 'S', end: 'E', creator: '' }, { cursor: 'C' })
+    expect(query.toString()).toBe('asc=true&limit=1000&start=C&end=E')
+  })
+})
+
+describe('readVideoPage', () => {
+  it('keeps uid, created, creator and meta.name of well-formed entries', () => {
+    const page = readVideoPage([
+      {
+        uid: 'ea95132c15732412d22c1476fa83f27a',
+        created: '2024-01-01T00:00:00.123456Z',
+        creator: 'c',
+        meta: { name: 'n' }
+      },
+      { uid: 'b2', created: '2024-01-01T00:00:01Z', creator: null, meta: { name: 7 } }
+    ])
+    expect(page).toEqual({
+      videos: [
+        { uid: 'ea95132c15732412d22c1476fa83f27a', created: '2024-01-01T00:00:00.123456Z', creator: 'c', name: 'n' },
+        { uid: 'b2', created: '2024-01-01T00:00:01Z' }
+      ],
+      entries: 2,
+      problems: []
+    })
+  })
+
+  it('reports malformed entries as problems, not videos, and counts them as entries', () => {
+    const page = readVideoPage([
+      null,
+      'x',
+      { uid: 'ok1', created: '2024-01-01T00:00:00Z' },
+      { uid: 'has space', created: '2024-01-01T00:00:00Z' },
+      { uid: 'a'.repeat(33), created: '2024-01-01T00:00:00Z' },
+      { uid: 'v2', created: 'yesterday' },
+      { uid: 'v3' }
+    ])
+    expect(page.videos.map((v) => v.uid)).toEqual(['ok1'])
+    expect(page.entries).toBe(7)
+    expect(page.problems).toEqual([
+      'entry 0 is null, not a video object',
+      'entry 1 is a string, not a video object',
+      'entry 3 has no valid uid ("has space")',
+      `entry 4 has no valid uid ("${'a'.repeat(33)}")`,
+      'video v2 has created "yesterday", not a date-time',
+      'and 1 more malformed entries'
+    ])
+  })
+
+  it('says so when the result is no array', () => {
+    expect(readVideoPage({ uid: 'x' })).toEqual({
+      videos: [],
+      entries: 0,
+      problems: ["the list's result is an object, not an array"]
+    })
+  })
+
+  it('never throws, whatever the result', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.array(fc.anything()), fc.array(fc.object())), (result) => {
+        const page = readVideoPage(result)
+        expect(page.videos.length + Math.min(page.problems.length, 6)).toBeLessThanOrEqual(page.entries + 1)
+      })
+    )
+  })
+})
+
+describe('instants', () => {
+  it.each([
+    ['2026-06-01T00:00:00Z', Date.UTC(2026, 5, 1) * 1000],
+    ['2026-06-01t00:00:00z', Date.UTC(2026, 5, 1) * 1000],
+    ['2026-06-01T02:00:00+02:00', Date.UTC(2026, 5, 1) * 1000],
+    ['2026-05-31T23:30:00.5-00:30', Date.UTC(2026, 5, 1) * 1000 + 500_000],
+    ['2024-02-29T00:00:00.123456789Z', Date.UTC(2024, 1, 29) * 1000 + 123_456]
+  ])('reads %s to the microsecond', (text, micros) => {
+    expect(instantMicros(text)).toBe(micros)
+  })
+
+  it.each([
+    '2026-02-30T00:00:00Z',
+    '2025-02-29T00:00:00Z',
+    '2026-13-01T00:00:00Z',
+    '2026-06-01T24:00:00Z',
+    '2026-06-01T00:00:60Z',
+    '2026-06-01T00:00:00+24:00',
+    '2026-06-01T00:00:00',
+    '2026-06-01',
+    '1899-12-31T23:59:59Z',
+    '2200-01-01T00:00:00Z',
+    ' 2026-06-01T00:00:00Z'
+  ])('refuses %s', (text) => {
+    expect(instantMicros(text)).toBeUndefined()
+  })
+
+  it('formats microseconds back to what reads as the same instant', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2199-12-31T23:59:59Z'), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 999 }),
+        (date, extra) => {
+          const micros = date.getTime() * 1000 + extra
+          expect(instantMicros(formatMicros(micros))).toBe(micros)
+        }
+      )
+    )
+    expect(formatMicros(Date.UTC(2026, 0, 1) * 1000)).toBe('2026-01-01T00:00:00.000Z')
+    expect(formatMicros(Date.UTC(2026, 0, 1) * 1000 + 7)).toBe('2026-01-01T00:00:00.000007Z')
+  })
+})
+
+describe('parseInstant', () => {
+  const now = Date.UTC(2026, 5, 15, 12, 0, 0)
+
+  it.each([
+    ['2026-06-01T00:00:00Z', '2026-06-01T00:00:00.000Z'],
+    ['2026-06-01T09:30:00+02:00', '2026-06-01T07:30:00.000Z'],
+    ['2026-06-01T00:00:00.25Z', '2026-06-01T00:00:00.250Z'],
+    ['2026-06-01T00:00:00.123456Z', '2026-06-01T00:00:00.123456Z'],
+    ['90d', '2026-03-17T12:00:00.000Z'],
+    ['12h', '2026-06-15T00:00:00.000Z'],
+    ['2w', '2026-06-01T12:00:00.000Z'],
+    ['30min', '2026-06-15T11:30:00.000Z'],
+    ['0d', '2026-06-15T12:00:00.000Z'],
+    [' 7D ', '2026-06-08T12:00:00.000Z']
+  ])('reads %j as %s', (raw, value) => {
+    expect(parseInstant(raw, now)).toEqual({ ok: true, value })
+  })
+
+  it.each([
+    ['', 'is empty: use an RFC 3339 date-time with a zone'],
+    ['30m', '"m" could mean minutes or months'],
+    ['3mo', 'months and years vary in length; write days'],
+    ['1y', 'months and years vary in length'],
+    ['2026-06-01', 'give a time and zone too, e.g. 2026-06-01T00:00:00Z'],
+    ['2026-06-01T00:00:00', 'give a zone (Z for UTC'],
+    ['2026-06-01 00:00', 'give a zone'],
+    ['2026-02-30T00:00:00Z', 'use an RFC 3339 date-time'],
+    ['1.5d', 'use an RFC 3339 date-time'],
+    ['-3d', 'use an RFC 3339 date-time'],
+    ['90', 'use an RFC 3339 date-time'],
+    ['90 days', 'use an RFC 3339 date-time'],
+    ['yesterday', 'use an RFC 3339 date-time'],
+    ['40000d', 'over 100 years']
+  ])('refuses %j and says what is accepted', (raw, said) => {
+    const parsed = parseInstant(raw, now)
+    expect(parsed.ok).toBe(false)
+    expect(parsed.ok ? '' : parsed.problem).toContain(said)
+  })
+
+  it('never throws, and what it accepts reads back as an instant', () => {
+    fc.assert(
+      fc.property(fc.string(), (raw) => {
+        const parsed = parseInstant(raw, now)
+        if (parsed.ok) expect(instantMicros(parsed.value)).toBeDefined()
+        else expect(parsed.problem.length).toBeLessThan(300)
+      })
+    )
+  })
+})
+
+/** A video of the in-memory list: `at` in µs, as the list compares. */
+interface Model {
+  uid: string
+  at: number
+  creator: string
+}
+
+/**
+ * An in-memory video list with the API's paging contract: `asc`, `limit`, `start`/`end` (either
+ * reading), `creator`. With `shuffle`, videos that share an instant come in a different order on
+ * every request (the API promises no order among them). Records every query it was sent.
+ */
+function memoryList(videos: Model[], options: { startInclusive: boolean; shuffle?: number }) {
+  const sorted = [...videos].sort((a, b) => a.at - b.at)
+  const queries: URLSearchParams[] = []
+  let turn = options.shuffle ?? 0
+  const fetchPage: FetchPage = async (query) => {
+    queries.push(query)
+    expect(query.get('asc')).toBe('true')
+    const limit = Number(query.get('limit'))
+    const start = query.has('start') ? (instantMicros(query.get('start') ?? '') as number) : -Infinity
+    const end = query.has('end') ? (instantMicros(query.get('end') ?? '') as number) : Infinity
+    const creator = query.get('creator')
+    let matching = sorted.filter(
+      (v) =>
+        (options.startInclusive ? v.at >= start : v.at > start) && v.at < end && (!creator || v.creator === creator)
+    )
+    if (options.shuffle !== undefined) {
+      turn++
+      // Reorders each run of equal instants by a per-request key: a stable sort on (at, key).
+      const key = (v: Model) => (hash(v.uid) ^ turn) * 2654435761
+      matching = [...matching].sort((a, b) => a.at - b.at || (key(a) >>> 0) - (key(b) >>> 0))
+    }
+    const page = matching.slice(0, limit)
+    return {
+      ok: true,
+      videos: page.map((v) => ({ uid: v.uid, created: formatMicros(v.at), creator: v.creator })),
+      total: query.get('include_counts') === 'true' ? matching.length : undefined
+    }
+  }
+  return { fetchPage, queries }
+}
+
+function hash(text: string): number {
+  let h = 2166136261
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619)
+  return h >>> 0
+}
+
+/** Collects a paging run: the uids yielded in order, and its last event. */
+async function run(fetchPage: FetchPage, filters: VideoFilters, limit: number, includeCounts = false) {
+  const uids: string[] = []
+  let last: PagingEvent | undefined
+  for await (const event of pageVideos(fetchPage, filters, { limit, includeCounts })) {
+    if (event.kind === 'page') uids.push(...event.videos.map((v) => v.uid))
+    last = event
+  }
+  return { uids, last }
+}
+
+const BASE = Date.UTC(2026, 0, 1) * 1000
+
+/** Libraries where many videos share instants: instants are whole ms, so distinct ones are ≥ 1,000 µs apart. */
+const libraryArb = fc
+  .array(fc.record({ instant: fc.integer({ min: 0, max: 40 }), creator: fc.constantFrom('a', 'b') }), {
+    maxLength: 80
+  })
+  .map((rows) => rows.map((row, i): Model => ({ uid: `v${i}`, at: BASE + row.instant * 1000, creator: row.creator })))
+
+const boundArb = fc.option(
+  fc.integer({ min: -1, max: 42 }).map((ms) => BASE + ms * 1000 + (ms % 3 === 0 ? 1 : 0)),
+  {
+    nil: undefined
+  }
+)
+
+describe('pageVideos over an in-memory list', () => {
+  it('yields every matching uid exactly once, in creation order, for either start; or fails only when a page’s worth shares one instant', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        libraryArb,
+        fc.integer({ min: 1, max: 9 }),
+        fc.boolean(),
+        fc.option(fc.integer({ min: 0, max: 1000 }), { nil: undefined }),
+        boundArb,
+        boundArb,
+        fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+        async (library, limit, startInclusive, shuffle, start, end, creator) => {
+          const filters: VideoFilters = {
+            ...(start === undefined ? {} : { start: formatMicros(start) }),
+            ...(end === undefined ? {} : { end: formatMicros(end) }),
+            ...(creator === undefined ? {} : { creator })
+          }
+          const expected = library
+            .filter(
+              (v) =>
+                (start === undefined || (startInclusive ? v.at >= start : v.at > start)) &&
+                (end === undefined || v.at < end) &&
+                (creator === undefined || v.creator === creator)
+            )
+            .sort((a, b) => a.at - b.at)
+          const groups = new Map<number, number>()
+          for (const v of expected) groups.set(v.at, (groups.get(v.at) ?? 0) + 1)
+          const largest = Math.max(0, ...groups.values())
+
+          const list = memoryList(library, { startInclusive, ...(shuffle === undefined ? {} : { shuffle }) })
+          const { uids, last } = await run(list.fetchPage, filters, limit)
+          // Never loops: at most one page per video plus the short page, and each start is later.
+          expect(list.queries.length).toBeLessThanOrEqual(expected.length + 2)
+          const starts = list.queries.slice(1).map((q) => instantMicros(q.get('start') ?? '') as number)
+          for (let i = 1; i < starts.length; i++) expect(starts[i]).toBeGreaterThan(starts[i - 1] as number)
+          for (const query of list.queries) {
+            expect(query.get('end')).toBe(filters.end ?? null)
+            expect(query.get('creator')).toBe(filters.creator ?? null)
+          }
+          expect(new Set(uids).size).toBe(uids.length)
+          if (largest >= limit) {
+            expect(last).toMatchObject({ kind: 'failed' })
+            expect(last?.kind === 'failed' && last.problem).toContain(
+              `${limit} or more videos share the created instant`
+            )
+            for (const uid of uids) expect(expected.some((v) => v.uid === uid)).toBe(true)
+          } else {
+            expect(last).toEqual({ kind: 'done', pages: list.queries.length, selected: expected.length })
+            expect(uids.map((uid) => library.find((v) => v.uid === uid)?.at)).toEqual(expected.map((v) => v.at))
+            expect([...uids].sort()).toEqual(expected.map((v) => v.uid).sort())
+          }
+        }
+      ),
+      { numRuns: 400 }
+    )
+  })
+
+  it('pages a group split across the boundary with exclusive start (the case start=last-created would lose)', async () => {
+    const at = [0, 0, 1, 1, 2]
+    const library: Model[] = ['a', 'b', 'c', 'd', 'e'].map((uid, i) => ({
+      uid,
+      at: BASE + (at[i] ?? 0) * 1000,
+      creator: 'x'
+    }))
+    const list = memoryList(library, { startInclusive: false })
+    const { uids, last } = await run(list.fetchPage, {}, 3)
+    expect(uids).toEqual(['a', 'b', 'c', 'd', 'e'])
+    expect(last).toEqual({ kind: 'done', pages: 3, selected: 5 })
+    expect(list.queries.map((q) => q.get('start'))).toEqual([
+      null,
+      '2026-01-01T00:00:00.000999Z',
+      '2026-01-01T00:00:00.001999Z'
+    ])
+  })
+
+  it('fails clearly when a whole page shares one created instant, after two requests', async () => {
+    const library: Model[] = Array.from({ length: 5 }, (_, i) => ({ uid: `s${i}`, at: BASE, creator: 'x' }))
+    for (const startInclusive of [true, false]) {
+      const list = memoryList(library, { startInclusive })
+      const { last } = await run(list.fetchPage, {}, 4)
+      expect(last).toMatchObject({ kind: 'failed', pages: 2, selected: 4 })
+      expect(last?.kind === 'failed' && last.problem).toBe(
+        '4 or more videos share the created instant 2026-01-01T00:00:00.000Z: the list has no page token, so paging ' +
+          'by creation time cannot get past them without risking missing some. Narrow the selection (creator, ' +
+          'video-name, status, …) so that fewer videos share one instant'
+      )
+    }
+  })
+
+  it('asks for the total on the first request only, and reports it', async () => {
+    const library: Model[] = Array.from({ length: 7 }, (_, i) => ({ uid: `t${i}`, at: BASE + i * 1000, creator: 'x' }))
+    const list = memoryList(library, { startInclusive: true })
+    const { last } = await run(list.fetchPage, {}, 3, true)
+    // Each next page starts 1 µs before the last video seen, so it shows that one again.
+    expect(last).toEqual({ kind: 'done', pages: 4, selected: 7, total: 7 })
+    expect(list.queries.map((q) => q.get('include_counts'))).toEqual(['true', null, null, null])
+  })
+})
+
+describe('pageVideos against answers that break the contract', () => {
+  const video = (uid: string, ms: number) => ({ uid, created: formatMicros(BASE + ms * 1000) })
+  const scripted = (answers: PageAnswer[]) => {
+    let calls = 0
+    const fetchPage: FetchPage = async () => answers[Math.min(calls++, answers.length - 1)] as PageAnswer
+    return { fetchPage, calls: () => calls }
+  }
+
+  it('stops when start is ignored (the same first page again), instead of looping', async () => {
+    const page: PageAnswer = { ok: true, videos: [video('a', 0), video('b', 1), video('c', 2)] }
+    const server = scripted([page])
+    const { uids, last } = await run(server.fetchPage, {}, 3)
+    expect(uids).toEqual(['a', 'b', 'c'])
+    expect(server.calls()).toBe(2)
+    expect(last).toMatchObject({ kind: 'failed', pages: 2, selected: 3 })
+    expect(last?.kind === 'failed' && last.problem).toBe(
+      'page 2 of the video list (start 2026-01-01T00:00:00.001999Z) brought no video created after ' +
+        '2026-01-01T00:00:00.002Z, so the next page would ask for the same again: either start is not honoured, ' +
+        'or 3 or more videos were created within 1 µs'
+    )
+  })
+
+  it('stops on a video created before the start asked for that it no longer remembers', async () => {
+    const page: PageAnswer = { ok: true, videos: [video('a', 0), video('b', 1500), video('c', 3000)] }
+    const { last } = await run(scripted([page]).fetchPage, {}, 3)
+    expect(last?.kind === 'failed' && last.problem).toBe(
+      'page 2 of the video list (start 2026-01-01T00:00:02.999999Z) has video a, created ' +
+        '"2026-01-01T00:00:00.000Z", before the start asked for'
+    )
+  })
+
+  it('stops on a page out of creation order (asc not honoured)', async () => {
+    const { last } = await run(scripted([{ ok: true, videos: [video('a', 5), video('b', 1)] }]).fetchPage, {}, 3)
+    expect(last?.kind === 'failed' && last.problem).toBe(
+      'page 1 of the video list (start none) is not in creation order at video b (asc=true not honoured?)'
+    )
+  })
+
+  it('stops on a video created after end', async () => {
+    const end = formatMicros(BASE + 3000)
+    const { last } = await run(scripted([{ ok: true, videos: [video('a', 1), video('b', 4)] }]).fetchPage, { end }, 3)
+    expect(last?.kind === 'failed' && last.problem).toContain(
+      'has video b, created "2026-01-01T00:00:00.004Z", after end'
+    )
+  })
+
+  it('stops on an entry it cannot read, and on a result that is no list', async () => {
+    const bad = await run(scripted([{ ok: true, videos: [video('a', 1), { uid: 'b' }] }]).fetchPage, {}, 3)
+    expect(bad.last?.kind === 'failed' && bad.last.problem).toBe(
+      'page 1 of the video list (start none) has entries that cannot be read: video b has no created'
+    )
+    const none = await run(scripted([{ ok: true, videos: 'ok' }]).fetchPage, {}, 3)
+    expect(none.last).toMatchObject({ kind: 'failed', pages: 1, selected: 0 })
+  })
+
+  it('passes on the caller’s problem with where it happened, and a rejection too', async () => {
+    const said = await run(
+      scripted([
+        { ok: true, videos: [video('a', 1)] },
+        { ok: false, problem: 'HTTP 403: Authentication error' }
+      ]).fetchPage,
+      {},
+      1
+    )
+    expect(said.last).toEqual({
+      kind: 'failed',
+      pages: 2,
+      selected: 1,
+      problem: 'page 2 of the video list (start 2026-01-01T00:00:00.000999Z): HTTP 403: Authentication error'
+    })
+    const thrown = await run(
+      async () => {
+        throw new Error('boom')
+      },
+      {},
+      5
+    )
+    expect(thrown.last).toMatchObject({ kind: 'failed', problem: 'page 1 of the video list (start none): boom' })
+  })
+
+  it('refuses a page size the API does not take, and a start that is no instant, before sending anything', async () => {
+    for (const limit of [0, 1001, 2.5]) {
+      const server = scripted([{ ok: true, videos: [] }])
+      const { last } = await run(server.fetchPage, {}, limit)
+      expect(last).toMatchObject({ kind: 'failed', pages: 0 })
+      expect(server.calls()).toBe(0)
+    }
+    const { last } = await run(scripted([{ ok: true, videos: [] }]).fetchPage, { start: '90d' }, 5)
+    expect(last?.kind === 'failed' && last.problem).toBe('the start "90d" is not an RFC 3339 date-time')
+    expect(MAX_PAGE_SIZE).toBe(1000)
+  })
+
+  it('ignores a total that is not a whole number', async () => {
+    const { last } = await run(scripted([{ ok: true, videos: [], total: '12' }]).fetchPage, {}, 5, true)
+    expect(last).toEqual({ kind: 'done', pages: 1, selected: 0 })
+  })
+})
+
+describe('selectVideos and splitKeepLatest', () => {
+  it('keeps uid and created only, in creation order, and what was listed before a failure', async () => {
+    const library: Model[] = Array.from({ length: 5 }, (_, i) => ({ uid: `k${i}`, at: BASE + i * 1000, creator: 'x' }))
+    const selection = await selectVideos(memoryList(library, { startInclusive: true }).fetchPage, {}, { limit: 2 })
+    expect(selection).toEqual({
+      ok: true,
+      pages: 5,
+      videos: library.map((v) => ({ uid: v.uid, created: formatMicros(v.at) }))
+    })
+    let calls = 0
+    const failing: FetchPage = async () =>
+      calls++ === 0
+        ? { ok: true, videos: [{ uid: 'f1', created: '2026-01-01T00:00:00Z' }] }
+        : { ok: false, problem: 'no' }
+    const partial = await selectVideos(failing, {}, { limit: 1 })
+    expect(partial).toMatchObject({ ok: false, pages: 2, videos: [{ uid: 'f1', created: '2026-01-01T00:00:00Z' }] })
+  })
+
+  const v = (uid: string, created: string): SelectedVideo => ({ uid, created })
+  const videos = [
+    v('a', '2026-01-01T00:00:00Z'),
+    v('b', '2026-01-02T00:00:00Z'),
+    v('c', '2026-01-03T00:00:00Z'),
+    v('d', '2026-01-03T00:00:00.000Z'),
+    v('e', '2026-01-04T00:00:00Z')
+  ]
+  const ids = (list: SelectedVideo[]) => list.map((x) => x.uid)
+
+  it('keeps the N latest, and all videos tied with the N-th latest', () => {
+    expect(ids(splitKeepLatest(videos, 1).keep)).toEqual(['e'])
+    expect(ids(splitKeepLatest(videos, 1).act)).toEqual(['a', 'b', 'c', 'd'])
+    expect(ids(splitKeepLatest(videos, 2).keep)).toEqual(['c', 'd', 'e'])
+    expect(ids(splitKeepLatest(videos, 3).act)).toEqual(['a', 'b'])
+    expect(ids(splitKeepLatest(videos, 0).act)).toEqual(['a', 'b', 'c', 'd', 'e'])
+    expect(ids(splitKeepLatest(videos, 9).act)).toEqual([])
+  })
+
+  it('never acts on a video created after one it keeps, and keeps at least N', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 40 }), fc.nat(45), (instants, keep) => {
+        const list = instants.map((ms, i) => v(`u${i}`, formatMicros(BASE + ms * 1000)))
+        const split = splitKeepLatest(list, keep)
+        expect(split.act.length + split.keep.length).toBe(list.length)
+        expect(split.keep.length).toBeGreaterThanOrEqual(Math.min(keep, list.length))
+        const newestActed = Math.max(-Infinity, ...split.act.map((x) => instantMicros(x.created) as number))
+        for (const kept of split.keep) expect(instantMicros(kept.created)).toBeGreaterThan(newestActed)
+      })
+    )
+  })
+})
+
+describe('the pager over HTTP, against the stand-in', () => {
+  /** A small fetchPage as the product's would be, without its retries: undici request, envelope, total. */
+  const httpFetchPage =
+    (standIn: { origin: string; accountId: string; token: string }): FetchPage =>
+    async (query) => {
+      const response = await request(`${standIn.origin}/client/v4/accounts/${standIn.accountId}/stream?${query}`, {
+        headers: { authorization: `Bearer ${standIn.token}`, accept: 'application/json' }
+      })
+      const body = (await response.body.json()) as {
+        success?: boolean
+        result?: unknown
+        total?: unknown
+        errors?: { message?: string }[]
+      }
+      if (response.statusCode !== 200 || body.success !== true) {
+        return { ok: false, problem: `HTTP ${response.statusCode}: ${body.errors?.[0]?.message ?? 'no envelope'}` }
+      }
+      return { ok: true, videos: body.result, total: body.total }
+    }
+
+  const micros = (video: LibraryVideo) => instantMicros(video.created) as number
+
+  it.each([true, false])(
+    'selects exactly the matching videos of a library with shared instants (start inclusive: %s)',
+    async (startInclusive) => {
+      const library = makeLibrary(2500, { seed: 11, maxShared: 6, stepMs: 500 })
+      const standIn = await startStandIn({ library, startInclusive })
+      try {
+        const start = library[300]?.created ?? ''
+        const end = library[2200]?.created ?? ''
+        const filters: VideoFilters = { start, end, creator: 'bob' }
+        const selection = await selectVideos(httpFetchPage(standIn), filters, { limit: 40, includeCounts: true })
+        const expected = library.filter(
+          (v) =>
+            (startInclusive
+              ? micros(v) >= micros(library[300] as LibraryVideo)
+              : micros(v) > micros(library[300] as LibraryVideo)) &&
+            micros(v) < micros(library[2200] as LibraryVideo) &&
+            v.creator === 'bob'
+        )
+        expect(selection.ok).toBe(true)
+        expect(selection.total).toBe(expected.length)
+        expect(selection.videos.map((x) => x.uid).sort()).toEqual(expected.map((x) => x.uid).sort())
+        expect(new Set(selection.videos.map((x) => x.uid)).size).toBe(selection.videos.length)
+        expect(selection.pages).toBe(standIn.log.length)
+        for (const entry of standIn.log) {
+          const query = new URL(entry.path, standIn.origin).searchParams
+          expect(query.get('end')).toBe(end)
+          expect(query.get('creator')).toBe('bob')
+        }
+      } finally {
+        await standIn.close()
+      }
+    }
+  )
+
+  it('fails, saying why, on a library with more videos at one instant than a page holds', async () => {
+    const library = makeLibrary(30, { seed: 3 })
+    const burst = library[10]?.created ?? ''
+    for (let i = 11; i < 20; i++) (library[i] as LibraryVideo).created = burst
+    const standIn = await startStandIn({ library, startInclusive: true })
+    try {
+      const selection = await selectVideos(httpFetchPage(standIn), {}, { limit: 8 })
+      expect(selection).toMatchObject({ ok: false })
+      expect(selection.ok ? '' : selection.problem).toContain(`8 or more videos share the created instant ${burst}`)
+      expect(standIn.log.length).toBeLessThanOrEqual(4)
+    } finally {
+      await standIn.close()
+    }
+  })
+
+  it('list requests count against the stand-in’s quota: the 429 ends the selection with a problem', async () => {
+    const standIn = await startStandIn({ library: makeLibrary(50, { seed: 5 }), quota: 2 })
+    try {
+      const selection = await selectVideos(httpFetchPage(standIn), {}, { limit: 10 })
+      expect(selection).toMatchObject({ ok: false, pages: 3 })
+      expect(selection.ok ? '' : selection.problem).toMatch(
+        /^page 3 of the video list \(start [^)]+\): HTTP 429: Please wait and consider throttling your request speed$/
+      )
+      expect(standIn.stats.lockouts).toBe(1)
+    } finally {
+      await standIn.close()
+    }
+  })
+})
