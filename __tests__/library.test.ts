@@ -543,9 +543,12 @@ describe('the pager over HTTP, against the stand-in', () => {
   const httpFetchPage =
     (standIn: { origin: string; accountId: string; token: string }): FetchPage =>
     async (query) => {
-      const response = await request(`${standIn.origin}/client/v4/accounts/${standIn.accountId}/stream?${query}`, {
-        headers: { authorization: `Bearer ${standIn.token}`, accept: 'application/json' }
-      })
+      const response = await request(
+        `${standIn.origin}/client/v4/accounts/${standIn.accountId}/stream?${query.toString()}`,
+        {
+          headers: { authorization: `Bearer ${standIn.token}`, accept: 'application/json' }
+        }
+      )
       const body = (await response.body.json()) as {
         success?: boolean
         result?: unknown
