@@ -75,9 +75,44 @@ describe('RateGate', () => {
     gate.finish(100, answer('"default";r=5;t=10'))
     expect(gate.delayBeforeNext(100)).toBe(0)
     gate.start(100)
-    // 4 left: only the reserve, so wait for the reset (10 s after the answer, plus a margin).
-    expect(gate.delayBeforeNext(200)).toBe(10_150)
-    expect(gate.delayBeforeNext(10_350)).toBe(0)
+    // 4 left: only the reserve. `t=10` is whole seconds: the reset is 9 to 10 s after the answer.
+    // One request may go at the earliest instant, alone; the others wait for its answer.
+    expect(gate.delayBeforeNext(200)).toBe(8900)
+    expect(gate.delayBeforeNext(9100)).toBe(0)
+    gate.start(9100)
+    expect(gate.delayBeforeNext(9100)).toBe(20)
+    // Its answer is from the new window: everything goes on at once, not a second late.
+    gate.finish(9130, answer('"default";r=29;t=60'))
+    expect(gate.delayBeforeNext(9130)).toBe(0)
+  })
+
+  it('after an early request that was too early, tries halfway, then waits for the latest instant', () => {
+    const gate = new RateGate({ requestsPerMinute: 0, concurrency: 1 })
+    gate.start(0)
+    gate.finish(0, answer('"default";r=3;t=10'))
+    gate.start(0)
+    // 2 left, the reserve; one of them may go early: at 9 s.
+    expect(gate.delayBeforeNext(0)).toBe(9000)
+    gate.start(9000)
+    gate.finish(9020, answer('"default";r=1;t=1'))
+    // Still the old window, which resets between 9.02 and 10 s; 1 left: no request to spare.
+    expect(gate.delayBeforeNext(9020)).toBe(1030)
+    expect(gate.delayBeforeNext(10_050)).toBe(0)
+  })
+
+  it('narrows the reset from the answers of a window, so the early request is close to it', () => {
+    const gate = new RateGate({ requestsPerMinute: 0, concurrency: 2 })
+    // t goes from 3 to 2 between the answers at 1.3 s and 1.4 s: the reset is between 3.3 and 3.4 s.
+    for (const [at, r, t] of [
+      [1200, 40, 3],
+      [1300, 30, 3],
+      [1400, 20, 2],
+      [1500, 4, 2]
+    ] as const) {
+      gate.start(at)
+      gate.finish(at, answer(`"default";r=${r};t=${t}`))
+    }
+    expect(gate.delayBeforeNext(1500)).toBe(1800)
   })
 
   it('counts its own requests in flight against the remaining quota', () => {
@@ -92,22 +127,28 @@ describe('RateGate', () => {
     expect(gate.delayBeforeNext(10)).toBeGreaterThan(0)
   })
 
-  it('keeps 5% of a large quota in reserve for other jobs that share the token', () => {
+  it('keeps 1% of a large quota in reserve for other jobs that share the token', () => {
     const gate = new RateGate({ requestsPerMinute: 0, concurrency: 4 })
     gate.start(0)
-    gate.finish(0, answer('"default";r=61;t=100', '"default";q=1200;w=300'))
-    expect(gate.reserve).toBe(60)
+    gate.finish(0, answer('"default";r=13;t=100', '"default";q=1200;w=300'))
+    expect(gate.reserve).toBe(12)
     expect(gate.delayBeforeNext(0)).toBe(0)
     gate.start(0)
-    expect(gate.delayBeforeNext(0)).toBe(100_250)
+    expect(gate.delayBeforeNext(0)).toBe(99_000)
   })
 
   it('starts the next window from the policy quota', () => {
     const gate = new RateGate({ requestsPerMinute: 0, concurrency: 1 })
     gate.start(0)
     gate.finish(0, answer('"default";r=2;t=1', '"default";q=30;w=1'))
-    expect(gate.delayBeforeNext(0)).toBe(1250)
-    expect(gate.delayBeforeNext(1250)).toBe(0)
+    // With 2 left and a concurrency of 1, one early request may go: at once (the reset is within 1 s).
+    expect(gate.delayBeforeNext(0)).toBe(0)
+    gate.start(0)
+    expect(gate.delayBeforeNext(0)).toBe(20)
+    gate.finish(20, { kind: 'network', code: 'ECONNRESET', message: 'reset', mayHaveReachedServer: true })
+    // No answer to learn from, and nothing left to spare: wait for the latest instant, then a full window.
+    expect(gate.delayBeforeNext(20)).toBe(1030)
+    expect(gate.delayBeforeNext(1050)).toBe(0)
   })
 
   it('pauses every request until a 429 has passed', () => {
@@ -241,7 +282,7 @@ describe('pacing against a shared quota (simulated)', () => {
   it('paces by the older X-RateLimit headers when Ratelimit is absent', () => {
     const gate = new RateGate({ requestsPerMinute: 0, concurrency: 1 })
     gate.start(0)
-    gate.finish(0, { kind: 'http', status: 200, xRateLimitRemaining: '2', xRateLimitReset: '20' })
-    expect(gate.delayBeforeNext(0)).toBe(20_250)
+    gate.finish(0, { kind: 'http', status: 200, xRateLimitRemaining: '1', xRateLimitReset: '20' })
+    expect(gate.delayBeforeNext(0)).toBe(20_050)
   })
 })

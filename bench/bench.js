@@ -10,15 +10,18 @@
 //      ceiling): wall time against the ideal (cold start + n × 40 ms / concurrency).
 //   5. Paced batches against a quota, one job and two sharing the token: the share of the allowed
 //      rate counted from the start of the first window to the start of the last (gaps included).
-//   6. Size of dist/index.js.
+//   6. A selection: 10,000 videos listed (10 pages) and deleted at 40 ms, concurrency 8, against the ideal.
+//   7. Scale: 10,000 and 100,000 ids from a file with download-type all: wall time, CPU per request,
+//      peak RSS, and the size of the outputs, the log, the summary and the results file.
+//   8. Size of dist/index.js.
 // Options (environment): BENCH_PAIRS (default 15), BENCH_NODES ("24,20"),
-// BENCH_SKIP ("plain,batch,paced,paced-large"), BENCH_DIST (another dist/index.js to measure).
+// BENCH_SKIP ("plain,batch,selection,scale,paced,paced-large"), BENCH_DIST (another dist/index.js to measure).
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir, cpus } from 'node:os'
 import { join } from 'node:path'
 import { runStep } from '../dev/run-step.js'
-import { startStandIn } from '../dev/stand-in.js'
+import { makeLibrary, startStandIn } from '../dev/stand-in.js'
 
 /** @typedef {{ name: string, bin: string }} Node */
 /** @typedef {Awaited<ReturnType<typeof startStandIn>>} StandIn */
@@ -58,21 +61,21 @@ function nodes() {
  * One step as the runner runs it, with the peak-RSS probe preloaded: wall time (ms) and peak RSS (KiB).
  * @param {Node} node @param {string} script @param {Record<string, string>} withInputs
  */
-async function step(node, script, withInputs) {
+async function step(node, script, withInputs, env = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'))
   const rss = join(dir, 'rss')
   const result = await runStep(withInputs, {
     node: node.bin,
     nodeArgs: ['--require', PROBE],
     script,
-    env: { RSS_FILE: rss }
+    env: { RSS_FILE: rss, ...env }
   })
-  const kib = Number(readFileSync(rss, 'utf8').trim())
+  const [kib, cpuMs] = readFileSync(rss, 'utf8').trim().split(' ').map(Number)
   rmSync(dir, { recursive: true, force: true })
   if (result.code !== 0 || result.outputs.success !== 'true') {
-    throw new Error(`${script} exited ${result.code}: ${result.stdout}${result.stderr}`)
+    throw new Error(`${script} exited ${result.code}: ${result.stdout.slice(0, 4000)}${result.stderr}`)
   }
-  return { ms: result.elapsedMs, kib }
+  return { ms: result.elapsedMs, kib: Number(kib), cpuMs: Number(cpuMs), result }
 }
 
 /**
@@ -165,6 +168,81 @@ async function batch(node, coldMs, count, concurrency) {
 }
 
 /**
+ * A selection from a library of `count` videos (10 pages of the list), every one with a default
+ * download, deleted at 40 ms latency: wall time against the ideal (cold start + pages × 40 ms +
+ * n × 40 ms / concurrency).
+ * @param {Node} node @param {number} coldMs @param {number} count @param {number} concurrency
+ */
+async function selection(node, coldMs, count, concurrency) {
+  const library = makeLibrary(count, { start: '2024-01-01T00:00:00Z' }).map((video) => ({
+    ...video,
+    downloads: { default: true }
+  }))
+  const standIn = await startStandIn({ library, latencyMs: 40, quota: 1_000_000 })
+  try {
+    const { ms } = await step(node, DIST, {
+      'account-id': standIn.accountId,
+      'api-token': standIn.token,
+      'base-url': standIn.baseUrl,
+      'created-before': '2026-01-01T00:00:00Z',
+      'max-videos': '0',
+      concurrency: String(concurrency),
+      'requests-per-minute': '0'
+    })
+    const pages = standIn.log.filter((entry) => entry.method === 'GET').length
+    const ideal = coldMs + pages * 40 + (count * 40) / concurrency
+    return { ms, ideal, pages, ratio: ms / ideal }
+  } finally {
+    await standIn.close()
+  }
+}
+
+/**
+ * `count` ids from a file with `download-type: all` (every video has both downloads), no latency:
+ * wall time, CPU per request, peak RSS, the size of the outputs, the log and the summary.
+ * @param {Node} node @param {number} count
+ */
+async function scale(node, count) {
+  const ids = Array.from({ length: count }, (_, i) => i.toString(16).padStart(32, '0'))
+  const standIn = await startStandIn({
+    videos: Object.fromEntries(ids.map((id) => [id, { default: true, audio: true }])),
+    quota: 10_000_000
+  })
+  const dir = mkdtempSync(join(tmpdir(), 'bench-scale-'))
+  writeFileSync(join(dir, 'ids.txt'), `${ids.join('\n')}\n`)
+  try {
+    const { ms, kib, cpuMs, result } = await step(
+      node,
+      DIST,
+      {
+        'account-id': standIn.accountId,
+        'api-token': standIn.token,
+        'base-url': standIn.baseUrl,
+        'video-id-file': 'ids.txt',
+        'download-type': 'all',
+        'max-videos': '0',
+        concurrency: '32',
+        'requests-per-minute': '0'
+      },
+      { GITHUB_WORKSPACE: dir, RUNNER_TEMP: dir }
+    )
+    const outputs = Object.values(result.outputs).reduce((sum, value) => sum + Buffer.byteLength(value), 0)
+    return {
+      ms,
+      kib,
+      cpuUsPerRequest: (cpuMs * 1000) / (2 * count),
+      outputsKiB: outputs / 1024,
+      logKiB: Buffer.byteLength(result.stdout) / 1024,
+      summaryKiB: Buffer.byteLength(result.summary) / 1024,
+      resultsFileMiB: statSync(result.outputs['results-file'] ?? '').size / 1024 / 1024
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+    await standIn.close()
+  }
+}
+
+/**
  * A batch against a quota (three windows' worth or more), by one job or by two sharing the token.
  * The stand-in starts a window at the first request after the last one ended, as a fixed window
  * does for a client that waits for it; the window starts are found in its log the same way. The
@@ -190,7 +268,8 @@ async function paced(node, { quota, windowMs, count, jobs, concurrency }) {
           DIST,
           inputs(standIn, ids.slice(j * per, (j + 1) * per).join('\n'), {
             concurrency: String(concurrency),
-            'requests-per-minute': '0'
+            'requests-per-minute': '0',
+            'max-videos': '0'
           })
         )
       )
@@ -261,6 +340,29 @@ if (!SKIP.has('batch')) {
           `${b.ratio.toFixed(3)} | ${b.maxInFlight} |`
       )
     }
+  }
+}
+if (!SKIP.has('selection')) {
+  console.log('\n| Node | selection: list and delete (40 ms latency) | wall ms | ideal ms | list pages | ratio |')
+  console.log('| --- | --- | --- | --- | --- | --- |')
+  const { node, c } = /** @type {{ node: Node, c: { actionMs: number } }} */ (colds[0])
+  const s = await selection(node, c.actionMs, 10_000, 8)
+  console.log(
+    `| ${node.name} | 10,000 videos, concurrency 8 | ${s.ms.toFixed(0)} | ${s.ideal.toFixed(0)} | ${s.pages} | ${s.ratio.toFixed(3)} |`
+  )
+}
+if (!SKIP.has('scale')) {
+  console.log(
+    '\n| Node | ids from a file, download-type all, concurrency 32 | wall s | CPU µs per request | peak RSS MiB | outputs KiB | log KiB | summary KiB | results file MiB |'
+  )
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+  const { node } = /** @type {{ node: Node }} */ (colds[0])
+  for (const count of [10_000, 100_000]) {
+    const r = await scale(node, count)
+    console.log(
+      `| ${node.name} | ${count.toLocaleString('en-US')} videos | ${(r.ms / 1000).toFixed(1)} | ${r.cpuUsPerRequest.toFixed(0)} | ` +
+        `${(r.kib / 1024).toFixed(1)} | ${r.outputsKiB.toFixed(0)} | ${r.logKiB.toFixed(0)} | ${r.summaryKiB.toFixed(0)} | ${r.resultsFileMiB.toFixed(1)} |`
+    )
   }
 }
 if (!SKIP.has('paced')) {

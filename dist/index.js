@@ -10075,8 +10075,16 @@ function parseXRateLimit(remaining, reset, nowMs) {
     const seconds = value > 1_000_000_000 ? Math.max(0, Math.ceil(value - nowMs / 1000)) : value;
     return { remaining: Number(remaining), resetSeconds: capSeconds(seconds) };
 }
-/** After the announced reset, start again this much later: `t` is whole seconds. */
-const RESET_MARGIN_MS = 250;
+/**
+ * After the latest instant the window can reset at, start again this much later. The reset is
+ * known only to a second (`t` is whole seconds), and bounded from both sides by every answer: see
+ * {@link RateGate}.
+ */
+const RESET_MARGIN_MS = 50;
+/** How often waiting requests look again while an early request is out. */
+const PROBE_POLL_MS = 20;
+/** Early requests at most in one window. */
+const MAX_PROBES = 3;
 class RateGate {
     options;
     tokens;
@@ -10084,8 +10092,15 @@ class RateGate {
     pausedUntil = 0;
     announcedUntil = 0;
     inFlight = 0;
-    /** Estimated requests left in the current window, and when the window resets. */
+    /**
+     * Estimated requests left in the current window, and when it resets: after `low` at the
+     * earliest, by `high` at the latest. `t` is whole seconds, so each answer says the reset is within
+     * one second; together the answers of a window narrow that to the spacing between them.
+     */
     quota;
+    /** The early requests of this window sent so far (see quotaWait), and whether one is out. */
+    probes = 0;
+    probing = false;
     policy;
     policyText;
     capacity;
@@ -10094,9 +10109,13 @@ class RateGate {
         this.capacity = Math.max(1, Math.min(options.concurrency, Math.floor(options.requestsPerMinute / 60)));
         this.tokens = this.capacity;
     }
-    /** Requests held back for what this run cannot see: 2 × concurrency, or 5% of the quota if larger. */
+    /**
+     * Requests held back for what this run cannot see (answers that arrive out of order, another
+     * job's requests in flight, one early request at the window's start): 2 × concurrency, or 1% of
+     * the quota if larger.
+     */
     get reserve() {
-        return Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.05));
+        return Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.01));
     }
     /** Milliseconds until a new request may start; 0 when it may start now. */
     delayBeforeNext(now) {
@@ -10110,13 +10129,19 @@ class RateGate {
         this.refill(now);
         if (this.options.requestsPerMinute > 0)
             this.tokens -= 1;
-        if (this.quota)
+        if (this.quota) {
+            if (this.quota.remaining <= this.reserve) {
+                this.probes += 1;
+                this.probing = true;
+            }
             this.quota.remaining -= 1;
+        }
         this.inFlight += 1;
     }
     /** Records an answer (or its absence) and what its rate-limit headers say. */
     finish(now, answer) {
         this.inFlight -= 1;
+        this.probing = false;
         if (answer.kind !== 'http')
             return;
         // The policy is the same on every answer: parse it only when its text changes.
@@ -10127,8 +10152,19 @@ class RateGate {
         const seen = parseRatelimit(answer.ratelimit) ?? parseXRateLimit(answer.xRateLimitRemaining, answer.xRateLimitReset, now);
         if (seen === undefined)
             return;
-        // The server's count already includes this request; the ones still in flight are not in it yet.
-        this.quota = { remaining: seen.remaining - this.inFlight, resetAt: now + seen.resetSeconds * 1000 };
+        // The server computed `t` before this answer arrived, and rounded it to whole seconds: the reset
+        // is by `high` for sure, and not much before `low`.
+        const high = now + seen.resetSeconds * 1000;
+        const low = high - 1000;
+        const same = this.quota !== undefined && low < this.quota.high;
+        if (!same)
+            this.probes = 0;
+        this.quota = {
+            // The server's count already includes this request; the ones still in flight are not in it yet.
+            remaining: seen.remaining - this.inFlight,
+            high: same ? Math.min(this.quota?.high ?? high, high) : high,
+            low: same ? Math.min(Math.max(this.quota?.low ?? low, low), high) : low
+        };
     }
     /**
      * Why new requests are held, in words for the log, the first time a wait of a second or more
@@ -10163,17 +10199,38 @@ class RateGate {
             return 0;
         return ((1 - this.tokens) * 60_000) / this.options.requestsPerMinute;
     }
+    /**
+     * Once only the reserve is left, new requests wait for the reset. From the earliest instant it can
+     * be, one request at a time goes ahead alone: its answer says whether the window has reset (then
+     * the run goes on at once, not up to a second late) or not (then the next one goes halfway to the
+     * latest instant). At most three such early requests a window, and never more than the reserve
+     * can spare beside a full round of requests in flight: they come out of the reserve if early.
+     */
     quotaWait(now) {
-        if (this.quota === undefined || this.quota.remaining > this.reserve)
+        const { quota } = this;
+        if (quota === undefined || quota.remaining > this.reserve)
             return 0;
-        return this.quota.resetAt + RESET_MARGIN_MS - now;
+        const untilSure = quota.high + RESET_MARGIN_MS - now;
+        // While an early request is out, look again soon: its answer may open the new window.
+        if (this.probing)
+            return Math.min(untilSure, PROBE_POLL_MS);
+        const spare = Math.min(MAX_PROBES, quota.remaining - this.options.concurrency);
+        if (this.probes >= spare)
+            return untilSure;
+        const next = this.probes === 0 ? quota.low : (quota.low + quota.high) / 2;
+        return Math.max(0, next - now);
     }
-    /** Once the window has reset, the full quota (less what is in flight) is the best estimate. */
+    /** Once the window has surely reset, the full quota (less what is in flight) is the best estimate. */
     rollWindow(now) {
-        if (this.quota === undefined || now < this.quota.resetAt + RESET_MARGIN_MS)
+        if (this.quota === undefined || now < this.quota.high + RESET_MARGIN_MS)
             return;
+        this.probes = 0;
         this.quota = this.policy
-            ? { remaining: this.policy.quota - this.inFlight, resetAt: now + this.policy.windowSeconds * 1000 }
+            ? {
+                remaining: this.policy.quota - this.inFlight,
+                low: now + (this.policy.windowSeconds - 1) * 1000,
+                high: now + this.policy.windowSeconds * 1000
+            }
             : undefined;
     }
 }
@@ -11496,7 +11553,8 @@ function readEntries(result) {
         }
         const at = typeof created === 'string' ? instantMicros(created) : undefined;
         if (at === undefined || typeof created !== 'string') {
-            note(`video ${uid} has created ${typeof created === 'string' ? quote(created) : describeType(created)}, not an RFC 3339 date-time`);
+            const shown = typeof created === 'string' ? quote(created) : describeType(created);
+            note(created === undefined ? `video ${uid} has no created` : `video ${uid} has created ${shown}, not a date-time`);
             continue;
         }
         const video = { uid, created };
@@ -11527,10 +11585,11 @@ const TAIL_US = 1_000_000;
  * - Only the uids near the cursor are remembered (see `TAIL_US`), not every uid seen.
  * - It fails when `limit` or more videos share one `created` instant: no `start` gets past them
  *   without risking a miss (a full page of one instant cannot say whether more follow, and the API
- *   has no page token), on an entry it cannot read, and on answers that break
- *   the order it relies on: a page out of creation order, a video created before the `start` asked
- *   for (that the pager did not just see) or after `end`. Acting on half a picture would be worse
+ *   has no page token). It fails too on an entry it cannot read, and on answers that break the
+ *   order it relies on: a page out of creation order, a video created after `end`, or one created
+ *   before the `start` asked for that it did not just see. Acting on half a picture would be worse
  *   than stopping: a `keep-latest` guard, for one, needs the whole selection.
+ * - Paging costs one repeat per page (the last video seen, and any that share its instant).
  * - `fetchPage` applies the caller's retries; a rejection from it is a failure too.
  */
 async function* pageVideos(fetchPage, filters, options = {}) {
@@ -11617,8 +11676,8 @@ async function* pageVideos(fetchPage, filters, options = {}) {
                 ? `${limit} or more videos share the created instant ${last.video.created}: the list has no page token, ` +
                     'so paging by creation time cannot get past them without risking missing some. Narrow the ' +
                     'selection (creator, video-name, status, …) so that fewer videos share one instant'
-                : `${where} did not advance past created ${last.video.created}: ${limit} or more videos were created ` +
-                    'within 1 µs of where it started, and the list has no page token to go further');
+                : `${where} brought no video created after ${last.video.created}, so the next page would ask for the ` +
+                    `same again: either start is not honoured, or ${limit} or more videos were created within 1 µs`);
             return;
         }
         cursorAt = nextAt;
@@ -11672,7 +11731,7 @@ function splitKeepLatest(videos, keep) {
 const AGE_UNITS = { min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 /** About a century: older ages are typing mistakes, and would leave the range Date handles well. */
 const MAX_AGE_MS = 36_500 * 86_400_000;
-const ACCEPTED = 'use an RFC 3339 date-time with a zone (2026-06-01T00:00:00Z, 2026-06-01T09:30:00.5+02:00) ' +
+const ACCEPTED = 'use an RFC 3339 date-time with a zone, years 1900–2199 (2026-06-01T00:00:00Z, 2026-06-01T09:30:00.5+02:00) ' +
     'or an age: a whole number with min, h, d or w (30min, 12h, 90d, 2w)';
 /**
  * Reads `created-before` / `created-after`: an RFC 3339 date-time with `Z` or an offset (fractions
@@ -11712,15 +11771,16 @@ function parseInstant(raw, now) {
 }
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 /**
- * An RFC 3339 date-time (years 1000–9999, no leap second) as microseconds since the epoch, or
- * undefined. Digits past the microsecond are dropped (floor), so a cursor never moves later.
+ * An RFC 3339 date-time (no leap second) as microseconds since the epoch, or undefined. Digits
+ * past the microsecond are dropped (floor), so a cursor never moves later. Years run from 1900 to
+ * 2199: microseconds are exact in a double only within about 285 years of 1970.
  */
 function instantMicros(text) {
     const m = RFC3339.exec(text);
     if (!m)
         return undefined;
     const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-    if (year < 1000 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59)
+    if (year < 1900 || year > 2199 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59)
         return undefined;
     const ms = Date.UTC(year, month - 1, day, hour, minute, second);
     // Date.UTC rolls 2026-02-30 over to March: a day that does not round-trip does not exist.
@@ -11752,8 +11812,8 @@ function library_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 function describeType(value) {
-    if (value === null)
-        return 'null';
+    if (value === null || value === undefined)
+        return String(value);
     if (Array.isArray(value))
         return 'an array';
     return typeof value === 'object' ? 'an object' : `a ${typeof value}`;

@@ -90,8 +90,16 @@ export function parseXRateLimit(
   return { remaining: Number(remaining), resetSeconds: capSeconds(seconds) }
 }
 
-/** After the announced reset, start again this much later: `t` is whole seconds. */
-const RESET_MARGIN_MS = 250
+/**
+ * After the latest instant the window can reset at, start again this much later. The reset is
+ * known only to a second (`t` is whole seconds), and bounded from both sides by every answer: see
+ * {@link RateGate}.
+ */
+const RESET_MARGIN_MS = 50
+/** How often waiting requests look again while an early request is out. */
+const PROBE_POLL_MS = 20
+/** Early requests at most in one window. */
+const MAX_PROBES = 3
 
 export interface GateOptions {
   /** Ceiling in requests per minute; 0 for none. */
@@ -106,8 +114,15 @@ export class RateGate {
   private pausedUntil = 0
   private announcedUntil = 0
   private inFlight = 0
-  /** Estimated requests left in the current window, and when the window resets. */
-  private quota: { remaining: number; resetAt: number } | undefined
+  /**
+   * Estimated requests left in the current window, and when it resets: after `low` at the
+   * earliest, by `high` at the latest. `t` is whole seconds, so each answer says the reset is within
+   * one second; together the answers of a window narrow that to the spacing between them.
+   */
+  private quota: { remaining: number; low: number; high: number } | undefined
+  /** The early requests of this window sent so far (see quotaWait), and whether one is out. */
+  private probes = 0
+  private probing = false
   private policy: { quota: number; windowSeconds: number } | undefined
   private policyText: string | undefined
   private readonly capacity: number
@@ -117,9 +132,13 @@ export class RateGate {
     this.tokens = this.capacity
   }
 
-  /** Requests held back for what this run cannot see: 2 × concurrency, or 5% of the quota if larger. */
+  /**
+   * Requests held back for what this run cannot see (answers that arrive out of order, another
+   * job's requests in flight, one early request at the window's start): 2 × concurrency, or 1% of
+   * the quota if larger.
+   */
   get reserve(): number {
-    return Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.05))
+    return Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.01))
   }
 
   /** Milliseconds until a new request may start; 0 when it may start now. */
@@ -134,13 +153,20 @@ export class RateGate {
   start(now: number): void {
     this.refill(now)
     if (this.options.requestsPerMinute > 0) this.tokens -= 1
-    if (this.quota) this.quota.remaining -= 1
+    if (this.quota) {
+      if (this.quota.remaining <= this.reserve) {
+        this.probes += 1
+        this.probing = true
+      }
+      this.quota.remaining -= 1
+    }
     this.inFlight += 1
   }
 
   /** Records an answer (or its absence) and what its rate-limit headers say. */
   finish(now: number, answer: Answer): void {
     this.inFlight -= 1
+    this.probing = false
     if (answer.kind !== 'http') return
     // The policy is the same on every answer: parse it only when its text changes.
     if (answer.ratelimitPolicy !== this.policyText) {
@@ -150,8 +176,18 @@ export class RateGate {
     const seen =
       parseRatelimit(answer.ratelimit) ?? parseXRateLimit(answer.xRateLimitRemaining, answer.xRateLimitReset, now)
     if (seen === undefined) return
-    // The server's count already includes this request; the ones still in flight are not in it yet.
-    this.quota = { remaining: seen.remaining - this.inFlight, resetAt: now + seen.resetSeconds * 1000 }
+    // The server computed `t` before this answer arrived, and rounded it to whole seconds: the reset
+    // is by `high` for sure, and not much before `low`.
+    const high = now + seen.resetSeconds * 1000
+    const low = high - 1000
+    const same = this.quota !== undefined && low < this.quota.high
+    if (!same) this.probes = 0
+    this.quota = {
+      // The server's count already includes this request; the ones still in flight are not in it yet.
+      remaining: seen.remaining - this.inFlight,
+      high: same ? Math.min(this.quota?.high ?? high, high) : high,
+      low: same ? Math.min(Math.max(this.quota?.low ?? low, low), high) : low
+    }
   }
 
   /**
@@ -187,16 +223,35 @@ export class RateGate {
     return ((1 - this.tokens) * 60_000) / this.options.requestsPerMinute
   }
 
+  /**
+   * Once only the reserve is left, new requests wait for the reset. From the earliest instant it can
+   * be, one request at a time goes ahead alone: its answer says whether the window has reset (then
+   * the run goes on at once, not up to a second late) or not (then the next one goes halfway to the
+   * latest instant). At most three such early requests a window, and never more than the reserve
+   * can spare beside a full round of requests in flight: they come out of the reserve if early.
+   */
   private quotaWait(now: number): number {
-    if (this.quota === undefined || this.quota.remaining > this.reserve) return 0
-    return this.quota.resetAt + RESET_MARGIN_MS - now
+    const { quota } = this
+    if (quota === undefined || quota.remaining > this.reserve) return 0
+    const untilSure = quota.high + RESET_MARGIN_MS - now
+    // While an early request is out, look again soon: its answer may open the new window.
+    if (this.probing) return Math.min(untilSure, PROBE_POLL_MS)
+    const spare = Math.min(MAX_PROBES, quota.remaining - this.options.concurrency)
+    if (this.probes >= spare) return untilSure
+    const next = this.probes === 0 ? quota.low : (quota.low + quota.high) / 2
+    return Math.max(0, next - now)
   }
 
-  /** Once the window has reset, the full quota (less what is in flight) is the best estimate. */
+  /** Once the window has surely reset, the full quota (less what is in flight) is the best estimate. */
   private rollWindow(now: number): void {
-    if (this.quota === undefined || now < this.quota.resetAt + RESET_MARGIN_MS) return
+    if (this.quota === undefined || now < this.quota.high + RESET_MARGIN_MS) return
+    this.probes = 0
     this.quota = this.policy
-      ? { remaining: this.policy.quota - this.inFlight, resetAt: now + this.policy.windowSeconds * 1000 }
+      ? {
+          remaining: this.policy.quota - this.inFlight,
+          low: now + (this.policy.windowSeconds - 1) * 1000,
+          high: now + this.policy.windowSeconds * 1000
+        }
       : undefined
   }
 }
