@@ -168,8 +168,28 @@ describe('RateGate.announce', () => {
     expect(gate.announce(10, 29_990)).toBeUndefined()
     const paced = new RateGate({ requestsPerMinute: 6, concurrency: 1 })
     paced.start(0)
-    expect(paced.announce(0, paced.delayBeforeNext(0))).toBe('requests-per-minute 6: waiting 10.0 s.')
+    expect(paced.announce(0, paced.delayBeforeNext(0))).toBe(
+      'requests-per-minute 6: waiting 10.0 s between requests (said once a minute).'
+    )
     expect(new RateGate({ requestsPerMinute: 0, concurrency: 1 }).announce(0, 999)).toBeUndefined()
+  })
+
+  it('says a steady requests-per-minute wait once a minute, not once a request', () => {
+    const gate = new RateGate({ requestsPerMinute: 30, concurrency: 1 })
+    const said: string[] = []
+    let now = 0
+    for (let i = 0; i < 60; i++) {
+      const wait = gate.delayBeforeNext(now)
+      const line = gate.announce(now, wait)
+      if (line !== undefined) said.push(`${now}: ${line}`)
+      now += wait
+      gate.start(now)
+    }
+    // 60 requests two seconds apart: two minutes, so two lines.
+    expect(said).toEqual([
+      '0: requests-per-minute 30: waiting 2.0 s between requests (said once a minute).',
+      '60000: requests-per-minute 30: waiting 2.0 s between requests (said once a minute).'
+    ])
   })
 })
 

@@ -98,6 +98,8 @@ export function parseXRateLimit(
 const RESET_MARGIN_MS = 50
 /** How often waiting requests look again while an early request is out. */
 const PROBE_POLL_MS = 20
+/** The longest a steady reason to wait goes unsaid in the log. */
+const ANNOUNCE_EVERY_MS = 60_000
 /** Early requests at most in one window. */
 const MAX_PROBES = 3
 
@@ -113,6 +115,7 @@ export class RateGate {
   private refilledAt: number | undefined
   private pausedUntil = 0
   private announcedUntil = 0
+  private readonly announcedAt = new Map<string, number>()
   private inFlight = 0
   /**
    * Estimated requests left in the current window, and when it resets: after `low` at the
@@ -197,13 +200,17 @@ export class RateGate {
   announce(now: number, wait: number): string | undefined {
     const until = now + wait
     if (wait < 1000 || until <= this.announcedUntil) return undefined
+    const reason = this.pausedUntil - now >= wait ? 'throttled' : this.quotaWait(now) >= wait ? 'quota' : 'ceiling'
+    // A steady ceiling makes every request wait a little: say so once a minute, not once a request.
+    if (now - (this.announcedAt.get(reason) ?? -Infinity) < ANNOUNCE_EVERY_MS && reason === 'ceiling') return undefined
     this.announcedUntil = until
+    this.announcedAt.set(reason, now)
     const seconds = `${(wait / 1000).toFixed(1)} s`
-    if (this.pausedUntil - now >= wait) return `Throttled by Cloudflare (429): every request waits ${seconds}.`
-    if (this.quotaWait(now) >= wait) {
+    if (reason === 'throttled') return `Throttled by Cloudflare (429): every request waits ${seconds}.`
+    if (reason === 'quota') {
       return `Cloudflare's rate limit: ${Math.max(0, this.quota?.remaining ?? 0)} requests left in this window, kept in reserve; waiting ${seconds} for it to reset.`
     }
-    return `requests-per-minute ${this.options.requestsPerMinute}: waiting ${seconds}.`
+    return `requests-per-minute ${this.options.requestsPerMinute}: waiting ${seconds} between requests (said once a minute).`
   }
 
   /** Holds every new request until `until` (a 429's Retry-After applies to the whole run). */
