@@ -10083,6 +10083,8 @@ function parseXRateLimit(remaining, reset, nowMs) {
 const RESET_MARGIN_MS = 50;
 /** How often waiting requests look again while an early request is out. */
 const PROBE_POLL_MS = 20;
+/** The longest a steady reason to wait goes unsaid in the log. */
+const ANNOUNCE_EVERY_MS = 60_000;
 /** Early requests at most in one window. */
 const MAX_PROBES = 3;
 class RateGate {
@@ -10091,6 +10093,7 @@ class RateGate {
     refilledAt;
     pausedUntil = 0;
     announcedUntil = 0;
+    announcedAt = new Map();
     inFlight = 0;
     /**
      * Estimated requests left in the current window, and when it resets: after `low` at the
@@ -10174,14 +10177,19 @@ class RateGate {
         const until = now + wait;
         if (wait < 1000 || until <= this.announcedUntil)
             return undefined;
+        const reason = this.pausedUntil - now >= wait ? 'throttled' : this.quotaWait(now) >= wait ? 'quota' : 'ceiling';
+        // A steady ceiling makes every request wait a little: say so once a minute, not once a request.
+        if (now - (this.announcedAt.get(reason) ?? -Infinity) < ANNOUNCE_EVERY_MS && reason === 'ceiling')
+            return undefined;
         this.announcedUntil = until;
+        this.announcedAt.set(reason, now);
         const seconds = `${(wait / 1000).toFixed(1)} s`;
-        if (this.pausedUntil - now >= wait)
+        if (reason === 'throttled')
             return `Throttled by Cloudflare (429): every request waits ${seconds}.`;
-        if (this.quotaWait(now) >= wait) {
+        if (reason === 'quota') {
             return `Cloudflare's rate limit: ${Math.max(0, this.quota?.remaining ?? 0)} requests left in this window, kept in reserve; waiting ${seconds} for it to reset.`;
         }
-        return `requests-per-minute ${this.options.requestsPerMinute}: waiting ${seconds}.`;
+        return `requests-per-minute ${this.options.requestsPerMinute}: waiting ${seconds} between requests (said once a minute).`;
     }
     /** Holds every new request until `until` (a 429's Retry-After applies to the whole run). */
     pauseUntil(until) {
@@ -10371,7 +10379,24 @@ async function sendWithRetries(send, deps) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/types.ts
+/**
+ * The data that travels through the run: Cloudflare answers → outcomes → report. Kept in one file
+ * that imports nothing, so each module can name them without importing another module's logic.
+ * (The outside world's shapes are in ports.ts; the settings' in settings.ts.)
+ */
+/**
+ * No messages: one shared, frozen array. A run of 100,000 videos keeps four such lists per video;
+ * sharing the empty one keeps its memory to what the answers really said.
+ */
+const NO_MESSAGES = Object.freeze([]);
+
 ;// CONCATENATED MODULE: ./src/outcome.ts
+/**
+ * What an answer means for the user: pure rules from a Cloudflare answer to a request outcome,
+ * from request outcomes to a video's outcome, and from all of them to the step's success.
+ */
+
 /** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
 function recordFromAnswer(type, answer, attempts, answerLost) {
     if (answer.kind === 'network') {
@@ -10446,8 +10471,8 @@ function emptyRecord(type, outcome) {
         outcome,
         status_code: null,
         result: null,
-        errors: [],
-        messages: [],
+        errors: NO_MESSAGES,
+        messages: NO_MESSAGES,
         ray_id: null,
         attempts: 0,
         answer_lost: false
@@ -10559,6 +10584,12 @@ async function runBatch(plan, deps) {
 }
 
 ;// CONCATENATED MODULE: ./src/envelope.ts
+/**
+ * Reads a Cloudflare answer body into an {@link Envelope}, or says in words why it is not one.
+ * Never throws: an HTML error page from the edge (502, 520–527), an empty body or truncated JSON
+ * all become a `problem` that names the HTTP status and content type.
+ */
+
 function readEnvelope(status, contentType, body) {
     const type = contentType?.split(';')[0]?.trim() || 'no content type';
     if (body.trim() === '')
@@ -10587,8 +10618,8 @@ function readEnvelope(status, contentType, body) {
 }
 /** Keeps what a user needs of each entry; an entry that is not an object still shows as text. */
 function readMessages(value) {
-    if (!Array.isArray(value))
-        return [];
+    if (!Array.isArray(value) || value.length === 0)
+        return NO_MESSAGES;
     return value.map((entry) => {
         if (!envelope_isRecord(entry))
             return { code: null, message: String(entry) };

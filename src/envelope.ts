@@ -3,7 +3,7 @@
  * Never throws: an HTML error page from the edge (502, 520–527), an empty body or truncated JSON
  * all become a `problem` that names the HTTP status and content type.
  */
-import type { CloudflareMessage, Envelope } from './types.js'
+import { type CloudflareMessage, type Envelope, NO_MESSAGES } from './types.js'
 
 export type BodyReading = { envelope: Envelope } | { problem: string }
 
@@ -33,8 +33,8 @@ export function readEnvelope(status: number, contentType: string | undefined, bo
 }
 
 /** Keeps what a user needs of each entry; an entry that is not an object still shows as text. */
-function readMessages(value: unknown): CloudflareMessage[] {
-  if (!Array.isArray(value)) return []
+function readMessages(value: unknown): readonly CloudflareMessage[] {
+  if (!Array.isArray(value) || value.length === 0) return NO_MESSAGES
   return value.map((entry): CloudflareMessage => {
     if (!isRecord(entry)) return { code: null, message: String(entry) }
     const message: CloudflareMessage = {

@@ -2,14 +2,15 @@
  * What an answer means for the user: pure rules from a Cloudflare answer to a request outcome,
  * from request outcomes to a video's outcome, and from all of them to the step's success.
  */
-import type {
-  Answer,
-  CloudflareMessage,
-  DownloadType,
-  Envelope,
-  RequestRecord,
-  VideoOutcome,
-  VideoRecord
+import {
+  type Answer,
+  type CloudflareMessage,
+  type DownloadType,
+  type Envelope,
+  type RequestRecord,
+  type VideoOutcome,
+  type VideoRecord,
+  NO_MESSAGES
 } from './types.js'
 import type { Attempted } from './attempts.js'
 
@@ -69,7 +70,7 @@ function explainFailure(
   status: number,
   problem: string | undefined,
   location: string | undefined,
-  envelope: { errors: CloudflareMessage[] } | undefined
+  envelope: { errors: readonly CloudflareMessage[] } | undefined
 ): CloudflareMessage[] {
   if (status >= 300 && status < 400) {
     const where = location ? ` to ${location}` : ''
@@ -98,8 +99,8 @@ export function emptyRecord(type: DownloadType, outcome: RequestRecord['outcome'
     outcome,
     status_code: null,
     result: null,
-    errors: [],
-    messages: [],
+    errors: NO_MESSAGES,
+    messages: NO_MESSAGES,
     ray_id: null,
     attempts: 0,
     answer_lost: false

@@ -10,6 +10,12 @@ export type Auth = { kind: 'token'; token: string } | { kind: 'key'; email: stri
 /** A download rendition of a Stream video. */
 export type DownloadType = 'default' | 'audio'
 
+/**
+ * No messages: one shared, frozen array. A run of 100,000 videos keeps four such lists per video;
+ * sharing the empty one keeps its memory to what the answers really said.
+ */
+export const NO_MESSAGES: readonly CloudflareMessage[] = Object.freeze([])
+
 /** One entry of an envelope's `errors` or `messages` array, normalised. */
 export interface CloudflareMessage {
   /** Cloudflare's numeric code; `null` when the failure had no envelope (HTML body, network). */
@@ -21,8 +27,8 @@ export interface CloudflareMessage {
 /** The envelope every Cloudflare API answer is wrapped in. */
 export interface Envelope {
   success: boolean
-  errors: CloudflareMessage[]
-  messages: CloudflareMessage[]
+  errors: readonly CloudflareMessage[]
+  messages: readonly CloudflareMessage[]
   result: unknown
   /** The video list's count of matching videos, beside `result` (asked for with `include_counts`). */
   total?: unknown
@@ -80,8 +86,8 @@ export interface RequestRecord {
   /** HTTP status of the last answer; `null` when none came (network failure, cancelled, dry run). */
   status_code: number | null
   result: unknown
-  errors: CloudflareMessage[]
-  messages: CloudflareMessage[]
+  errors: readonly CloudflareMessage[]
+  messages: readonly CloudflareMessage[]
   ray_id: string | null
   /** HTTP attempts made (1 + retries); 0 when nothing was sent. */
   attempts: number
