@@ -1,10 +1,16 @@
 // `npm run demo [scenario]`: the action end to end, with no token and no network. It starts the
 // stand-in for Cloudflare's Stream downloads API on 127.0.0.1, runs the bundled dist/index.js
 // exactly as the runner would, and shows the log, the outputs and the job summary, then what is
-// left on the stand-in. Scenarios: single (default), batch, dry-run, missing, bad-token, throttled.
+// left on the stand-in. Scenarios: single (default), batch, dry-run, missing, bad-token, throttled,
+// cleanup (a scheduled cleanup by age over a library of 2,500 videos: a dry run, then the real run).
 // DEMO_SCENARIO chooses one too.
 import { runStep } from './run-step.js'
-import { startStandIn } from './stand-in.js'
+import { makeLibrary, startStandIn } from './stand-in.js'
+
+const DAY_MS = 86_400_000
+/** The cleanup scenario's library: 2,500 videos created over the last 180 days, oldest first. */
+const LIBRARY_SIZE = 2500
+const LIBRARY_DAYS = 180
 
 /**
  * @typedef {{
@@ -12,7 +18,8 @@ import { startStandIn } from './stand-in.js'
  *   videos: Record<string, { default?: boolean, audio?: boolean }>,
  *   with: Record<string, string>,
  *   standIn?: Parameters<typeof startStandIn>[0],
- *   token?: string
+ *   token?: string,
+ *   then?: { about: string, with: Record<string, string> }
  * }} Scenario
  */
 
@@ -46,6 +53,34 @@ const scenarios = {
     with: { 'video-id': 'ea95132c15732412d22c1476fa83f27a' },
     token: 'not-a-valid-token'
   },
+  cleanup: {
+    about:
+      'A scheduled cleanup by age over a library of 2,500 videos: the downloads of videos older than 90 days, ' +
+      'keeping the 20 newest of them. First a dry run (the plan), then the real run.',
+    videos: {},
+    with: {
+      'created-before': '90d',
+      'keep-latest': '20',
+      'max-videos': '5000',
+      'download-type': 'all',
+      'dry-run': 'true',
+      // The stand-in has the quota to itself; a real account shares 1,200 requests per 5 minutes.
+      concurrency: '16',
+      'requests-per-minute': '0'
+    },
+    standIn: {
+      library: makeLibrary(LIBRARY_SIZE, {
+        seed: 7,
+        start: new Date(Date.now() - LIBRARY_DAYS * DAY_MS).toISOString(),
+        stepMs: Math.floor((LIBRARY_DAYS * DAY_MS) / LIBRARY_SIZE)
+      }),
+      quota: 1_000_000
+    },
+    then: {
+      about: 'The same step without dry-run: the real run deletes what the dry run planned.',
+      with: { 'dry-run': 'false' }
+    }
+  },
   throttled: {
     about: 'Throttling: a 429 with Retry-After and an HTML 502 from the edge, both retried.',
     videos: { thr1: {}, thr2: {} },
@@ -70,6 +105,9 @@ const bold = (/** @type {string} */ text) => (process.stdout.isTTY ? `\x1b[1m${t
 const heading = (/** @type {string} */ text) =>
   console.log(`\n${bold(`── ${text} ${'─'.repeat(Math.max(0, 70 - text.length))}`)}`)
 
+/** Lines of a job summary shown at most. */
+const SUMMARY_LINES = 40
+
 const standIn = await startStandIn({ videos: scenario.videos, ...scenario.standIn })
 try {
   console.log(bold(`Demo "${name}": ${scenario.about}`))
@@ -82,6 +120,51 @@ try {
     'base-url': standIn.baseUrl,
     ...scenario.with
   }
+  if (standIn.library.length > 0) {
+    const first = standIn.library[0]?.created.slice(0, 10)
+    const last = standIn.library[standIn.library.length - 1]?.created.slice(0, 10)
+    console.log(`The stand-in's library: ${standIn.library.length} videos created ${first} … ${last}.`)
+  }
+  const first = await showStep(withInputs, withInputs['api-token'])
+  let last = first
+  if (scenario.then) {
+    console.log(`\n${bold(scenario.then.about)}`)
+    last = await showStep({ ...withInputs, ...scenario.then.with }, withInputs['api-token'])
+    const planned = first.outputs.selected ?? '[]'
+    const planSize = count(first.outputs.selected) - count(first.outputs.missing) - count(first.outputs.failed)
+    const done = count(last.outputs.deleted)
+    console.log(
+      `\nThe dry run planned ${planSize} videos with downloads; the real run deleted the downloads of ${done}` +
+        ` (the same ${planned === last.outputs.selected ? 'selection' : 'filters, a different selection'}).`
+    )
+  }
+  heading('What is left on the stand-in')
+  const deleted = /** @type {string[]} */ (JSON.parse(last.outputs.deleted ?? '[]'))
+  if (standIn.library.length > 0) {
+    const withDownloads = [...standIn.videos.values()].filter((d) => d.default || d.audio).length
+    console.log(
+      `Deleted: the downloads of ${deleted.length} videos. ${withDownloads} of ${standIn.videos.size} videos still have downloads` +
+        ' (the newer ones, the 20 kept, and any whose download was never made).'
+    )
+  } else {
+    console.log(deleted.length > 0 ? `Deleted: the downloads of ${deleted.join(', ')}.` : 'Nothing was deleted.')
+    for (const [id, downloads] of standIn.videos) {
+      const left = Object.entries(downloads)
+        .filter(([, present]) => present)
+        .map(([type]) => type)
+      console.log(`  ${id}: ${left.length > 0 ? `still has ${left.join(' and ')}` : 'no downloads left'}`)
+    }
+  }
+  console.log(`  (${standIn.log.length} requests reached the stand-in)`)
+} finally {
+  await standIn.close()
+}
+
+/**
+ * Runs one step and shows it: the step as YAML, the log, the exit code, the outputs, the summary.
+ * @param {Record<string, string>} withInputs @param {string} token
+ */
+async function showStep(withInputs, token) {
   heading('The step, as a workflow would write it')
   console.log('- uses: ./   # your-org/cloudflare-stream-delete-downloads@v1')
   console.log('  with:')
@@ -91,32 +174,29 @@ try {
         ? '${{ secrets.CLOUDFLARE_API_TOKEN }}'
         : value.includes('\n')
           ? `|\n      ${value.split('\n').join('\n      ')}`
-          : value
+          : /^[0-9]|^(true|false)$/.test(value)
+            ? `'${value}'`
+            : value
     console.log(`    ${key}: ${shown}`)
   }
-
   const result = await runStep(withInputs)
   heading('Log (workflow commands shown as the runner renders them)')
-  console.log(render(result.stdout, withInputs['api-token']))
+  console.log(render(result.stdout, token))
   heading(`Exit code ${result.code}: the step ${result.code === 0 ? 'passed' : 'failed'}`)
   heading('Outputs')
   for (const [key, value] of Object.entries(result.outputs)) {
     console.log(`${key}: ${value.length > 300 ? `${value.slice(0, 300)}… (${value.length} characters)` : value}`)
   }
   heading('Job summary (Markdown)')
-  console.log(result.summary.trim())
-  heading('What is left on the stand-in')
-  const deleted = /** @type {string[]} */ (JSON.parse(result.outputs.deleted ?? '[]'))
-  console.log(deleted.length > 0 ? `Deleted: the downloads of ${deleted.join(', ')}.` : 'Nothing was deleted.')
-  for (const [id, downloads] of standIn.videos) {
-    const left = Object.entries(downloads)
-      .filter(([, present]) => present)
-      .map(([type]) => type)
-    console.log(`  ${id}: ${left.length > 0 ? `still has ${left.join(' and ')}` : 'no downloads left'}`)
-  }
-  console.log(`  (${standIn.log.length} requests reached the stand-in)`)
-} finally {
-  await standIn.close()
+  const lines = result.summary.trim().split('\n')
+  console.log(lines.slice(0, SUMMARY_LINES).join('\n'))
+  if (lines.length > SUMMARY_LINES) console.log(`… and ${lines.length - SUMMARY_LINES} more lines`)
+  return result
+}
+
+/** How many entries a JSON array output has. @param {string | undefined} json */
+function count(json) {
+  return /** @type {unknown[]} */ (JSON.parse(json ?? '[]')).length
 }
 
 /**

@@ -22,6 +22,11 @@ describe('npm run demo', () => {
     ],
     ['missing', 1, /ERROR \(Not found: default download of video a1b2c3d4e5f6\)/],
     ['bad-token', 1, /Stream Write permission/],
+    [
+      'cleanup',
+      0,
+      /The filters select \d+ videos; the 20 newest kept \(keep-latest\): acting on \d+\.[\s\S]*\d+ would-delete, \d+ missing \(dry run: nothing was deleted\)[\s\S]*The dry run planned (\d+) videos with downloads; the real run deleted the downloads of \1 \(the same selection\)/
+    ],
     ['throttled', 0, /Throttled by Cloudflare \(429\)[\s\S]*thr1 default: deleted \(HTTP 200, ray [^,]+, 2 attempts\)/]
   ])('%s', (scenario, stepExit, shows) => {
     const result = demo(scenario)
@@ -34,6 +39,6 @@ describe('npm run demo', () => {
   it('names the scenarios when given an unknown one', () => {
     const result = demo('nope')
     expect(result.status).toBe(2)
-    expect(result.stderr).toContain('Try one of: single, batch, dry-run, missing, bad-token, throttled')
+    expect(result.stderr).toContain('Try one of: single, batch, dry-run, missing, bad-token, cleanup, throttled')
   })
 })

@@ -1,0 +1,490 @@
+/**
+ * The README's recipes work as pasted. Every ```yaml block of README.md (but the reference block
+ * under "Usage", which docs.test.ts checks against action.yml) is read as a workflow or a list of
+ * steps; each step that uses this action runs through dist/index.js as the runner would
+ * (dev/run-step.js, which refuses an input action.yml does not declare) against the stand-in API,
+ * with a library of videos for the selection recipes. Expressions are evaluated with stand-in
+ * values: `secrets.*` and `vars.*` give its token and account, `steps.<id>.outputs.*` the real
+ * outputs of a step that ran (or a plausible value for a step outside the recipe, such as an
+ * upload), `needs.*.outputs.failed` a JSON array of ids, `matrix.*` the first value of each list,
+ * `inputs.*` a dispatch's defaults. A step whose inputs read `github.event_name` runs once per
+ * event the workflow is triggered by. Then every `steps.<id>.outputs.<name>` the recipe reads
+ * must exist, and be well-formed JSON where the output is JSON, and no `run:` may hold `${{ … }}`.
+ * Pacing is off (`requests-per-minute: 0`, after checking the recipe's own value is in range): the
+ * stand-in has its quota to itself, and a paced run over a library would take minutes.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { parse } from 'yaml'
+import { ROOT, runStep, type StepResult } from '../dev/run-step.js'
+import { makeLibrary, startStandIn } from '../dev/stand-in.js'
+
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }
+
+const DAY_MS = 86_400_000
+/** 600 videos created over the last 200 days: about 3 a day, so every window of the recipes holds some. */
+const LIBRARY = makeLibrary(600, {
+  seed: 11,
+  start: new Date(Date.now() - 200 * DAY_MS).toISOString(),
+  stepMs: Math.floor((200 * DAY_MS) / 600)
+})
+/** The video a release workflow just uploaded (`steps.upload.outputs.video-id`). */
+const UPLOADED = 'ea95132c15732412d22c1476fa83f27a'
+/** The uploaded video and two of the library's with an MP4: what the list and retry recipes name. */
+const SOME_IDS = [UPLOADED, ...LIBRARY.filter((video) => video.downloads?.default).map((video) => video.uid)].slice(
+  0,
+  3
+)
+const KEY = 'stand-in-global-key-0123'
+const EMAIL = 'ops@example.com'
+/** Outputs that are JSON arrays. */
+const JSON_ARRAYS = new Set(['errors', 'messages', 'results', 'deleted', 'missing', 'failed', 'selected'])
+
+type Value = string | number | boolean | null
+interface Step {
+  id?: string
+  name?: string
+  uses?: string
+  run?: string
+  if?: Value
+  with?: Record<string, Value>
+  env?: Record<string, Value>
+}
+interface Job {
+  steps: Step[]
+  env?: Record<string, Value>
+  outputs?: Record<string, Value>
+  if?: Value
+  strategy?: { matrix?: Record<string, unknown> }
+}
+interface Workflow {
+  on?: unknown
+  env?: Record<string, Value>
+  jobs: Record<string, Job>
+}
+
+/** One run of one action step, for the assertions. */
+interface Run {
+  step: string
+  event: string
+  with: Record<string, string>
+  result: StepResult
+  requests: { method: string; path: string }[]
+  emptyFile: boolean
+}
+
+interface Context {
+  event: string
+  inputs: Record<string, Value>
+  matrix: Record<string, Value>
+  env: Record<string, string>
+  outputs: Map<string, Record<string, string>>
+  token: string
+  accountId: string
+}
+
+// ── A small evaluator for the expressions the recipes use ────────────────────────────────────────
+
+/** `${{ … }}` in a value, evaluated; a value that is one expression keeps its type. */
+function evaluate(value: Value | undefined, context: Context): Value {
+  if (typeof value !== 'string') return value ?? null
+  const whole = /^\s*\$\{\{([\s\S]*?)\}\}\s*$/.exec(value)
+  if (whole) return expression(whole[1] ?? '', context)
+  return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, inner: string) => text(expression(inner, context)))
+}
+
+/** A value as the runner passes it to an input or a variable. */
+function text(value: Value): string {
+  return value === null ? '' : String(value)
+}
+
+/** GitHub's expression syntax, as far as the recipes use it: `||`, `&&`, `==`, `!=`, `!`, (), literals, contexts. */
+function expression(source: string, context: Context): Value {
+  const tokens = [
+    ...source.matchAll(/\s*(?:(\|\||&&|==|!=|!|\(|\))|'((?:[^']|'')*)'|(\d+(?:\.\d+)?)|([A-Za-z_][\w.-]*))/gy)
+  ]
+  const consumed = tokens.reduce((length, token) => length + token[0].length, 0)
+  if (source.slice(consumed).trim() !== '') throw new Error(`cannot read the expression ${JSON.stringify(source)}`)
+  let at = 0
+  const peek = (): string | undefined => tokens[at]?.[1]
+  const truthy = (value: Value): boolean => value !== false && value !== null && value !== 0 && value !== ''
+  const number = (value: Value): number =>
+    value === null ? 0 : typeof value === 'boolean' ? Number(value) : Number(value)
+  const equal = (a: Value, b: Value): boolean => {
+    if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase()
+    if (typeof a === typeof b) return a === b
+    return number(a) === number(b)
+  }
+  const or = (): Value => {
+    let value = and()
+    while (peek() === '||') {
+      at++
+      const right = and()
+      value = truthy(value) ? value : right
+    }
+    return value
+  }
+  const and = (): Value => {
+    let value = comparison()
+    while (peek() === '&&') {
+      at++
+      const right = comparison()
+      value = truthy(value) ? right : value
+    }
+    return value
+  }
+  const comparison = (): Value => {
+    let value = unary()
+    while (peek() === '==' || peek() === '!=') {
+      const op = tokens[at++]?.[1]
+      const right = unary()
+      value = op === '==' ? equal(value, right) : !equal(value, right)
+    }
+    return value
+  }
+  const unary = (): Value => {
+    if (peek() === '!') {
+      at++
+      return !truthy(unary())
+    }
+    return primary()
+  }
+  const primary = (): Value => {
+    const token = tokens[at++]
+    if (token === undefined) throw new Error(`the expression ${JSON.stringify(source)} ends too soon`)
+    if (token[1] === '(') {
+      const value = or()
+      if (tokens[at++]?.[1] !== ')') throw new Error(`unbalanced ( in ${JSON.stringify(source)}`)
+      return value
+    }
+    if (token[2] !== undefined) return token[2].replace(/''/g, "'")
+    if (token[3] !== undefined) return Number(token[3])
+    const name = token[4] ?? ''
+    if (name === 'true' || name === 'false') return name === 'true'
+    if (name === 'null') return null
+    if (tokens[at]?.[1] === '(') {
+      if (tokens[at + 1]?.[1] !== ')') throw new Error(`only status functions are known: ${source}`)
+      at += 2
+      const status: Record<string, boolean> = { always: true, success: true, failure: false, cancelled: false }
+      if (!(name in status)) throw new Error(`unknown function ${name}() in ${JSON.stringify(source)}`)
+      return status[name] ?? false
+    }
+    return lookup(name, context)
+  }
+  const value = or()
+  if (at !== tokens.length) throw new Error(`cannot read the expression ${JSON.stringify(source)}`)
+  return value
+}
+
+/** A context value; anything the test cannot stand in for is an error, so a recipe cannot use it unnoticed. */
+function lookup(path: string, context: Context): Value {
+  const [root, ...rest] = path.split('.')
+  const name = rest.join('.')
+  switch (root) {
+    case 'secrets':
+      if (/TOKEN/.test(name)) return context.token
+      if (/API_KEY/.test(name)) return KEY
+      break
+    case 'vars':
+      if (/ACCOUNT_ID/.test(name)) return context.accountId
+      if (/EMAIL/.test(name)) return EMAIL
+      break
+    case 'github':
+      if (name === 'event_name') return context.event
+      if (name === 'repository') return 'octo/app'
+      break
+    case 'inputs':
+      return context.inputs[name] ?? null
+    case 'matrix':
+      if (name in context.matrix) return context.matrix[name] ?? null
+      break
+    case 'env':
+      return context.env[name] ?? ''
+    case 'steps': {
+      const match = /^([\w-]+)\.outputs\.([\w-]+)$/.exec(name)
+      if (!match) break
+      const [, id = '', output = ''] = match
+      const ran = context.outputs.get(id)
+      if (ran) {
+        if (!(output in ran))
+          throw new Error(`the recipe reads steps.${id}.outputs.${output}, which the action does not set`)
+        return ran[output] ?? ''
+      }
+      // A step outside the recipe (an upload): a plausible value.
+      if (/id/.test(output)) return UPLOADED
+      break
+    }
+    case 'needs':
+      if (/\.outputs\.failed$/.test(name)) return JSON.stringify(SOME_IDS.slice(1))
+      break
+  }
+  throw new Error(`the test has no stand-in value for ${path}`)
+}
+
+// ── Running a recipe ─────────────────────────────────────────────────────────────────────────────
+
+const isAction = (step: Step): boolean => /(^|\/)cloudflare-stream-delete-downloads@/.test(step.uses ?? '')
+
+/** The events a workflow is triggered by (`push` for a list of steps). */
+function events(on: unknown): string[] {
+  if (typeof on === 'string') return [on]
+  if (Array.isArray(on)) return on.map(String)
+  if (on && typeof on === 'object') return Object.keys(on)
+  return ['push']
+}
+
+/** The defaults of a manual dispatch's inputs, typed as the runner types them. */
+function dispatchInputs(on: unknown, event: string): Record<string, Value> {
+  if (event !== 'workflow_dispatch' || !on || typeof on !== 'object') return {}
+  const inputs = (on as { workflow_dispatch?: { inputs?: Record<string, { default?: Value }> } }).workflow_dispatch
+    ?.inputs
+  return Object.fromEntries(Object.entries(inputs ?? {}).map(([name, input]) => [name, input.default ?? null]))
+}
+
+/** The README block as a workflow: a list of steps becomes one job. */
+function asWorkflow(block: unknown): Workflow {
+  if (Array.isArray(block)) return { jobs: { job: { steps: block as Step[] } } }
+  if (block && typeof block === 'object' && 'jobs' in block) return block as Workflow
+  throw new Error('a yaml block must be a list of steps or a workflow with jobs')
+}
+
+/** Runs every step of the recipe that uses this action, and checks what the recipe reads of them. */
+async function checkRecipe(source: string, options: { emptyFile?: boolean } = {}): Promise<Run[]> {
+  const workflow = asWorkflow(parse(source))
+  const runs: Run[] = []
+  for (const job of Object.values(workflow.jobs)) {
+    // Script injection: text from outside must reach a script through `env:`, never inside `run:`.
+    for (const step of job.steps) {
+      if (step.run !== undefined && step.run.includes('${{')) {
+        throw new Error(`a run: step holds an expression (pass it through env:): ${step.run.trim().split('\n')[0]}`)
+      }
+    }
+    const matrix = Object.fromEntries(
+      Object.entries(job.strategy?.matrix ?? {}).map(([name, values]) => [
+        name,
+        (Array.isArray(values) ? (values[0] as Value) : (values as Value)) ?? null
+      ])
+    )
+    const triggers = events(workflow.on)
+    const byEvent = job.steps.some(
+      (step) => isAction(step) && JSON.stringify(step.with ?? {}).includes('github.event_name')
+    )
+    for (const event of byEvent ? triggers : triggers.slice(0, 1)) {
+      runs.push(...(await runJob(workflow, job, event, matrix, options.emptyFile ?? false)))
+    }
+  }
+  return runs
+}
+
+async function runJob(
+  workflow: Workflow,
+  job: Job,
+  event: string,
+  matrix: Record<string, Value>,
+  emptyFile: boolean
+): Promise<Run[]> {
+  const runs: Run[] = []
+  const standIn = await startStandIn({
+    videos: { [UPLOADED]: { default: true, audio: true } },
+    library: LIBRARY,
+    key: KEY,
+    email: EMAIL,
+    quota: 1_000_000
+  })
+  const workspace = mkdtempSync(join(tmpdir(), 'recipe-workspace-'))
+  const runnerTemp = mkdtempSync(join(tmpdir(), 'recipe-temp-'))
+  try {
+    const context: Context = {
+      event,
+      inputs: dispatchInputs(workflow.on, event),
+      matrix,
+      env: {},
+      outputs: new Map(),
+      token: standIn.token,
+      accountId: standIn.accountId
+    }
+    const envOf = (...layers: (Record<string, Value> | undefined)[]): Record<string, string> =>
+      Object.fromEntries(
+        layers.flatMap((layer) =>
+          Object.entries(layer ?? {}).map(([name, value]) => [name, text(evaluate(value, context))])
+        )
+      )
+    if (job.if !== undefined) evaluate(bare(job.if), { ...context, env: envOf(workflow.env, job.env) })
+    for (const step of job.steps) {
+      context.env = envOf(workflow.env, job.env, step.env)
+      if (step.if !== undefined) evaluate(bare(step.if), context)
+      const withInputs = Object.fromEntries(
+        Object.entries(step.with ?? {}).map(([name, value]) => [name, text(evaluate(value, context))])
+      )
+      if (step.uses?.startsWith('actions/upload-artifact@')) {
+        // The artifact recipe uploads the results file: it must be there.
+        expect(existsSync(withInputs.path ?? '')).toBe(true)
+      }
+      if (!isAction(step)) continue
+      expect(step.uses).toMatch(/@v1$/)
+      const rate = withInputs['requests-per-minute']
+      if (rate !== undefined) expect(/^\d+$/.test(rate) && Number(rate) <= 6000).toBe(true)
+      withInputs['requests-per-minute'] = '0'
+      const file = withInputs['video-id-file']
+      if (file) {
+        mkdirSync(dirname(join(workspace, file)), { recursive: true })
+        writeFileSync(join(workspace, file), emptyFile ? '' : `# expired\n${SOME_IDS.join('\n')}\n`)
+      }
+      const before = standIn.log.length
+      const result = await runStep(withInputs, {
+        env: {
+          ...context.env,
+          CLOUDFLARE_API_BASE_URL: standIn.baseUrl,
+          GITHUB_WORKSPACE: workspace,
+          RUNNER_TEMP: runnerTemp,
+          GITHUB_EVENT_NAME: event
+        }
+      })
+      if (step.id) context.outputs.set(step.id, result.outputs)
+      runs.push({
+        step: step.name ?? step.id ?? step.uses ?? '',
+        event,
+        with: withInputs,
+        result,
+        requests: standIn.log.slice(before).map(({ method, path }) => ({ method, path })),
+        emptyFile
+      })
+    }
+    // Every output the recipe reads (later steps' env, job outputs, conditions, inputs) exists and is well-formed.
+    const read = JSON.stringify(job)
+    for (const [, id = '', name = ''] of read.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+      const outputs = context.outputs.get(id)
+      if (outputs === undefined) continue
+      expect({ id, name, set: name in outputs }).toEqual({ id, name, set: true })
+      if (JSON_ARRAYS.has(name)) expect(Array.isArray(JSON.parse(outputs[name] ?? ''))).toBe(true)
+    }
+  } finally {
+    await standIn.close()
+    rmSync(workspace, { recursive: true, force: true })
+    rmSync(runnerTemp, { recursive: true, force: true })
+  }
+  return runs
+}
+
+/** An `if:` is an expression with or without `${{ }}`. */
+function bare(condition: Value): Value {
+  return typeof condition === 'string' && !condition.includes('${{') ? `\${{ ${condition} }}` : condition
+}
+
+/** The step's log, for a failure message. */
+function describeRun(run: Run): string {
+  return `${run.step} (${run.event}), with ${JSON.stringify(run.with)}:\n${run.result.stdout}${run.result.stderr}`
+}
+
+// ── The recipes ──────────────────────────────────────────────────────────────────────────────────
+
+/** Each yaml block of the README with the heading above it; the reference block under Usage is left out. */
+const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+  .map((match) => {
+    const before = readme.slice(0, match.index)
+    const heading = [...before.matchAll(/^#{1,3} (.+)$/gm)].pop()?.[1] ?? '(top)'
+    return { heading, source: match[1] ?? '' }
+  })
+  .filter(({ source }) => {
+    const steps = asWorkflow(parse(source)).jobs
+    const withs = Object.values(steps).flatMap((job) => job.steps.filter(isAction).map((step) => step.with ?? {}))
+    return !withs.some((given) => Object.keys(action.inputs).every((name) => name in given))
+  })
+
+describe('README recipes', () => {
+  it('are there: the opening step and every recipe', () => {
+    expect(blocks.map(({ heading }) => heading)).toEqual([
+      'Cloudflare Stream: delete downloads',
+      'After a release upload',
+      'Scheduled cleanup by age',
+      'Ids listed in a file',
+      'Retrying what failed',
+      'Parallel jobs',
+      'A dry run',
+      'Keeping every result as an artifact',
+      'With the Global API key'
+    ])
+  })
+
+  it.each(blocks.map(({ heading, source }) => [heading, source]))('%s works as pasted', async (_heading, source) => {
+    const runs = await checkRecipe(source)
+    expect(runs.length).toBeGreaterThan(0)
+    for (const run of runs) {
+      if (run.result.code !== 0) throw new Error(`the step failed: ${describeRun(run)}`)
+      expect(run.result.outputs.success).toBe('true')
+      expect(JSON.parse(run.result.outputs.selected ?? '[]')).not.toEqual([])
+      const dryRun = run.with['dry-run'] === 'true'
+      const sentDeletes = run.requests.some((request) => request.method === 'DELETE')
+      const deletedSome = (JSON.parse(run.result.outputs.deleted ?? '[]') as string[]).length > 0
+      // A dry run sends no DELETE; a real one deletes something of what the stand-in holds.
+      expect({ dryRun, sentDeletes, deletedSome }).toEqual({ dryRun, sentDeletes: !dryRun, deletedSome: !dryRun })
+    }
+  })
+
+  it('runs the scheduled cleanup as a dry run on a pull request and on a dispatch, for real on schedule', async () => {
+    const source = blocks.find(({ heading }) => heading === 'Scheduled cleanup by age')?.source ?? ''
+    const runs = await checkRecipe(source)
+    expect(runs.map((run) => [run.event, run.with['dry-run']])).toEqual([
+      ['schedule', 'false'],
+      ['workflow_dispatch', 'true'],
+      ['pull_request', 'true']
+    ])
+    const [real] = runs
+    // The window: only videos created between 98 and 90 days ago, less the 20 newest of them.
+    const created = new Map(LIBRARY.map((video) => [video.uid, Date.parse(video.created)]))
+    const inWindow = LIBRARY.filter((video) => {
+      const age = Date.now() - Date.parse(video.created)
+      return age > 90 * DAY_MS + 60_000 && age < 98 * DAY_MS - 60_000
+    }).length
+    const selected = JSON.parse(real?.result.outputs.selected ?? '[]') as string[]
+    expect(selected.length).toBeGreaterThanOrEqual(inWindow - 20 - 1)
+    for (const id of selected) {
+      const age = Date.now() - (created.get(id) ?? 0)
+      expect(age > 90 * DAY_MS && age < 98 * DAY_MS).toBe(true)
+    }
+  })
+
+  it('passes with a notice when the file of ids is empty', async () => {
+    const source = blocks.find(({ heading }) => heading === 'Ids listed in a file')?.source ?? ''
+    const [run] = await checkRecipe(source, { emptyFile: true })
+    expect(run?.result.code).toBe(0)
+    expect(run?.result.stdout).toContain('::notice::The list is empty: nothing to do.')
+    expect(run?.requests).toEqual([])
+  })
+
+  it('fails a recipe with an input action.yml does not declare', async () => {
+    const wrong = `- uses: your-org/cloudflare-stream-delete-downloads@v1
+  with:
+    video-ids: ${UPLOADED}
+    api-token: \${{ secrets.CLOUDFLARE_API_TOKEN }}
+`
+    await expect(checkRecipe(wrong)).rejects.toThrow('action.yml has no input video-ids')
+  })
+
+  it('fails a recipe that puts an expression inside run:', async () => {
+    const injectable = `- id: delete
+  uses: your-org/cloudflare-stream-delete-downloads@v1
+  with:
+    video-id: ${UPLOADED}
+- run: echo "\${{ steps.delete.outputs.result }}"
+`
+    await expect(checkRecipe(injectable)).rejects.toThrow('a run: step holds an expression')
+  })
+
+  it('fails a recipe that reads an output the action does not set', async () => {
+    const wrongOutput = `- id: delete
+  uses: your-org/cloudflare-stream-delete-downloads@v1
+  with:
+    video-id: ${UPLOADED}
+    account-id: \${{ vars.CLOUDFLARE_ACCOUNT_ID }}
+    api-token: \${{ secrets.CLOUDFLARE_API_TOKEN }}
+- env:
+    GONE: \${{ steps.delete.outputs.removed }}
+  run: echo "$GONE"
+`
+    await expect(checkRecipe(wrongOutput)).rejects.toThrow('steps.delete.outputs.removed')
+  })
+})
