@@ -23,7 +23,7 @@ describe('buildOutputs', () => {
     })
   })
 
-  it('lists every error with its video and download type, and the ids by outcome', () => {
+  it('lists the errors of what went wrong with its video and download type, and the ids by outcome', () => {
     const videos = [
       video('v1', 'failed', forbidden),
       video('v2', 'missing', missing()),
@@ -37,9 +37,17 @@ describe('buildOutputs', () => {
         documentation_url: 'https://developers.cloudflare.com/x',
         video_id: 'v1',
         download_type: 'default'
-      },
-      { code: 10003, message: 'Not Found', video_id: 'v2', download_type: 'default' }
+      }
     ])
+    // "Not found" is an error only when if-missing says a missing download is one.
+    expect(JSON.parse(buildOutputs(report(videos, { success: false, ifMissing: 'fail' })).errors ?? '')).toContainEqual(
+      {
+        code: 10003,
+        message: 'Not Found',
+        video_id: 'v2',
+        download_type: 'default'
+      }
+    )
     expect([outputs.success, outputs.deleted, outputs.missing, outputs.failed]).toEqual([
       'false',
       '["v3"]',

@@ -1,7 +1,7 @@
 /**
  * Retry policy as pure functions over data: which answers are worth another attempt and how long to
  * wait first. Time and randomness are parameters, so the policy is tested without a clock.
- * The loop that applies it lives in cleanup.ts.
+ * The loop that applies it lives in attempts.ts.
  */
 import type { Answer } from './types.js'
 
