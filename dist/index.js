@@ -11075,7 +11075,9 @@ function buildOutputs(report) {
     const outputs = {
         success: String(report.success),
         result: single ? resultText(single.result) : resultMap(report, byAttention, (cut) => (truncated ||= cut)),
-        errors: ordered((list) => withRunProblem(report.runProblem, entries(list, 'errors')), OUTPUT_BUDGET.errors),
+        // "Nothing to delete" is not an error unless if-missing says so: a workflow that checks
+        // `errors != '[]'` must not be misled by the 404s of a selection (they stay in `results`).
+        errors: ordered((list) => withRunProblem(report.runProblem, entries(list, 'errors', (request) => notAnError(request, report))), OUTPUT_BUDGET.errors),
         messages: ordered((list) => entries(list, 'messages'), OUTPUT_BUDGET.messages),
         results: ordered((list) => mapIter(list, (video) => JSON.stringify(video)), OUTPUT_BUDGET.results),
         deleted: ids('deleted'),
@@ -11119,14 +11121,19 @@ function* mapIter(items, map) {
     for (const item of items)
         yield map(item);
 }
-function* entries(videos, key) {
+function* entries(videos, key, skip = () => false) {
     for (const video of videos) {
         for (const request of video.requests) {
+            if (skip(request))
+                continue;
             for (const entry of request[key]) {
                 yield JSON.stringify({ ...entry, video_id: video.video_id, download_type: request.download_type });
             }
         }
     }
+}
+function notAnError(request, report) {
+    return request.outcome === 'missing' && report.ifMissing !== 'fail';
 }
 /** A failure of the whole run (the list failed, over the cap) is the first error. */
 function* withRunProblem(problem, rest) {
