@@ -9327,6 +9327,8 @@ function takeEarlySignal() {
 const promises_namespaceObject = require("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = require("node:os");
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = require("node:v8");
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = require("node:timers/promises");
 ;// CONCATENATED MODULE: external "os"
@@ -10543,14 +10545,18 @@ async function runBatch(plan, deps) {
     const { videoIds, downloadTypes } = plan;
     const perVideo = plan.dryRun ? 1 : downloadTypes.length;
     const total = videoIds.length * perVideo;
-    const records = videoIds.map(() => []);
+    // The requests of the videos in progress; a finished video keeps one array of exactly its size
+    // (a 100,000-video run holds every record until the report).
+    const inProgress = new Map();
     const videos = new Array(videoIds.length);
     let next = 0;
-    const finish = (index) => {
-        const videoId = videoIds[index];
+    const finish = (index, done) => {
+        inProgress.delete(index);
         // Workers finish out of order; report each video's requests in download-type order.
-        const requests = (records[index] ?? []).sort((a, b) => downloadTypes.indexOf(a.download_type) - downloadTypes.indexOf(b.download_type));
-        const video = { video_id: videoId, outcome: videoOutcome(requests), requests };
+        const requests = done
+            .slice()
+            .sort((a, b) => downloadTypes.indexOf(a.download_type) - downloadTypes.indexOf(b.download_type));
+        const video = { video_id: videoIds[index], outcome: videoOutcome(requests), requests };
         videos[index] = video;
         deps.events.videoDone(video);
     };
@@ -10559,7 +10565,9 @@ async function runBatch(plan, deps) {
             const task = next++;
             const index = Math.floor(task / perVideo);
             const videoId = videoIds[index];
-            const done = records[index];
+            let done = inProgress.get(index);
+            if (done === undefined)
+                inProgress.set(index, (done = []));
             if (plan.dryRun) {
                 const attempted = await sendWithRetries((signal) => deps.client.getDownloads(videoId, signal), {
                     ...deps.attempts,
@@ -10576,7 +10584,7 @@ async function runBatch(plan, deps) {
                 done.push(recordFromAttempts(type, attempted));
             }
             if (done.length === downloadTypes.length)
-                finish(index);
+                finish(index, done);
         }
     };
     await Promise.all(Array.from({ length: Math.min(plan.concurrency, total) }, worker));
@@ -11241,19 +11249,26 @@ function renderSummary(report) {
         lines.push(`${mark(report)} ${verdict(report)}`, '');
     if (report.choice)
         lines.push(choiceLine(report.choice, report.videos.length), '');
-    const rows = report.videos.flatMap((video) => video.requests.map((request) => ({ video: video.video_id, request })));
     // A selection meets many videos with nothing to delete: ordinary there, so not "attention".
     const attentionOrder = report.choice?.origin === 'library' || report.dryRun ? ATTENTION.slice(0, 2) : ATTENTION;
-    const rank = (outcome) => attentionOrder.indexOf(outcome);
-    const attention = rows
-        .filter(({ request }) => rank(request.outcome) >= 0)
-        .sort((a, b) => rank(a.request.outcome) - rank(b.request.outcome));
-    const rest = rows.filter(({ request }) => rank(request.outcome) < 0);
+    const { videos } = report;
+    // Rows are walked, not gathered: a 100,000-video run shows at most MAX_ROWS of them.
+    function* rowsWhere(keep) {
+        for (const video of videos) {
+            for (const request of video.requests)
+                if (keep(request.outcome))
+                    yield { video: video.video_id, request };
+        }
+    }
+    function* attention() {
+        for (const outcome of attentionOrder)
+            yield* rowsWhere((o) => o === outcome);
+    }
+    const needsAttention = videos.some((video) => video.requests.some((r) => attentionOrder.includes(r.outcome)));
+    const total = videos.reduce((sum, video) => sum + video.requests.length, 0);
     let bytes = Buffer.byteLength(lines.join('\n'));
     let shown = 0;
     const table = (title, entries) => {
-        if (entries.length === 0)
-            return;
         lines.push(`### ${title}`, '', ...HEADER);
         for (const { video, request } of entries) {
             const line = row(video, request);
@@ -11266,10 +11281,13 @@ function renderSummary(report) {
         }
         lines.push('');
     };
-    table('Needs attention', attention);
-    table(attention.length > 0 ? 'The rest' : 'Requests', rest);
-    if (shown < rows.length) {
-        lines.push(`${rows.length - shown} more rows are left out here; the \`results\` output has them all.`, '');
+    if (needsAttention)
+        table('Needs attention', attention());
+    if (total > 0 && videos.some((video) => video.requests.some((r) => !attentionOrder.includes(r.outcome)))) {
+        table(needsAttention ? 'The rest' : 'Requests', rowsWhere((outcome) => !attentionOrder.includes(outcome)));
+    }
+    if (shown < total) {
+        lines.push(`${total - shown} more rows are left out here; the \`results\` output has them all.`, '');
     }
     return `${lines.join('\n').trimEnd()}\n`;
 }
@@ -11377,13 +11395,19 @@ function resultsFileName(dir, context, now) {
     const run = context.runId ? `${context.runId}-${context.runAttempt || 1}-` : '';
     return (0,external_node_path_namespaceObject.join)(dir, `cloudflare-stream-delete-downloads-${run}${now}.json`);
 }
-/** The file's text in pieces: `[`, one video per line, `]`. */
+/** Characters gathered into one write: few writes, and never the whole file in memory. */
+const PIECE = 64 * 1024;
+/** The file's text in pieces of about 64 KiB: `[`, one video per line, `]`. */
 function* resultsPieces(videos) {
-    yield '[\n';
+    let piece = '[\n';
     for (let i = 0; i < videos.length; i++) {
-        yield `${JSON.stringify(videos[i])}${i < videos.length - 1 ? ',' : ''}\n`;
+        piece += `${JSON.stringify(videos[i])}${i < videos.length - 1 ? ',' : ''}\n`;
+        if (piece.length >= PIECE) {
+            yield piece;
+            piece = '';
+        }
     }
-    yield ']\n';
+    yield `${piece}]\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/input-parsers.ts
@@ -11426,7 +11450,8 @@ function parseIdList(raw) {
         candidates = parsed.map((id) => id.trim());
     }
     else {
-        candidates = text.split(/\r?\n|\r/).flatMap((line) => (line.split('#', 1)[0] ?? '').split(/[\s,]+/));
+        // One pass over the text without its comments: a file of 100,000 ids makes no array per line.
+        candidates = Array.from(text.replace(/#[^\r\n]*/g, '').matchAll(/[^\s,]+/g), (match) => match[0]);
     }
     const ids = [...new Set(candidates.filter((id) => id !== ''))];
     const wrong = ids.filter((id) => !IDENTIFIER.test(id));
@@ -12199,6 +12224,8 @@ async function runAction(deps) {
         deps.dispose?.();
     }
 }
+/** Requests from which a batch asks the runtime to favour memory over speed (bench/RESULTS.md). */
+const LARGE_BATCH = 20_000;
 /** How long closing the connections may hold up the end of the run (a socket stuck connecting). */
 const CLOSE_WAIT_MS = 1000;
 async function withTransport(settings, deps) {
@@ -12246,6 +12273,9 @@ async function chooseAndRun(settings, deps, transport) {
         accountId: settings.accountId,
         cancelled: false
     };
+    // A file or a selection can be any size, and reading it is the first large allocation.
+    if (settings.source.kind !== 'ids')
+        deps.preferMemory?.();
     if (settings.source.kind === 'library')
         core.info('Listing the videos that match the filters…');
     const chosen = await chooseVideos(settings.source, settings.exclude, {
@@ -12306,6 +12336,8 @@ async function theBatch(settings, deps, client, attempts, ids, named) {
     core.info(settings.dryRun
         ? `Dry run: reading which ${types} downloads exist for ${plural(count, 'video')} in account ${settings.accountId}; nothing will be deleted.`
         : `Deleting the ${types} download${settings.downloadTypes.length > 1 ? 's' : ''} of ${plural(count, 'video')} in account ${settings.accountId}.`);
+    if (count * settings.downloadTypes.length >= LARGE_BATCH)
+        deps.preferMemory?.();
     const progress = new ProgressLog({
         total: count,
         clock: deps.clock,
@@ -12398,6 +12430,7 @@ function watchSignals(source, onCancel, exit, timers = globalThis, takeEarly = (
 
 
 
+
 /** The entry point's work, and what @github/local-action calls. */
 async function run() {
     await runAction(productionDeps());
@@ -12421,6 +12454,10 @@ function productionDeps() {
         readFile: (path) => (0,promises_namespaceObject.readFile)(path, 'utf8'),
         writeFile: (path, pieces) => (0,promises_namespaceObject.writeFile)(path, pieces),
         tempDir: process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(),
+        // V8 grows its heap with the allocation rate of tens of thousands of requests: this keeps the
+        // peak near what the run really holds. Set late, and only for a large batch, because a flag
+        // that differs from the default stops Node from using its code cache for modules loaded after.
+        preferMemory: () => (0,external_node_v8_namespaceObject.setFlagsFromString)('--optimize-for-size'),
         dispose: cancellation.dispose
     };
 }

@@ -35,16 +35,18 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<VideoR
   const { videoIds, downloadTypes } = plan
   const perVideo = plan.dryRun ? 1 : downloadTypes.length
   const total = videoIds.length * perVideo
-  const records: RequestRecord[][] = videoIds.map(() => [])
+  // The requests of the videos in progress; a finished video keeps one array of exactly its size
+  // (a 100,000-video run holds every record until the report).
+  const inProgress = new Map<number, RequestRecord[]>()
   const videos: VideoRecord[] = new Array<VideoRecord>(videoIds.length)
   let next = 0
-  const finish = (index: number): void => {
-    const videoId = videoIds[index] as string
+  const finish = (index: number, done: RequestRecord[]): void => {
+    inProgress.delete(index)
     // Workers finish out of order; report each video's requests in download-type order.
-    const requests = (records[index] ?? []).sort(
-      (a, b) => downloadTypes.indexOf(a.download_type) - downloadTypes.indexOf(b.download_type)
-    )
-    const video = { video_id: videoId, outcome: videoOutcome(requests), requests }
+    const requests = done
+      .slice()
+      .sort((a, b) => downloadTypes.indexOf(a.download_type) - downloadTypes.indexOf(b.download_type))
+    const video = { video_id: videoIds[index] as string, outcome: videoOutcome(requests), requests }
     videos[index] = video
     deps.events.videoDone(video)
   }
@@ -53,7 +55,8 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<VideoR
       const task = next++
       const index = Math.floor(task / perVideo)
       const videoId = videoIds[index] as string
-      const done = records[index] as RequestRecord[]
+      let done = inProgress.get(index)
+      if (done === undefined) inProgress.set(index, (done = []))
       if (plan.dryRun) {
         const attempted = await sendWithRetries((signal) => deps.client.getDownloads(videoId, signal), {
           ...deps.attempts,
@@ -68,7 +71,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<VideoR
         })
         done.push(recordFromAttempts(type, attempted))
       }
-      if (done.length === downloadTypes.length) finish(index)
+      if (done.length === downloadTypes.length) finish(index, done)
     }
   }
   await Promise.all(Array.from({ length: Math.min(plan.concurrency, total) }, worker))

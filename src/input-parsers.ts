@@ -44,7 +44,8 @@ export function parseIdList(raw: string): Parsed<string[]> {
     }
     candidates = parsed.map((id: string) => id.trim())
   } else {
-    candidates = text.split(/\r?\n|\r/).flatMap((line) => (line.split('#', 1)[0] ?? '').split(/[\s,]+/))
+    // One pass over the text without its comments: a file of 100,000 ids makes no array per line.
+    candidates = Array.from(text.replace(/#[^\r\n]*/g, '').matchAll(/[^\s,]+/g), (match) => match[0])
   }
   const ids = [...new Set(candidates.filter((id) => id !== ''))]
   const wrong = ids.filter((id) => !IDENTIFIER.test(id))

@@ -97,6 +97,11 @@ export interface Deps {
   writeFile: (path: string, pieces: Iterable<string>) => Promise<void>
   /** Where the results file goes: the runner's `RUNNER_TEMP`, else the system's temporary folder. */
   tempDir: string
+  /**
+   * Asks the runtime to favour memory over speed, before a batch large enough for it to matter
+   * (main.ts: V8's `--optimize-for-size`; bench/RESULTS.md has the figures).
+   */
+  preferMemory?: () => void
   /** Called once the run is over (stops listening for signals). */
   dispose?: () => void
 }

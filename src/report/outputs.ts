@@ -48,7 +48,11 @@ export function buildOutputs(report: RunReport): Record<string, string> {
     // "Nothing to delete" is not an error unless if-missing says so: a workflow that checks
     // `errors != '[]'` must not be misled by the 404s of a selection (they stay in `results`).
     errors: ordered(
-      (list) => withRunProblem(report.runProblem, entries(list, 'errors', (request) => notAnError(request, report))),
+      (list) =>
+        withRunProblem(
+          report.runProblem,
+          entries(list, 'errors', (request) => notAnError(request, report))
+        ),
       OUTPUT_BUDGET.errors
     ),
     messages: ordered((list) => entries(list, 'messages'), OUTPUT_BUDGET.messages),

@@ -13,11 +13,18 @@ export function resultsFileName(dir: string, context: RunContext, now: number): 
   return join(dir, `cloudflare-stream-delete-downloads-${run}${now}.json`)
 }
 
-/** The file's text in pieces: `[`, one video per line, `]`. */
+/** Characters gathered into one write: few writes, and never the whole file in memory. */
+const PIECE = 64 * 1024
+
+/** The file's text in pieces of about 64 KiB: `[`, one video per line, `]`. */
 export function* resultsPieces(videos: readonly VideoRecord[]): Generator<string> {
-  yield '[\n'
+  let piece = '[\n'
   for (let i = 0; i < videos.length; i++) {
-    yield `${JSON.stringify(videos[i])}${i < videos.length - 1 ? ',' : ''}\n`
+    piece += `${JSON.stringify(videos[i])}${i < videos.length - 1 ? ',' : ''}\n`
+    if (piece.length >= PIECE) {
+      yield piece
+      piece = ''
+    }
   }
-  yield ']\n'
+  yield `${piece}]\n`
 }

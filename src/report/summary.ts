@@ -21,6 +21,11 @@ const HEADER = [
   '| --- | --- | --- | --- | --- | --- |'
 ] as const
 
+interface Row {
+  video: string
+  request: RequestRecord
+}
+
 /** Outcomes a user should look at, most urgent first. */
 const ATTENTION: readonly RequestRecord['outcome'][] = ['failed', 'cancelled', 'missing']
 
@@ -43,19 +48,24 @@ export function renderSummary(report: RunReport): string {
   else lines.push(`${mark(report)} ${verdict(report)}`, '')
   if (report.choice) lines.push(choiceLine(report.choice, report.videos.length), '')
 
-  const rows = report.videos.flatMap((video) => video.requests.map((request) => ({ video: video.video_id, request })))
   // A selection meets many videos with nothing to delete: ordinary there, so not "attention".
   const attentionOrder = report.choice?.origin === 'library' || report.dryRun ? ATTENTION.slice(0, 2) : ATTENTION
-  const rank = (outcome: RequestRecord['outcome']): number => attentionOrder.indexOf(outcome)
-  const attention = rows
-    .filter(({ request }) => rank(request.outcome) >= 0)
-    .sort((a, b) => rank(a.request.outcome) - rank(b.request.outcome))
-  const rest = rows.filter(({ request }) => rank(request.outcome) < 0)
+  const { videos } = report
+  // Rows are walked, not gathered: a 100,000-video run shows at most MAX_ROWS of them.
+  function* rowsWhere(keep: (outcome: RequestRecord['outcome']) => boolean): Generator<Row> {
+    for (const video of videos) {
+      for (const request of video.requests) if (keep(request.outcome)) yield { video: video.video_id, request }
+    }
+  }
+  function* attention(): Generator<Row> {
+    for (const outcome of attentionOrder) yield* rowsWhere((o) => o === outcome)
+  }
+  const needsAttention = videos.some((video) => video.requests.some((r) => attentionOrder.includes(r.outcome)))
+  const total = videos.reduce((sum, video) => sum + video.requests.length, 0)
 
   let bytes = Buffer.byteLength(lines.join('\n'))
   let shown = 0
-  const table = (title: string, entries: typeof rows): void => {
-    if (entries.length === 0) return
+  const table = (title: string, entries: Iterable<Row>): void => {
     lines.push(`### ${title}`, '', ...HEADER)
     for (const { video, request } of entries) {
       const line = row(video, request)
@@ -67,10 +77,15 @@ export function renderSummary(report: RunReport): string {
     }
     lines.push('')
   }
-  table('Needs attention', attention)
-  table(attention.length > 0 ? 'The rest' : 'Requests', rest)
-  if (shown < rows.length) {
-    lines.push(`${rows.length - shown} more rows are left out here; the \`results\` output has them all.`, '')
+  if (needsAttention) table('Needs attention', attention())
+  if (total > 0 && videos.some((video) => video.requests.some((r) => !attentionOrder.includes(r.outcome)))) {
+    table(
+      needsAttention ? 'The rest' : 'Requests',
+      rowsWhere((outcome) => !attentionOrder.includes(outcome))
+    )
+  }
+  if (shown < total) {
+    lines.push(`${total - shown} more rows are left out here; the \`results\` output has them all.`, '')
   }
   return `${lines.join('\n').trimEnd()}\n`
 }
