@@ -198,4 +198,34 @@ describe('run', () => {
     )
     expect(r.said('warning').join('\n')).not.toContain('secret')
   })
+
+  it('fails a cancelled step even with fail-on-error false: what was never sent is not done', async () => {
+    standIn = await startStandIn({ videos: { vid1: {}, vid2: {} } })
+    const r = recordingCore({
+      'video-id': 'vid1 vid2',
+      'account-id': standIn.accountId,
+      'api-token': standIn.token,
+      'base-url': standIn.baseUrl,
+      'fail-on-error': 'false'
+    })
+    const stop = new AbortController()
+    stop.abort()
+    await runAction(testDeps(r.core, { cancellation: { stop: stop.signal, abort: new AbortController().signal } }))
+    expect(standIn.log).toEqual([])
+    expect(r.failed).toBe('Cancelled before the end. 2 videos: 2 cancelled')
+    expect(r.outputs.success).toBe('false')
+  })
+
+  it('logs each retry with its reason and wait', async () => {
+    standIn = await startStandIn({ videos: { vid1: {} }, faults: [{ fault: '503' }] })
+    const r = recordingCore({
+      'video-id': 'vid1',
+      'account-id': standIn.accountId,
+      'api-token': standIn.token,
+      'base-url': standIn.baseUrl
+    })
+    await runAction(testDeps(r.core))
+    expect(r.said('info')).toContain('vid1 default: HTTP 503; retry 1 in 0.5 s')
+    expect(r.outputs.deleted).toBe('["vid1"]')
+  })
 })

@@ -49,7 +49,6 @@ describe('watchSignals', () => {
     expect(said).toEqual(['SIGINT'])
     timers.advance(DEADLINE_MS - GRACE_MS)
     expect(exits).toEqual([1])
-    expect(DEADLINE_MS).toBeLessThan(7500)
   })
 
   it('reacts to SIGTERM alone too', () => {

@@ -1,0 +1,125 @@
+/**
+ * Properties of the parsers that read what users and servers send: whatever the input, they never
+ * throw, what they accept keeps its promise, and no server can make the run wait past the cap.
+ */
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import {
+  IDENTIFIER,
+  parseBaseUrl,
+  parseBoolean,
+  parseCredential,
+  parseIdList,
+  parseInteger
+} from '../src/input-parsers.js'
+import { MAX_SERVER_WAIT_SECONDS, parseRatelimit, parseRatelimitPolicy, parseXRateLimit } from '../src/pacing.js'
+
+/** Text that looks like what the parsers expect often enough to reach their accepting branches. */
+const listish = fc
+  .array(
+    fc.oneof(
+      fc.stringMatching(/^[A-Za-z0-9]{1,34}$/),
+      fc.constantFrom(',', ' ', '\n', '\r\n', '#', '# c\n', '[', ']', '"')
+    ),
+    {
+      maxLength: 20
+    }
+  )
+  .map((parts) => parts.join(''))
+const urlish = fc.oneof(
+  fc.webUrl({ withQueryParameters: true, withFragments: true }),
+  fc.string(),
+  fc.constantFrom('http://127.0.0.1:8787/client/v4', 'http://localhost/v4?', 'https://a.example/#', 'http://u:p@[::1]/')
+)
+
+describe('input parsers, for any text', () => {
+  it('parseIdList: never throws; what it accepts is distinct valid ids', () => {
+    fc.assert(
+      fc.property(fc.oneof(listish, fc.string({ unit: 'binary' })), (raw) => {
+        const parsed = parseIdList(raw)
+        const ids = parsed.ok ? parsed.value : []
+        expect(ids.every((id) => IDENTIFIER.test(id))).toBe(true)
+        expect(new Set(ids).size).toBe(ids.length)
+      }),
+      { numRuns: 1000 }
+    )
+  })
+
+  it('parseBaseUrl: never throws; what it accepts has no query, fragment or user, and is https or loopback', () => {
+    fc.assert(
+      fc.property(urlish, (raw) => {
+        const parsed = parseBaseUrl(raw)
+        const url = parsed.ok ? new URL(parsed.value) : undefined
+        expect(
+          url === undefined || (url.search === '' && url.hash === '' && url.username === '' && url.password === '')
+        ).toBe(true)
+        expect(
+          url === undefined || url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
+        ).toBe(true)
+      }),
+      { numRuns: 1000 }
+    )
+  })
+
+  it('parseBaseUrl: never repeats a password, however broken the rest of the URL', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('http', 'https', 'ftp', 'ht tp'),
+        fc.stringMatching(/^[A-Za-z0-9]{8,16}$/),
+        fc.constantFrom('api.cloudflare.com', '127.0.0.1', '[bad', 'a b'),
+        fc.constantFrom('/client/v4', '/v4?x', '#f', ''),
+        (scheme, password, host, rest) => {
+          const parsed = parseBaseUrl(`${scheme}://user:${password}@${host}${rest}`)
+          expect(parsed.ok ? '' : parsed.problem).not.toContain(password)
+        }
+      ),
+      { numRuns: 500 }
+    )
+  })
+
+  it('parseInteger, parseBoolean, parseCredential: never throw and accept only their kind', () => {
+    fc.assert(
+      fc.property(fc.string(), (raw) => {
+        const n = parseInteger(raw, 0, 20)
+        expect(!n.ok || (Number.isInteger(n.value) && n.value >= 0 && n.value <= 20)).toBe(true)
+        const b = parseBoolean(raw)
+        expect(!b.ok || typeof b.value === 'boolean').toBe(true)
+        const c = parseCredential(raw)
+        expect(!c.ok || /^[\x21-\x7e]+$/.test(c.value)).toBe(true)
+      }),
+      { numRuns: 1000 }
+    )
+  })
+})
+
+describe('rate-limit headers, for any value', () => {
+  const header = fc.oneof(
+    fc.string(),
+    fc
+      .array(
+        fc.record({
+          name: fc.constantFrom('"default"', '"burst"', 'x', ''),
+          r: fc.nat(),
+          t: fc.oneof(fc.nat(), fc.constant(3_000_000), fc.constant(86_400)),
+          q: fc.nat(),
+          w: fc.oneof(fc.nat(), fc.constant(999_999))
+        }),
+        { maxLength: 4 }
+      )
+      .map((items) => items.map((i) => `${i.name};r=${i.r};t=${i.t};q=${i.q};w=${i.w}`).join(', '))
+  )
+
+  it('never throw, and never ask for a wait past 5 minutes', () => {
+    fc.assert(
+      fc.property(header, fc.string(), (value, other) => {
+        const state = parseRatelimit(value)
+        const policy = parseRatelimitPolicy(value)
+        const older = parseXRateLimit(other, value, Date.now())
+        for (const seconds of [state?.resetSeconds, policy?.windowSeconds, older?.resetSeconds]) {
+          expect(seconds === undefined || (seconds >= 0 && seconds <= MAX_SERVER_WAIT_SECONDS)).toBe(true)
+        }
+      }),
+      { numRuns: 1000 }
+    )
+  })
+})
