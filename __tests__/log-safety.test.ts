@@ -14,7 +14,7 @@ import type { RequestRecord } from '../src/types.js'
 function captured(write: () => void): string {
   const written: string[] = []
   const original = process.stdout.write.bind(process.stdout)
-  process.stdout.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true))
+  process.stdout.write = (chunk: string | Uint8Array) => (written.push(String(chunk)), true)
   try {
     write()
   } finally {
