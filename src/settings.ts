@@ -15,7 +15,8 @@ import {
   parseIdentifier,
   parseInteger
 } from './input-parsers.js'
-import { instantMicros, MEDIA_STATES, parseInstant, type VideoFilters } from './library.js'
+import { instantMicros, parseInstant } from './instants.js'
+import { MEDIA_STATES, type VideoFilters } from './library.js'
 import type { Auth, DownloadType } from './types.js'
 import { resolve } from 'node:path'
 
