@@ -1,35 +1,29 @@
 /** The batch of deletions with the real client against the loopback stand-in; clocks are injected. */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { type BatchPlan, runBatch } from '../src/batch.js'
-import { CloudflareClient } from '../src/cloudflare.js'
-import { createTransport } from '../src/http.js'
+import type { CloudflareClient } from '../src/cloudflare.js'
 import { RateGate } from '../src/pacing.js'
-import type { Clock, Transport } from '../src/ports.js'
-import { type FaultRule, startStandIn } from '../dev/stand-in.js'
+import type { Clock } from '../src/ports.js'
+import type { FaultRule } from '../dev/stand-in.js'
+import { type StandIn, type StandInClient, standInClient } from './helpers/stand-in-client.js'
 import { fastClock, neverCancelled, realClock } from './helpers/fakes.js'
 
-type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
-let transport: Transport
+let pair: StandInClient | undefined
 
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `vid${i}`)
 
-async function setUp(options: Parameters<typeof startStandIn>[0] & { timeoutMs?: number; clientToken?: string }) {
-  standIn = await startStandIn(options)
-  transport = createTransport(undefined, { connections: 32, timeoutMs: options.timeoutMs ?? 5000 })
-  return new CloudflareClient({
-    baseUrl: standIn.baseUrl,
-    accountId: standIn.accountId,
-    auth: { kind: 'token', token: options.clientToken ?? standIn.token },
-    userAgent: 'test',
-    transport,
-    timeoutMs: options.timeoutMs ?? 5000
-  })
+async function setUp(options: Parameters<typeof standInClient>[0] & { clientToken?: string }) {
+  const { clientToken, ...rest } = options
+  pair = await standInClient({ ...rest, token: clientToken })
+  standIn = pair.standIn
+  return pair.client
 }
 
 afterEach(async () => {
-  await transport?.destroy()
-  await standIn?.close()
+  const done = pair
+  pair = undefined
+  await done?.close()
 })
 
 /** The plan, and the run-wide settings the batch takes through its retry and pacing deps. */

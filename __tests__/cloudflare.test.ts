@@ -1,36 +1,31 @@
 /** The client against a real HTTP server on 127.0.0.1: every answer, good or bad, becomes a typed Answer. */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { authHeaders, CloudflareClient, downloadsUrl } from '../src/cloudflare.js'
-import { createTransport } from '../src/http.js'
-import type { Transport } from '../src/ports.js'
+import { authHeaders, downloadsUrl } from '../src/cloudflare.js'
 import type { Auth } from '../src/types.js'
-import { type FaultRule, startStandIn } from '../dev/stand-in.js'
+import type { FaultRule } from '../dev/stand-in.js'
+import { type StandIn, type StandInClient, standInClient } from './helpers/stand-in-client.js'
 
-type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
-let transport: Transport
+let setUp: StandInClient | undefined
 
 async function client(faults: FaultRule[] = [], auth?: Auth, timeoutMs = 5000) {
-  standIn = await startStandIn({
+  setUp = await standInClient({
     videos: { vid1: { default: true, audio: true } },
     key: 'global-key',
     email: 'me@example.com',
-    faults
+    faults,
+    auth,
+    timeoutMs,
+    connections: 4
   })
-  transport = createTransport(undefined, { connections: 4, timeoutMs })
-  return new CloudflareClient({
-    baseUrl: standIn.baseUrl,
-    accountId: standIn.accountId,
-    auth: auth ?? { kind: 'token', token: standIn.token },
-    userAgent: 'test-agent/1.0',
-    transport,
-    timeoutMs
-  })
+  standIn = setUp.standIn
+  return setUp.client
 }
 
 afterEach(async () => {
-  await transport?.destroy()
-  await standIn?.close()
+  const done = setUp
+  setUp = undefined
+  await done?.close()
 })
 
 const live = new AbortController().signal
