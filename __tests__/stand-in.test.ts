@@ -175,16 +175,13 @@ describe('makeLibrary', () => {
     expect(pairs[3]?.created).toBe(pairs[2]?.created)
   })
 
-  it('serves a 100,000-video library a page at a time without walking it', async () => {
+  it('serves pages from the middle of a 100,000-video library (its speed is in the benchmark)', async () => {
     await start({ library: makeLibrary(100_000, { seed: 1 }) })
     const middle = standIn?.library[50_000]?.created ?? ''
-    const began = performance.now()
     for (let i = 0; i < 5; i++) {
       const page = await call(`/stream?asc=true&limit=1000&start=${middle}`)
       expect((page.body.result as unknown[]).length).toBe(1000)
       expect(page.body.range).toBe(49_999 - 1000)
     }
-    // Generous: a page is a binary search and a 1,000-video slice, a few ms even on a busy machine.
-    expect(performance.now() - began).toBeLessThan(2000)
   })
 })

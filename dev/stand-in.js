@@ -57,6 +57,7 @@ import { randomBytes } from 'node:crypto'
  *   key?: string,
  *   quota?: number,
  *   windowMs?: number,
+ *   now?: () => number,
  *   lockoutMs?: number,
  *   latencyMs?: number,
  *   faults?: FaultRule[],
@@ -92,7 +93,9 @@ export async function startStandIn(options = {}) {
   /** @type {Logged[]} */
   const log = []
   const stats = { inFlight: 0, maxInFlight: 0, lockouts: 0, served: 0 }
-  let windowStart = Date.now()
+  // The quota's clock: the wall clock, or a test's virtual one (so windows reset when it says).
+  const clock = options.now ?? Date.now
+  let windowStart = clock()
   let used = 0
   let lockedUntil = 0
   /** @type {Set<import('node:http').ServerResponse>} */
@@ -113,7 +116,7 @@ export async function startStandIn(options = {}) {
 
   /** @type {import('node:http').RequestListener} */
   const handle = (req, res) => {
-    const now = Date.now()
+    const now = clock()
     /** @type {Logged} */
     const entry = {
       method: req.method ?? '',
@@ -134,7 +137,7 @@ export async function startStandIn(options = {}) {
       stats.served++
       const text = typeof body === 'string' ? body : JSON.stringify(body)
       const type = typeof body === 'string' ? 'text/html; charset=UTF-8' : 'application/json'
-      res.writeHead(status, { 'content-type': type, 'cf-ray': ray, ...rateHeaders(Date.now()), ...extra })
+      res.writeHead(status, { 'content-type': type, 'cf-ray': ray, ...rateHeaders(clock()), ...extra })
       res.end(text)
     }
     /** @param {number} status @param {number} code @param {string} message @param {Record<string, string>} [extra] */
