@@ -9323,14 +9323,14 @@ function takeEarlySignal() {
     return first;
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = require("node:fs/promises");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = require("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = require("node:os");
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = require("node:v8");
 ;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = require("node:timers/promises");
+const promises_namespaceObject = require("node:timers/promises");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = require("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -12393,8 +12393,9 @@ function watchSignals(source, onCancel, exit, timers = globalThis, takeEarly = (
     const stop = new AbortController();
     const abort = new AbortController();
     const pending = [];
+    let over = false;
     const handler = (signal) => () => {
-        if (stop.signal.aborted)
+        if (over || stop.signal.aborted)
             return;
         onCancel(signal);
         stop.abort();
@@ -12416,9 +12417,11 @@ function watchSignals(source, onCancel, exit, timers = globalThis, takeEarly = (
     return {
         stop: stop.signal,
         abort: abort.signal,
+        // The listeners stay, doing nothing: a signal between the end of the report and the exit must
+        // not bring back Node's default handler, which would end the process by the signal instead of
+        // its exit code. They keep nothing alive.
         dispose: () => {
-            source.removeListener('SIGINT', onInt);
-            source.removeListener('SIGTERM', onTerm);
+            over = true;
             for (const timer of pending)
                 timers.clearTimeout(timer);
         }
@@ -12456,13 +12459,15 @@ function productionDeps() {
         clock: {
             now: () => Date.now(),
             // Every wait is capped well below what a timer can hold (2³¹ ms), whatever computed it.
-            sleep: (ms, signal) => (0,external_node_timers_promises_namespaceObject.setTimeout)(safeDelay(ms), undefined, { signal }).catch(() => undefined)
+            sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(safeDelay(ms), undefined, { signal }).catch(() => undefined)
         },
         random: Math.random,
         cancellation,
         createTransport: createTransport,
-        readFile: (path) => (0,promises_namespaceObject.readFile)(path, 'utf8'),
-        writeFile: (path, pieces) => (0,promises_namespaceObject.writeFile)(path, pieces),
+        // Plain synchronous file I/O: nothing else runs meanwhile, and it spares every run loading
+        // node:fs/promises for one small results file (bench/RESULTS.md).
+        readFile: (path) => new Promise((resolve) => resolve((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'))),
+        writeFile: (path, pieces) => new Promise((resolve) => resolve(writePieces(path, pieces))),
         tempDir: process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(),
         // V8 grows its heap with the allocation rate of tens of thousands of requests: this keeps the
         // peak near what the run really holds. Set late, and only for a large batch, because a flag
@@ -12475,6 +12480,20 @@ function productionDeps() {
 const MAX_SLEEP_MS = 600_000;
 function safeDelay(ms) {
     return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_SLEEP_MS) : 0;
+}
+/** Writes `pieces` to a new file at `path`, in order. */
+function writePieces(path, pieces) {
+    const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'w');
+    try {
+        for (const piece of pieces) {
+            const bytes = Buffer.from(piece);
+            for (let written = 0; written < bytes.length;)
+                written += (0,external_node_fs_namespaceObject.writeSync)(fd, bytes, written);
+        }
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts

@@ -18,11 +18,10 @@ type Signal = 'SIGINT' | 'SIGTERM'
 
 export interface SignalSource {
   on: (signal: Signal, listener: () => void) => unknown
-  removeListener: (signal: Signal, listener: () => void) => unknown
 }
 
 export interface CancellationWatch extends Cancellation {
-  /** Stops listening (the run is over). */
+  /** The run is over: later signals are ignored, and the timers are cleared. */
   dispose: () => void
 }
 
@@ -41,8 +40,9 @@ export function watchSignals(
   const stop = new AbortController()
   const abort = new AbortController()
   const pending: ReturnType<typeof setTimeout>[] = []
+  let over = false
   const handler = (signal: Signal) => (): void => {
-    if (stop.signal.aborted) return
+    if (over || stop.signal.aborted) return
     onCancel(signal)
     stop.abort()
     pending.push(timers.setTimeout(() => abort.abort(), GRACE_MS))
@@ -61,9 +61,11 @@ export function watchSignals(
   return {
     stop: stop.signal,
     abort: abort.signal,
+    // The listeners stay, doing nothing: a signal between the end of the report and the exit must
+    // not bring back Node's default handler, which would end the process by the signal instead of
+    // its exit code. They keep nothing alive.
     dispose: () => {
-      source.removeListener('SIGINT', onInt)
-      source.removeListener('SIGTERM', onTerm)
+      over = true
       for (const timer of pending) timers.clearTimeout(timer)
     }
   }

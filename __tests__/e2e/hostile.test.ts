@@ -125,10 +125,13 @@ describe('dist/index.js and hostile answers', () => {
       // Cancel as soon as the run says it is waiting, however long that took to come.
       onStart: (child) => {
         let said = ''
-        child.stdout?.on('data', (chunk: Buffer | string) => {
+        const onData = (chunk: Buffer | string): void => {
           said += String(chunk)
-          if (said.includes('waiting')) child.kill('SIGINT')
-        })
+          if (!said.includes('waiting')) return
+          child.stdout?.off('data', onData)
+          child.kill('SIGINT')
+        }
+        child.stdout?.on('data', onData)
       }
     })
     expect(result.stdout).toMatch(/waiting 300\.\d s for it to reset/)
