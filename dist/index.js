@@ -11066,7 +11066,9 @@ const ATTENTION_ORDER = { failed: 0, cancelled: 1, missing: 2 };
 /** The action's outputs, every one a string as the runner stores them. */
 function buildOutputs(report) {
     const { videos } = report;
-    const byAttention = attentionFirst(videos);
+    // Sorted only if an output must be cut: most runs never need it.
+    let sorted;
+    const byAttention = () => (sorted ??= attentionFirst(videos));
     let truncated = false;
     const fit = (pieces, budget) => {
         const fitted = jsonArray(pieces, budget);
@@ -11076,13 +11078,16 @@ function buildOutputs(report) {
     /** In input order when all of it fits; else what needs attention first, cut to fit. */
     const ordered = (serialise, budget) => {
         const whole = jsonArray(serialise(videos), budget);
-        return whole.cut ? fit(serialise(byAttention), budget) : whole.text;
+        return whole.cut ? fit(serialise(byAttention()), budget) : whole.text;
     };
     const ids = (outcome) => fit(mapIter(videos.filter((video) => video.outcome === outcome), (video) => JSON.stringify(video.video_id)), OUTPUT_BUDGET.ids);
     const single = singleRequest(videos);
     const outputs = {
         success: String(report.success),
-        result: single ? resultText(single.result) : resultMap(report, byAttention, (cut) => (truncated ||= cut)),
+        // The map keyed by video id is built like the arrays, then given its braces.
+        result: single
+            ? resultText(single.result)
+            : `{${ordered((list) => resultEntries(report, list), OUTPUT_BUDGET.result).slice(1, -1)}}`,
         // "Nothing to delete" is not an error unless if-missing says so: a workflow that checks
         // `errors != '[]'` must not be misled by the 404s of a selection (they stay in `results`).
         errors: ordered((list) => withRunProblem(report.runProblem, entries(list, 'errors', (request) => notAnError(request, report))), OUTPUT_BUDGET.errors),
@@ -11154,17 +11159,14 @@ function resultText(result) {
         return '';
     return typeof result === 'string' ? result : JSON.stringify(result);
 }
-/** The `result` object keyed by video id (and by download type with `all`), cut like the arrays. */
-function resultMap(report, videos, onCut) {
-    const pieces = mapIter(videos, (video) => {
+/** The `result` object's entries, `"<video id>":<result>` (keyed by download type with `all`). */
+function resultEntries(report, videos) {
+    return mapIter(videos, (video) => {
         const value = report.downloadType === 'all'
             ? Object.fromEntries(video.requests.map((request) => [request.download_type, request.result]))
             : (video.requests[0]?.result ?? null);
         return `${JSON.stringify(video.video_id)}:${JSON.stringify(value)}`;
     });
-    const fitted = jsonArray(pieces, OUTPUT_BUDGET.result);
-    onCut(fitted.cut);
-    return `{${fitted.text.slice(1, -1)}}`;
 }
 /** The outputs when the inputs could not be used: nothing was sent, every problem is an error. */
 function invalidInputOutputs(problems) {
@@ -12299,19 +12301,13 @@ async function chooseAndRun(settings, deps, transport) {
         return publish({ ...base, success: false, cancelled, runProblem: chosen.failure.problem }, settings.summary, core);
     }
     const { choice } = chosen;
-    const summary = {
-        origin: choice.origin,
-        found: choice.found,
-        excluded: choice.excluded,
-        kept: choice.kept,
-        total: choice.total
-    };
-    core.info(choiceLine(summary, choice.ids.length));
+    const { ids, ...summary } = choice;
+    core.info(choiceLine(summary, ids.length));
     const tooMany = overCap(choice, settings.maxVideos);
     if (tooMany !== undefined) {
         return publish({ ...base, success: false, choice: summary, runProblem: tooMany }, settings.summary, core);
     }
-    if (choice.ids.length === 0) {
+    if (ids.length === 0) {
         const why = choice.origin === 'library'
             ? 'No video matches the filters'
             : choice.found === 0
@@ -12320,7 +12316,7 @@ async function chooseAndRun(settings, deps, transport) {
         core.notice(`${why}: nothing to do.`);
         return publish({ ...base, success: true, choice: summary }, settings.summary, core);
     }
-    const videos = await theBatch(settings, deps, client, attempts, choice.ids, choice.origin !== 'library');
+    const videos = await theBatch(settings, deps, client, attempts, ids, choice.origin !== 'library');
     const report = {
         ...base,
         videos,

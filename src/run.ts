@@ -113,19 +113,13 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     return publish({ ...base, success: false, cancelled, runProblem: chosen.failure.problem }, settings.summary, core)
   }
   const { choice } = chosen
-  const summary = {
-    origin: choice.origin,
-    found: choice.found,
-    excluded: choice.excluded,
-    kept: choice.kept,
-    total: choice.total
-  }
-  core.info(choiceLine(summary, choice.ids.length))
+  const { ids, ...summary } = choice
+  core.info(choiceLine(summary, ids.length))
   const tooMany = overCap(choice, settings.maxVideos)
   if (tooMany !== undefined) {
     return publish({ ...base, success: false, choice: summary, runProblem: tooMany }, settings.summary, core)
   }
-  if (choice.ids.length === 0) {
+  if (ids.length === 0) {
     const why =
       choice.origin === 'library'
         ? 'No video matches the filters'
@@ -136,7 +130,7 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     return publish({ ...base, success: true, choice: summary }, settings.summary, core)
   }
 
-  const videos = await theBatch(settings, deps, client, attempts, choice.ids, choice.origin !== 'library')
+  const videos = await theBatch(settings, deps, client, attempts, ids, choice.origin !== 'library')
   const report: RunReport = {
     ...base,
     videos,

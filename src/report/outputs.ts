@@ -21,7 +21,9 @@ const ATTENTION_ORDER: Record<string, number> = { failed: 0, cancelled: 1, missi
 /** The action's outputs, every one a string as the runner stores them. */
 export function buildOutputs(report: RunReport): Record<string, string> {
   const { videos } = report
-  const byAttention = attentionFirst(videos)
+  // Sorted only if an output must be cut: most runs never need it.
+  let sorted: VideoRecord[] | undefined
+  const byAttention = (): VideoRecord[] => (sorted ??= attentionFirst(videos))
   let truncated = false
   const fit = (pieces: Iterable<string>, budget: number): string => {
     const fitted = jsonArray(pieces, budget)
@@ -31,7 +33,7 @@ export function buildOutputs(report: RunReport): Record<string, string> {
   /** In input order when all of it fits; else what needs attention first, cut to fit. */
   const ordered = (serialise: (videos: readonly VideoRecord[]) => Iterable<string>, budget: number): string => {
     const whole = jsonArray(serialise(videos), budget)
-    return whole.cut ? fit(serialise(byAttention), budget) : whole.text
+    return whole.cut ? fit(serialise(byAttention()), budget) : whole.text
   }
   const ids = (outcome: string): string =>
     fit(
@@ -44,7 +46,10 @@ export function buildOutputs(report: RunReport): Record<string, string> {
   const single = singleRequest(videos)
   const outputs: Record<string, string> = {
     success: String(report.success),
-    result: single ? resultText(single.result) : resultMap(report, byAttention, (cut) => (truncated ||= cut)),
+    // The map keyed by video id is built like the arrays, then given its braces.
+    result: single
+      ? resultText(single.result)
+      : `{${ordered((list) => resultEntries(report, list), OUTPUT_BUDGET.result).slice(1, -1)}}`,
     // "Nothing to delete" is not an error unless if-missing says so: a workflow that checks
     // `errors != '[]'` must not be misled by the 404s of a selection (they stay in `results`).
     errors: ordered(
@@ -133,18 +138,15 @@ function resultText(result: unknown): string {
   return typeof result === 'string' ? result : JSON.stringify(result)
 }
 
-/** The `result` object keyed by video id (and by download type with `all`), cut like the arrays. */
-function resultMap(report: RunReport, videos: readonly VideoRecord[], onCut: (cut: boolean) => void): string {
-  const pieces = mapIter(videos, (video) => {
+/** The `result` object's entries, `"<video id>":<result>` (keyed by download type with `all`). */
+function resultEntries(report: RunReport, videos: readonly VideoRecord[]): Iterable<string> {
+  return mapIter(videos, (video) => {
     const value =
       report.downloadType === 'all'
         ? Object.fromEntries(video.requests.map((request) => [request.download_type, request.result]))
         : (video.requests[0]?.result ?? null)
     return `${JSON.stringify(video.video_id)}:${JSON.stringify(value)}`
   })
-  const fitted = jsonArray(pieces, OUTPUT_BUDGET.result)
-  onCut(fitted.cut)
-  return `{${fitted.text.slice(1, -1)}}`
 }
 
 /** The outputs when the inputs could not be used: nothing was sent, every problem is an error. */
