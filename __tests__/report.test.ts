@@ -199,4 +199,18 @@ describe('ProgressLog', () => {
     expect(lines.filter((line) => line.startsWith('Progress:'))).toHaveLength(21)
     expect(lines.at(-1)).toBe('Progress: 200 of 200 videos (100%), 1.0 videos/s.')
   })
+
+  it('writes large counts with thousands separators', () => {
+    const lines: string[] = []
+    const log = new ProgressLog({
+      total: 1_234_567,
+      clock: { now: () => 0, sleep: async () => undefined },
+      info: (line) => lines.push(line),
+      named: false,
+      dryRun: false
+    })
+    log.videoDone(video('v0', 'deleted', deleted()))
+    log.finish()
+    expect(lines).toEqual(['Progress: 1 of 1,234,567 videos (0%), 1000.0 videos/s, about 21 min left.'])
+  })
 })

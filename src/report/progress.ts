@@ -61,7 +61,7 @@ export class ProgressLog {
     const rate = this.done / seconds
     const percent = Math.floor((this.done / Math.max(1, total)) * 100)
     const left = this.done < total && rate > 0 ? `, about ${duration((total - this.done) / rate)} left` : ''
-    return `Progress: ${this.done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} videos (${percent}%), ${rate.toFixed(1)} videos/s${left}.`
+    return `Progress: ${thousands(this.done)} of ${thousands(total)} videos (${percent}%), ${rate.toFixed(1)} videos/s${left}.`
   }
 }
 
@@ -69,4 +69,12 @@ function duration(seconds: number): string {
   if (seconds < 90) return `${Math.ceil(seconds)} s`
   if (seconds < 5400) return `${Math.round(seconds / 60)} min`
   return `${(seconds / 3600).toFixed(1)} h`
+}
+
+/**
+ * 12,345: by hand, because the first `toLocaleString` of a process loads ICU's number formatting,
+ * about 10 ms (bench/RESULTS.md).
+ */
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 }
