@@ -12036,7 +12036,7 @@ function readSource(from, check, problems, source) {
         filterNames.length > 0 && 'filters'
     ].filter((name) => name !== false);
     if (given.length > 1) {
-        problems.push(`Inputs ${given.join(' and ')} were both given: give exactly one source of videos ` +
+        problems.push(`Inputs ${given.join(' and ')} were ${given.length === 2 ? 'both' : 'all'} given: give exactly one source of videos ` +
             `(${filterNames.length > 0 ? `filters given: ${filterNames.join(', ')}` : 'a list or a file'}).`);
     }
     else if (given.length === 0) {

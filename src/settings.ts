@@ -237,7 +237,7 @@ function readSource(
   ].filter((name): name is string => name !== false)
   if (given.length > 1) {
     problems.push(
-      `Inputs ${given.join(' and ')} were both given: give exactly one source of videos ` +
+      `Inputs ${given.join(' and ')} were ${given.length === 2 ? 'both' : 'all'} given: give exactly one source of videos ` +
         `(${filterNames.length > 0 ? `filters given: ${filterNames.join(', ')}` : 'a list or a file'}).`
     )
   } else if (given.length === 0) {
