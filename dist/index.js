@@ -12481,8 +12481,9 @@ function productionDeps() {
 }
 /** Longest single sleep: Cloudflare's lockout is 5 minutes; a timer overflows past 2³¹ − 1 ms. */
 const MAX_SLEEP_MS = 600_000;
+/** A wait a timer can hold: 0 for NaN or less, at most 10 minutes (a timer overflows past 2³¹ − 1 ms). */
 function safeDelay(ms) {
-    return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_SLEEP_MS) : 0;
+    return Number.isNaN(ms) ? 0 : Math.min(Math.max(ms, 0), MAX_SLEEP_MS);
 }
 /** Writes `pieces` to a new file at `path`, in order. */
 function writePieces(path, pieces) {
