@@ -86,4 +86,9 @@ describe('the import rule', () => {
     )
     expect(missing).toEqual([])
   })
+
+  it('every module is named in src/README.md, the map a newcomer reads first', () => {
+    const map = readFileSync(join(SRC, 'README.md'), 'utf8')
+    expect(files.filter((file) => !map.includes(`\`${file}\``))).toEqual([])
+  })
 })
