@@ -5,26 +5,21 @@ import type { CloudflareClient } from '../src/cloudflare.js'
 import { RateGate } from '../src/pacing.js'
 import type { Clock } from '../src/ports.js'
 import type { FaultRule } from '../dev/stand-in.js'
-import { type StandIn, type StandInClient, standInClient } from './helpers/stand-in-client.js'
+import { closeStandInClients, type StandIn, standInClient } from './helpers/stand-in-client.js'
 import { fastClock, neverCancelled, realClock } from './helpers/fakes.js'
 
 let standIn: StandIn
-let pair: StandInClient | undefined
 
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `vid${i}`)
 
 async function setUp(options: Parameters<typeof standInClient>[0] & { clientToken?: string }) {
   const { clientToken, ...rest } = options
-  pair = await standInClient({ ...rest, token: clientToken })
+  const pair = await standInClient({ ...rest, token: clientToken })
   standIn = pair.standIn
   return pair.client
 }
 
-afterEach(async () => {
-  const done = pair
-  pair = undefined
-  await done?.close()
-})
+afterEach(closeStandInClients)
 
 /** The plan, and the run-wide settings the batch takes through its retry and pacing deps. */
 type Options = Partial<BatchPlan> & { maxRetries?: number; requestsPerMinute?: number }

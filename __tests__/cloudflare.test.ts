@@ -3,13 +3,12 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { authHeaders, downloadsUrl } from '../src/cloudflare.js'
 import type { Auth } from '../src/types.js'
 import type { FaultRule } from '../dev/stand-in.js'
-import { type StandIn, type StandInClient, standInClient } from './helpers/stand-in-client.js'
+import { closeStandInClients, type StandIn, standInClient } from './helpers/stand-in-client.js'
 
 let standIn: StandIn
-let setUp: StandInClient | undefined
 
 async function client(faults: FaultRule[] = [], auth?: Auth, timeoutMs = 5000) {
-  setUp = await standInClient({
+  const setUp = await standInClient({
     videos: { vid1: { default: true, audio: true } },
     key: 'global-key',
     email: 'me@example.com',
@@ -22,11 +21,7 @@ async function client(faults: FaultRule[] = [], auth?: Auth, timeoutMs = 5000) {
   return setUp.client
 }
 
-afterEach(async () => {
-  const done = setUp
-  setUp = undefined
-  await done?.close()
-})
+afterEach(closeStandInClients)
 
 const live = new AbortController().signal
 

@@ -10356,7 +10356,7 @@ function retryDelayMs(answer, retry, nowMs, random) {
  */
 
 
-async function sendWithRetries(send, deps) {
+async function sendWithRetries(send, deps, retrying) {
     const { clock, gate, cancel } = deps;
     let last;
     let answerLost = false;
@@ -10376,7 +10376,7 @@ async function sendWithRetries(send, deps) {
         // A throttled answer means the whole account is blocked: hold every worker, not just this one.
         if (isThrottled(last))
             gate.pauseUntil(clock.now() + delay);
-        deps.retrying(attempt, delay, reason);
+        retrying(attempt, delay, reason);
         await clock.sleep(delay, cancel.stop);
     }
 }
@@ -10569,18 +10569,12 @@ async function runBatch(plan, deps) {
             if (done === undefined)
                 inProgress.set(index, (done = []));
             if (plan.dryRun) {
-                const attempted = await sendWithRetries((signal) => deps.client.getDownloads(videoId, signal), {
-                    ...deps.attempts,
-                    retrying: (...args) => deps.events.retrying(videoId, 'read', ...args)
-                });
+                const attempted = await sendWithRetries((signal) => deps.client.getDownloads(videoId, signal), deps.attempts, (...args) => deps.events.retrying(videoId, 'read', ...args));
                 done.push(...plannedRecords(downloadTypes, attempted));
             }
             else {
                 const type = downloadTypes[task % perVideo];
-                const attempted = await sendWithRetries((signal) => deps.client.deleteDownload(videoId, type, signal), {
-                    ...deps.attempts,
-                    retrying: (...args) => deps.events.retrying(videoId, type, ...args)
-                });
+                const attempted = await sendWithRetries((signal) => deps.client.deleteDownload(videoId, type, signal), deps.attempts, (...args) => deps.events.retrying(videoId, type, ...args));
                 done.push(recordFromAttempts(type, attempted));
             }
             if (done.length === downloadTypes.length)
@@ -12182,7 +12176,7 @@ function userAgent(run, nodeVersion) {
 
 function videoListPages(client, attempts, retrying) {
     return async (query) => {
-        const attempted = await sendWithRetries((signal) => client.listVideos(query, signal), { ...attempts, retrying });
+        const attempted = await sendWithRetries((signal) => client.listVideos(query, signal), attempts, retrying);
         const { last } = attempted;
         if (last === undefined)
             return { ok: false, problem: 'the step was cancelled' };

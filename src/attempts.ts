@@ -15,8 +15,6 @@ export interface AttemptDeps {
   random: () => number
   maxRetries: number
   cancel: Cancellation
-  /** A retry is coming after `delayMs`, for `reason`. */
-  retrying: (retry: number, delayMs: number, reason: string) => void
   /** New requests are held for a while (throttling, quota, rate ceiling). */
   waiting: (message: string) => void
 }
@@ -32,9 +30,13 @@ export interface Attempted {
   cancelledBeforeRetry: boolean
 }
 
+/** What the log hears of a retry: it comes after `delayMs`, for `reason`. */
+export type Retrying = (retry: number, delayMs: number, reason: string) => void
+
 export async function sendWithRetries(
   send: (signal: AbortSignal) => Promise<Answer>,
-  deps: AttemptDeps
+  deps: AttemptDeps,
+  retrying: Retrying
 ): Promise<Attempted> {
   const { clock, gate, cancel } = deps
   let last: Answer | undefined
@@ -53,7 +55,7 @@ export async function sendWithRetries(
     const delay = retryDelayMs(last, attempt, clock.now(), deps.random)
     // A throttled answer means the whole account is blocked: hold every worker, not just this one.
     if (isThrottled(last)) gate.pauseUntil(clock.now() + delay)
-    deps.retrying(attempt, delay, reason)
+    retrying(attempt, delay, reason)
     await clock.sleep(delay, cancel.stop)
   }
 }

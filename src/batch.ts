@@ -27,7 +27,7 @@ export interface BatchEvents {
 export interface BatchDeps {
   client: Pick<CloudflareClient, 'deleteDownload' | 'getDownloads'>
   /** Retries, pacing and cancellation, shared with the rest of the run. */
-  attempts: Omit<AttemptDeps, 'retrying'>
+  attempts: AttemptDeps
   events: BatchEvents
 }
 
@@ -58,17 +58,19 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<VideoR
       let done = inProgress.get(index)
       if (done === undefined) inProgress.set(index, (done = []))
       if (plan.dryRun) {
-        const attempted = await sendWithRetries((signal) => deps.client.getDownloads(videoId, signal), {
-          ...deps.attempts,
-          retrying: (...args) => deps.events.retrying(videoId, 'read', ...args)
-        })
+        const attempted = await sendWithRetries(
+          (signal) => deps.client.getDownloads(videoId, signal),
+          deps.attempts,
+          (...args) => deps.events.retrying(videoId, 'read', ...args)
+        )
         done.push(...plannedRecords(downloadTypes, attempted))
       } else {
         const type = downloadTypes[task % perVideo] as DownloadType
-        const attempted = await sendWithRetries((signal) => deps.client.deleteDownload(videoId, type, signal), {
-          ...deps.attempts,
-          retrying: (...args) => deps.events.retrying(videoId, type, ...args)
-        })
+        const attempted = await sendWithRetries(
+          (signal) => deps.client.deleteDownload(videoId, type, signal),
+          deps.attempts,
+          (...args) => deps.events.retrying(videoId, type, ...args)
+        )
         done.push(recordFromAttempts(type, attempted))
       }
       if (done.length === downloadTypes.length) finish(index, done)

@@ -80,7 +80,7 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     timeoutMs: settings.timeoutMs
   })
   // One gate for every request of the run: the list, the reads and the deletions share the quota.
-  const attempts: Omit<AttemptDeps, 'retrying'> = {
+  const attempts: AttemptDeps = {
     gate: new RateGate(settings),
     clock: deps.clock,
     random: deps.random,
@@ -152,7 +152,7 @@ async function theBatch(
   settings: Settings,
   deps: Deps,
   client: CloudflareClient,
-  attempts: Omit<AttemptDeps, 'retrying'>,
+  attempts: AttemptDeps,
   ids: readonly string[],
   named: boolean
 ): Promise<VideoRecord[]> {

@@ -2,7 +2,7 @@
  * One page of the account's video list, sent through the run's shared retries, pacing and
  * cancellation (attempts.ts): the `fetchPage` that library.ts's pager calls.
  */
-import { type AttemptDeps, sendWithRetries } from './attempts.js'
+import { type AttemptDeps, type Retrying, sendWithRetries } from './attempts.js'
 import type { CloudflareClient } from './cloudflare.js'
 import type { FetchPage } from './library.js'
 import { recordFromAnswer } from './outcome.js'
@@ -10,11 +10,11 @@ import { describeErrors } from './report/text.js'
 
 export function videoListPages(
   client: Pick<CloudflareClient, 'listVideos'>,
-  attempts: Omit<AttemptDeps, 'retrying'>,
-  retrying: (retry: number, delayMs: number, reason: string) => void
+  attempts: AttemptDeps,
+  retrying: Retrying
 ): FetchPage {
   return async (query) => {
-    const attempted = await sendWithRetries((signal) => client.listVideos(query, signal), { ...attempts, retrying })
+    const attempted = await sendWithRetries((signal) => client.listVideos(query, signal), attempts, retrying)
     const { last } = attempted
     if (last === undefined) return { ok: false, problem: 'the step was cancelled' }
     if (last.kind === 'http' && last.status === 200 && last.envelope?.success === true) {

@@ -38,13 +38,23 @@ export async function standInClient(
     transport,
     timeoutMs
   })
-  return {
+  const pair: StandInClient = {
     standIn,
     client,
     transport,
     close: async () => {
+      open.delete(pair)
       await transport.destroy()
       await standIn.close()
     }
   }
+  open.add(pair)
+  return pair
+}
+
+const open = new Set<StandInClient>()
+
+/** Closes every stand-in and client still open: a test file's `afterEach`. */
+export async function closeStandInClients(): Promise<void> {
+  await Promise.all([...open].map((pair) => pair.close()))
 }
