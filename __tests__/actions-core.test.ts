@@ -7,7 +7,8 @@ import * as core from '@actions/core'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { actionsCore, MAX_LINE, safeLine } from '../src/actions-core.js'
+import fc from 'fast-check'
+import { actionsCore, delimiterFor, MAX_LINE, safeLine } from '../src/actions-core.js'
 import type { ActionsCore } from '../src/ports.js'
 
 const saved = { ...process.env }
@@ -110,6 +111,11 @@ describe('actionsCore', () => {
     await expect(c.writeSummary('x')).resolves.toBeUndefined()
   })
 
+  it('rejects, for the report to warn, when the summary cannot be written', async () => {
+    const c = actionsCore({ GITHUB_STEP_SUMMARY: dir })
+    await expect(c.writeSummary('x')).rejects.toThrow(/EISDIR/)
+  })
+
   it('writes every line as one line, without controls, never starting a command of its own', async () => {
     const { stdout } = await capture(
       () => actionsCore(process.env),
@@ -120,5 +126,31 @@ describe('actionsCore', () => {
     )
     expect(stdout).toBe(' ::error::not from us ::add-mask::x\n::warning title=T itle::a ::stop-commands::t\n')
     expect(safeLine('x'.repeat(10_000)).length).toBe(MAX_LINE)
+  })
+
+  it('never writes an output whose value holds its delimiter, even one that was guessed', () => {
+    // A value can end its output and start another only by holding the delimiter: draw one that
+    // it holds (the same "random" numbers again) and another must be taken.
+    const drawn = (...numbers: number[]) => {
+      let i = 0
+      return () => numbers[i++ % numbers.length] as number
+    }
+    const guessed = delimiterFor('', drawn(0.25, 0.5))
+    expect(guessed).toMatch(/^ghadelimiter_[0-9a-f]{26}$/)
+    const value = `x\n${guessed}\nadmin<<EOF\ntrue\nEOF`
+    const chosen = delimiterFor(value, drawn(0.25, 0.5, 0.75, 0.125))
+    expect(chosen).not.toBe(guessed)
+    expect(value).not.toContain(chosen)
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.array(fc.double({ min: 0, max: 0.999999, noNaN: true }), { minLength: 1 }),
+        (text, numbers) => {
+          const delimiter = delimiterFor(text + delimiterFor('', drawn(...numbers)), drawn(...numbers, 0.3, 0.7))
+          expect(text).not.toContain(delimiter)
+          expect(delimiter).toMatch(/^ghadelimiter_[0-9a-f]{26}$/)
+        }
+      )
+    )
   })
 })

@@ -31,12 +31,7 @@ const SHAPES: Record<string, Shape> = {
   'undici/lib/dispatcher/dispatcher.js': ({ default: Dispatcher }) => proto(Dispatcher, 'compose'),
   'undici/lib/dispatcher/proxy-agent.js': ({ default: ProxyAgent }) => proto(ProxyAgent, 'dispatch', 'close'),
   '@actions/core/lib/command.js': ({ issue, issueCommand }) => [issue, issueCommand].forEach(fn),
-  '@actions/core/lib/file-command.js': ({ issueFileCommand, prepareKeyValueMessage }) =>
-    [issueFileCommand, prepareKeyValueMessage].forEach(fn),
-  '@actions/core/lib/summary.js': ({ summary }) => {
-    fn((summary as Record<string, unknown>).addRaw)
-    fn((summary as Record<string, unknown>).write)
-  },
+  '@actions/core/lib/file-command.js': ({ issueFileCommand }) => fn(issueFileCommand),
   '@actions/core/lib/utils.js': ({ toCommandProperties }) => fn(toCommandProperties),
   '@actions/github/lib/context.js': ({ Context }) => proto(Context)
 }

@@ -142,6 +142,37 @@ modules.set(
   )
 )
 
+// 3c. node:http on demand. undici's core/util.js loads it for one identity check in destroy()
+//    (is the stream an IncomingMessage?), and dispatcher/client.js for http.maxHeaderSize when no
+//    maxHeaderSize is given (src/http.ts gives one). Loading it costs ~1.3 ms of every start-up;
+//    no IncomingMessage can exist before node:http is loaded, so loading it at that check changes
+//    nothing.
+const httpId = moduleWith('node:http', 'module.exports = require("node:http");')
+/** Replaces `from` by `to` in module `id`, which must hold `from` exactly once. @param {string} id @param {string} from @param {string} to */
+function edit(id, from, to) {
+  const text = /** @type {string} */ (modules.get(id))
+  if (text.split(from).length !== 2) fail(`module ${id}: expected one ${JSON.stringify(from)}`)
+  modules.set(
+    id,
+    text.replace(from, () => to)
+  )
+}
+const util = moduleWith('core/util.js', `const { IncomingMessage } = __nccwpck_require__(${httpId})`)
+edit(util, `const { IncomingMessage } = __nccwpck_require__(${httpId})`, '')
+edit(util, '.constructor === IncomingMessage)', `.constructor === __nccwpck_require__(${httpId}).IncomingMessage)`)
+if (/** @type {string} */ (modules.get(util)).split('IncomingMessage').length !== 2) {
+  fail('core/util.js uses IncomingMessage somewhere this build does not expect')
+}
+const client = moduleWith('dispatcher/client.js', `const http = __nccwpck_require__(${httpId})`)
+if ((undiciFile('lib/dispatcher/client.js').match(/\bhttp\./g) ?? []).length !== 1) {
+  fail('dispatcher/client.js uses node:http for more than maxHeaderSize')
+}
+edit(
+  client,
+  `const http = __nccwpck_require__(${httpId})`,
+  `const http = { get maxHeaderSize () { return __nccwpck_require__(${httpId}).maxHeaderSize } }`
+)
+
 // 4. Drop every module nothing reachable requires any more.
 /** @param {string} text */
 const refs = (text) => [...text.matchAll(/__nccwpck_require__\("?([\d]+(?:-eager)?)"?\)/g)].map((m) => String(m[1]))

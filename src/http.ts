@@ -22,7 +22,10 @@ export function createTransport(proxy: URL | undefined, options: TransportOption
     keepAliveTimeout: 30_000,
     headersTimeout: backstop,
     bodyTimeout: backstop,
-    connect: { timeout: backstop }
+    connect: { timeout: backstop },
+    // Node's default (16 KiB), which undici would read from node:http: given here, node:http is
+    // never loaded (scripts/bundle.mjs). Cloudflare's answers carry a few hundred bytes of headers.
+    maxHeaderSize: 16 * 1024
   }
   return proxy ? new ProxyAgent({ uri: proxy.href, ...common }) : new Agent(common)
 }
