@@ -188,8 +188,9 @@ const kept = [...modules].filter(([id]) => reachable.has(id))
 let code =
   head + kept.map(([id, text]) => `/***/ ${/^\d+$/.test(id) ? id : JSON.stringify(id)}:\n${text}`).join(',\n\n') + tail
 
-// 5. node:crypto on demand: @actions/core's file-command.js needs only randomUUID(), once, for the
-//    GITHUB_OUTPUT delimiter; loading node:crypto at start-up costs ~5 ms.
+// 5. node:crypto on demand: @actions/core's file-command.js imports it for randomUUID() in
+//    prepareKeyValueMessage, which this action does not call (src/actions-core.ts draws its own
+//    delimiter); loading node:crypto at start-up costs ~5 ms.
 const CRYPTO = 'const external_crypto_namespaceObject = require("crypto");'
 if (code.split(CRYPTO).length !== 2) fail('expected one top-level require("crypto") from @actions/core')
 code = code.replace(
