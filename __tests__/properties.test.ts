@@ -12,7 +12,13 @@ import {
   parseIdList,
   parseInteger
 } from '../src/input-parsers.js'
-import { MAX_SERVER_WAIT_SECONDS, parseRatelimit, parseRatelimitPolicy, parseXRateLimit } from '../src/pacing.js'
+import {
+  MAX_SERVER_WAIT_SECONDS,
+  parseRateLimitItems,
+  parseRatelimit,
+  parseRatelimitPolicy,
+  parseXRateLimit
+} from '../src/pacing.js'
 
 /** Text that looks like what the parsers expect often enough to reach their accepting branches. */
 const listish = fc
@@ -120,6 +126,36 @@ describe('rate-limit headers, for any value', () => {
         }
       }),
       { numRuns: 1000 }
+    )
+  })
+})
+
+describe('parseRatelimit, for the one item Cloudflare sends on every answer', () => {
+  it('reads it exactly as the general reading of every item does', () => {
+    const part = fc.oneof(
+      fc.stringMatching(/^[a-z]{1,2}=\d{1,13}$/),
+      fc.constantFrom('r=5', 't=30', 'r=007', ' r = 1 ', 'r=', 'x'),
+      fc.string({ maxLength: 4 })
+    )
+    const header = fc.oneof(
+      fc
+        .tuple(fc.constantFrom('"default"', '', 'x', '"a,b"', '"a;b"'), fc.nat(), fc.nat())
+        .map(([name, r, t]) => `${name};r=${r};t=${t}`),
+      fc.array(part, { maxLength: 4 }).map((parts) => ['"default"', ...parts].join(';')),
+      fc.string()
+    )
+    fc.assert(
+      fc.property(header, (value) => {
+        // The general reading: the fewest left, then the latest reset, over every item.
+        let best: { remaining: number; resetSeconds: number } | undefined
+        for (const { r, t } of parseRateLimitItems(value)) {
+          if (r === undefined || t === undefined) continue
+          const state = { remaining: r, resetSeconds: Math.min(t, MAX_SERVER_WAIT_SECONDS) }
+          const fewer = best === undefined || state.remaining < best.remaining
+          if (fewer || (state.remaining === best?.remaining && state.resetSeconds > best.resetSeconds)) best = state
+        }
+        expect(parseRatelimit(value)).toEqual(best)
+      })
     )
   })
 })

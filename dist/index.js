@@ -9783,8 +9783,17 @@ function parseRateLimitItems(value) {
     return items;
 }
 const capSeconds = (seconds) => Math.min(seconds, MAX_SERVER_WAIT_SECONDS);
+/**
+ * `Ratelimit` as Cloudflare sends it on every answer: one item, `r` then `t`. A match reads exactly
+ * as {@link parseRateLimitItems} would read it (no comma: one item; no semicolon before `r`: the name
+ * is the first part, which is ignored), for a tenth of the work.
+ */
+const ONE_RATELIMIT_ITEM = /^[^,;]*;r=(\d{1,12});t=(\d{1,12})$/;
 /** The most restrictive item of `Ratelimit`: the fewest requests left (then the latest reset). */
 function parseRatelimit(value) {
+    const one = value === undefined ? null : ONE_RATELIMIT_ITEM.exec(value);
+    if (one !== null)
+        return { remaining: Number(one[1]), resetSeconds: capSeconds(Number(one[2])) };
     let best;
     for (const { r, t } of parseRateLimitItems(value)) {
         if (r === undefined || t === undefined)
@@ -9871,8 +9880,7 @@ class RateGate {
     delayBeforeNext(now) {
         this.refill(now);
         this.rollWindow(now);
-        const waits = [this.pausedUntil - now, this.bucketWait(), this.quotaWait(now)];
-        return Math.max(0, Math.ceil(Math.max(...waits)));
+        return Math.max(0, Math.ceil(Math.max(this.pausedUntil - now, this.bucketWait(), this.quotaWait(now))));
     }
     /** Records that a request is starting now (call only after delayBeforeNext returned 0). */
     start(now) {
@@ -10330,6 +10338,93 @@ async function runBatch(plan, deps) {
     return videos;
 }
 
+;// CONCATENATED MODULE: ./src/deadlines.ts
+/**
+ * What ends the attempts in flight early: their timeout and the step's cancellation. One timer
+ * serves every deadline and one listener every attempt under the same cancellation signal.
+ *
+ * Per attempt, a timer of its own plus a listener on the shared cancellation signal cost more CPU
+ * than the rest of the client's work (Node's EventTarget scans every listener already registered on
+ * each add, and a run has `concurrency` of them); see bench/RESULTS.md.
+ */
+const realTimers = {
+    now: () => performance.now(),
+    set: (callback, ms) => setTimeout(callback, ms),
+    clear: (timer) => clearTimeout(timer)
+};
+class Deadlines {
+    timeoutMs;
+    timers;
+    /**
+     * Every attempt has the same timeout and the clock never goes back, so insertion order is
+     * deadline order: the first entry is always the next to expire.
+     */
+    watched = new Set();
+    /** Armed exactly while something is watched, so an idle client keeps no timer (nor the process) alive. */
+    timer;
+    listening = new WeakSet();
+    constructor(timeoutMs, timers = realTimers) {
+        this.timeoutMs = timeoutMs;
+        this.timers = timers;
+    }
+    /**
+     * Watches an attempt that starts now. If its signal has already aborted, `end('cancelled')` is
+     * called at once and nothing is watched.
+     */
+    watch(watched) {
+        const { signal } = watched;
+        if (signal.aborted)
+            return watched.end('cancelled');
+        watched.deadline = this.timers.now() + this.timeoutMs;
+        if (!this.listening.has(signal)) {
+            this.listening.add(signal);
+            signal.addEventListener('abort', () => this.cancel(signal), { once: true });
+        }
+        this.watched.add(watched);
+        if (this.watched.size === 1)
+            this.arm(this.timeoutMs);
+    }
+    /** Stops watching an attempt that has ended (answered, failed, or ended here). */
+    release(watched) {
+        if (!this.watched.delete(watched) || this.watched.size > 0)
+            return;
+        this.timers.clear(this.timer);
+        this.timer = undefined;
+    }
+    /** How many attempts are watched. */
+    get size() {
+        return this.watched.size;
+    }
+    arm(ms) {
+        this.timer = this.timers.set(() => this.expire(), Math.max(1, Math.ceil(ms)));
+    }
+    expire() {
+        this.timer = undefined;
+        const now = this.timers.now();
+        let next;
+        for (const watched of this.watched) {
+            // A timer may fire a fraction of a millisecond before the clock says the deadline has come.
+            if (watched.deadline > now) {
+                next = watched;
+                break;
+            }
+            this.end(watched, 'timeout');
+        }
+        // An `end` that started another attempt at once has armed the timer already.
+        if (next !== undefined && this.timer === undefined)
+            this.arm(next.deadline - now);
+    }
+    cancel(signal) {
+        for (const watched of this.watched)
+            if (watched.signal === signal)
+                this.end(watched, 'cancelled');
+    }
+    end(watched, ending) {
+        this.release(watched);
+        watched.end(ending);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/envelope.ts
 /**
  * Reads a Cloudflare answer body into an {@link Envelope}, or says in words why it is not one.
@@ -10338,9 +10433,8 @@ async function runBatch(plan, deps) {
  */
 
 function readEnvelope(status, contentType, body) {
-    const type = contentType?.split(';')[0]?.trim() || 'no content type';
     if (body.trim() === '')
-        return { problem: `HTTP ${status} with an empty body (${type})` };
+        return { problem: `HTTP ${status} with an empty body (${mediaType(contentType)})` };
     let parsed;
     try {
         parsed = JSON.parse(body);
@@ -10348,20 +10442,24 @@ function readEnvelope(status, contentType, body) {
     catch {
         const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(body)?.[1]?.trim();
         const said = title ? `: "${title.replace(/\s+/g, ' ')}"` : '';
-        return { problem: `HTTP ${status} answered with ${type}, not a JSON envelope${said}` };
+        return { problem: `HTTP ${status} answered with ${mediaType(contentType)}, not a JSON envelope${said}` };
     }
     if (!envelope_isRecord(parsed) || typeof parsed.success !== 'boolean') {
         return { problem: `HTTP ${status} answered with JSON that is not a Cloudflare envelope` };
     }
-    return {
-        envelope: {
-            success: parsed.success,
-            errors: readMessages(parsed.errors),
-            messages: readMessages(parsed.messages),
-            result: parsed.result ?? null,
-            ...('total' in parsed ? { total: parsed.total } : {})
-        }
+    const envelope = {
+        success: parsed.success,
+        errors: readMessages(parsed.errors),
+        messages: readMessages(parsed.messages),
+        result: parsed.result ?? null
     };
+    if ('total' in parsed)
+        envelope.total = parsed.total;
+    return { envelope };
+}
+/** `application/json` of `application/json; charset=utf-8`: only a problem's words need it. */
+function mediaType(contentType) {
+    return contentType?.split(';')[0]?.trim() || 'no content type';
 }
 /** Keeps what a user needs of each entry; an entry that is not an object still shows as text. */
 function readMessages(value) {
@@ -10392,6 +10490,7 @@ function envelope_isRecord(value) {
  * server can do: every attempt ends as an {@link Answer}.
  */
 
+
 /** Larger answers are refused: a delete's envelope is a few hundred bytes. */
 const MAX_BODY_BYTES = 1024 * 1024;
 /** A page of the video list may be this large, at most. */
@@ -10410,145 +10509,246 @@ function authHeaders(auth) {
         ? { authorization: `Bearer ${auth.token}` }
         : { 'x-auth-email': auth.email, 'x-auth-key': auth.key };
 }
+/**
+ * Where a video's requests go, as {@link downloadsUrl} builds them but without parsing a URL per
+ * request: the base URL is parsed once, and a video id that a URL keeps as it is (letters, digits,
+ * `-` and `_`: every valid Stream UID) is appended to it.
+ */
+class VideoPaths {
+    /** The origin of every path given here. */
+    origin;
+    /** `…/accounts/{account_id}/stream/`, or undefined when appending to it would not be what a URL parser makes. */
+    prefix;
+    constructor(baseUrl, accountId) {
+        const stream = parseUrl(`${baseUrl}/accounts/${accountId}/stream/`);
+        this.origin = stream?.origin ?? '';
+        // A query or a fragment in the base URL would swallow whatever follows it.
+        const plain = stream !== null && stream.search === '' && stream.hash === '' && stream.pathname.endsWith('/stream/');
+        this.prefix = plain ? stream.pathname : undefined;
+    }
+    /** The path of `…/stream/{videoId}{rest}`, or undefined when only a URL parser can tell. */
+    path(videoId, rest) {
+        return this.prefix !== undefined && PLAIN_SEGMENT.test(videoId) ? this.prefix + videoId + rest : undefined;
+    }
+}
+/** `URL.parse` (Node 22 and later): null for what is not a URL. */
+function parseUrl(text) {
+    try {
+        return new URL(text);
+    }
+    catch {
+        return null;
+    }
+}
+/** Characters a URL's path keeps as they are, and that no dot segment can be made of. */
+const PLAIN_SEGMENT = /^[A-Za-z0-9_-]+$/;
 class CloudflareClient {
     options;
     headers;
+    paths;
+    deadlines;
     constructor(options) {
         this.options = options;
         this.headers = { ...authHeaders(options.auth), accept: 'application/json', 'user-agent': options.userAgent };
+        this.paths = new VideoPaths(options.baseUrl, options.accountId);
+        this.deadlines = new Deadlines(options.timeoutMs);
     }
     /** One DELETE of a download. `signal` aborts it (the step is being cancelled). */
     deleteDownload(videoId, type, signal) {
-        return this.send('DELETE', downloadsUrl(this.options.baseUrl, this.options.accountId, videoId, type), signal);
+        return this.sendToVideo('DELETE', videoId, type === 'audio' ? '/downloads/audio' : '/downloads', signal);
     }
     /** `GET …/stream/{id}/downloads`: which downloads exist, with their status (the dry run). */
     getDownloads(videoId, signal) {
-        const url = new URL(`${this.options.baseUrl}/accounts/${this.options.accountId}/stream/${videoId}/downloads`);
-        return this.send('GET', url, signal);
+        return this.sendToVideo('GET', videoId, '/downloads', signal);
     }
     /** `GET /accounts/{account_id}/stream` with these query parameters: one page of the video list. */
     listVideos(query, signal) {
         const url = new URL(`${this.options.baseUrl}/accounts/${this.options.accountId}/stream`);
         url.search = query.toString();
         // A page of 1,000 videos is megabytes of JSON: each video object is a kilobyte or more.
-        return this.send('GET', url, signal, MAX_LIST_BODY_BYTES);
+        return this.send('GET', url.origin, url.pathname + url.search, signal, MAX_LIST_BODY_BYTES);
     }
-    async send(method, url, signal, maxBody = MAX_BODY_BYTES) {
-        // One controller for both the step's cancellation and this attempt's timer (cheaper per
-        // request than AbortSignal.any, which the runtime has to track until both signals are gone).
-        const both = new AbortController();
-        let timedOut = false;
-        const timer = setTimeout(() => {
-            timedOut = true;
-            both.abort();
-        }, this.options.timeoutMs);
-        const cancelled = () => both.abort();
-        if (signal.aborted)
-            cancelled();
-        else
-            signal.addEventListener('abort', cancelled, { once: true });
-        try {
-            // undici's request() follows no redirects: a 3xx comes back as it is, credentials unsent elsewhere.
-            const exchange = this.options.transport
-                .request({
-                origin: url.origin,
-                path: url.pathname + url.search,
-                method,
-                headers: this.headers,
-                signal: both.signal
-            })
-                .then((response) => readAnswer(response, maxBody));
-            // undici does not abort a connection still being set up (a TLS handshake, a proxy's CONNECT):
-            // the attempt ends when the signal fires all the same, and the pool is destroyed at the end.
-            return await settleBefore(exchange, both.signal);
-        }
-        catch (error) {
-            return networkFailure(error, timedOut, this.options.timeoutMs);
-        }
-        finally {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', cancelled);
-        }
+    sendToVideo(method, videoId, rest, signal) {
+        const path = this.paths.path(videoId, rest);
+        if (path !== undefined)
+            return this.send(method, this.paths.origin, path, signal);
+        const url = new URL(`${this.options.baseUrl}/accounts/${this.options.accountId}/stream/${videoId}${rest}`);
+        return this.send(method, url.origin, url.pathname + url.search, signal);
+    }
+    send(method, origin, path, signal, maxBody = MAX_BODY_BYTES) {
+        return new Promise((resolve) => {
+            const exchange = new Exchange(signal, maxBody, this.options.timeoutMs, this.deadlines, resolve);
+            // Already cancelled: ended at once, and nothing is sent.
+            this.deadlines.watch(exchange);
+            if (exchange.settled)
+                return;
+            try {
+                // undici's dispatch() follows no redirects: a 3xx comes back as it is, credentials unsent elsewhere.
+                this.options.transport.dispatch({ origin, path, method, headers: this.headers }, exchange);
+            }
+            catch (error) {
+                exchange.onError(error);
+            }
+        });
     }
 }
-/** `work`'s result, or a rejection with the signal's reason as soon as it aborts, whichever is first. */
-async function settleBefore(work, signal) {
-    // Whatever `work` does after losing the race is of no interest, and must not be an unhandled rejection.
-    work.catch(() => undefined);
-    let onAbort = () => undefined;
-    const aborted = new Promise((_, reject) => {
-        onAbort = () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-        if (signal.aborted)
-            onAbort();
-        else
-            signal.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-        return await Promise.race([work, aborted]);
+/** The headers an answer is read for, by their lowercase names, and how long those are. */
+const READ_HEADERS = new Set([
+    'cf-ray',
+    'retry-after',
+    'ratelimit',
+    'ratelimit-policy',
+    'x-ratelimit-remaining',
+    'x-ratelimit-reset',
+    'location',
+    'content-type'
+]);
+const READ_HEADER_LENGTHS = new Set([...READ_HEADERS].map((name) => name.length));
+/**
+ * One attempt, ended by whichever comes first: its answer, a failure, its timeout or the step's
+ * cancellation. undici does not abort a connection still being set up (a TLS handshake, a proxy's
+ * CONNECT): the attempt ends all the same, and the pool is destroyed at the end of the run.
+ *
+ * It hears the answer as undici parses it (no stream, no promise per step, only the headers it
+ * needs turned into text): most of what an attempt costs besides the network.
+ */
+class Exchange {
+    signal;
+    maxBody;
+    timeoutMs;
+    deadlines;
+    resolve;
+    deadline = 0;
+    settled = false;
+    /** undici's way to end the request, once it is about to be written. */
+    abort;
+    ended = false;
+    status = 0;
+    /** The headers read, each as `header(name)` of undici's parsed headers says it (repeats joined by ", "). */
+    headers = {};
+    chunks = [];
+    size = 0;
+    constructor(signal, maxBody, timeoutMs, deadlines, resolve) {
+        this.signal = signal;
+        this.maxBody = maxBody;
+        this.timeoutMs = timeoutMs;
+        this.deadlines = deadlines;
+        this.resolve = resolve;
     }
-    finally {
-        signal.removeEventListener('abort', onAbort);
+    /** Timed out, or the step was cancelled. */
+    end(ending) {
+        // Settled first: undici tells onError of the abort at once, and that is not what happened.
+        this.settle(ending === 'timeout' ? timedOut(this.timeoutMs) : cancelled());
+        this.stop();
     }
-}
-async function readAnswer(response, maxBody) {
-    const header = (name) => {
-        const value = response.headers[name];
-        return Array.isArray(value) ? value.join(', ') : value;
-    };
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-        size += chunk.length;
-        if (size > maxBody) {
-            response.body.destroy();
-            break;
+    onConnect(abort) {
+        this.abort = abort;
+        if (this.ended)
+            abort();
+    }
+    onHeaders(statusCode, rawHeaders) {
+        // 1xx answers come before the real one.
+        if (statusCode < 200)
+            return true;
+        this.status = statusCode;
+        const headers = {};
+        for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+            const rawName = rawHeaders[i];
+            if (!READ_HEADER_LENGTHS.has(rawName.length))
+                continue;
+            const name = rawName.toString('latin1').toLowerCase();
+            if (!READ_HEADERS.has(name))
+                continue;
+            const value = rawHeaders[i + 1].toString('utf8');
+            // As undici's parseHeaders: a repeat joins a non-empty earlier value, and replaces an empty one.
+            const earlier = headers[name];
+            headers[name] = earlier ? `${earlier}, ${value}` : value;
         }
-        chunks.push(chunk);
+        this.headers = headers;
+        return true;
     }
-    const answer = {
-        kind: 'http',
-        status: response.statusCode,
-        rayId: header('cf-ray'),
-        retryAfter: header('retry-after'),
-        ratelimit: header('ratelimit'),
-        ratelimitPolicy: header('ratelimit-policy'),
-        xRateLimitRemaining: header('x-ratelimit-remaining'),
-        xRateLimitReset: header('x-ratelimit-reset'),
-        location: header('location')
-    };
-    if (size > maxBody) {
-        answer.problem = `HTTP ${response.statusCode} with an answer over ${maxBody / 1024 / 1024} MiB, which was not read`;
-        return answer;
+    onData(chunk) {
+        this.size += chunk.length;
+        if (this.size <= this.maxBody) {
+            this.chunks.push(chunk);
+            return true;
+        }
+        const answer = this.answer();
+        answer.problem = `HTTP ${this.status} with an answer over ${this.maxBody / 1024 / 1024} MiB, which was not read`;
+        this.settle(answer);
+        this.stop();
+        return false;
     }
-    const reading = readEnvelope(response.statusCode, header('content-type'), Buffer.concat(chunks).toString('utf8'));
-    if ('envelope' in reading)
-        answer.envelope = reading.envelope;
-    else
-        answer.problem = reading.problem;
-    return answer;
+    onComplete() {
+        const answer = this.answer();
+        const { chunks } = this;
+        const body = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+        const reading = readEnvelope(this.status, this.headers['content-type'], body);
+        if ('envelope' in reading)
+            answer.envelope = reading.envelope;
+        else
+            answer.problem = reading.problem;
+        this.settle(answer);
+    }
+    onError(error) {
+        this.settle(networkFailure(error));
+    }
+    answer() {
+        const { headers } = this;
+        return {
+            kind: 'http',
+            status: this.status,
+            rayId: headers['cf-ray'],
+            retryAfter: headers['retry-after'],
+            ratelimit: headers.ratelimit,
+            ratelimitPolicy: headers['ratelimit-policy'],
+            xRateLimitRemaining: headers['x-ratelimit-remaining'],
+            xRateLimitReset: headers['x-ratelimit-reset'],
+            location: headers.location
+        };
+    }
+    /** Ends the request in undici, now or as soon as it is about to be written. */
+    stop() {
+        if (this.ended)
+            return;
+        this.ended = true;
+        this.abort?.();
+    }
+    /** The attempt's answer; whatever comes after the first is of no interest. */
+    settle(answer) {
+        if (this.settled)
+            return;
+        this.settled = true;
+        this.deadlines.release(this);
+        this.resolve(answer);
+    }
 }
 /** Connection failures where the request cannot have reached the server. */
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH']);
-function networkFailure(error, timedOut, timeoutMs) {
-    if (timedOut) {
-        return {
-            kind: 'network',
-            code: 'TIMEOUT',
-            message: `timed out after ${timeoutMs / 1000} s (timeout-seconds)`,
-            mayHaveReachedServer: true
-        };
-    }
-    // Duck-typed: undici's errors and DOMException may come from another realm (or be no Error at all).
-    const err = asError(error);
-    const cause = asError(err.cause);
-    const aborted = err.name === 'AbortError' || err.code === 'UND_ERR_ABORTED';
-    const code = aborted ? 'ABORTED' : (cloudflare_text(cause.code) ?? cloudflare_text(err.code) ?? cloudflare_text(err.name) ?? 'ERROR');
+function timedOut(timeoutMs) {
     return {
         kind: 'network',
-        code,
-        message: aborted ? 'the step was cancelled while the request was in flight' : describe(err, cause, code),
-        mayHaveReachedServer: !NEVER_SENT.has(code)
+        code: 'TIMEOUT',
+        message: `timed out after ${timeoutMs / 1000} s (timeout-seconds)`,
+        mayHaveReachedServer: true
     };
+}
+function cancelled() {
+    return {
+        kind: 'network',
+        code: 'ABORTED',
+        message: 'the step was cancelled while the request was in flight',
+        mayHaveReachedServer: true
+    };
+}
+function networkFailure(error) {
+    // Duck-typed: undici's errors and DOMException may come from another realm (or be no Error at all).
+    const err = asError(error);
+    if (err.name === 'AbortError' || err.code === 'UND_ERR_ABORTED')
+        return cancelled();
+    const cause = asError(err.cause);
+    const code = cloudflare_text(cause.code) ?? cloudflare_text(err.code) ?? cloudflare_text(err.name) ?? 'ERROR';
+    return { kind: 'network', code, message: describe(err, cause, code), mayHaveReachedServer: !NEVER_SENT.has(code) };
 }
 const cloudflare_text = (value) => (typeof value === 'string' && value !== '' ? value : undefined);
 function asError(value) {

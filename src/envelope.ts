@@ -8,28 +8,31 @@ import { type CloudflareMessage, type Envelope, NO_MESSAGES } from './types.js'
 export type BodyReading = { envelope: Envelope } | { problem: string }
 
 export function readEnvelope(status: number, contentType: string | undefined, body: string): BodyReading {
-  const type = contentType?.split(';')[0]?.trim() || 'no content type'
-  if (body.trim() === '') return { problem: `HTTP ${status} with an empty body (${type})` }
+  if (body.trim() === '') return { problem: `HTTP ${status} with an empty body (${mediaType(contentType)})` }
   let parsed: unknown
   try {
     parsed = JSON.parse(body)
   } catch {
     const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(body)?.[1]?.trim()
     const said = title ? `: "${title.replace(/\s+/g, ' ')}"` : ''
-    return { problem: `HTTP ${status} answered with ${type}, not a JSON envelope${said}` }
+    return { problem: `HTTP ${status} answered with ${mediaType(contentType)}, not a JSON envelope${said}` }
   }
   if (!isRecord(parsed) || typeof parsed.success !== 'boolean') {
     return { problem: `HTTP ${status} answered with JSON that is not a Cloudflare envelope` }
   }
-  return {
-    envelope: {
-      success: parsed.success,
-      errors: readMessages(parsed.errors),
-      messages: readMessages(parsed.messages),
-      result: parsed.result ?? null,
-      ...('total' in parsed ? { total: parsed.total } : {})
-    }
+  const envelope: Envelope = {
+    success: parsed.success,
+    errors: readMessages(parsed.errors),
+    messages: readMessages(parsed.messages),
+    result: parsed.result ?? null
   }
+  if ('total' in parsed) envelope.total = parsed.total
+  return { envelope }
+}
+
+/** `application/json` of `application/json; charset=utf-8`: only a problem's words need it. */
+function mediaType(contentType: string | undefined): string {
+  return contentType?.split(';')[0]?.trim() || 'no content type'
 }
 
 /** Keeps what a user needs of each entry; an entry that is not an object still shows as text. */

@@ -47,8 +47,17 @@ export function parseRateLimitItems(value: string | undefined): Record<string, n
 
 const capSeconds = (seconds: number): number => Math.min(seconds, MAX_SERVER_WAIT_SECONDS)
 
+/**
+ * `Ratelimit` as Cloudflare sends it on every answer: one item, `r` then `t`. A match reads exactly
+ * as {@link parseRateLimitItems} would read it (no comma: one item; no semicolon before `r`: the name
+ * is the first part, which is ignored), for a tenth of the work.
+ */
+const ONE_RATELIMIT_ITEM = /^[^,;]*;r=(\d{1,12});t=(\d{1,12})$/
+
 /** The most restrictive item of `Ratelimit`: the fewest requests left (then the latest reset). */
 export function parseRatelimit(value: string | undefined): RateLimitState | undefined {
+  const one = value === undefined ? null : ONE_RATELIMIT_ITEM.exec(value)
+  if (one !== null) return { remaining: Number(one[1]), resetSeconds: capSeconds(Number(one[2])) }
   let best: RateLimitState | undefined
   for (const { r, t } of parseRateLimitItems(value)) {
     if (r === undefined || t === undefined) continue
@@ -148,8 +157,7 @@ export class RateGate {
   delayBeforeNext(now: number): number {
     this.refill(now)
     this.rollWindow(now)
-    const waits = [this.pausedUntil - now, this.bucketWait(), this.quotaWait(now)]
-    return Math.max(0, Math.ceil(Math.max(...waits)))
+    return Math.max(0, Math.ceil(Math.max(this.pausedUntil - now, this.bucketWait(), this.quotaWait(now))))
   }
 
   /** Records that a request is starting now (call only after delayBeforeNext returned 0). */
