@@ -167,10 +167,9 @@ function scripted(
   play: (handler: ResponseHandler, aborted: () => void) => void,
   baseUrl = 'https://api.example/client/v4'
 ) {
-  const sent: Omit<TransportRequest, 'signal'>[] = []
+  const sent: TransportRequest[] = []
   let aborts = 0
   const transport: Transport = {
-    request: () => Promise.reject(new Error('not used')),
     dispatch: (request, handler) => {
       sent.push(request)
       play(handler, () => (aborts += 1))

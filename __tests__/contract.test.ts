@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { Ajv } from 'ajv'
 import { authHeaders, CloudflareClient, downloadsUrl } from '../src/cloudflare.js'
 import { createTransport } from '../src/http.js'
-import { bodyText } from './helpers/fakes.js'
+import { exchange } from './helpers/fakes.js'
 import { readEnvelope } from '../src/envelope.js'
 import { parseIdList } from '../src/input-parsers.js'
 import { DEFAULT_BASE_URL } from '../src/settings.js'
@@ -163,15 +163,14 @@ describe('answers, against the response schemas', () => {
     const standIn = await startStandIn({ videos: status === 200 ? { v1: {} } : {}, faults })
     const transport = createTransport(undefined, { connections: 1, timeoutMs: 5000 })
     try {
-      const response = await transport.request({
+      const response = await exchange(transport, {
         origin: standIn.origin,
         path: `/client/v4/accounts/${standIn.accountId}/stream/v1/downloads`,
         method: 'DELETE',
-        headers: { authorization: `Bearer ${standIn.token}` },
-        signal: new AbortController().signal
+        headers: { authorization: `Bearer ${standIn.token}` }
       })
       expect(response.statusCode).toBe(status)
-      const body = JSON.parse(await bodyText(response.body)) as unknown
+      const body = JSON.parse(response.body) as unknown
       expect(validate({ $ref: `#/components/schemas/${schema}` }, body)).toEqual(deviations)
       const reading = readEnvelope(status, 'application/json', JSON.stringify(body))
       expect('envelope' in reading && reading.envelope.success).toBe(status === 200)
@@ -268,14 +267,13 @@ describe('the stand-in’s list and downloads answers, against the response sche
   const get = async (standIn: Awaited<ReturnType<typeof startStandIn>>, path: string) => {
     const transport = createTransport(undefined, { connections: 1, timeoutMs: 5000 })
     try {
-      const response = await transport.request({
+      const response = await exchange(transport, {
         origin: standIn.origin,
         path: `/client/v4/accounts/${standIn.accountId}${path}`,
         method: 'GET',
-        headers: { authorization: `Bearer ${standIn.token}` },
-        signal: new AbortController().signal
+        headers: { authorization: `Bearer ${standIn.token}` }
       })
-      return { status: response.statusCode, body: JSON.parse(await bodyText(response.body)) as Record<string, unknown> }
+      return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> }
     } finally {
       await transport.destroy()
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { createTransport } from '../src/http.js'
-import { bodyText } from './helpers/fakes.js'
+import { exchange } from './helpers/fakes.js'
 import { proxyFor } from '../src/proxy.js'
 import { startStandIn } from '../dev/stand-in.js'
 import { startConnectProxy } from './helpers/connect-proxy.js'
@@ -62,15 +62,13 @@ describe('createTransport', () => {
     const transport = createTransport(proxyUrl, { connections: 1, timeoutMs: 5000 })
     try {
       for (const video of ['v1', 'v2']) {
-        const response = await transport.request({
+        const response = await exchange(transport, {
           origin: standIn.origin,
           path: `/client/v4/accounts/${standIn.accountId}/stream/${video}/downloads`,
           method: 'DELETE',
-          headers: { authorization: `Bearer ${standIn.token}` },
-          signal: new AbortController().signal
+          headers: { authorization: `Bearer ${standIn.token}` }
         })
         expect(response.statusCode).toBe(200)
-        await bodyText(response.body)
       }
       expect(proxy.tunnels).toEqual([
         {
@@ -92,14 +90,12 @@ describe('createTransport', () => {
     const ports = new Set<string>()
     try {
       for (const video of videos) {
-        const response = await transport.request({
+        await exchange(transport, {
           origin: standIn.origin,
           path: `/client/v4/accounts/${standIn.accountId}/stream/${video}/downloads`,
           method: 'DELETE',
-          headers: { authorization: `Bearer ${standIn.token}` },
-          signal: new AbortController().signal
+          headers: { authorization: `Bearer ${standIn.token}` }
         })
-        await bodyText(response.body)
       }
       for (const entry of standIn.log) ports.add(String(entry.remotePort))
       // Six requests over at most two connections (undici may open a second before the first is free again).

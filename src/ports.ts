@@ -46,14 +46,6 @@ export interface TransportRequest {
   path: string
   method: 'GET' | 'DELETE'
   headers: Record<string, string>
-  signal: AbortSignal
-}
-
-/** An answer's status and headers, with its body still to be read. */
-export interface TransportResponse {
-  statusCode: number
-  headers: Record<string, string | string[] | undefined>
-  body: AsyncIterable<Buffer> & { destroy(): unknown }
 }
 
 export interface TransportOptions {
@@ -80,10 +72,8 @@ export interface ResponseHandler {
 
 /** What the Cloudflare client needs of HTTP: one request at a time, and closing at the end. */
 export interface Transport {
-  /** Follows no redirects: a 3xx comes back as it is. */
-  request: (request: TransportRequest) => Promise<TransportResponse>
-  /** The same request, its answer told to `handler` as it arrives. */
-  dispatch(request: Omit<TransportRequest, 'signal'>, handler: ResponseHandler): boolean
+  /** Sends `request`, its answer told to `handler` as it arrives. Follows no redirects: a 3xx comes back as it is. */
+  dispatch(request: TransportRequest, handler: ResponseHandler): boolean
   /** Closes every connection at once. */
   destroy: () => Promise<void>
 }

@@ -1,7 +1,7 @@
 /** Test doubles passed in through Deps: a clock that never waits, and a recording @actions/core. */
 import { readFile } from 'node:fs/promises'
 import { createTransport } from '../../src/http.js'
-import type { ActionsCore, Cancellation, Clock, Deps } from '../../src/ports.js'
+import type { ActionsCore, Cancellation, Clock, Deps, Transport, TransportRequest } from '../../src/ports.js'
 
 /** Where every virtual clock starts: a fixed instant, so no test depends on the machine's clock. */
 export const VIRTUAL_EPOCH = Date.parse('2026-06-01T00:00:00Z')
@@ -116,9 +116,20 @@ export function testDeps(core: ActionsCore, over: Partial<Deps> = {}, written: W
   }
 }
 
-/** Reads a transport answer's whole body as text. */
-export async function bodyText(body: AsyncIterable<Buffer>): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of body) chunks.push(chunk)
-  return Buffer.concat(chunks).toString('utf8')
+/** One request through a transport, as the client sends it: the answer's status and whole body. */
+export function exchange(
+  transport: Transport,
+  request: TransportRequest
+): Promise<{ statusCode: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    let statusCode = 0
+    const chunks: Buffer[] = []
+    transport.dispatch(request, {
+      onConnect: () => undefined,
+      onHeaders: (status) => ((statusCode = status), true),
+      onData: (chunk) => chunks.push(chunk) > 0,
+      onComplete: () => resolve({ statusCode, body: Buffer.concat(chunks).toString('utf8') }),
+      onError: reject
+    })
+  })
 }
