@@ -23,10 +23,7 @@ const proto = (value: unknown, ...methods: string[]): void => {
 
 /** What each deep module must provide (its namespace as the sources import it). */
 const SHAPES: Record<string, Shape> = {
-  'undici/lib/api/index.js': ({ default: api }) => {
-    for (const name of ['request', 'stream', 'pipeline', 'upgrade', 'connect'])
-      fn((api as Record<string, unknown>)[name])
-  },
+  'undici/lib/api/api-connect.js': ({ default: connect }) => fn(connect),
   'undici/lib/dispatcher/agent.js': ({ default: Agent }) => proto(Agent, 'dispatch', 'close', 'destroy'),
   'undici/lib/dispatcher/dispatcher.js': ({ default: Dispatcher }) => proto(Dispatcher, 'compose'),
   'undici/lib/dispatcher/proxy-agent.js': ({ default: ProxyAgent }) => proto(ProxyAgent, 'dispatch', 'close'),

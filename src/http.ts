@@ -4,14 +4,16 @@
  *
  * undici's dispatchers are loaded by path, not through its index: see bench/RESULTS.md ("Start-up").
  */
-import api from 'undici/lib/api/index.js'
+import connect from 'undici/lib/api/api-connect.js'
 import Agent from 'undici/lib/dispatcher/agent.js'
 import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js'
 import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js'
 import type { Transport, TransportOptions } from './ports.js'
 
-// What undici's index.js does for dispatchers (ProxyAgent needs connect() for its tunnel).
-Object.assign(DispatcherBase.prototype, api)
+// What undici's index.js does for dispatchers, for the one method used: ProxyAgent opens its
+// tunnel with connect(). The client sends through dispatch(), so request(), stream(), pipeline()
+// and upgrade() (and the response streams they need) are not loaded.
+Object.assign(DispatcherBase.prototype, { connect })
 
 /** The transport for every request of this run. */
 export function createTransport(proxy: URL | undefined, options: TransportOptions): Transport {

@@ -16,9 +16,9 @@ declare module 'undici/lib/dispatcher/dispatcher.js' {
   export default Dispatcher
 }
 
-declare module 'undici/lib/api/index.js' {
+declare module 'undici/lib/api/api-connect.js' {
   import type { Dispatcher } from 'undici'
-  /** The request API undici's index installs on `Dispatcher.prototype`. */
-  const api: Pick<Dispatcher, 'request' | 'stream' | 'pipeline' | 'upgrade' | 'connect'>
-  export default api
+  /** `connect()` of the request API undici's index installs on `Dispatcher.prototype`. */
+  const connect: Dispatcher['connect']
+  export default connect
 }
