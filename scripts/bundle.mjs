@@ -97,22 +97,24 @@ modules.set(
   )
 )
 
-// 2. node:http2 on demand. client-h2.js requires node:http2 (and with it tls, crypto, fs/promises)
-//    when it loads, ~18 ms and ~9 MiB, though it runs only for a connection that negotiated h2,
-//    which this action never asks for. Its module becomes a function that loads the real one on
-//    its first call; client.js uses nothing else of it.
+// 2. No HTTP/2. client-h2.js requires node:http2 (and with it tls, crypto, fs/promises) when it
+//    loads, ~18 ms and ~9 MiB, and client.js calls it only for a connection whose TLS handshake
+//    chose h2, which undici offers only with `allowH2: true`: src/http.ts never sets it. Its module
+//    becomes a function that fails the connection, should that ever change.
 const h2 = moduleWith('client-h2.js', 'h2ExperimentalWarned')
-if (!undiciFile('lib/dispatcher/client.js').includes("const connectH2 = require('./client-h2.js')")) {
-  fail('client.js no longer loads client-h2.js the way this build expects')
+const clientSource = undiciFile('lib/dispatcher/client.js')
+if (
+  !clientSource.includes("const connectH2 = require('./client-h2.js')") ||
+  clientSource.split('connectH2(').length !== 2 ||
+  !clientSource.includes("socket.alpnProtocol === 'h2'\n        ? await connectH2(client, socket)")
+) {
+  fail('client.js no longer uses client-h2.js the way this build expects')
 }
-modules.set(`${h2}-eager`, /** @type {string} */ (modules.get(h2)))
 modules.set(
   h2,
   body(
-    'let connectH2\n' +
-      `module.exports = function lazyConnectH2 (...args) {\n` +
-      `  connectH2 ??= __nccwpck_require__("${h2}-eager")\n` +
-      '  return connectH2(...args)\n}'
+    'module.exports = function connectH2 () {\n' +
+      '  throw new Error("HTTP/2 is not bundled: the action never offers h2 (scripts/bundle.mjs)")\n}'
   )
 )
 
@@ -175,7 +177,7 @@ edit(
 
 // 4. Drop every module nothing reachable requires any more.
 /** @param {string} text */
-const refs = (text) => [...text.matchAll(/__nccwpck_require__\("?([\d]+(?:-eager)?)"?\)/g)].map((m) => String(m[1]))
+const refs = (text) => [...text.matchAll(/__nccwpck_require__\((\d+)\)/g)].map((m) => String(m[1]))
 const reachable = new Set()
 const queue = refs(head + tail)
 while (queue.length > 0) {
@@ -185,8 +187,7 @@ while (queue.length > 0) {
   queue.push(...refs(/** @type {string} */ (modules.get(id))))
 }
 const kept = [...modules].filter(([id]) => reachable.has(id))
-let code =
-  head + kept.map(([id, text]) => `/***/ ${/^\d+$/.test(id) ? id : JSON.stringify(id)}:\n${text}`).join(',\n\n') + tail
+let code = head + kept.map(([id, text]) => `/***/ ${id}:\n${text}`).join(',\n\n') + tail
 
 // 5. node:crypto on demand: @actions/core's file-command.js imports it for randomUUID() in
 //    prepareKeyValueMessage, which this action does not call (src/actions-core.ts draws its own

@@ -19,6 +19,7 @@ Object.assign(DispatcherBase.prototype, { connect })
 export function createTransport(proxy: URL | undefined, options: TransportOptions): Transport {
   // The client's own timer limits each attempt as a whole; undici's limits are only a backstop.
   const backstop = options.timeoutMs + 1000
+  // No `allowH2`: HTTP/1.1 only, and the bundle leaves undici's HTTP/2 client out (scripts/bundle.mjs).
   const common = {
     connections: options.connections,
     keepAliveTimeout: 30_000,
