@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path'
 import type { RunContext } from '../ports.js'
-import type { VideoRecord } from '../types.js'
+import type { VideoList } from '../types.js'
 
 /** A name of its own for each run, attempt and step. */
 export function resultsFileName(dir: string, context: RunContext, now: number): string {
@@ -17,10 +17,10 @@ export function resultsFileName(dir: string, context: RunContext, now: number): 
 const PIECE = 64 * 1024
 
 /** The file's text in pieces of about 64 KiB: `[`, one video per line, `]`. */
-export function* resultsPieces(videos: readonly VideoRecord[]): Generator<string> {
+export function* resultsPieces(videos: VideoList): Generator<string> {
   let piece = '[\n'
   for (let i = 0; i < videos.length; i++) {
-    piece += `${JSON.stringify(videos[i])}${i < videos.length - 1 ? ',' : ''}\n`
+    piece += `${JSON.stringify(videos.at(i))}${i < videos.length - 1 ? ',' : ''}\n`
     if (piece.length >= PIECE) {
       yield piece
       piece = ''
