@@ -10394,7 +10394,7 @@ async function sendWithRetries(send, deps, retrying) {
 const NO_MESSAGES = Object.freeze([]);
 
 ;// CONCATENATED MODULE: ./src/report/digest.ts
-/** Every outcome, each with its bit in {@link Digest.requests} (1 << its index). */
+/** Every outcome, each with its bit in {@link Digest.requests} (1 << its index); the store's codes (record-store.ts) too. */
 const OUTCOMES = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled'];
 /** The bit of a video one of whose requests has errors or messages. */
 const SAID = 1 << OUTCOMES.length;
@@ -10612,13 +10612,15 @@ function runSucceeded(videos, ifMissing) {
  * (bench/RESULTS.md). Here a request with nothing to say beyond its outcome, status, attempts,
  * ray id and a short text result (no errors, no messages: every deletion that went well) takes a
  * few bytes in typed arrays; a video with any other request is kept as its objects. The report
- * gets each record rebuilt as it walks them, equal to what was stored, key order included.
+ * gets each record rebuilt as it walks them, equal to what was stored, key order included; the
+ * results file gets each one's JSON written from here, without rebuilding it (writeJson).
  */
 
 
 /** A video's code: 0 not stored yet, 1–5 an outcome (OUTCOMES[code − 1]) held compactly, WHOLE kept as objects. */
-const record_store_OUTCOMES = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled'];
 const WHOLE = 255;
+/** Each outcome as JSON. */
+const OUTCOME_JSON = OUTCOMES.map((outcome) => JSON.stringify(outcome));
 /** A request's flags: its outcome's index (3 bits), then: */
 const ANSWER_LOST = 8;
 const HAS_RAY = 16;
@@ -10651,6 +10653,10 @@ class RecordStore {
     rays;
     raysEnd = 0;
     results = [];
+    /** Each of `results` as JSON. */
+    resultsJson = [];
+    /** The start of each request's JSON, by its position in the download types. */
+    requestHeads;
     resultIndex = new Map();
     /** What the report needs to know of every video, gathered as they are stored (report/digest.ts). */
     digest;
@@ -10671,6 +10677,7 @@ class RecordStore {
         this.rays = Buffer.allocUnsafeSlow(Math.max(64, requests * RAY_BYTES_GUESS));
         this.digest = new DigestBuilder(this.length);
         this.digest.attach(this);
+        this.requestHeads = types.map((type) => `{"download_type":${JSON.stringify(type)},"outcome":`);
     }
     /** Stores the record of the video at `index` (its id `videoIds[index]`), once. */
     set(index, video) {
@@ -10685,7 +10692,7 @@ class RecordStore {
         const first = index * this.perVideo;
         video.requests.forEach((request, position) => {
             const at = first + position;
-            let flags = record_store_OUTCOMES.indexOf(request.outcome);
+            let flags = OUTCOMES.indexOf(request.outcome);
             if (request.answer_lost)
                 flags |= ANSWER_LOST;
             if (request.ray_id !== null) {
@@ -10698,7 +10705,7 @@ class RecordStore {
             this.attempts[at] = request.attempts;
             this.resultCodes[at] = this.resultCode(request.result);
         });
-        this.videoCodes[index] = record_store_OUTCOMES.indexOf(video.outcome) + 1;
+        this.videoCodes[index] = OUTCOMES.indexOf(video.outcome) + 1;
     }
     /** The record of the video at `index`, rebuilt; `undefined` if none was stored there. */
     at(index) {
@@ -10712,7 +10719,31 @@ class RecordStore {
         for (let position = 0; position < this.perVideo; position++) {
             requests[position] = this.request(first + position, this.types[position]);
         }
-        return { video_id: this.videoIds[index], outcome: record_store_OUTCOMES[code - 1], requests };
+        return { video_id: this.videoIds[index], outcome: OUTCOMES[code - 1], requests };
+    }
+    /**
+     * Writes the record of the video at `index` as `${JSON.stringify(this.at(index))}` would, without
+     * rebuilding it: the results file, every video of the run (report/results-file.ts).
+     */
+    writeJson(index, out) {
+        const code = this.videoCodes[index] ?? 0;
+        if (code === 0 || code === WHOLE) {
+            out.json(this.at(index));
+            return;
+        }
+        // The same keys in the same order as request() and at() build them (and outcome.ts before).
+        out.ascii('{"video_id":');
+        out.string(this.videoIds[index]);
+        out.ascii(',"outcome":');
+        out.ascii(OUTCOME_JSON[code - 1]);
+        out.ascii(',"requests":[');
+        const first = index * this.perVideo;
+        for (let position = 0; position < this.perVideo; position++) {
+            if (position > 0)
+                out.ascii(',');
+            this.writeRequestJson(first + position, position, out);
+        }
+        out.ascii(']}');
     }
     *[Symbol.iterator]() {
         for (let index = 0; index < this.length; index++)
@@ -10742,7 +10773,7 @@ class RecordStore {
         // The same keys in the same order as outcome.ts builds them: the results file is their JSON.
         return {
             download_type: type,
-            outcome: record_store_OUTCOMES[flags & 7],
+            outcome: OUTCOMES[flags & 7],
             status_code: status === 0 ? null : status - 1,
             result: this.results[this.resultCodes[at]] ?? null,
             errors: NO_MESSAGES,
@@ -10752,10 +10783,34 @@ class RecordStore {
             answer_lost: (flags & ANSWER_LOST) !== 0
         };
     }
+    writeRequestJson(at, position, out) {
+        const flags = this.flags[at];
+        const status = this.statuses[at];
+        out.ascii(this.requestHeads[position]);
+        out.ascii(OUTCOME_JSON[flags & 7]);
+        out.ascii(',"status_code":');
+        if (status === 0)
+            out.ascii('null');
+        else
+            out.integer(status - 1);
+        out.ascii(',"result":');
+        out.utf8(this.resultsJson[this.resultCodes[at]]);
+        out.ascii(',"errors":[],"messages":[],"ray_id":');
+        if (flags & HAS_RAY) {
+            const start = this.rayStarts[at];
+            out.latin1String(this.rays, start, start + this.rayLengths[at]);
+        }
+        else
+            out.ascii('null');
+        out.ascii(',"attempts":');
+        out.integer(this.attempts[at]);
+        out.ascii(flags & ANSWER_LOST ? ',"answer_lost":true}' : ',"answer_lost":false}');
+    }
     resultCode(result) {
         let code = this.resultIndex.get(result);
         if (code === undefined) {
             code = this.results.push(result) - 1;
+            this.resultsJson.push(JSON.stringify(result));
             this.resultIndex.set(result, code);
         }
         return code;
@@ -11689,31 +11744,141 @@ async function publishInvalidInputs(problems, core) {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = require("node:path");
+;// CONCATENATED MODULE: ./src/report/json-bytes.ts
+/**
+ * JSON text written straight into one reused buffer, as the bytes JSON.stringify's text would
+ * encode to in UTF-8. The results file of a 100,000-video run is ~40 MB: built as strings (every
+ * record rebuilt, stringified, joined into pieces, each piece encoded) it is tens of megabytes of
+ * garbage made in a few dozen milliseconds, and the heap grew by up to 57 MiB for it
+ * (bench/RESULTS.md). Written here, a video of the batch's store (record-store.ts) costs no
+ * allocation at all: constants, the strings already held, digits and bytes copied.
+ */
+class JsonBytes {
+    buffer;
+    /** Bytes written since the last {@link clear}. */
+    length = 0;
+    constructor(size) {
+        this.buffer = Buffer.allocUnsafeSlow(size);
+    }
+    /** What was written since the last {@link clear}: a view of the reused buffer, valid until the next write. */
+    bytes() {
+        return this.buffer.subarray(0, this.length);
+    }
+    clear() {
+        this.length = 0;
+    }
+    /** Text of characters U+0000–U+007F only, written as it is (the JSON punctuation and keys). */
+    ascii(text) {
+        this.room(text.length);
+        this.length += this.buffer.write(text, this.length, 'latin1');
+    }
+    /** Any text, as UTF-8 (lone surrogates become U+FFFD: give it JSON.stringify's text, which has none). */
+    utf8(text) {
+        this.room(3 * text.length);
+        this.length += this.buffer.write(text, this.length, 'utf8');
+    }
+    /** `value` as JSON.stringify writes it: in `"`, with its escapes. */
+    string(value) {
+        for (let i = 0; i < value.length; i++) {
+            if (!plain(value.charCodeAt(i))) {
+                this.utf8(JSON.stringify(value));
+                return;
+            }
+        }
+        this.room(value.length + 2);
+        this.buffer[this.length++] = QUOTE;
+        this.length += this.buffer.write(value, this.length, 'latin1');
+        this.buffer[this.length++] = QUOTE;
+    }
+    /** The string whose Latin-1 bytes are `source[start, end)`, as JSON.stringify writes it. */
+    latin1String(source, start, end) {
+        for (let i = start; i < end; i++) {
+            if (!plain(source[i])) {
+                this.utf8(JSON.stringify(source.toString('latin1', start, end)));
+                return;
+            }
+        }
+        this.room(end - start + 2);
+        this.buffer[this.length++] = QUOTE;
+        this.length += source.copy(this.buffer, this.length, start, end);
+        this.buffer[this.length++] = QUOTE;
+    }
+    /** A whole number from 0 to 2⁵³ − 1, in digits. */
+    integer(value) {
+        let digits = 1;
+        for (let power = 10; power <= value; power *= 10)
+            digits++;
+        this.room(digits);
+        let rest = value;
+        for (let at = this.length + digits - 1; at >= this.length; at--) {
+            const digit = rest % 10;
+            this.buffer[at] = ZERO + digit;
+            rest = (rest - digit) / 10;
+        }
+        this.length += digits;
+    }
+    /** Any value, as `${JSON.stringify(value)}` (so `undefined` is the text "undefined"). */
+    json(value) {
+        this.utf8(String(JSON.stringify(value)));
+    }
+    /** Makes room for `bytes` more, growing the buffer (a copy) when full. */
+    room(bytes) {
+        if (this.length + bytes <= this.buffer.length)
+            return;
+        const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.buffer.length, this.length + bytes));
+        this.buffer.copy(grown, 0, 0, this.length);
+        this.buffer = grown;
+    }
+}
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const ZERO = 0x30;
+/** A character JSON.stringify writes as it is and that is one byte in UTF-8: printable ASCII but `"` and `\`. */
+function plain(code) {
+    return code >= 0x20 && code <= 0x7e && code !== QUOTE && code !== BACKSLASH;
+}
+
 ;// CONCATENATED MODULE: ./src/report/results-file.ts
 /**
  * The results file: every video's result as one JSON array (the `results` output, uncut), written
  * to the runner's temporary folder for an artifact upload. Produced piece by piece, so that a
- * 100,000-video run never holds it as one string.
+ * 100,000-video run never holds it whole; a video of the batch's store is written from the store
+ * as it is held (record-store.ts, json-bytes.ts), so that this walk of every video allocates next
+ * to nothing.
  */
+
+
 
 /** A name of its own for each run, attempt and step. */
 function resultsFileName(dir, context, now) {
     const run = context.runId ? `${context.runId}-${context.runAttempt || 1}-` : '';
     return (0,external_node_path_namespaceObject.join)(dir, `cloudflare-stream-delete-downloads-${run}${now}.json`);
 }
-/** Characters gathered into one write: few writes, and never the whole file in memory. */
+/** Bytes gathered into one write: few writes, and never the whole file in memory. */
 const PIECE = 64 * 1024;
-/** The file's text in pieces of about 64 KiB: `[`, one video per line, `]`. */
+/**
+ * The file's bytes (UTF-8) in pieces of about 64 KiB: `[`, one video per line, `]`. Every piece is
+ * a view of the same reused buffer: it holds until the next piece is asked for, so write or copy
+ * it first.
+ */
 function* resultsPieces(videos) {
-    let piece = '[\n';
+    // Room for a piece and the video that ends it; a larger video grows it.
+    const out = new JsonBytes(2 * PIECE);
+    const store = videos instanceof RecordStore ? videos : undefined;
+    out.ascii('[\n');
     for (let i = 0; i < videos.length; i++) {
-        piece += `${JSON.stringify(videos.at(i))}${i < videos.length - 1 ? ',' : ''}\n`;
-        if (piece.length >= PIECE) {
-            yield piece;
-            piece = '';
+        if (store)
+            store.writeJson(i, out);
+        else
+            out.json(videos.at(i));
+        out.ascii(i < videos.length - 1 ? ',\n' : '\n');
+        if (out.length >= PIECE) {
+            yield out.bytes();
+            out.clear();
         }
     }
-    yield `${piece}]\n`;
+    out.ascii(']\n');
+    yield out.bytes();
 }
 
 ;// CONCATENATED MODULE: ./src/input-parsers.ts
@@ -12782,14 +12947,13 @@ const MAX_SLEEP_MS = 600_000;
 function safeDelay(ms) {
     return Number.isNaN(ms) ? 0 : Math.min(Math.max(ms, 0), MAX_SLEEP_MS);
 }
-/** Writes `pieces` to a new file at `path`, in order. */
+/** Writes `pieces` to a new file at `path`, in order, each before the next is asked for. */
 function writePieces(path, pieces) {
     const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'w');
     try {
         for (const piece of pieces) {
-            const bytes = Buffer.from(piece);
-            for (let written = 0; written < bytes.length;)
-                written += (0,external_node_fs_namespaceObject.writeSync)(fd, bytes, written);
+            for (let written = 0; written < piece.length;)
+                written += (0,external_node_fs_namespaceObject.writeSync)(fd, piece, written);
         }
     }
     finally {

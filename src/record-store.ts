@@ -4,7 +4,8 @@
  * (bench/RESULTS.md). Here a request with nothing to say beyond its outcome, status, attempts,
  * ray id and a short text result (no errors, no messages: every deletion that went well) takes a
  * few bytes in typed arrays; a video with any other request is kept as its objects. The report
- * gets each record rebuilt as it walks them, equal to what was stored, key order included.
+ * gets each record rebuilt as it walks them, equal to what was stored, key order included; the
+ * results file gets each one's JSON written from here, without rebuilding it (writeJson).
  */
 import {
   type DownloadType,
@@ -14,11 +15,13 @@ import {
   type VideoList,
   type VideoRecord
 } from './types.js'
-import { DigestBuilder } from './report/digest.js'
+import { DigestBuilder, OUTCOMES } from './report/digest.js'
+import type { JsonBytes } from './report/json-bytes.js'
 
 /** A video's code: 0 not stored yet, 1–5 an outcome (OUTCOMES[code − 1]) held compactly, WHOLE kept as objects. */
-const OUTCOMES: readonly RequestOutcome[] = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled']
 const WHOLE = 255
+/** Each outcome as JSON. */
+const OUTCOME_JSON = OUTCOMES.map((outcome) => JSON.stringify(outcome))
 
 /** A request's flags: its outcome's index (3 bits), then: */
 const ANSWER_LOST = 8
@@ -52,6 +55,10 @@ export class RecordStore implements VideoList {
   private rays: Buffer
   private raysEnd = 0
   private readonly results: (string | null)[] = []
+  /** Each of `results` as JSON. */
+  private readonly resultsJson: string[] = []
+  /** The start of each request's JSON, by its position in the download types. */
+  private readonly requestHeads: readonly string[]
   private readonly resultIndex = new Map<string | null, number>()
   /** What the report needs to know of every video, gathered as they are stored (report/digest.ts). */
   private readonly digest: DigestBuilder
@@ -74,6 +81,7 @@ export class RecordStore implements VideoList {
     this.rays = Buffer.allocUnsafeSlow(Math.max(64, requests * RAY_BYTES_GUESS))
     this.digest = new DigestBuilder(this.length)
     this.digest.attach(this)
+    this.requestHeads = types.map((type) => `{"download_type":${JSON.stringify(type)},"outcome":`)
   }
 
   /** Stores the record of the video at `index` (its id `videoIds[index]`), once. */
@@ -114,6 +122,30 @@ export class RecordStore implements VideoList {
       requests[position] = this.request(first + position, this.types[position] as DownloadType)
     }
     return { video_id: this.videoIds[index] as string, outcome: OUTCOMES[code - 1] as RequestOutcome, requests }
+  }
+
+  /**
+   * Writes the record of the video at `index` as `${JSON.stringify(this.at(index))}` would, without
+   * rebuilding it: the results file, every video of the run (report/results-file.ts).
+   */
+  writeJson(index: number, out: JsonBytes): void {
+    const code = this.videoCodes[index] ?? 0
+    if (code === 0 || code === WHOLE) {
+      out.json(this.at(index))
+      return
+    }
+    // The same keys in the same order as request() and at() build them (and outcome.ts before).
+    out.ascii('{"video_id":')
+    out.string(this.videoIds[index] as string)
+    out.ascii(',"outcome":')
+    out.ascii(OUTCOME_JSON[code - 1] as string)
+    out.ascii(',"requests":[')
+    const first = index * this.perVideo
+    for (let position = 0; position < this.perVideo; position++) {
+      if (position > 0) out.ascii(',')
+      this.writeRequestJson(first + position, position, out)
+    }
+    out.ascii(']}')
   }
 
   *[Symbol.iterator](): Iterator<VideoRecord> {
@@ -157,10 +189,31 @@ export class RecordStore implements VideoList {
     }
   }
 
+  private writeRequestJson(at: number, position: number, out: JsonBytes): void {
+    const flags = this.flags[at] as number
+    const status = this.statuses[at] as number
+    out.ascii(this.requestHeads[position] as string)
+    out.ascii(OUTCOME_JSON[flags & 7] as string)
+    out.ascii(',"status_code":')
+    if (status === 0) out.ascii('null')
+    else out.integer(status - 1)
+    out.ascii(',"result":')
+    out.utf8(this.resultsJson[this.resultCodes[at] as number] as string)
+    out.ascii(',"errors":[],"messages":[],"ray_id":')
+    if (flags & HAS_RAY) {
+      const start = this.rayStarts[at] as number
+      out.latin1String(this.rays, start, start + (this.rayLengths[at] as number))
+    } else out.ascii('null')
+    out.ascii(',"attempts":')
+    out.integer(this.attempts[at] as number)
+    out.ascii(flags & ANSWER_LOST ? ',"answer_lost":true}' : ',"answer_lost":false}')
+  }
+
   private resultCode(result: string | null): number {
     let code = this.resultIndex.get(result)
     if (code === undefined) {
       code = this.results.push(result) - 1
+      this.resultsJson.push(JSON.stringify(result))
       this.resultIndex.set(result, code)
     }
     return code

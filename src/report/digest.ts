@@ -7,7 +7,7 @@
  */
 import type { RequestOutcome, VideoList, VideoOutcome, VideoRecord } from '../types.js'
 
-/** Every outcome, each with its bit in {@link Digest.requests} (1 << its index). */
+/** Every outcome, each with its bit in {@link Digest.requests} (1 << its index); the store's codes (record-store.ts) too. */
 export const OUTCOMES: readonly RequestOutcome[] = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled']
 /** The bit of a video one of whose requests has errors or messages. */
 export const SAID = 1 << OUTCOMES.length
