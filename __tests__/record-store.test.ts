@@ -225,9 +225,15 @@ describe('JsonBytes', () => {
       fc.property(oddText, oddRay, (text, ray) => {
         const out = new JsonBytes(4)
         out.string(text)
-        out.ascii(',')
+        out.text(',')
         out.latin1String(Buffer.from(`x${ray}y`, 'latin1'), 1, 1 + ray.length)
-        expect(out.bytes()).toEqual(Buffer.from(`${JSON.stringify(text)},${JSON.stringify(ray)}`))
+        // JSON text as it is, short (copied by hand) and long (Buffer's own write).
+        const long = JSON.stringify(text.repeat(70))
+        out.text(`,${JSON.stringify(text)},`)
+        out.text(long)
+        expect(out.bytes()).toEqual(
+          Buffer.from(`${JSON.stringify(text)},${JSON.stringify(ray)},${JSON.stringify(text)},${long}`)
+        )
         out.clear()
         expect(out.length).toBe(0)
       })

@@ -10732,18 +10732,18 @@ class RecordStore {
             return;
         }
         // The same keys in the same order as request() and at() build them (and outcome.ts before).
-        out.ascii('{"video_id":');
+        out.text('{"video_id":');
         out.string(this.videoIds[index]);
-        out.ascii(',"outcome":');
-        out.ascii(OUTCOME_JSON[code - 1]);
-        out.ascii(',"requests":[');
+        out.text(',"outcome":');
+        out.text(OUTCOME_JSON[code - 1]);
+        out.text(',"requests":[');
         const first = index * this.perVideo;
         for (let position = 0; position < this.perVideo; position++) {
             if (position > 0)
-                out.ascii(',');
+                out.text(',');
             this.writeRequestJson(first + position, position, out);
         }
-        out.ascii(']}');
+        out.text(']}');
     }
     *[Symbol.iterator]() {
         for (let index = 0; index < this.length; index++)
@@ -10786,25 +10786,25 @@ class RecordStore {
     writeRequestJson(at, position, out) {
         const flags = this.flags[at];
         const status = this.statuses[at];
-        out.ascii(this.requestHeads[position]);
-        out.ascii(OUTCOME_JSON[flags & 7]);
-        out.ascii(',"status_code":');
+        out.text(this.requestHeads[position]);
+        out.text(OUTCOME_JSON[flags & 7]);
+        out.text(',"status_code":');
         if (status === 0)
-            out.ascii('null');
+            out.text('null');
         else
             out.integer(status - 1);
-        out.ascii(',"result":');
-        out.utf8(this.resultsJson[this.resultCodes[at]]);
-        out.ascii(',"errors":[],"messages":[],"ray_id":');
+        out.text(',"result":');
+        out.text(this.resultsJson[this.resultCodes[at]]);
+        out.text(',"errors":[],"messages":[],"ray_id":');
         if (flags & HAS_RAY) {
             const start = this.rayStarts[at];
             out.latin1String(this.rays, start, start + this.rayLengths[at]);
         }
         else
-            out.ascii('null');
-        out.ascii(',"attempts":');
+            out.text('null');
+        out.text(',"attempts":');
         out.integer(this.attempts[at]);
-        out.ascii(flags & ANSWER_LOST ? ',"answer_lost":true}' : ',"answer_lost":false}');
+        out.text(flags & ANSWER_LOST ? ',"answer_lost":true}' : ',"answer_lost":false}');
     }
     resultCode(result) {
         let code = this.resultIndex.get(result);
@@ -11767,41 +11767,55 @@ class JsonBytes {
     clear() {
         this.length = 0;
     }
-    /** Text of characters U+0000–U+007F only, written as it is (the JSON punctuation and keys). */
-    ascii(text) {
-        this.room(text.length);
-        this.length += this.buffer.write(text, this.length, 'latin1');
-    }
-    /** Any text, as UTF-8 (lone surrogates become U+FFFD: give it JSON.stringify's text, which has none). */
-    utf8(text) {
-        this.room(3 * text.length);
-        this.length += this.buffer.write(text, this.length, 'utf8');
+    /**
+     * JSON text as it is (punctuation, keys, what JSON.stringify gave), as UTF-8. Short text is
+     * copied here character by character: a call into Buffer's native write costs more than that.
+     */
+    text(text) {
+        if (text.length <= SHORT) {
+            this.room(text.length);
+            const { buffer } = this;
+            let at = this.length;
+            for (let i = 0; i < text.length; i++) {
+                const code = text.charCodeAt(i);
+                if (code > 0x7f)
+                    return this.utf8(text);
+                buffer[at++] = code;
+            }
+            this.length = at;
+        }
+        else
+            this.utf8(text);
     }
     /** `value` as JSON.stringify writes it: in `"`, with its escapes. */
     string(value) {
-        for (let i = 0; i < value.length; i++) {
-            if (!plain(value.charCodeAt(i))) {
-                this.utf8(JSON.stringify(value));
-                return;
-            }
-        }
         this.room(value.length + 2);
-        this.buffer[this.length++] = QUOTE;
-        this.length += this.buffer.write(value, this.length, 'latin1');
-        this.buffer[this.length++] = QUOTE;
+        const { buffer } = this;
+        let at = this.length;
+        buffer[at++] = QUOTE;
+        for (let i = 0; i < value.length; i++) {
+            const code = value.charCodeAt(i);
+            if (!plain(code))
+                return this.utf8(JSON.stringify(value));
+            buffer[at++] = code;
+        }
+        buffer[at++] = QUOTE;
+        this.length = at;
     }
     /** The string whose Latin-1 bytes are `source[start, end)`, as JSON.stringify writes it. */
     latin1String(source, start, end) {
-        for (let i = start; i < end; i++) {
-            if (!plain(source[i])) {
-                this.utf8(JSON.stringify(source.toString('latin1', start, end)));
-                return;
-            }
-        }
         this.room(end - start + 2);
-        this.buffer[this.length++] = QUOTE;
-        this.length += source.copy(this.buffer, this.length, start, end);
-        this.buffer[this.length++] = QUOTE;
+        const { buffer } = this;
+        let at = this.length;
+        buffer[at++] = QUOTE;
+        for (let i = start; i < end; i++) {
+            const code = source[i];
+            if (!plain(code))
+                return this.utf8(JSON.stringify(source.toString('latin1', start, end)));
+            buffer[at++] = code;
+        }
+        buffer[at++] = QUOTE;
+        this.length = at;
     }
     /** A whole number from 0 to 2⁵³ − 1, in digits. */
     integer(value) {
@@ -11821,6 +11835,11 @@ class JsonBytes {
     json(value) {
         this.utf8(String(JSON.stringify(value)));
     }
+    /** Any text, as UTF-8 (a lone surrogate would be U+FFFD: JSON.stringify's text has none). */
+    utf8(text) {
+        this.room(3 * text.length);
+        this.length += this.buffer.write(text, this.length, 'utf8');
+    }
     /** Makes room for `bytes` more, growing the buffer (a copy) when full. */
     room(bytes) {
         if (this.length + bytes <= this.buffer.length)
@@ -11830,6 +11849,8 @@ class JsonBytes {
         this.buffer = grown;
     }
 }
+/** Text up to this length is copied in JavaScript, longer text by Buffer's native write. */
+const SHORT = 64;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const ZERO = 0x30;
@@ -11865,19 +11886,19 @@ function* resultsPieces(videos) {
     // Room for a piece and the video that ends it; a larger video grows it.
     const out = new JsonBytes(2 * PIECE);
     const store = videos instanceof RecordStore ? videos : undefined;
-    out.ascii('[\n');
+    out.text('[\n');
     for (let i = 0; i < videos.length; i++) {
         if (store)
             store.writeJson(i, out);
         else
             out.json(videos.at(i));
-        out.ascii(i < videos.length - 1 ? ',\n' : '\n');
+        out.text(i < videos.length - 1 ? ',\n' : '\n');
         if (out.length >= PIECE) {
             yield out.bytes();
             out.clear();
         }
     }
-    out.ascii(']\n');
+    out.text(']\n');
     yield out.bytes();
 }
 

@@ -135,17 +135,17 @@ export class RecordStore implements VideoList {
       return
     }
     // The same keys in the same order as request() and at() build them (and outcome.ts before).
-    out.ascii('{"video_id":')
+    out.text('{"video_id":')
     out.string(this.videoIds[index] as string)
-    out.ascii(',"outcome":')
-    out.ascii(OUTCOME_JSON[code - 1] as string)
-    out.ascii(',"requests":[')
+    out.text(',"outcome":')
+    out.text(OUTCOME_JSON[code - 1] as string)
+    out.text(',"requests":[')
     const first = index * this.perVideo
     for (let position = 0; position < this.perVideo; position++) {
-      if (position > 0) out.ascii(',')
+      if (position > 0) out.text(',')
       this.writeRequestJson(first + position, position, out)
     }
-    out.ascii(']}')
+    out.text(']}')
   }
 
   *[Symbol.iterator](): Iterator<VideoRecord> {
@@ -192,21 +192,21 @@ export class RecordStore implements VideoList {
   private writeRequestJson(at: number, position: number, out: JsonBytes): void {
     const flags = this.flags[at] as number
     const status = this.statuses[at] as number
-    out.ascii(this.requestHeads[position] as string)
-    out.ascii(OUTCOME_JSON[flags & 7] as string)
-    out.ascii(',"status_code":')
-    if (status === 0) out.ascii('null')
+    out.text(this.requestHeads[position] as string)
+    out.text(OUTCOME_JSON[flags & 7] as string)
+    out.text(',"status_code":')
+    if (status === 0) out.text('null')
     else out.integer(status - 1)
-    out.ascii(',"result":')
-    out.utf8(this.resultsJson[this.resultCodes[at] as number] as string)
-    out.ascii(',"errors":[],"messages":[],"ray_id":')
+    out.text(',"result":')
+    out.text(this.resultsJson[this.resultCodes[at] as number] as string)
+    out.text(',"errors":[],"messages":[],"ray_id":')
     if (flags & HAS_RAY) {
       const start = this.rayStarts[at] as number
       out.latin1String(this.rays, start, start + (this.rayLengths[at] as number))
-    } else out.ascii('null')
-    out.ascii(',"attempts":')
+    } else out.text('null')
+    out.text(',"attempts":')
     out.integer(this.attempts[at] as number)
-    out.ascii(flags & ANSWER_LOST ? ',"answer_lost":true}' : ',"answer_lost":false}')
+    out.text(flags & ANSWER_LOST ? ',"answer_lost":true}' : ',"answer_lost":false}')
   }
 
   private resultCode(result: string | null): number {

@@ -24,44 +24,52 @@ export class JsonBytes {
     this.length = 0
   }
 
-  /** Text of characters U+0000–U+007F only, written as it is (the JSON punctuation and keys). */
-  ascii(text: string): void {
-    this.room(text.length)
-    this.length += this.buffer.write(text, this.length, 'latin1')
-  }
-
-  /** Any text, as UTF-8 (lone surrogates become U+FFFD: give it JSON.stringify's text, which has none). */
-  utf8(text: string): void {
-    this.room(3 * text.length)
-    this.length += this.buffer.write(text, this.length, 'utf8')
+  /**
+   * JSON text as it is (punctuation, keys, what JSON.stringify gave), as UTF-8. Short text is
+   * copied here character by character: a call into Buffer's native write costs more than that.
+   */
+  text(text: string): void {
+    if (text.length <= SHORT) {
+      this.room(text.length)
+      const { buffer } = this
+      let at = this.length
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i)
+        if (code > 0x7f) return this.utf8(text)
+        buffer[at++] = code
+      }
+      this.length = at
+    } else this.utf8(text)
   }
 
   /** `value` as JSON.stringify writes it: in `"`, with its escapes. */
   string(value: string): void {
-    for (let i = 0; i < value.length; i++) {
-      if (!plain(value.charCodeAt(i))) {
-        this.utf8(JSON.stringify(value))
-        return
-      }
-    }
     this.room(value.length + 2)
-    this.buffer[this.length++] = QUOTE
-    this.length += this.buffer.write(value, this.length, 'latin1')
-    this.buffer[this.length++] = QUOTE
+    const { buffer } = this
+    let at = this.length
+    buffer[at++] = QUOTE
+    for (let i = 0; i < value.length; i++) {
+      const code = value.charCodeAt(i)
+      if (!plain(code)) return this.utf8(JSON.stringify(value))
+      buffer[at++] = code
+    }
+    buffer[at++] = QUOTE
+    this.length = at
   }
 
   /** The string whose Latin-1 bytes are `source[start, end)`, as JSON.stringify writes it. */
   latin1String(source: Buffer, start: number, end: number): void {
-    for (let i = start; i < end; i++) {
-      if (!plain(source[i] as number)) {
-        this.utf8(JSON.stringify(source.toString('latin1', start, end)))
-        return
-      }
-    }
     this.room(end - start + 2)
-    this.buffer[this.length++] = QUOTE
-    this.length += source.copy(this.buffer, this.length, start, end)
-    this.buffer[this.length++] = QUOTE
+    const { buffer } = this
+    let at = this.length
+    buffer[at++] = QUOTE
+    for (let i = start; i < end; i++) {
+      const code = source[i] as number
+      if (!plain(code)) return this.utf8(JSON.stringify(source.toString('latin1', start, end)))
+      buffer[at++] = code
+    }
+    buffer[at++] = QUOTE
+    this.length = at
   }
 
   /** A whole number from 0 to 2⁵³ − 1, in digits. */
@@ -83,6 +91,12 @@ export class JsonBytes {
     this.utf8(String(JSON.stringify(value)))
   }
 
+  /** Any text, as UTF-8 (a lone surrogate would be U+FFFD: JSON.stringify's text has none). */
+  private utf8(text: string): void {
+    this.room(3 * text.length)
+    this.length += this.buffer.write(text, this.length, 'utf8')
+  }
+
   /** Makes room for `bytes` more, growing the buffer (a copy) when full. */
   private room(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return
@@ -92,6 +106,8 @@ export class JsonBytes {
   }
 }
 
+/** Text up to this length is copied in JavaScript, longer text by Buffer's native write. */
+const SHORT = 64
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 const ZERO = 0x30

@@ -29,16 +29,16 @@ export function* resultsPieces(videos: VideoList): Generator<Uint8Array> {
   // Room for a piece and the video that ends it; a larger video grows it.
   const out = new JsonBytes(2 * PIECE)
   const store = videos instanceof RecordStore ? videos : undefined
-  out.ascii('[\n')
+  out.text('[\n')
   for (let i = 0; i < videos.length; i++) {
     if (store) store.writeJson(i, out)
     else out.json(videos.at(i))
-    out.ascii(i < videos.length - 1 ? ',\n' : '\n')
+    out.text(i < videos.length - 1 ? ',\n' : '\n')
     if (out.length >= PIECE) {
       yield out.bytes()
       out.clear()
     }
   }
-  out.ascii(']\n')
+  out.text(']\n')
   yield out.bytes()
 }
