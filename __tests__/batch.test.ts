@@ -44,7 +44,8 @@ async function cleanUp(client: CloudflareClient, over: Options, clock: Clock = f
       retrying: (video, type, retry, delay, reason) => retries.push(`${video} ${type} #${retry} ${delay} ${reason}`)
     }
   })
-  return { videos, retries, waits }
+  // The store as an array, for the assertions' array methods.
+  return { videos: [...videos], retries, waits }
 }
 
 const videosWith = (n: number, audio = false) => Object.fromEntries(ids(n).map((id) => [id, { default: true, audio }]))

@@ -8016,11 +8016,85 @@ async function sendWithRetries(send, deps, retrying) {
  */
 const NO_MESSAGES = Object.freeze([]);
 
+;// CONCATENATED MODULE: ./src/report/digest.ts
+/** Every outcome, each with its bit in {@link Digest.requests} (1 << its index); the store's codes (record-store.ts) too. */
+const OUTCOMES = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled'];
+/** The bit of a video one of whose requests has errors or messages. */
+const SAID = 1 << OUTCOMES.length;
+/** One digest a list: the report asks for it from several places. A list is not changed once reported. */
+const digests = new WeakMap();
+/** The digest of `videos`: the one the list came with (see {@link DigestBuilder.attach}), else one walk. */
+function digestOf(videos) {
+    let digest = digests.get(videos);
+    if (digest === undefined) {
+        const builder = new DigestBuilder(videos.length);
+        let index = 0;
+        for (const video of videos)
+            builder.add(index++, video);
+        digest = builder.digest;
+        digests.set(videos, digest);
+    }
+    return digest;
+}
+/** A digest gathered video by video, as the batch finishes them (each index once). */
+class DigestBuilder {
+    digest;
+    constructor(length) {
+        const zero = () => ({
+            deleted: 0,
+            'would-delete': 0,
+            missing: 0,
+            failed: 0,
+            cancelled: 0
+        });
+        this.digest = {
+            outcomes: new Uint8Array(length),
+            requests: new Uint8Array(length),
+            videoCounts: zero(),
+            requestCounts: zero(),
+            requestTotal: 0
+        };
+    }
+    add(index, video) {
+        const { digest } = this;
+        digest.outcomes[index] = OUTCOMES.indexOf(video.outcome);
+        digest.videoCounts[video.outcome] += 1;
+        let bits = 0;
+        for (const request of video.requests) {
+            bits |= 1 << OUTCOMES.indexOf(request.outcome);
+            if (request.errors.length > 0 || request.messages.length > 0)
+                bits |= SAID;
+            digest.requestCounts[request.outcome] += 1;
+        }
+        digest.requests[index] = bits;
+        digest.requestTotal += video.requests.length;
+    }
+    /** Makes this the digest of `videos`, which then need no walk for it. */
+    attach(videos) {
+        digests.set(videos, this.digest);
+    }
+}
+/** The bits of these outcomes. */
+function outcomeBits(outcomes) {
+    return outcomes.reduce((bits, outcome) => bits | (1 << OUTCOMES.indexOf(outcome)), 0);
+}
+/** The videos at `positions` (input order when not given) that `keep` lets through, rebuilt one at a time. */
+function* videosWhere(videos, keep, positions = upTo(videos.length)) {
+    for (const position of positions)
+        if (keep(position))
+            yield videos.at(position);
+}
+function* upTo(length) {
+    for (let position = 0; position < length; position++)
+        yield position;
+}
+
 ;// CONCATENATED MODULE: ./src/outcome.ts
 /**
  * What an answer means for the user: pure rules from a Cloudflare answer to a request outcome,
  * from request outcomes to a video's outcome, and from all of them to the step's success.
  */
+
 
 /** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
 function recordFromAnswer(type, answer, attempts, answerLost) {
@@ -8150,9 +8224,239 @@ function videoOutcome(requests) {
 }
 /** Whether the run did everything asked: nothing failed or cancelled, and no 404 when `if-missing: fail`. */
 function runSucceeded(videos, ifMissing) {
-    return videos.every((video) => video.requests.every((request) => request.outcome !== 'failed' &&
-        request.outcome !== 'cancelled' &&
-        !(request.outcome === 'missing' && ifMissing === 'fail')));
+    const counts = digestOf(videos).requestCounts;
+    return counts.failed === 0 && counts.cancelled === 0 && !(counts.missing > 0 && ifMissing === 'fail');
+}
+
+;// CONCATENATED MODULE: ./src/record-store.ts
+/**
+ * Every video's record from the batch to the report, held compactly. A 100,000-video run keeps
+ * all of them until the end, and as objects that is five or six of them a video, ~450 bytes
+ * (bench/RESULTS.md). Here a request with nothing to say beyond its outcome, status, attempts,
+ * ray id and a short text result (no errors, no messages: every deletion that went well) takes a
+ * few bytes in typed arrays; a video with any other request is kept as its objects. The report
+ * gets each record rebuilt as it walks them, equal to what was stored, key order included; the
+ * results file gets each one's JSON written from here, without rebuilding it (writeJson).
+ */
+
+
+/** A video's code: 0 not stored yet, 1–5 an outcome (OUTCOMES[code − 1]) held compactly, WHOLE kept as objects. */
+const WHOLE = 255;
+/** Each outcome as JSON. */
+const OUTCOME_JSON = OUTCOMES.map((outcome) => JSON.stringify(outcome));
+/** A request's flags: its outcome's index (3 bits), then: */
+const ANSWER_LOST = 8;
+const HAS_RAY = 16;
+/** Distinct results held at most (Cloudflare answers a deletion with `"ok"`); past that, videos are kept whole. */
+const MAX_RESULTS = 255;
+/** Results held as text only up to this length: anything longer is not the plain `"ok"`. */
+const MAX_RESULT_LENGTH = 200;
+/** Ray ids are packed as Latin-1 bytes (as HTTP headers are read); a longer or wider one keeps its video whole. */
+const MAX_RAY_LENGTH = 0xffff;
+/** Ray id bytes at most: where they start is a 32-bit offset. */
+const MAX_RAY_BYTES = 0xffffffff;
+/** Bytes reserved for the ray ids at first, per request (a Cloudflare ray id is 20 characters). */
+const RAY_BYTES_GUESS = 24;
+class RecordStore {
+    videoIds;
+    types;
+    length;
+    perVideo;
+    videoCodes;
+    whole = new Map();
+    // Per request, at video index × perVideo + its position in the download types:
+    flags;
+    /** The status code + 1; 0 for none. */
+    statuses;
+    attempts;
+    /** Index into `results`. */
+    resultCodes;
+    rayStarts;
+    rayLengths;
+    rays;
+    raysEnd = 0;
+    results = [];
+    /** Each of `results` as JSON. */
+    resultsJson = [];
+    /** The start of each request's JSON, by its position in the download types. */
+    requestHeads;
+    resultIndex = new Map();
+    /** What the report needs to know of every video, gathered as they are stored (report/digest.ts). */
+    digest;
+    /** Room for one record per id, each with one request per download type, in that order. */
+    constructor(videoIds, types) {
+        this.videoIds = videoIds;
+        this.types = types;
+        this.length = videoIds.length;
+        this.perVideo = types.length;
+        const requests = this.length * this.perVideo;
+        this.videoCodes = new Uint8Array(this.length);
+        this.flags = new Uint8Array(requests);
+        this.statuses = new Uint16Array(requests);
+        this.attempts = new Uint8Array(requests);
+        this.resultCodes = new Uint8Array(requests);
+        this.rayStarts = new Uint32Array(requests);
+        this.rayLengths = new Uint16Array(requests);
+        this.rays = Buffer.allocUnsafeSlow(Math.max(64, requests * RAY_BYTES_GUESS));
+        this.digest = new DigestBuilder(this.length);
+        this.digest.attach(this);
+        this.requestHeads = types.map((type) => `{"download_type":${JSON.stringify(type)},"outcome":`);
+    }
+    /** Stores the record of the video at `index` (its id `videoIds[index]`), once. */
+    set(index, video) {
+        if (this.videoCodes[index] !== 0)
+            throw new Error(`The record of video ${index} is already stored`);
+        this.digest.add(index, video);
+        if (!this.fits(index, video)) {
+            this.videoCodes[index] = WHOLE;
+            this.whole.set(index, video);
+            return;
+        }
+        const first = index * this.perVideo;
+        video.requests.forEach((request, position) => {
+            const at = first + position;
+            let flags = OUTCOMES.indexOf(request.outcome);
+            if (request.answer_lost)
+                flags |= ANSWER_LOST;
+            if (request.ray_id !== null) {
+                flags |= HAS_RAY;
+                this.rayStarts[at] = this.packRay(request.ray_id);
+                this.rayLengths[at] = request.ray_id.length;
+            }
+            this.flags[at] = flags;
+            this.statuses[at] = request.status_code === null ? 0 : request.status_code + 1;
+            this.attempts[at] = request.attempts;
+            this.resultCodes[at] = this.resultCode(request.result);
+        });
+        this.videoCodes[index] = OUTCOMES.indexOf(video.outcome) + 1;
+    }
+    /** The record of the video at `index`, rebuilt; `undefined` if none was stored there. */
+    at(index) {
+        const code = this.videoCodes[index];
+        if (code === undefined || code === 0)
+            return undefined;
+        if (code === WHOLE)
+            return this.whole.get(index);
+        const requests = new Array(this.perVideo);
+        const first = index * this.perVideo;
+        for (let position = 0; position < this.perVideo; position++) {
+            requests[position] = this.request(first + position, this.types[position]);
+        }
+        return { video_id: this.videoIds[index], outcome: OUTCOMES[code - 1], requests };
+    }
+    /**
+     * Writes the record of the video at `index` as `${JSON.stringify(this.at(index))}` would, without
+     * rebuilding it: the results file, every video of the run (report/results-file.ts).
+     */
+    writeJson(index, out) {
+        const code = this.videoCodes[index] ?? 0;
+        if (code === 0 || code === WHOLE) {
+            out.json(this.at(index));
+            return;
+        }
+        // The same keys in the same order as request() and at() build them (and outcome.ts before).
+        out.text('{"video_id":');
+        out.string(this.videoIds[index]);
+        out.text(',"outcome":');
+        out.text(OUTCOME_JSON[code - 1]);
+        out.text(',"requests":[');
+        const first = index * this.perVideo;
+        for (let position = 0; position < this.perVideo; position++) {
+            if (position > 0)
+                out.text(',');
+            this.writeRequestJson(first + position, position, out);
+        }
+        out.text(']}');
+    }
+    *[Symbol.iterator]() {
+        for (let index = 0; index < this.length; index++)
+            yield this.at(index);
+    }
+    /** Whether every part of the video fits the compact form; if not, it is kept as it is. */
+    fits(index, video) {
+        if (video.video_id !== this.videoIds[index] || video.requests.length !== this.perVideo)
+            return false;
+        const rayBytes = video.requests.reduce((sum, request) => sum + (request.ray_id?.length ?? 0), 0);
+        if (this.raysEnd + rayBytes > MAX_RAY_BYTES)
+            return false;
+        return video.requests.every((request, position) => request.download_type === this.types[position] &&
+            request.errors.length === 0 &&
+            request.messages.length === 0 &&
+            (request.status_code === null || isWhole(request.status_code, 0xfffe)) &&
+            isWhole(request.attempts, 0xff) &&
+            (request.ray_id === null || packable(request.ray_id)) &&
+            (request.result === null ||
+                (typeof request.result === 'string' && request.result.length <= MAX_RESULT_LENGTH)) &&
+            (this.resultIndex.has(request.result) || this.results.length < MAX_RESULTS));
+    }
+    request(at, type) {
+        const flags = this.flags[at];
+        const status = this.statuses[at];
+        const start = this.rayStarts[at];
+        // The same keys in the same order as outcome.ts builds them: the results file is their JSON.
+        return {
+            download_type: type,
+            outcome: OUTCOMES[flags & 7],
+            status_code: status === 0 ? null : status - 1,
+            result: this.results[this.resultCodes[at]] ?? null,
+            errors: NO_MESSAGES,
+            messages: NO_MESSAGES,
+            ray_id: flags & HAS_RAY ? this.rays.toString('latin1', start, start + this.rayLengths[at]) : null,
+            attempts: this.attempts[at],
+            answer_lost: (flags & ANSWER_LOST) !== 0
+        };
+    }
+    writeRequestJson(at, position, out) {
+        const flags = this.flags[at];
+        const status = this.statuses[at];
+        out.text(this.requestHeads[position]);
+        out.text(OUTCOME_JSON[flags & 7]);
+        out.text(',"status_code":');
+        if (status === 0)
+            out.text('null');
+        else
+            out.integer(status - 1);
+        out.text(',"result":');
+        out.text(this.resultsJson[this.resultCodes[at]]);
+        out.text(',"errors":[],"messages":[],"ray_id":');
+        if (flags & HAS_RAY) {
+            const start = this.rayStarts[at];
+            out.latin1String(this.rays, start, start + this.rayLengths[at]);
+        }
+        else
+            out.text('null');
+        out.text(',"attempts":');
+        out.integer(this.attempts[at]);
+        out.text(flags & ANSWER_LOST ? ',"answer_lost":true}' : ',"answer_lost":false}');
+    }
+    resultCode(result) {
+        let code = this.resultIndex.get(result);
+        if (code === undefined) {
+            code = this.results.push(result) - 1;
+            this.resultsJson.push(JSON.stringify(result));
+            this.resultIndex.set(result, code);
+        }
+        return code;
+    }
+    /** Appends a ray id's bytes, growing the buffer when full; returns where they start. */
+    packRay(ray) {
+        if (this.raysEnd + ray.length > this.rays.length) {
+            const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.rays.length, this.raysEnd + ray.length));
+            this.rays.copy(grown, 0, 0, this.raysEnd);
+            this.rays = grown;
+        }
+        const start = this.raysEnd;
+        this.raysEnd += this.rays.write(ray, start, 'latin1');
+        return start;
+    }
+}
+function isWhole(value, max) {
+    return Number.isInteger(value) && value >= 0 && value <= max;
+}
+/** A ray id that Latin-1 bytes hold exactly. */
+function packable(ray) {
+    // eslint-disable-next-line no-control-regex
+    return ray.length <= MAX_RAY_LENGTH && !/[^\u0000-\u00ff]/.test(ray);
 }
 
 ;// CONCATENATED MODULE: ./src/batch.ts
@@ -8164,14 +8468,15 @@ function runSucceeded(videos, ifMissing) {
  */
 
 
+
 async function runBatch(plan, deps) {
     const { videoIds, downloadTypes } = plan;
     const perVideo = plan.dryRun ? 1 : downloadTypes.length;
     const total = videoIds.length * perVideo;
-    // The requests of the videos in progress; a finished video keeps one array of exactly its size
-    // (a 100,000-video run holds every record until the report).
+    // The requests of the videos in progress; a finished video goes to the store, which holds it
+    // compactly (a 100,000-video run holds every record until the report).
     const inProgress = new Map();
-    const videos = new Array(videoIds.length);
+    const videos = new RecordStore(videoIds, downloadTypes);
     let next = 0;
     const finish = (index, done) => {
         inProgress.delete(index);
@@ -8180,7 +8485,7 @@ async function runBatch(plan, deps) {
             .slice()
             .sort((a, b) => downloadTypes.indexOf(a.download_type) - downloadTypes.indexOf(b.download_type));
         const video = { video_id: videoIds[index], outcome: videoOutcome(requests), requests };
-        videos[index] = video;
+        videos.set(index, video);
         deps.events.videoDone(video);
     };
     const worker = async () => {
@@ -8793,29 +9098,44 @@ function thousands(n) {
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 
+
 /** GitHub shows at most 10 annotations of each level per step; past that, one line points to the summary. */
 const ANNOTATIONS_PER_LEVEL = 10;
 /** One annotation per problem worth a user's attention, capped per level with a pointer to the summary. */
 function buildAnnotations(report) {
     const failure = report.failOnError ? 'error' : 'warning';
-    const all = [];
-    for (const video of report.videos) {
+    const capped = new CappedAnnotations();
+    const { videos } = report;
+    const digest = digestOf(videos);
+    // Only a request that failed or found nothing may get an annotation.
+    const worth = outcomeBits(['missing', 'failed']);
+    for (const video of videosWhere(videos, (i) => (digest.requests[i] & worth) !== 0)) {
         for (const request of video.requests) {
             const annotation = annotate(video, request, report, failure);
             if (annotation)
-                all.push(annotation);
+                capped.add(annotation);
         }
     }
-    const cancelled = report.videos.filter((video) => video.outcome === 'cancelled').map((video) => video.video_id);
-    if (cancelled.length > 0) {
-        all.push({
+    const cancelledCount = digest.videoCounts.cancelled;
+    if (cancelledCount > 0) {
+        const code = OUTCOMES.indexOf('cancelled');
+        const cancelled = [];
+        for (const video of videosWhere(videos, (i) => digest.outcomes[i] === code)) {
+            cancelled.push(video.video_id);
+            if (cancelled.length === CANCELLED_NAMED)
+                break;
+        }
+        const more = cancelledCount - CANCELLED_NAMED;
+        capped.add({
             level: failure,
             title: 'Step cancelled',
-            message: `${cancelled.length} of ${report.videos.length} videos were not processed: ${cancelled.slice(0, 20).join(', ')}${cancelled.length > 20 ? `, and ${cancelled.length - 20} more (see the results output)` : ''}`
+            message: `${cancelledCount} of ${report.videos.length} videos were not processed: ${cancelled.join(', ')}${more > 0 ? `, and ${more} more (see the results output)` : ''}`
         });
     }
-    return capPerLevel(all);
+    return capped.list();
 }
+/** Cancelled videos named in the annotation that says the step was cancelled. */
+const CANCELLED_NAMED = 20;
 /**
  * A request's annotation, if it deserves one. Nothing to delete is an error with `if-missing: fail`;
  * with `warn`, a warning only for a video the user named (a list or a file) of which nothing was
@@ -8851,24 +9171,34 @@ function hint(status, accountId) {
         return '';
     return `. Either the API token lacks the Stream Write permission, or it is not valid for account ${accountId} (check \`account-id\` and the token's account resources).`;
 }
-function capPerLevel(annotations) {
-    const kept = [];
-    for (const level of ['error', 'warning', 'notice']) {
-        const ofLevel = annotations.filter((annotation) => annotation.level === level);
-        kept.push(...ofLevel.slice(0, ANNOTATIONS_PER_LEVEL));
-        if (ofLevel.length > ANNOTATIONS_PER_LEVEL) {
-            const more = ofLevel.length - ANNOTATIONS_PER_LEVEL;
-            kept.push({
-                level,
-                title: `${more} more`,
-                message: `${more} more like these: see the job summary and the results output.`
-            });
-        }
+/** The first ANNOTATIONS_PER_LEVEL of each level, in order, and how many more there were. */
+class CappedAnnotations {
+    kept = { error: [], warning: [], notice: [] };
+    counts = { error: 0, warning: 0, notice: 0 };
+    add(annotation) {
+        if (this.counts[annotation.level]++ < ANNOTATIONS_PER_LEVEL)
+            this.kept[annotation.level].push(annotation);
     }
-    return kept;
+    /** Errors, warnings, then notices, each level followed by a pointer when some were left out. */
+    list() {
+        const list = [];
+        for (const level of ['error', 'warning', 'notice']) {
+            list.push(...this.kept[level]);
+            const more = this.counts[level] - ANNOTATIONS_PER_LEVEL;
+            if (more > 0) {
+                list.push({
+                    level,
+                    title: `${more} more`,
+                    message: `${more} more like these: see the job summary and the results output.`
+                });
+            }
+        }
+        return list;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
+
 /** Each output's share of GitHub's 1 MB per job, in bytes of JSON (about 0.9 MB in all). */
 const OUTPUT_BUDGET = {
     results: 400_000,
@@ -8882,9 +9212,9 @@ const ATTENTION_ORDER = { failed: 0, cancelled: 1, missing: 2 };
 /** The action's outputs, every one a string as the runner stores them. */
 function buildOutputs(report) {
     const { videos } = report;
-    // Sorted only if an output must be cut: most runs never need it.
-    let sorted;
-    const byAttention = () => (sorted ??= attentionFirst(videos));
+    const digest = digestOf(videos);
+    // Ordered only if an output must be cut: most runs never need it.
+    let order;
     let truncated = false;
     const fit = (pieces, budget) => {
         const fitted = jsonArray(pieces, budget);
@@ -8893,22 +9223,30 @@ function buildOutputs(report) {
     };
     /** In input order when all of it fits; else what needs attention first, cut to fit. */
     const ordered = (serialise, budget) => {
-        const whole = jsonArray(serialise(videos), budget);
-        return whole.cut ? fit(serialise(byAttention()), budget) : whole.text;
+        const whole = jsonArray(serialise((keep = always) => videosWhere(videos, keep)), budget);
+        if (!whole.cut)
+            return whole.text;
+        order ??= attentionOrder(digest);
+        return fit(serialise((keep = always) => videosWhere(videos, keep, order)), budget);
     };
-    const ids = (outcome) => fit(mapIter(videos.filter((video) => video.outcome === outcome), (video) => JSON.stringify(video.video_id)), OUTPUT_BUDGET.ids);
+    // Only a video with errors or messages has entries for those outputs.
+    const said = (position) => (digest.requests[position] & SAID) !== 0;
+    const ids = (outcome) => {
+        const code = OUTCOMES.indexOf(outcome);
+        return fit(mapIter(videosWhere(videos, (position) => digest.outcomes[position] === code), (video) => JSON.stringify(video.video_id)), OUTPUT_BUDGET.ids);
+    };
     const single = singleRequest(videos);
     const outputs = {
         success: String(report.success),
         // The map keyed by video id is built like the arrays, then given its braces.
         result: single
             ? resultText(single.result)
-            : `{${ordered((list) => resultEntries(report, list), OUTPUT_BUDGET.result).slice(1, -1)}}`,
+            : `{${ordered((pick) => resultEntries(report, pick()), OUTPUT_BUDGET.result).slice(1, -1)}}`,
         // "Nothing to delete" is not an error unless if-missing says so: a workflow that checks
         // `errors != '[]'` must not be misled by the 404s of a selection (they stay in `results`).
-        errors: ordered((list) => withRunProblem(report.runProblem, entries(list, 'errors', (request) => notAnError(request, report))), OUTPUT_BUDGET.errors),
-        messages: ordered((list) => entries(list, 'messages'), OUTPUT_BUDGET.messages),
-        results: ordered((list) => mapIter(list, (video) => JSON.stringify(video)), OUTPUT_BUDGET.results),
+        errors: ordered((pick) => withRunProblem(report.runProblem, entries(pick(said), 'errors', (request) => notAnError(request, report))), OUTPUT_BUDGET.errors),
+        messages: ordered((pick) => entries(pick(said), 'messages'), OUTPUT_BUDGET.messages),
+        results: ordered((pick) => mapIter(pick(), (video) => JSON.stringify(video)), OUTPUT_BUDGET.results),
         deleted: ids('deleted'),
         missing: ids('missing'),
         failed: ids('failed'),
@@ -8920,15 +9258,28 @@ function buildOutputs(report) {
 }
 /** The one request of a one-video, one-type run that got an answer; its result is the output as it is. */
 function singleRequest(videos) {
-    if (videos.length !== 1 || videos[0]?.requests.length !== 1)
+    const video = videos.length === 1 ? videos.at(0) : undefined;
+    if (video?.requests.length !== 1)
         return undefined;
-    const request = videos[0].requests[0];
+    const request = video.requests[0];
     return request !== undefined && request.attempts > 0 ? request : undefined;
 }
-function attentionFirst(videos) {
-    const rank = (video) => ATTENTION_ORDER[video.outcome] ?? 3;
-    // A stable sort: within each rank, input order.
-    return [...videos].sort((a, b) => rank(a) - rank(b));
+const always = () => true;
+/**
+ * The positions of the videos, what needs attention first and within each rank in input order (a
+ * stable sort), without rebuilding the records.
+ */
+function attentionOrder(digest) {
+    const rankOf = (code) => ATTENTION_ORDER[OUTCOMES[code] ?? ''] ?? 3;
+    const order = new Uint32Array(digest.outcomes.length);
+    let next = 0;
+    for (let rank = 0; rank <= 3; rank++) {
+        digest.outcomes.forEach((code, position) => {
+            if (rankOf(code) === rank)
+                order[next++] = position;
+        });
+    }
+    return order;
 }
 /**
  * A JSON array of already-serialised items, as many as fit in `budget` bytes. Built piece by piece,
@@ -9002,11 +9353,12 @@ function invalidInputOutputs(problems) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
+
 /** The closing line of the log, and the step's failure message when it fails. */
 function verdict(report) {
-    const count = (outcome) => report.videos.filter((video) => video.outcome === outcome).length;
+    const counts = digestOf(report.videos).videoCounts;
     const totals = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled']
-        .map((outcome) => [outcome, count(outcome)])
+        .map((outcome) => [outcome, counts[outcome]])
         .filter(([, n]) => n > 0)
         .map(([outcome, n]) => `${n} ${outcome}`)
         .join(', ');
@@ -9035,6 +9387,7 @@ function choiceLine(choice, acting) {
  * Text from Cloudflare is shown through markdownText (code spans), each cell is capped, and the
  * whole stays under a byte budget well below GitHub's 1 MiB per step, whatever the input.
  */
+
 
 
 
@@ -9070,9 +9423,12 @@ function renderSummary(report) {
     // A selection meets many videos with nothing to delete: ordinary there, so not "attention".
     const attentionOrder = report.choice?.origin === 'library' || report.dryRun ? ATTENTION.slice(0, 2) : ATTENTION;
     const { videos } = report;
-    // Rows are walked, not gathered: a 100,000-video run shows at most MAX_ROWS of them.
+    const digest = digestOf(videos);
+    // Rows are walked, not gathered: a 100,000-video run shows at most MAX_ROWS of them, and only
+    // the videos that have such a request are rebuilt.
     function* rowsWhere(keep) {
-        for (const video of videos) {
+        const bits = outcomeBits(OUTCOMES.filter(keep));
+        for (const video of videosWhere(videos, (i) => (digest.requests[i] & bits) !== 0)) {
             for (const request of video.requests)
                 if (keep(request.outcome))
                     yield { video: video.video_id, request };
@@ -9082,8 +9438,10 @@ function renderSummary(report) {
         for (const outcome of attentionOrder)
             yield* rowsWhere((o) => o === outcome);
     }
-    const needsAttention = videos.some((video) => video.requests.some((r) => attentionOrder.includes(r.outcome)));
-    const total = videos.reduce((sum, video) => sum + video.requests.length, 0);
+    const count = (keep) => OUTCOMES.filter(keep).reduce((sum, outcome) => sum + digest.requestCounts[outcome], 0);
+    const needsAttention = count((outcome) => attentionOrder.includes(outcome)) > 0;
+    const anyOther = count((outcome) => !attentionOrder.includes(outcome)) > 0;
+    const total = digest.requestTotal;
     let bytes = Buffer.byteLength(lines.join('\n'));
     let shown = 0;
     const table = (title, entries) => {
@@ -9101,7 +9459,7 @@ function renderSummary(report) {
     };
     if (needsAttention)
         table('Needs attention', attention());
-    if (total > 0 && videos.some((video) => video.requests.some((r) => !attentionOrder.includes(r.outcome)))) {
+    if (anyOther) {
         table(needsAttention ? 'The rest' : 'Requests', rowsWhere((outcome) => !attentionOrder.includes(outcome)));
     }
     if (shown < total) {
@@ -9113,8 +9471,8 @@ function renderSummary(report) {
 function mark(report) {
     if (!report.success)
         return report.failOnError ? '❌' : '⚠️';
-    const requests = report.videos.flatMap((video) => video.requests);
-    return requests.length > 0 && requests.every((request) => request.outcome === 'missing') ? '⚪' : '✅';
+    const { requestTotal, requestCounts } = digestOf(report.videos);
+    return requestTotal > 0 && requestCounts.missing === requestTotal ? '⚪' : '✅';
 }
 function row(videoId, request) {
     const said = describeErrors([...request.errors, ...request.messages]);
@@ -9201,31 +9559,162 @@ async function publishInvalidInputs(problems, core) {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = require("node:path");
+;// CONCATENATED MODULE: ./src/report/json-bytes.ts
+/**
+ * JSON text written straight into one reused buffer, as the bytes JSON.stringify's text would
+ * encode to in UTF-8. The results file of a 100,000-video run is ~40 MB: built as strings (every
+ * record rebuilt, stringified, joined into pieces, each piece encoded) it is tens of megabytes of
+ * garbage made in a few dozen milliseconds, and the heap grew by up to 57 MiB for it
+ * (bench/RESULTS.md). Written here, a video of the batch's store (record-store.ts) costs no
+ * allocation at all: constants, the strings already held, digits and bytes copied.
+ */
+class JsonBytes {
+    buffer;
+    /** Bytes written since the last {@link clear}. */
+    length = 0;
+    constructor(size) {
+        this.buffer = Buffer.allocUnsafeSlow(size);
+    }
+    /** What was written since the last {@link clear}: a view of the reused buffer, valid until the next write. */
+    bytes() {
+        return this.buffer.subarray(0, this.length);
+    }
+    clear() {
+        this.length = 0;
+    }
+    /**
+     * JSON text as it is (punctuation, keys, what JSON.stringify gave), as UTF-8. Short text is
+     * copied here character by character: a call into Buffer's native write costs more than that.
+     */
+    text(text) {
+        if (text.length <= SHORT) {
+            this.room(text.length);
+            const { buffer } = this;
+            let at = this.length;
+            for (let i = 0; i < text.length; i++) {
+                const code = text.charCodeAt(i);
+                if (code > 0x7f)
+                    return this.utf8(text);
+                buffer[at++] = code;
+            }
+            this.length = at;
+        }
+        else
+            this.utf8(text);
+    }
+    /** `value` as JSON.stringify writes it: in `"`, with its escapes. */
+    string(value) {
+        this.room(value.length + 2);
+        const { buffer } = this;
+        let at = this.length;
+        buffer[at++] = QUOTE;
+        for (let i = 0; i < value.length; i++) {
+            const code = value.charCodeAt(i);
+            if (!plain(code))
+                return this.utf8(JSON.stringify(value));
+            buffer[at++] = code;
+        }
+        buffer[at++] = QUOTE;
+        this.length = at;
+    }
+    /** The string whose Latin-1 bytes are `source[start, end)`, as JSON.stringify writes it. */
+    latin1String(source, start, end) {
+        this.room(end - start + 2);
+        const { buffer } = this;
+        let at = this.length;
+        buffer[at++] = QUOTE;
+        for (let i = start; i < end; i++) {
+            const code = source[i];
+            if (!plain(code))
+                return this.utf8(JSON.stringify(source.toString('latin1', start, end)));
+            buffer[at++] = code;
+        }
+        buffer[at++] = QUOTE;
+        this.length = at;
+    }
+    /** A whole number from 0 to 2⁵³ − 1, in digits. */
+    integer(value) {
+        let digits = 1;
+        for (let power = 10; power <= value; power *= 10)
+            digits++;
+        this.room(digits);
+        let rest = value;
+        for (let at = this.length + digits - 1; at >= this.length; at--) {
+            const digit = rest % 10;
+            this.buffer[at] = ZERO + digit;
+            rest = (rest - digit) / 10;
+        }
+        this.length += digits;
+    }
+    /** Any value, as `${JSON.stringify(value)}` (so `undefined` is the text "undefined"). */
+    json(value) {
+        this.utf8(String(JSON.stringify(value)));
+    }
+    /** Any text, as UTF-8 (a lone surrogate would be U+FFFD: JSON.stringify's text has none). */
+    utf8(text) {
+        this.room(3 * text.length);
+        this.length += this.buffer.write(text, this.length, 'utf8');
+    }
+    /** Makes room for `bytes` more, growing the buffer (a copy) when full. */
+    room(bytes) {
+        if (this.length + bytes <= this.buffer.length)
+            return;
+        const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.buffer.length, this.length + bytes));
+        this.buffer.copy(grown, 0, 0, this.length);
+        this.buffer = grown;
+    }
+}
+/** Text up to this length is copied in JavaScript, longer text by Buffer's native write. */
+const SHORT = 64;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const ZERO = 0x30;
+/** A character JSON.stringify writes as it is and that is one byte in UTF-8: printable ASCII but `"` and `\`. */
+function plain(code) {
+    return code >= 0x20 && code <= 0x7e && code !== QUOTE && code !== BACKSLASH;
+}
+
 ;// CONCATENATED MODULE: ./src/report/results-file.ts
 /**
  * The results file: every video's result as one JSON array (the `results` output, uncut), written
  * to the runner's temporary folder for an artifact upload. Produced piece by piece, so that a
- * 100,000-video run never holds it as one string.
+ * 100,000-video run never holds it whole; a video of the batch's store is written from the store
+ * as it is held (record-store.ts, json-bytes.ts), so that this walk of every video allocates next
+ * to nothing.
  */
+
+
 
 /** A name of its own for each run, attempt and step. */
 function resultsFileName(dir, context, now) {
     const run = context.runId ? `${context.runId}-${context.runAttempt || 1}-` : '';
     return (0,external_node_path_namespaceObject.join)(dir, `cloudflare-stream-delete-downloads-${run}${now}.json`);
 }
-/** Characters gathered into one write: few writes, and never the whole file in memory. */
+/** Bytes gathered into one write: few writes, and never the whole file in memory. */
 const PIECE = 64 * 1024;
-/** The file's text in pieces of about 64 KiB: `[`, one video per line, `]`. */
+/**
+ * The file's bytes (UTF-8) in pieces of about 64 KiB: `[`, one video per line, `]`. Every piece is
+ * a view of the same reused buffer: it holds until the next piece is asked for, so write or copy
+ * it first.
+ */
 function* resultsPieces(videos) {
-    let piece = '[\n';
+    // Room for a piece and the video that ends it; a larger video grows it.
+    const out = new JsonBytes(2 * PIECE);
+    const store = videos instanceof RecordStore ? videos : undefined;
+    out.text('[\n');
     for (let i = 0; i < videos.length; i++) {
-        piece += `${JSON.stringify(videos[i])}${i < videos.length - 1 ? ',' : ''}\n`;
-        if (piece.length >= PIECE) {
-            yield piece;
-            piece = '';
+        if (store)
+            store.writeJson(i, out);
+        else
+            out.json(videos.at(i));
+        out.text(i < videos.length - 1 ? ',\n' : '\n');
+        if (out.length >= PIECE) {
+            yield out.bytes();
+            out.clear();
         }
     }
-    yield `${piece}]\n`;
+    out.text(']\n');
+    yield out.bytes();
 }
 
 ;// CONCATENATED MODULE: ./src/input-parsers.ts
@@ -10294,14 +10783,13 @@ const MAX_SLEEP_MS = 600_000;
 function safeDelay(ms) {
     return Number.isNaN(ms) ? 0 : Math.min(Math.max(ms, 0), MAX_SLEEP_MS);
 }
-/** Writes `pieces` to a new file at `path`, in order. */
+/** Writes `pieces` to a new file at `path`, in order, each before the next is asked for. */
 function writePieces(path, pieces) {
     const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'w');
     try {
         for (const piece of pieces) {
-            const bytes = Buffer.from(piece);
-            for (let written = 0; written < bytes.length;)
-                written += (0,external_node_fs_namespaceObject.writeSync)(fd, bytes, written);
+            for (let written = 0; written < piece.length;)
+                written += (0,external_node_fs_namespaceObject.writeSync)(fd, piece, written);
         }
     }
     finally {

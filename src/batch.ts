@@ -7,6 +7,7 @@
 import { type AttemptDeps, sendWithRetries } from './attempts.js'
 import type { CloudflareClient } from './cloudflare.js'
 import { plannedRecords, recordFromAttempts, videoOutcome } from './outcome.js'
+import { RecordStore } from './record-store.js'
 import type { DownloadType, RequestRecord, VideoRecord } from './types.js'
 
 export interface BatchPlan {
@@ -31,14 +32,14 @@ export interface BatchDeps {
   events: BatchEvents
 }
 
-export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<VideoRecord[]> {
+export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<RecordStore> {
   const { videoIds, downloadTypes } = plan
   const perVideo = plan.dryRun ? 1 : downloadTypes.length
   const total = videoIds.length * perVideo
-  // The requests of the videos in progress; a finished video keeps one array of exactly its size
-  // (a 100,000-video run holds every record until the report).
+  // The requests of the videos in progress; a finished video goes to the store, which holds it
+  // compactly (a 100,000-video run holds every record until the report).
   const inProgress = new Map<number, RequestRecord[]>()
-  const videos: VideoRecord[] = new Array<VideoRecord>(videoIds.length)
+  const videos = new RecordStore(videoIds, downloadTypes)
   let next = 0
   const finish = (index: number, done: RequestRecord[]): void => {
     inProgress.delete(index)
@@ -47,7 +48,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<VideoR
       .slice()
       .sort((a, b) => downloadTypes.indexOf(a.download_type) - downloadTypes.indexOf(b.download_type))
     const video = { video_id: videoIds[index] as string, outcome: videoOutcome(requests), requests }
-    videos[index] = video
+    videos.set(index, video)
     deps.events.videoDone(video)
   }
   const worker = async (): Promise<void> => {

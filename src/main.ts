@@ -63,13 +63,12 @@ export function safeDelay(ms: number): number {
   return Number.isNaN(ms) ? 0 : Math.min(Math.max(ms, 0), MAX_SLEEP_MS)
 }
 
-/** Writes `pieces` to a new file at `path`, in order. */
-function writePieces(path: string, pieces: Iterable<string>): void {
+/** Writes `pieces` to a new file at `path`, in order, each before the next is asked for. */
+function writePieces(path: string, pieces: Iterable<Uint8Array>): void {
   const fd = openSync(path, 'w')
   try {
     for (const piece of pieces) {
-      const bytes = Buffer.from(piece)
-      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written)
+      for (let written = 0; written < piece.length;) written += writeSync(fd, piece, written)
     }
   } finally {
     closeSync(fd)

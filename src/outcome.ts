@@ -8,11 +8,12 @@ import {
   type DownloadType,
   type Envelope,
   type RequestRecord,
+  type VideoList,
   type VideoOutcome,
-  type VideoRecord,
   NO_MESSAGES
 } from './types.js'
 import type { Attempted } from './attempts.js'
+import { digestOf } from './report/digest.js'
 
 /** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
 export function recordFromAnswer(
@@ -156,13 +157,7 @@ export function videoOutcome(requests: readonly RequestRecord[]): VideoOutcome {
 }
 
 /** Whether the run did everything asked: nothing failed or cancelled, and no 404 when `if-missing: fail`. */
-export function runSucceeded(videos: readonly VideoRecord[], ifMissing: 'warn' | 'ignore' | 'fail'): boolean {
-  return videos.every((video) =>
-    video.requests.every(
-      (request) =>
-        request.outcome !== 'failed' &&
-        request.outcome !== 'cancelled' &&
-        !(request.outcome === 'missing' && ifMissing === 'fail')
-    )
-  )
+export function runSucceeded(videos: VideoList, ifMissing: 'warn' | 'ignore' | 'fail'): boolean {
+  const counts = digestOf(videos).requestCounts
+  return counts.failed === 0 && counts.cancelled === 0 && !(counts.missing > 0 && ifMissing === 'fail')
 }

@@ -100,8 +100,11 @@ export interface Deps {
   createTransport: (proxy: URL | undefined, options: TransportOptions) => Transport
   /** Reads a UTF-8 file (`video-id-file`). */
   readFile: (path: string) => Promise<string>
-  /** Writes a file from its pieces, in order (the results file; it may be large). */
-  writeFile: (path: string, pieces: Iterable<string>) => Promise<void>
+  /**
+   * Writes a file from its pieces of bytes, in order (the results file; it may be large). A piece
+   * may be a view of one reused buffer: it holds only until the next is asked for.
+   */
+  writeFile: (path: string, pieces: Iterable<Uint8Array>) => Promise<void>
   /** Where the results file goes: the runner's `RUNNER_TEMP`, else the system's temporary folder. */
   tempDir: string
   /**

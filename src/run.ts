@@ -17,7 +17,7 @@ import { resultsFileName, resultsPieces } from './report/results-file.js'
 import { choiceLine } from './report/verdict.js'
 import { readSettings, type Settings, SettingsError } from './settings.js'
 import { chooseVideos, overCap } from './sources.js'
-import type { RunReport, VideoRecord } from './types.js'
+import type { RunReport, VideoList } from './types.js'
 import { userAgent } from './user-agent.js'
 import { videoListPages } from './video-list.js'
 
@@ -155,7 +155,7 @@ async function theBatch(
   attempts: AttemptDeps,
   ids: readonly string[],
   named: boolean
-): Promise<VideoRecord[]> {
+): Promise<VideoList> {
   const { core } = deps
   const count = ids.length
   const types = settings.downloadTypes.join(' and ')

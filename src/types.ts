@@ -102,6 +102,15 @@ export interface VideoRecord {
   requests: RequestRecord[]
 }
 
+/**
+ * Every video's record, in input order: an array, or the batch's compact store (record-store.ts),
+ * which rebuilds each record as it is walked. The report walks it; it never holds all of it.
+ */
+export interface VideoList extends Iterable<VideoRecord> {
+  readonly length: number
+  at(index: number): VideoRecord | undefined
+}
+
 /** How the run's videos were chosen (sources.ts). */
 export interface ChoiceSummary {
   origin: 'ids' | 'file' | 'library'
@@ -117,7 +126,7 @@ export interface ChoiceSummary {
 
 /** Everything the report is built from. */
 export interface RunReport {
-  videos: readonly VideoRecord[]
+  videos: VideoList
   downloadType: 'default' | 'audio' | 'all'
   ifMissing: 'warn' | 'ignore' | 'fail'
   dryRun: boolean

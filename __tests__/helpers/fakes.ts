@@ -110,7 +110,9 @@ export function testDeps(core: ActionsCore, over: Partial<Deps> = {}, written: W
     // The real transport, always direct: tests reach only the loopback stand-in.
     createTransport: (_proxy, options) => createTransport(undefined, options),
     readFile: (path) => readFile(path, 'utf8'),
-    writeFile: async (path, pieces) => void written.set(path, [...pieces].join('')),
+    // Each piece copied as it comes: the next may reuse its buffer.
+    writeFile: async (path, pieces) =>
+      void written.set(path, Buffer.concat(Array.from(pieces, (piece) => Buffer.from(piece))).toString('utf8')),
     tempDir: '/runner/temp',
     ...over
   }

@@ -2,6 +2,7 @@
  * The annotations: one per problem worth a user's attention, capped per level as GitHub shows them.
  */
 import type { RequestRecord, RunReport, VideoRecord } from '../types.js'
+import { digestOf, OUTCOMES, outcomeBits, videosWhere } from './digest.js'
 import { describeErrors } from './text.js'
 
 export interface Annotation {
@@ -16,23 +17,37 @@ export const ANNOTATIONS_PER_LEVEL = 10
 /** One annotation per problem worth a user's attention, capped per level with a pointer to the summary. */
 export function buildAnnotations(report: RunReport): Annotation[] {
   const failure = report.failOnError ? 'error' : 'warning'
-  const all: Annotation[] = []
-  for (const video of report.videos) {
+  const capped = new CappedAnnotations()
+  const { videos } = report
+  const digest = digestOf(videos)
+  // Only a request that failed or found nothing may get an annotation.
+  const worth = outcomeBits(['missing', 'failed'])
+  for (const video of videosWhere(videos, (i) => ((digest.requests[i] as number) & worth) !== 0)) {
     for (const request of video.requests) {
       const annotation = annotate(video, request, report, failure)
-      if (annotation) all.push(annotation)
+      if (annotation) capped.add(annotation)
     }
   }
-  const cancelled = report.videos.filter((video) => video.outcome === 'cancelled').map((video) => video.video_id)
-  if (cancelled.length > 0) {
-    all.push({
+  const cancelledCount = digest.videoCounts.cancelled
+  if (cancelledCount > 0) {
+    const code = OUTCOMES.indexOf('cancelled')
+    const cancelled: string[] = []
+    for (const video of videosWhere(videos, (i) => digest.outcomes[i] === code)) {
+      cancelled.push(video.video_id)
+      if (cancelled.length === CANCELLED_NAMED) break
+    }
+    const more = cancelledCount - CANCELLED_NAMED
+    capped.add({
       level: failure,
       title: 'Step cancelled',
-      message: `${cancelled.length} of ${report.videos.length} videos were not processed: ${cancelled.slice(0, 20).join(', ')}${cancelled.length > 20 ? `, and ${cancelled.length - 20} more (see the results output)` : ''}`
+      message: `${cancelledCount} of ${report.videos.length} videos were not processed: ${cancelled.join(', ')}${more > 0 ? `, and ${more} more (see the results output)` : ''}`
     })
   }
-  return capPerLevel(all)
+  return capped.list()
 }
+
+/** Cancelled videos named in the annotation that says the step was cancelled. */
+const CANCELLED_NAMED = 20
 
 /**
  * A request's annotation, if it deserves one. Nothing to delete is an error with `if-missing: fail`;
@@ -72,19 +87,29 @@ function hint(status: number | null, accountId: string): string {
   return `. Either the API token lacks the Stream Write permission, or it is not valid for account ${accountId} (check \`account-id\` and the token's account resources).`
 }
 
-function capPerLevel(annotations: Annotation[]): Annotation[] {
-  const kept: Annotation[] = []
-  for (const level of ['error', 'warning', 'notice'] as const) {
-    const ofLevel = annotations.filter((annotation) => annotation.level === level)
-    kept.push(...ofLevel.slice(0, ANNOTATIONS_PER_LEVEL))
-    if (ofLevel.length > ANNOTATIONS_PER_LEVEL) {
-      const more = ofLevel.length - ANNOTATIONS_PER_LEVEL
-      kept.push({
-        level,
-        title: `${more} more`,
-        message: `${more} more like these: see the job summary and the results output.`
-      })
-    }
+/** The first ANNOTATIONS_PER_LEVEL of each level, in order, and how many more there were. */
+class CappedAnnotations {
+  private readonly kept = { error: [] as Annotation[], warning: [] as Annotation[], notice: [] as Annotation[] }
+  private readonly counts = { error: 0, warning: 0, notice: 0 }
+
+  add(annotation: Annotation): void {
+    if (this.counts[annotation.level]++ < ANNOTATIONS_PER_LEVEL) this.kept[annotation.level].push(annotation)
   }
-  return kept
+
+  /** Errors, warnings, then notices, each level followed by a pointer when some were left out. */
+  list(): Annotation[] {
+    const list: Annotation[] = []
+    for (const level of ['error', 'warning', 'notice'] as const) {
+      list.push(...this.kept[level])
+      const more = this.counts[level] - ANNOTATIONS_PER_LEVEL
+      if (more > 0) {
+        list.push({
+          level,
+          title: `${more} more`,
+          message: `${more} more like these: see the job summary and the results output.`
+        })
+      }
+    }
+    return list
+  }
 }

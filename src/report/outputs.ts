@@ -4,7 +4,8 @@
  * full value would be larger, it carries the videos that need attention first (failed, missing,
  * cancelled), is cut to fit, and `truncated` says `true`. `results-file` always has everything.
  */
-import type { RequestRecord, RunReport, VideoRecord } from '../types.js'
+import type { RequestRecord, RunReport, VideoList, VideoOutcome, VideoRecord } from '../types.js'
+import { type Digest, digestOf, OUTCOMES, SAID, videosWhere } from './digest.js'
 
 /** Each output's share of GitHub's 1 MB per job, in bytes of JSON (about 0.9 MB in all). */
 export const OUTPUT_BUDGET = {
@@ -21,9 +22,9 @@ const ATTENTION_ORDER: Record<string, number> = { failed: 0, cancelled: 1, missi
 /** The action's outputs, every one a string as the runner stores them. */
 export function buildOutputs(report: RunReport): Record<string, string> {
   const { videos } = report
-  // Sorted only if an output must be cut: most runs never need it.
-  let sorted: VideoRecord[] | undefined
-  const byAttention = (): VideoRecord[] => (sorted ??= attentionFirst(videos))
+  const digest = digestOf(videos)
+  // Ordered only if an output must be cut: most runs never need it.
+  let order: Uint32Array | undefined
   let truncated = false
   const fit = (pieces: Iterable<string>, budget: number): string => {
     const fitted = jsonArray(pieces, budget)
@@ -31,37 +32,49 @@ export function buildOutputs(report: RunReport): Record<string, string> {
     return fitted.text
   }
   /** In input order when all of it fits; else what needs attention first, cut to fit. */
-  const ordered = (serialise: (videos: readonly VideoRecord[]) => Iterable<string>, budget: number): string => {
-    const whole = jsonArray(serialise(videos), budget)
-    return whole.cut ? fit(serialise(byAttention()), budget) : whole.text
+  const ordered = (serialise: (pick: Pick) => Iterable<string>, budget: number): string => {
+    const whole = jsonArray(
+      serialise((keep = always) => videosWhere(videos, keep)),
+      budget
+    )
+    if (!whole.cut) return whole.text
+    order ??= attentionOrder(digest)
+    return fit(
+      serialise((keep = always) => videosWhere(videos, keep, order)),
+      budget
+    )
   }
-  const ids = (outcome: string): string =>
-    fit(
+  // Only a video with errors or messages has entries for those outputs.
+  const said = (position: number): boolean => ((digest.requests[position] as number) & SAID) !== 0
+  const ids = (outcome: VideoOutcome): string => {
+    const code = OUTCOMES.indexOf(outcome)
+    return fit(
       mapIter(
-        videos.filter((video) => video.outcome === outcome),
+        videosWhere(videos, (position) => digest.outcomes[position] === code),
         (video) => JSON.stringify(video.video_id)
       ),
       OUTPUT_BUDGET.ids
     )
+  }
   const single = singleRequest(videos)
   const outputs: Record<string, string> = {
     success: String(report.success),
     // The map keyed by video id is built like the arrays, then given its braces.
     result: single
       ? resultText(single.result)
-      : `{${ordered((list) => resultEntries(report, list), OUTPUT_BUDGET.result).slice(1, -1)}}`,
+      : `{${ordered((pick) => resultEntries(report, pick()), OUTPUT_BUDGET.result).slice(1, -1)}}`,
     // "Nothing to delete" is not an error unless if-missing says so: a workflow that checks
     // `errors != '[]'` must not be misled by the 404s of a selection (they stay in `results`).
     errors: ordered(
-      (list) =>
+      (pick) =>
         withRunProblem(
           report.runProblem,
-          entries(list, 'errors', (request) => notAnError(request, report))
+          entries(pick(said), 'errors', (request) => notAnError(request, report))
         ),
       OUTPUT_BUDGET.errors
     ),
-    messages: ordered((list) => entries(list, 'messages'), OUTPUT_BUDGET.messages),
-    results: ordered((list) => mapIter(list, (video) => JSON.stringify(video)), OUTPUT_BUDGET.results),
+    messages: ordered((pick) => entries(pick(said), 'messages'), OUTPUT_BUDGET.messages),
+    results: ordered((pick) => mapIter(pick(), (video) => JSON.stringify(video)), OUTPUT_BUDGET.results),
     deleted: ids('deleted'),
     missing: ids('missing'),
     failed: ids('failed'),
@@ -76,16 +89,32 @@ export function buildOutputs(report: RunReport): Record<string, string> {
 }
 
 /** The one request of a one-video, one-type run that got an answer; its result is the output as it is. */
-function singleRequest(videos: readonly VideoRecord[]): RequestRecord | undefined {
-  if (videos.length !== 1 || videos[0]?.requests.length !== 1) return undefined
-  const request = videos[0].requests[0]
+function singleRequest(videos: VideoList): RequestRecord | undefined {
+  const video = videos.length === 1 ? videos.at(0) : undefined
+  if (video?.requests.length !== 1) return undefined
+  const request = video.requests[0]
   return request !== undefined && request.attempts > 0 ? request : undefined
 }
 
-function attentionFirst(videos: readonly VideoRecord[]): VideoRecord[] {
-  const rank = (video: VideoRecord): number => ATTENTION_ORDER[video.outcome] ?? 3
-  // A stable sort: within each rank, input order.
-  return [...videos].sort((a, b) => rank(a) - rank(b))
+/** The videos in the order an output takes them, those `keep` lets through (all when not given). */
+type Pick = (keep?: (position: number) => boolean) => Iterable<VideoRecord>
+
+const always = (): boolean => true
+
+/**
+ * The positions of the videos, what needs attention first and within each rank in input order (a
+ * stable sort), without rebuilding the records.
+ */
+function attentionOrder(digest: Digest): Uint32Array {
+  const rankOf = (code: number): number => ATTENTION_ORDER[OUTCOMES[code] ?? ''] ?? 3
+  const order = new Uint32Array(digest.outcomes.length)
+  let next = 0
+  for (let rank = 0; rank <= 3; rank++) {
+    digest.outcomes.forEach((code, position) => {
+      if (rankOf(code) === rank) order[next++] = position
+    })
+  }
+  return order
 }
 
 /**
@@ -109,7 +138,7 @@ function* mapIter<T>(items: Iterable<T>, map: (item: T) => string): Generator<st
 }
 
 function* entries(
-  videos: readonly VideoRecord[],
+  videos: Iterable<VideoRecord>,
   key: 'errors' | 'messages',
   skip: (request: RequestRecord) => boolean = () => false
 ): Generator<string> {
@@ -139,7 +168,7 @@ function resultText(result: unknown): string {
 }
 
 /** The `result` object's entries, `"<video id>":<result>` (keyed by download type with `all`). */
-function resultEntries(report: RunReport, videos: readonly VideoRecord[]): Iterable<string> {
+function resultEntries(report: RunReport, videos: Iterable<VideoRecord>): Iterable<string> {
   return mapIter(videos, (video) => {
     const value =
       report.downloadType === 'all'

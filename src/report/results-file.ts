@@ -1,11 +1,15 @@
 /**
  * The results file: every video's result as one JSON array (the `results` output, uncut), written
  * to the runner's temporary folder for an artifact upload. Produced piece by piece, so that a
- * 100,000-video run never holds it as one string.
+ * 100,000-video run never holds it whole; a video of the batch's store is written from the store
+ * as it is held (record-store.ts, json-bytes.ts), so that this walk of every video allocates next
+ * to nothing.
  */
 import { join } from 'node:path'
 import type { RunContext } from '../ports.js'
-import type { VideoRecord } from '../types.js'
+import { RecordStore } from '../record-store.js'
+import type { VideoList } from '../types.js'
+import { JsonBytes } from './json-bytes.js'
 
 /** A name of its own for each run, attempt and step. */
 export function resultsFileName(dir: string, context: RunContext, now: number): string {
@@ -13,18 +17,28 @@ export function resultsFileName(dir: string, context: RunContext, now: number): 
   return join(dir, `cloudflare-stream-delete-downloads-${run}${now}.json`)
 }
 
-/** Characters gathered into one write: few writes, and never the whole file in memory. */
+/** Bytes gathered into one write: few writes, and never the whole file in memory. */
 const PIECE = 64 * 1024
 
-/** The file's text in pieces of about 64 KiB: `[`, one video per line, `]`. */
-export function* resultsPieces(videos: readonly VideoRecord[]): Generator<string> {
-  let piece = '[\n'
+/**
+ * The file's bytes (UTF-8) in pieces of about 64 KiB: `[`, one video per line, `]`. Every piece is
+ * a view of the same reused buffer: it holds until the next piece is asked for, so write or copy
+ * it first.
+ */
+export function* resultsPieces(videos: VideoList): Generator<Uint8Array> {
+  // Room for a piece and the video that ends it; a larger video grows it.
+  const out = new JsonBytes(2 * PIECE)
+  const store = videos instanceof RecordStore ? videos : undefined
+  out.text('[\n')
   for (let i = 0; i < videos.length; i++) {
-    piece += `${JSON.stringify(videos[i])}${i < videos.length - 1 ? ',' : ''}\n`
-    if (piece.length >= PIECE) {
-      yield piece
-      piece = ''
+    if (store) store.writeJson(i, out)
+    else out.json(videos.at(i))
+    out.text(i < videos.length - 1 ? ',\n' : '\n')
+    if (out.length >= PIECE) {
+      yield out.bytes()
+      out.clear()
     }
   }
-  yield `${piece}]\n`
+  out.text(']\n')
+  yield out.bytes()
 }

@@ -6,6 +6,7 @@
  */
 import { markdownText } from '../safe-text.js'
 import type { RequestRecord, RunReport } from '../types.js'
+import { digestOf, OUTCOMES, outcomeBits, videosWhere } from './digest.js'
 import { describeErrors } from './text.js'
 import { choiceLine, verdict } from './verdict.js'
 
@@ -51,17 +52,23 @@ export function renderSummary(report: RunReport): string {
   // A selection meets many videos with nothing to delete: ordinary there, so not "attention".
   const attentionOrder = report.choice?.origin === 'library' || report.dryRun ? ATTENTION.slice(0, 2) : ATTENTION
   const { videos } = report
-  // Rows are walked, not gathered: a 100,000-video run shows at most MAX_ROWS of them.
+  const digest = digestOf(videos)
+  // Rows are walked, not gathered: a 100,000-video run shows at most MAX_ROWS of them, and only
+  // the videos that have such a request are rebuilt.
   function* rowsWhere(keep: (outcome: RequestRecord['outcome']) => boolean): Generator<Row> {
-    for (const video of videos) {
+    const bits = outcomeBits(OUTCOMES.filter(keep))
+    for (const video of videosWhere(videos, (i) => ((digest.requests[i] as number) & bits) !== 0)) {
       for (const request of video.requests) if (keep(request.outcome)) yield { video: video.video_id, request }
     }
   }
   function* attention(): Generator<Row> {
     for (const outcome of attentionOrder) yield* rowsWhere((o) => o === outcome)
   }
-  const needsAttention = videos.some((video) => video.requests.some((r) => attentionOrder.includes(r.outcome)))
-  const total = videos.reduce((sum, video) => sum + video.requests.length, 0)
+  const count = (keep: (outcome: RequestRecord['outcome']) => boolean): number =>
+    OUTCOMES.filter(keep).reduce((sum, outcome) => sum + digest.requestCounts[outcome], 0)
+  const needsAttention = count((outcome) => attentionOrder.includes(outcome)) > 0
+  const anyOther = count((outcome) => !attentionOrder.includes(outcome)) > 0
+  const total = digest.requestTotal
 
   let bytes = Buffer.byteLength(lines.join('\n'))
   let shown = 0
@@ -78,7 +85,7 @@ export function renderSummary(report: RunReport): string {
     lines.push('')
   }
   if (needsAttention) table('Needs attention', attention())
-  if (total > 0 && videos.some((video) => video.requests.some((r) => !attentionOrder.includes(r.outcome)))) {
+  if (anyOther) {
     table(
       needsAttention ? 'The rest' : 'Requests',
       rowsWhere((outcome) => !attentionOrder.includes(outcome))
@@ -93,8 +100,8 @@ export function renderSummary(report: RunReport): string {
 /** ✅ all done, ⚪ nothing was there to delete, ❌ failed, ⚠️ failed but fail-on-error is false. */
 function mark(report: RunReport): string {
   if (!report.success) return report.failOnError ? '❌' : '⚠️'
-  const requests = report.videos.flatMap((video) => video.requests)
-  return requests.length > 0 && requests.every((request) => request.outcome === 'missing') ? '⚪' : '✅'
+  const { requestTotal, requestCounts } = digestOf(report.videos)
+  return requestTotal > 0 && requestCounts.missing === requestTotal ? '⚪' : '✅'
 }
 
 function row(videoId: string, request: RequestRecord): string {

@@ -2,12 +2,13 @@
  * The closing line of the log, which is also the step's failure message when it fails.
  */
 import type { ChoiceSummary, RunReport } from '../types.js'
+import { digestOf } from './digest.js'
 
 /** The closing line of the log, and the step's failure message when it fails. */
 export function verdict(report: RunReport): string {
-  const count = (outcome: string): number => report.videos.filter((video) => video.outcome === outcome).length
-  const totals = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled']
-    .map((outcome) => [outcome, count(outcome)] as const)
+  const counts = digestOf(report.videos).videoCounts
+  const totals = (['deleted', 'would-delete', 'missing', 'failed', 'cancelled'] as const)
+    .map((outcome) => [outcome, counts[outcome]] as const)
     .filter(([, n]) => n > 0)
     .map(([outcome, n]) => `${n} ${outcome}`)
     .join(', ')
