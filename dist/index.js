@@ -8016,7 +8016,7 @@ async function sendWithRetries(send, deps, retrying) {
  */
 const NO_MESSAGES = Object.freeze([]);
 
-;// CONCATENATED MODULE: ./src/report/digest.ts
+;// CONCATENATED MODULE: ./src/digest.ts
 /** Every outcome, each with its bit in {@link Digest.requests} (1 << its index); the store's codes (record-store.ts) too. */
 const OUTCOMES = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled'];
 /** The bit of a video one of whose requests has errors or messages. */
@@ -8281,7 +8281,7 @@ class RecordStore {
     /** The start of each request's JSON, by its position in the download types. */
     requestHeads;
     resultIndex = new Map();
-    /** What the report needs to know of every video, gathered as they are stored (report/digest.ts). */
+    /** What the report needs to know of every video, gathered as they are stored (digest.ts). */
     digest;
     /** Room for one record per id, each with one request per download type, in that order. */
     constructor(videoIds, types) {
@@ -9559,7 +9559,7 @@ async function publishInvalidInputs(problems, core) {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = require("node:path");
-;// CONCATENATED MODULE: ./src/report/json-bytes.ts
+;// CONCATENATED MODULE: ./src/json-bytes.ts
 /**
  * JSON text written straight into one reused buffer, as the bytes JSON.stringify's text would
  * encode to in UTF-8. The results file of a 100,000-video run is ~40 MB: built as strings (every

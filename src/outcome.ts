@@ -13,7 +13,7 @@ import {
   NO_MESSAGES
 } from './types.js'
 import type { Attempted } from './attempts.js'
-import { digestOf } from './report/digest.js'
+import { digestOf } from './digest.js'
 
 /** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
 export function recordFromAnswer(

@@ -15,8 +15,8 @@ import {
   type VideoList,
   type VideoRecord
 } from './types.js'
-import { DigestBuilder, OUTCOMES } from './report/digest.js'
-import type { JsonBytes } from './report/json-bytes.js'
+import { DigestBuilder, OUTCOMES } from './digest.js'
+import type { JsonBytes } from './json-bytes.js'
 
 /** A video's code: 0 not stored yet, 1–5 an outcome (OUTCOMES[code − 1]) held compactly, WHOLE kept as objects. */
 const WHOLE = 255
@@ -60,7 +60,7 @@ export class RecordStore implements VideoList {
   /** The start of each request's JSON, by its position in the download types. */
   private readonly requestHeads: readonly string[]
   private readonly resultIndex = new Map<string | null, number>()
-  /** What the report needs to know of every video, gathered as they are stored (report/digest.ts). */
+  /** What the report needs to know of every video, gathered as they are stored (digest.ts). */
   private readonly digest: DigestBuilder
 
   /** Room for one record per id, each with one request per download type, in that order. */

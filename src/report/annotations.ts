@@ -2,7 +2,7 @@
  * The annotations: one per problem worth a user's attention, capped per level as GitHub shows them.
  */
 import type { RequestRecord, RunReport, VideoRecord } from '../types.js'
-import { digestOf, OUTCOMES, outcomeBits, videosWhere } from './digest.js'
+import { digestOf, OUTCOMES, outcomeBits, videosWhere } from '../digest.js'
 import { describeErrors } from './text.js'
 
 export interface Annotation {

@@ -6,7 +6,7 @@
  */
 import { markdownText } from '../safe-text.js'
 import type { RequestRecord, RunReport } from '../types.js'
-import { digestOf, OUTCOMES, outcomeBits, videosWhere } from './digest.js'
+import { digestOf, OUTCOMES, outcomeBits, videosWhere } from '../digest.js'
 import { describeErrors } from './text.js'
 import { choiceLine, verdict } from './verdict.js'
 
