@@ -11,6 +11,7 @@ import { digestOf } from '../src/digest.js'
 import { JsonBytes } from '../src/json-bytes.js'
 import { resultsPieces } from '../src/report/results-file.js'
 import { type DownloadType, NO_MESSAGES, type RequestRecord, type VideoRecord } from '../src/types.js'
+import { deleted } from './helpers/records.js'
 
 const outcome = fc.constantFrom('deleted', 'would-delete', 'missing', 'failed', 'cancelled' as const)
 const message = fc.record(
@@ -135,17 +136,7 @@ describe('RecordStore', () => {
   })
 
   it('holds a deletion that went well compactly, and rebuilds it with the shared empty lists', () => {
-    const ok = (type: DownloadType): RequestRecord => ({
-      download_type: type,
-      outcome: 'deleted',
-      status_code: 200,
-      result: 'ok',
-      errors: [],
-      messages: [],
-      ray_id: '8f1e2d3c4b5a6978-SJC',
-      attempts: 1,
-      answer_lost: false
-    })
+    const ok = (type: DownloadType): RequestRecord => ({ ...deleted(type), ray_id: '8f1e2d3c4b5a6978-SJC' })
     const store = new RecordStore(['a'], ['default', 'audio'])
     store.set(0, { video_id: 'a', outcome: 'deleted', requests: [ok('default'), ok('audio')] })
     const [first, second] = store.at(0)?.requests ?? []
@@ -180,15 +171,9 @@ describe('the results file', () => {
 
   it('comes in pieces of about 64 KiB, a video larger than a piece included; a video never stored is "undefined", as before', () => {
     const ok = (type: DownloadType, i: number): RequestRecord => ({
-      download_type: type,
-      outcome: 'deleted',
-      status_code: 200,
-      result: 'ok',
-      errors: [],
-      messages: [],
+      ...deleted(type),
       ray_id: `${i.toString(16).padStart(16, '0')}-SJC`,
-      attempts: 1 + (i % 3),
-      answer_lost: false
+      attempts: 1 + (i % 3)
     })
     const ids = Array.from({ length: 1200 }, (_, i) => i.toString(16).padStart(32, '0'))
     const videos: (VideoRecord | undefined)[] = ids.map((id, i) => ({
