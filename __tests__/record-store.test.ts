@@ -11,7 +11,7 @@ import { digestOf } from '../src/digest.js'
 import { JsonBytes } from '../src/json-bytes.js'
 import { resultsPieces } from '../src/report/results-file.js'
 import { type DownloadType, NO_MESSAGES, type RequestRecord, type VideoRecord } from '../src/types.js'
-import { deleted } from './helpers/records.js'
+import { deleted, missing } from './helpers/records.js'
 
 const outcome = fc.constantFrom('deleted', 'would-delete', 'missing', 'failed', 'cancelled' as const)
 const message = fc.record(
@@ -144,6 +144,22 @@ describe('RecordStore', () => {
     expect(first?.errors).toBe(NO_MESSAGES)
     expect(first).not.toBe(second)
     expect(store.at(1)).toBeUndefined()
+  })
+
+  it('holds what many answers said once: every "not found" of a selection shares one entry', () => {
+    const notFound = (i: number): RequestRecord => ({
+      ...missing(),
+      errors: [{ code: 10003, message: 'Not Found' }],
+      ray_id: `${i.toString(16).padStart(16, '0')}-SJC`
+    })
+    const store = new RecordStore(['a', 'b', 'c'], ['default'])
+    ;[0, 1, 2].forEach((i) =>
+      store.set(i, { video_id: 'abc'[i] as string, outcome: 'missing', requests: [notFound(i)] })
+    )
+    const [a, b, c] = [0, 1, 2].map((i) => store.at(i)?.requests[0])
+    expect([a, b, c]).toEqual([notFound(0), notFound(1), notFound(2)])
+    expect(a?.errors).toBe(b?.errors)
+    expect(b?.errors).toBe(c?.errors)
   })
 
   it('refuses a video stored twice: the digest counts each once', () => {

@@ -8232,9 +8232,12 @@ function runSucceeded(videos, ifMissing) {
 /**
  * Every video's record from the batch to the report, held compactly. A 100,000-video run keeps
  * all of them until the end, and as objects that is five or six of them a video, ~450 bytes
- * (bench/RESULTS.md). Here a request with nothing to say beyond its outcome, status, attempts,
- * ray id and a short text result (no errors, no messages: every deletion that went well) takes a
- * few bytes in typed arrays; a video with any other request is kept as its objects. The report
+ * (bench/RESULTS.md). Here a request takes a few bytes in typed arrays: its outcome, status,
+ * attempts and ray id, and the index of what the answer said (a short text result, the errors and
+ * the messages), which the store holds once for every request that said the same. A run says few
+ * different things: `"ok"` for every deletion that went well, the same "not found" for every
+ * video without downloads (most of a selection). A video with anything else (a result that is not
+ * text, more than 256 different sayings, an odd number) is kept as its objects. The report
  * gets each record rebuilt as it walks them, equal to what was stored, key order included; the
  * results file gets each one's JSON written from here, without rebuilding it (writeJson).
  */
@@ -8247,8 +8250,8 @@ const OUTCOME_JSON = OUTCOMES.map((outcome) => JSON.stringify(outcome));
 /** A request's flags: its outcome's index (3 bits), then: */
 const ANSWER_LOST = 8;
 const HAS_RAY = 16;
-/** Distinct results held at most (Cloudflare answers a deletion with `"ok"`); past that, videos are kept whole. */
-const MAX_RESULTS = 255;
+/** Different sayings held at most (one byte a request indexes them); past that, videos are kept whole. */
+const MAX_SAYINGS = 256;
 /** Results held as text only up to this length: anything longer is not the plain `"ok"`. */
 const MAX_RESULT_LENGTH = 200;
 /** Ray ids are packed as Latin-1 bytes (as HTTP headers are read); a longer or wider one keeps its video whole. */
@@ -8269,18 +8272,16 @@ class RecordStore {
     /** The status code + 1; 0 for none. */
     statuses;
     attempts;
-    /** Index into `results`. */
-    resultCodes;
+    /** Index into `sayings`. */
+    sayingCodes;
     rayStarts;
     rayLengths;
     rays;
     raysEnd = 0;
-    results = [];
-    /** Each of `results` as JSON. */
-    resultsJson = [];
+    sayings = [];
+    sayingIndex = new Map();
     /** The start of each request's JSON, by its position in the download types. */
     requestHeads;
-    resultIndex = new Map();
     /** What the report needs to know of every video, gathered as they are stored (digest.ts). */
     digest;
     /** Room for one record per id, each with one request per download type, in that order. */
@@ -8294,7 +8295,7 @@ class RecordStore {
         this.flags = new Uint8Array(requests);
         this.statuses = new Uint16Array(requests);
         this.attempts = new Uint8Array(requests);
-        this.resultCodes = new Uint8Array(requests);
+        this.sayingCodes = new Uint8Array(requests);
         this.rayStarts = new Uint32Array(requests);
         this.rayLengths = new Uint16Array(requests);
         this.rays = Buffer.allocUnsafeSlow(Math.max(64, requests * RAY_BYTES_GUESS));
@@ -8326,7 +8327,7 @@ class RecordStore {
             this.flags[at] = flags;
             this.statuses[at] = request.status_code === null ? 0 : request.status_code + 1;
             this.attempts[at] = request.attempts;
-            this.resultCodes[at] = this.resultCode(request.result);
+            this.sayingCodes[at] = this.sayingCode(request);
         });
         this.videoCodes[index] = OUTCOMES.indexOf(video.outcome) + 1;
     }
@@ -8379,28 +8380,34 @@ class RecordStore {
         const rayBytes = video.requests.reduce((sum, request) => sum + (request.ray_id?.length ?? 0), 0);
         if (this.raysEnd + rayBytes > MAX_RAY_BYTES)
             return false;
-        return video.requests.every((request, position) => request.download_type === this.types[position] &&
-            request.errors.length === 0 &&
-            request.messages.length === 0 &&
+        const each = video.requests.every((request, position) => request.download_type === this.types[position] &&
             (request.status_code === null || isWhole(request.status_code, 0xfffe)) &&
             isWhole(request.attempts, 0xff) &&
             (request.ray_id === null || packable(request.ray_id)) &&
             (request.result === null ||
                 (typeof request.result === 'string' && request.result.length <= MAX_RESULT_LENGTH)) &&
-            (this.resultIndex.has(request.result) || this.results.length < MAX_RESULTS));
+            request.errors.every(exactInJson) &&
+            request.messages.every(exactInJson));
+        return each && this.roomToSay(video.requests);
+    }
+    /** Whether the store has room for whatever new the requests of a video say. */
+    roomToSay(requests) {
+        const keys = new Set(requests.map(sayingKey).filter((key) => !this.sayingIndex.has(key)));
+        return this.sayings.length + keys.size <= MAX_SAYINGS;
     }
     request(at, type) {
         const flags = this.flags[at];
         const status = this.statuses[at];
         const start = this.rayStarts[at];
+        const saying = this.sayings[this.sayingCodes[at]];
         // The same keys in the same order as outcome.ts builds them: the results file is their JSON.
         return {
             download_type: type,
             outcome: OUTCOMES[flags & 7],
             status_code: status === 0 ? null : status - 1,
-            result: this.results[this.resultCodes[at]] ?? null,
-            errors: NO_MESSAGES,
-            messages: NO_MESSAGES,
+            result: saying.result,
+            errors: saying.errors,
+            messages: saying.messages,
             ray_id: flags & HAS_RAY ? this.rays.toString('latin1', start, start + this.rayLengths[at]) : null,
             attempts: this.attempts[at],
             answer_lost: (flags & ANSWER_LOST) !== 0
@@ -8416,9 +8423,8 @@ class RecordStore {
             out.text('null');
         else
             out.integer(status - 1);
-        out.text(',"result":');
-        out.text(this.resultsJson[this.resultCodes[at]]);
-        out.text(',"errors":[],"messages":[],"ray_id":');
+        out.text(this.sayings[this.sayingCodes[at]].json);
+        out.text(',"ray_id":');
         if (flags & HAS_RAY) {
             const start = this.rayStarts[at];
             out.latin1String(this.rays, start, start + this.rayLengths[at]);
@@ -8429,12 +8435,15 @@ class RecordStore {
         out.integer(this.attempts[at]);
         out.text(flags & ANSWER_LOST ? ',"answer_lost":true}' : ',"answer_lost":false}');
     }
-    resultCode(result) {
-        let code = this.resultIndex.get(result);
+    sayingCode(request) {
+        const key = sayingKey(request);
+        let code = this.sayingIndex.get(key);
         if (code === undefined) {
-            code = this.results.push(result) - 1;
-            this.resultsJson.push(JSON.stringify(result));
-            this.resultIndex.set(result, code);
+            const { errors, messages } = request;
+            const result = request.result;
+            const json = `,"result":${JSON.stringify(result)},"errors":${JSON.stringify(errors)},"messages":${JSON.stringify(messages)}`;
+            code = this.sayings.push({ result, errors, messages, json }) - 1;
+            this.sayingIndex.set(key, code);
         }
         return code;
     }
@@ -8449,6 +8458,23 @@ class RecordStore {
         this.raysEnd += this.rays.write(ray, start, 'latin1');
         return start;
     }
+}
+/**
+ * Requests that say the same share one key: their JSON, cheaply for the common case of a text
+ * result or none with no errors or messages.
+ */
+function sayingKey(request) {
+    const { result, errors, messages } = request;
+    if (errors.length === 0 && messages.length === 0)
+        return result === null ? 'n' : `s${result}`;
+    return `j${JSON.stringify([result, errors, messages])}`;
+}
+/**
+ * An entry of `errors` or `messages` that its JSON gives back exactly (not a code of −0, which
+ * JSON writes as 0), so that requests with the same JSON may share one.
+ */
+function exactInJson(message) {
+    return !Object.is(message.code, -0);
 }
 function isWhole(value, max) {
     return Number.isInteger(value) && value >= 0 && value <= max;

@@ -1,15 +1,18 @@
 /**
  * Every video's record from the batch to the report, held compactly. A 100,000-video run keeps
  * all of them until the end, and as objects that is five or six of them a video, ~450 bytes
- * (bench/RESULTS.md). Here a request with nothing to say beyond its outcome, status, attempts,
- * ray id and a short text result (no errors, no messages: every deletion that went well) takes a
- * few bytes in typed arrays; a video with any other request is kept as its objects. The report
+ * (bench/RESULTS.md). Here a request takes a few bytes in typed arrays: its outcome, status,
+ * attempts and ray id, and the index of what the answer said (a short text result, the errors and
+ * the messages), which the store holds once for every request that said the same. A run says few
+ * different things: `"ok"` for every deletion that went well, the same "not found" for every
+ * video without downloads (most of a selection). A video with anything else (a result that is not
+ * text, more than 256 different sayings, an odd number) is kept as its objects. The report
  * gets each record rebuilt as it walks them, equal to what was stored, key order included; the
  * results file gets each one's JSON written from here, without rebuilding it (writeJson).
  */
 import {
+  type CloudflareMessage,
   type DownloadType,
-  NO_MESSAGES,
   type RequestOutcome,
   type RequestRecord,
   type VideoList,
@@ -27,10 +30,19 @@ const OUTCOME_JSON = OUTCOMES.map((outcome) => JSON.stringify(outcome))
 const ANSWER_LOST = 8
 const HAS_RAY = 16
 
-/** Distinct results held at most (Cloudflare answers a deletion with `"ok"`); past that, videos are kept whole. */
-const MAX_RESULTS = 255
+/** Different sayings held at most (one byte a request indexes them); past that, videos are kept whole. */
+const MAX_SAYINGS = 256
 /** Results held as text only up to this length: anything longer is not the plain `"ok"`. */
 const MAX_RESULT_LENGTH = 200
+
+/** What an answer said: the part of a request's record that many requests share. */
+interface Saying {
+  result: string | null
+  errors: readonly CloudflareMessage[]
+  messages: readonly CloudflareMessage[]
+  /** `,"result":…,"errors":…,"messages":…` as JSON.stringify writes them in a record. */
+  json: string
+}
 /** Ray ids are packed as Latin-1 bytes (as HTTP headers are read); a longer or wider one keeps its video whole. */
 const MAX_RAY_LENGTH = 0xffff
 /** Ray id bytes at most: where they start is a 32-bit offset. */
@@ -48,18 +60,16 @@ export class RecordStore implements VideoList {
   /** The status code + 1; 0 for none. */
   private readonly statuses: Uint16Array
   private readonly attempts: Uint8Array
-  /** Index into `results`. */
-  private readonly resultCodes: Uint8Array
+  /** Index into `sayings`. */
+  private readonly sayingCodes: Uint8Array
   private readonly rayStarts: Uint32Array
   private readonly rayLengths: Uint16Array
   private rays: Buffer
   private raysEnd = 0
-  private readonly results: (string | null)[] = []
-  /** Each of `results` as JSON. */
-  private readonly resultsJson: string[] = []
+  private readonly sayings: Saying[] = []
+  private readonly sayingIndex = new Map<string, number>()
   /** The start of each request's JSON, by its position in the download types. */
   private readonly requestHeads: readonly string[]
-  private readonly resultIndex = new Map<string | null, number>()
   /** What the report needs to know of every video, gathered as they are stored (digest.ts). */
   private readonly digest: DigestBuilder
 
@@ -75,7 +85,7 @@ export class RecordStore implements VideoList {
     this.flags = new Uint8Array(requests)
     this.statuses = new Uint16Array(requests)
     this.attempts = new Uint8Array(requests)
-    this.resultCodes = new Uint8Array(requests)
+    this.sayingCodes = new Uint8Array(requests)
     this.rayStarts = new Uint32Array(requests)
     this.rayLengths = new Uint16Array(requests)
     this.rays = Buffer.allocUnsafeSlow(Math.max(64, requests * RAY_BYTES_GUESS))
@@ -106,7 +116,7 @@ export class RecordStore implements VideoList {
       this.flags[at] = flags
       this.statuses[at] = request.status_code === null ? 0 : request.status_code + 1
       this.attempts[at] = request.attempts
-      this.resultCodes[at] = this.resultCode(request.result as string | null)
+      this.sayingCodes[at] = this.sayingCode(request)
     })
     this.videoCodes[index] = OUTCOMES.indexOf(video.outcome) + 1
   }
@@ -157,32 +167,39 @@ export class RecordStore implements VideoList {
     if (video.video_id !== this.videoIds[index] || video.requests.length !== this.perVideo) return false
     const rayBytes = video.requests.reduce((sum, request) => sum + (request.ray_id?.length ?? 0), 0)
     if (this.raysEnd + rayBytes > MAX_RAY_BYTES) return false
-    return video.requests.every(
+    const each = video.requests.every(
       (request, position) =>
         request.download_type === this.types[position] &&
-        request.errors.length === 0 &&
-        request.messages.length === 0 &&
         (request.status_code === null || isWhole(request.status_code, 0xfffe)) &&
         isWhole(request.attempts, 0xff) &&
         (request.ray_id === null || packable(request.ray_id)) &&
         (request.result === null ||
           (typeof request.result === 'string' && request.result.length <= MAX_RESULT_LENGTH)) &&
-        (this.resultIndex.has(request.result) || this.results.length < MAX_RESULTS)
+        request.errors.every(exactInJson) &&
+        request.messages.every(exactInJson)
     )
+    return each && this.roomToSay(video.requests)
+  }
+
+  /** Whether the store has room for whatever new the requests of a video say. */
+  private roomToSay(requests: readonly RequestRecord[]): boolean {
+    const keys = new Set(requests.map(sayingKey).filter((key) => !this.sayingIndex.has(key)))
+    return this.sayings.length + keys.size <= MAX_SAYINGS
   }
 
   private request(at: number, type: DownloadType): RequestRecord {
     const flags = this.flags[at] as number
     const status = this.statuses[at] as number
     const start = this.rayStarts[at] as number
+    const saying = this.sayings[this.sayingCodes[at] as number] as Saying
     // The same keys in the same order as outcome.ts builds them: the results file is their JSON.
     return {
       download_type: type,
       outcome: OUTCOMES[flags & 7] as RequestOutcome,
       status_code: status === 0 ? null : status - 1,
-      result: this.results[this.resultCodes[at] as number] ?? null,
-      errors: NO_MESSAGES,
-      messages: NO_MESSAGES,
+      result: saying.result,
+      errors: saying.errors,
+      messages: saying.messages,
       ray_id: flags & HAS_RAY ? this.rays.toString('latin1', start, start + (this.rayLengths[at] as number)) : null,
       attempts: this.attempts[at] as number,
       answer_lost: (flags & ANSWER_LOST) !== 0
@@ -197,9 +214,8 @@ export class RecordStore implements VideoList {
     out.text(',"status_code":')
     if (status === 0) out.text('null')
     else out.integer(status - 1)
-    out.text(',"result":')
-    out.text(this.resultsJson[this.resultCodes[at] as number] as string)
-    out.text(',"errors":[],"messages":[],"ray_id":')
+    out.text((this.sayings[this.sayingCodes[at] as number] as Saying).json)
+    out.text(',"ray_id":')
     if (flags & HAS_RAY) {
       const start = this.rayStarts[at] as number
       out.latin1String(this.rays, start, start + (this.rayLengths[at] as number))
@@ -209,12 +225,15 @@ export class RecordStore implements VideoList {
     out.text(flags & ANSWER_LOST ? ',"answer_lost":true}' : ',"answer_lost":false}')
   }
 
-  private resultCode(result: string | null): number {
-    let code = this.resultIndex.get(result)
+  private sayingCode(request: RequestRecord): number {
+    const key = sayingKey(request)
+    let code = this.sayingIndex.get(key)
     if (code === undefined) {
-      code = this.results.push(result) - 1
-      this.resultsJson.push(JSON.stringify(result))
-      this.resultIndex.set(result, code)
+      const { errors, messages } = request
+      const result = request.result as string | null
+      const json = `,"result":${JSON.stringify(result)},"errors":${JSON.stringify(errors)},"messages":${JSON.stringify(messages)}`
+      code = this.sayings.push({ result, errors, messages, json }) - 1
+      this.sayingIndex.set(key, code)
     }
     return code
   }
@@ -230,6 +249,24 @@ export class RecordStore implements VideoList {
     this.raysEnd += this.rays.write(ray, start, 'latin1')
     return start
   }
+}
+
+/**
+ * Requests that say the same share one key: their JSON, cheaply for the common case of a text
+ * result or none with no errors or messages.
+ */
+function sayingKey(request: RequestRecord): string {
+  const { result, errors, messages } = request
+  if (errors.length === 0 && messages.length === 0) return result === null ? 'n' : `s${result as string}`
+  return `j${JSON.stringify([result, errors, messages])}`
+}
+
+/**
+ * An entry of `errors` or `messages` that its JSON gives back exactly (not a code of −0, which
+ * JSON writes as 0), so that requests with the same JSON may share one.
+ */
+function exactInJson(message: CloudflareMessage): boolean {
+  return !Object.is(message.code, -0)
 }
 
 function isWhole(value: number, max: number): boolean {
