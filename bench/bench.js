@@ -11,8 +11,9 @@
 //   5. Paced batches against a quota, one job and two sharing the token: the share of the allowed
 //      rate counted from the start of the first window to the start of the last (gaps included).
 //   6. A selection: 10,000 videos listed (10 pages) and deleted at 40 ms, concurrency 8, against the ideal.
-//   7. Scale: 10,000 and 100,000 ids from a file with download-type all: wall time, CPU per request,
-//      peak RSS, and the size of the outputs, the log, the summary and the results file.
+//   7. Scale: 10,000 and 100,000 ids from a file with download-type all (and 100,000 of which none
+//      has a download, as most of a selection): wall time, CPU per request, peak RSS, and the size
+//      of the outputs, the log, the summary and the results file.
 //   8. Size of dist/index.js.
 // Options (environment): BENCH_PAIRS (default 15), BENCH_NODES ("24,20"),
 // BENCH_SKIP ("plain,batch,selection,scale,paced,paced-large"), BENCH_DIST (another dist/index.js to measure).
@@ -198,14 +199,15 @@ async function selection(node, coldMs, count, concurrency) {
 }
 
 /**
- * `count` ids from a file with `download-type: all` (every video has both downloads), no latency:
- * wall time, CPU per request, peak RSS, the size of the outputs, the log and the summary.
- * @param {Node} node @param {number} count
+ * `count` ids from a file with `download-type: all`, no latency: every video has both downloads,
+ * or (`downloads` false) none has any, so that every request is a 404. Wall time, CPU per request,
+ * peak RSS, the size of the outputs, the log and the summary.
+ * @param {Node} node @param {number} count @param {boolean} downloads
  */
-async function scale(node, count) {
+async function scale(node, count, downloads = true) {
   const ids = Array.from({ length: count }, (_, i) => i.toString(16).padStart(32, '0'))
   const standIn = await startStandIn({
-    videos: Object.fromEntries(ids.map((id) => [id, { default: true, audio: true }])),
+    videos: downloads ? Object.fromEntries(ids.map((id) => [id, { default: true, audio: true }])) : {},
     quota: 10_000_000
   })
   const dir = mkdtempSync(join(tmpdir(), 'bench-scale-'))
@@ -357,10 +359,15 @@ if (!SKIP.has('scale')) {
   )
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
   const { node } = /** @type {{ node: Node }} */ (colds[0])
-  for (const count of [10_000, 100_000]) {
-    const r = await scale(node, count)
+  for (const [count, downloads] of /** @type {const} */ ([
+    [10_000, true],
+    [100_000, true],
+    [100_000, false]
+  ])) {
+    const r = await scale(node, count, downloads)
+    const what = `${count.toLocaleString('en-US')} videos${downloads ? '' : ', none with downloads'}`
     console.log(
-      `| ${node.name} | ${count.toLocaleString('en-US')} videos | ${(r.ms / 1000).toFixed(1)} | ${r.cpuUsPerRequest.toFixed(0)} | ` +
+      `| ${node.name} | ${what} | ${(r.ms / 1000).toFixed(1)} | ${r.cpuUsPerRequest.toFixed(0)} | ` +
         `${(r.kib / 1024).toFixed(1)} | ${r.outputsKiB.toFixed(0)} | ${r.logKiB.toFixed(0)} | ${r.summaryKiB.toFixed(0)} | ${r.resultsFileMiB.toFixed(1)} |`
     )
   }
