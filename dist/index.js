@@ -8308,7 +8308,8 @@ class RecordStore {
         if (this.videoCodes[index] !== 0)
             throw new Error(`The record of video ${index} is already stored`);
         this.digest.add(index, video);
-        if (!this.fits(index, video)) {
+        const keys = this.compactKeys(index, video);
+        if (keys === undefined) {
             this.videoCodes[index] = WHOLE;
             this.whole.set(index, video);
             return;
@@ -8327,7 +8328,7 @@ class RecordStore {
             this.flags[at] = flags;
             this.statuses[at] = request.status_code === null ? 0 : request.status_code + 1;
             this.attempts[at] = request.attempts;
-            this.sayingCodes[at] = this.sayingCode(request);
+            this.sayingCodes[at] = this.sayingCode(request, keys[position]);
         });
         this.videoCodes[index] = OUTCOMES.indexOf(video.outcome) + 1;
     }
@@ -8373,13 +8374,16 @@ class RecordStore {
         for (let index = 0; index < this.length; index++)
             yield this.at(index);
     }
-    /** Whether every part of the video fits the compact form; if not, it is kept as it is. */
-    fits(index, video) {
+    /**
+     * When every part of the video fits the compact form, the keys of what its requests said;
+     * otherwise undefined, and it is kept as it is.
+     */
+    compactKeys(index, video) {
         if (video.video_id !== this.videoIds[index] || video.requests.length !== this.perVideo)
-            return false;
+            return undefined;
         const rayBytes = video.requests.reduce((sum, request) => sum + (request.ray_id?.length ?? 0), 0);
         if (this.raysEnd + rayBytes > MAX_RAY_BYTES)
-            return false;
+            return undefined;
         const each = video.requests.every((request, position) => request.download_type === this.types[position] &&
             (request.status_code === null || isWhole(request.status_code, 0xfffe)) &&
             isWhole(request.attempts, 0xff) &&
@@ -8388,12 +8392,12 @@ class RecordStore {
                 (typeof request.result === 'string' && request.result.length <= MAX_RESULT_LENGTH)) &&
             request.errors.every(exactInJson) &&
             request.messages.every(exactInJson));
-        return each && this.roomToSay(video.requests);
-    }
-    /** Whether the store has room for whatever new the requests of a video say. */
-    roomToSay(requests) {
-        const keys = new Set(requests.map(sayingKey).filter((key) => !this.sayingIndex.has(key)));
-        return this.sayings.length + keys.size <= MAX_SAYINGS;
+        if (!each)
+            return undefined;
+        const keys = video.requests.map(sayingKey);
+        // Room for whatever new they say?
+        const unheard = new Set(keys.filter((key) => !this.sayingIndex.has(key)));
+        return this.sayings.length + unheard.size <= MAX_SAYINGS ? keys : undefined;
     }
     request(at, type) {
         const flags = this.flags[at];
@@ -8435,8 +8439,7 @@ class RecordStore {
         out.integer(this.attempts[at]);
         out.text(flags & ANSWER_LOST ? ',"answer_lost":true}' : ',"answer_lost":false}');
     }
-    sayingCode(request) {
-        const key = sayingKey(request);
+    sayingCode(request, key) {
         let code = this.sayingIndex.get(key);
         if (code === undefined) {
             const { errors, messages } = request;
@@ -9383,8 +9386,7 @@ function invalidInputOutputs(problems) {
 /** The closing line of the log, and the step's failure message when it fails. */
 function verdict(report) {
     const counts = digestOf(report.videos).videoCounts;
-    const totals = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled']
-        .map((outcome) => [outcome, counts[outcome]])
+    const totals = OUTCOMES.map((outcome) => [outcome, counts[outcome]])
         .filter(([, n]) => n > 0)
         .map(([outcome, n]) => `${n} ${outcome}`)
         .join(', ');

@@ -98,7 +98,8 @@ export class RecordStore implements VideoList {
   set(index: number, video: VideoRecord): void {
     if (this.videoCodes[index] !== 0) throw new Error(`The record of video ${index} is already stored`)
     this.digest.add(index, video)
-    if (!this.fits(index, video)) {
+    const keys = this.compactKeys(index, video)
+    if (keys === undefined) {
       this.videoCodes[index] = WHOLE
       this.whole.set(index, video)
       return
@@ -116,7 +117,7 @@ export class RecordStore implements VideoList {
       this.flags[at] = flags
       this.statuses[at] = request.status_code === null ? 0 : request.status_code + 1
       this.attempts[at] = request.attempts
-      this.sayingCodes[at] = this.sayingCode(request)
+      this.sayingCodes[at] = this.sayingCode(request, keys[position] as string)
     })
     this.videoCodes[index] = OUTCOMES.indexOf(video.outcome) + 1
   }
@@ -162,11 +163,14 @@ export class RecordStore implements VideoList {
     for (let index = 0; index < this.length; index++) yield this.at(index) as VideoRecord
   }
 
-  /** Whether every part of the video fits the compact form; if not, it is kept as it is. */
-  private fits(index: number, video: VideoRecord): boolean {
-    if (video.video_id !== this.videoIds[index] || video.requests.length !== this.perVideo) return false
+  /**
+   * When every part of the video fits the compact form, the keys of what its requests said;
+   * otherwise undefined, and it is kept as it is.
+   */
+  private compactKeys(index: number, video: VideoRecord): string[] | undefined {
+    if (video.video_id !== this.videoIds[index] || video.requests.length !== this.perVideo) return undefined
     const rayBytes = video.requests.reduce((sum, request) => sum + (request.ray_id?.length ?? 0), 0)
-    if (this.raysEnd + rayBytes > MAX_RAY_BYTES) return false
+    if (this.raysEnd + rayBytes > MAX_RAY_BYTES) return undefined
     const each = video.requests.every(
       (request, position) =>
         request.download_type === this.types[position] &&
@@ -178,13 +182,11 @@ export class RecordStore implements VideoList {
         request.errors.every(exactInJson) &&
         request.messages.every(exactInJson)
     )
-    return each && this.roomToSay(video.requests)
-  }
-
-  /** Whether the store has room for whatever new the requests of a video say. */
-  private roomToSay(requests: readonly RequestRecord[]): boolean {
-    const keys = new Set(requests.map(sayingKey).filter((key) => !this.sayingIndex.has(key)))
-    return this.sayings.length + keys.size <= MAX_SAYINGS
+    if (!each) return undefined
+    const keys = video.requests.map(sayingKey)
+    // Room for whatever new they say?
+    const unheard = new Set(keys.filter((key) => !this.sayingIndex.has(key)))
+    return this.sayings.length + unheard.size <= MAX_SAYINGS ? keys : undefined
   }
 
   private request(at: number, type: DownloadType): RequestRecord {
@@ -225,8 +227,7 @@ export class RecordStore implements VideoList {
     out.text(flags & ANSWER_LOST ? ',"answer_lost":true}' : ',"answer_lost":false}')
   }
 
-  private sayingCode(request: RequestRecord): number {
-    const key = sayingKey(request)
+  private sayingCode(request: RequestRecord, key: string): number {
     let code = this.sayingIndex.get(key)
     if (code === undefined) {
       const { errors, messages } = request

@@ -2,13 +2,12 @@
  * The closing line of the log, which is also the step's failure message when it fails.
  */
 import type { ChoiceSummary, RunReport } from '../types.js'
-import { digestOf } from '../digest.js'
+import { digestOf, OUTCOMES } from '../digest.js'
 
 /** The closing line of the log, and the step's failure message when it fails. */
 export function verdict(report: RunReport): string {
   const counts = digestOf(report.videos).videoCounts
-  const totals = (['deleted', 'would-delete', 'missing', 'failed', 'cancelled'] as const)
-    .map((outcome) => [outcome, counts[outcome]] as const)
+  const totals = OUTCOMES.map((outcome) => [outcome, counts[outcome]] as const)
     .filter(([, n]) => n > 0)
     .map(([outcome, n]) => `${n} ${outcome}`)
     .join(', ')
