@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import { actionsCore, delimiterFor, MAX_LINE, safeLine } from '../src/actions-core.js'
+import { actionsCore, delimiterFor, MAX_LINE, safeLine } from '../src/runner/actions-core.js'
 import type { ActionsCore } from '../src/ports.js'
 
 const saved = { ...process.env }

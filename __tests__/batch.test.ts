@@ -1,8 +1,8 @@
 /** The batch of deletions with the real client against the loopback stand-in; clocks are injected. */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { type BatchPlan, runBatch } from '../src/batch.js'
-import type { CloudflareClient } from '../src/cloudflare.js'
-import { RateGate } from '../src/pacing.js'
+import { type BatchPlan, runBatch } from '../src/batch/batch.js'
+import type { CloudflareClient } from '../src/cloudflare/client.js'
+import { RateGate } from '../src/requests/pacing.js'
 import type { Clock } from '../src/ports.js'
 import type { FaultRule } from '../dev/stand-in.js'
 import { closeStandInClients, type StandIn, standInClient } from './helpers/stand-in-client.js'

@@ -1,7 +1,7 @@
 /** The client against a real HTTP server on 127.0.0.1: every answer, good or bad, becomes a typed Answer. */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { authHeaders, CloudflareClient, downloadsUrl, VideoPaths } from '../src/cloudflare.js'
+import { authHeaders, CloudflareClient, downloadsUrl, VideoPaths } from '../src/cloudflare/client.js'
 import type { ResponseHandler, Transport, TransportRequest } from '../src/ports.js'
 import type { Auth } from '../src/types.js'
 import type { FaultRule } from '../dev/stand-in.js'

@@ -5,15 +5,16 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { Ajv } from 'ajv'
-import { authHeaders, CloudflareClient, downloadsUrl } from '../src/cloudflare.js'
-import { createTransport } from '../src/http.js'
+import { authHeaders, CloudflareClient, downloadsUrl } from '../src/cloudflare/client.js'
+import { createTransport } from '../src/runner/http.js'
 import { exchange } from './helpers/fakes.js'
-import { readEnvelope } from '../src/envelope.js'
-import { parseIdList } from '../src/input-parsers.js'
-import { DEFAULT_BASE_URL } from '../src/settings.js'
+import { readEnvelope } from '../src/cloudflare/envelope.js'
+import { parseIdList } from '../src/inputs/input-parsers.js'
+import { DEFAULT_BASE_URL } from '../src/inputs/settings.js'
 import type { Auth, DownloadType } from '../src/types.js'
 import { type FaultRule, makeLibrary, startStandIn } from '../dev/stand-in.js'
-import { listQuery, MEDIA_STATES, readVideoPage, type VideoFilters } from '../src/library.js'
+import { listQuery, readVideoPage } from '../src/cloudflare/library.js'
+import { MEDIA_STATES, type VideoFilters } from '../src/types.js'
 
 interface Parameter {
   name: string

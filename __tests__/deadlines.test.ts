@@ -2,7 +2,7 @@
 import { getEventListeners } from 'node:events'
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { Deadlines, type Ending, type Timers, type Watched } from '../src/deadlines.js'
+import { Deadlines, type Ending, type Timers, type Watched } from '../src/cloudflare/deadlines.js'
 
 /** Timers that fire only when the test moves the clock; each fires when its time has come. */
 function manualTimers() {

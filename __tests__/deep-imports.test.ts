@@ -1,7 +1,7 @@
 /**
  * The sources import a few files inside undici, @actions/core and @actions/github by path, not
  * through the packages' indexes (the start-up story is in bench/RESULTS.md). Neither tsc (the
- * ambient types in src/undici-parts.d.ts) nor the bundler (scripts/bundle.mjs checks that) would
+ * ambient types in src/runner/undici-parts.d.ts) nor the bundler (scripts/bundle.mjs checks that) would
  * notice such a file moving in an update, so here every deep import of every source file is
  * resolved and loaded, and what it provides is checked against what the sources use.
  */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { readEnvelope } from '../src/envelope.js'
+import { readEnvelope } from '../src/cloudflare/envelope.js'
 
 describe('readEnvelope', () => {
   it('reads a successful delete', () => {

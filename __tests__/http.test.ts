@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { createTransport } from '../src/http.js'
+import { createTransport } from '../src/runner/http.js'
 import { exchange } from './helpers/fakes.js'
-import { proxyFor } from '../src/proxy.js'
+import { proxyFor } from '../src/requests/proxy.js'
 import { startStandIn } from '../dev/stand-in.js'
 import { startConnectProxy } from './helpers/connect-proxy.js'
 

@@ -6,8 +6,8 @@ import {
   parseIdList,
   parseIdentifier,
   parseInteger
-} from '../src/input-parsers.js'
-import { isLoopbackHost } from '../src/loopback.js'
+} from '../src/inputs/input-parsers.js'
+import { isLoopbackHost } from '../src/inputs/loopback.js'
 
 describe('parseIdList', () => {
   it('splits on newlines, commas and spaces, drops duplicates and keeps order', () => {

@@ -2,7 +2,7 @@
 /** Instants to the microsecond, and the created-before / created-after inputs that take them. */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { formatMicros, instantMicros, parseInstant } from '../src/instants.js'
+import { formatMicros, instantMicros, parseInstant } from '../src/inputs/instants.js'
 
 describe('instants', () => {
   it.each([

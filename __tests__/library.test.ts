@@ -8,7 +8,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { request } from 'undici'
-import { formatMicros, instantMicros } from '../src/instants.js'
+import { formatMicros, instantMicros } from '../src/inputs/instants.js'
 import {
   listQuery,
   MAX_PAGE_SIZE,
@@ -19,9 +19,9 @@ import {
   type FetchPage,
   type PageAnswer,
   type PagingEvent,
-  type SelectedVideo,
-  type VideoFilters
-} from '../src/library.js'
+  type SelectedVideo
+} from '../src/cloudflare/library.js'
+import type { VideoFilters } from '../src/types.js'
 import { makeLibrary, startStandIn, type LibraryVideo } from '../dev/stand-in.js'
 
 describe('listQuery', () => {

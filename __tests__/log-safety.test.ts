@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { actionsCore } from '../src/actions-core.js'
+import { actionsCore } from '../src/runner/actions-core.js'
 import { requestLine, retryLine } from '../src/report/log-lines.js'
-import { describeErrors } from '../src/report/text.js'
+import { describeErrors } from '../src/cloudflare/messages.js'
 import type { RequestRecord } from '../src/types.js'
 
 /** Runs `write` with stdout captured. */

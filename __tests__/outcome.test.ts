@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { emptyRecord, recordFromAnswer, runSucceeded, videoOutcome } from '../src/outcome.js'
+import { emptyRecord, recordFromAnswer, runSucceeded, videoOutcome } from '../src/batch/outcome.js'
 import type { Answer, RequestRecord, VideoRecord } from '../src/types.js'
 
 const envelope = (success: boolean, errors: { code: number; message: string }[] = []) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { acquireSlot, parseRatelimit, parseRatelimitPolicy, parseXRateLimit, RateGate } from '../src/pacing.js'
+import { acquireSlot, parseRatelimit, parseRatelimitPolicy, parseXRateLimit, RateGate } from '../src/requests/pacing.js'
 import type { Answer } from '../src/types.js'
 
 const answer = (ratelimit?: string, policy?: string): Answer => ({

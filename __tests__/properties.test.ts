@@ -11,14 +11,14 @@ import {
   parseCredential,
   parseIdList,
   parseInteger
-} from '../src/input-parsers.js'
+} from '../src/inputs/input-parsers.js'
 import {
   MAX_SERVER_WAIT_SECONDS,
   parseRateLimitItems,
   parseRatelimit,
   parseRatelimitPolicy,
   parseXRateLimit
-} from '../src/pacing.js'
+} from '../src/requests/pacing.js'
 
 /** Text that looks like what the parsers expect often enough to reach their accepting branches. */
 const listish = fc

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { emptyRecord } from '../src/outcome.js'
+import { emptyRecord } from '../src/batch/outcome.js'
 import { buildAnnotations } from '../src/report/annotations.js'
 import { requestLine, retryLine } from '../src/report/log-lines.js'
 import { buildOutputs, OUTPUT_BUDGET } from '../src/report/outputs.js'

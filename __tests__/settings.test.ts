@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { readSettings, type Settings, SettingsError, type SettingsSource } from '../src/settings.js'
+import { readSettings, type Settings, SettingsError, type SettingsSource } from '../src/inputs/settings.js'
 
 const ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
 const NOW = Date.parse('2026-11-29T12:00:00Z')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { EventEmitter } from 'node:events'
-import { DEADLINE_MS, GRACE_MS, watchSignals } from '../src/signals.js'
+import { DEADLINE_MS, GRACE_MS, watchSignals } from '../src/runner/signals.js'
 
 /** Timers that run only when the test says so. */
 function manualTimers() {

@@ -1,7 +1,7 @@
 /** Choosing the videos from each source, with the guards, on fakes: no network. */
 import { describe, expect, it } from '@jest/globals'
-import type { FetchPage } from '../src/library.js'
-import { chooseVideos, overCap } from '../src/sources.js'
+import type { FetchPage } from '../src/cloudflare/library.js'
+import { chooseVideos, overCap } from '../src/sources/sources.js'
 
 const noList: FetchPage = async () => ({ ok: false, problem: 'not used' })
 const files =

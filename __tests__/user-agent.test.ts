@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { userAgent } from '../src/user-agent.js'
+import { userAgent } from '../src/cloudflare/user-agent.js'
 
 const run = { serverUrl: 'https://github.com', runId: 42, runAttempt: 1, workflow: 'Release', repository: 'octo/app' }
 

@@ -1,8 +1,8 @@
 /** One page of the video list through the shared retries: what the pager gets back for each kind of answer. */
 import { describe, expect, it } from '@jest/globals'
-import { RateGate } from '../src/pacing.js'
+import { RateGate } from '../src/requests/pacing.js'
 import type { Answer } from '../src/types.js'
-import { videoListPages } from '../src/video-list.js'
+import { videoListPages } from '../src/sources/video-list.js'
 import { fastClock, neverCancelled } from './helpers/fakes.js'
 
 function pages(answers: Answer[], cancel = neverCancelled()) {

@@ -7175,7 +7175,7 @@ var __webpack_exports__ = {};
 (() => {
 "use strict";
 
-;// CONCATENATED MODULE: ./src/early-signals.ts
+;// CONCATENATED MODULE: ./src/runner/early-signals.ts
 let first;
 const remember = (signal) => {
     first ??= signal;
@@ -7418,7 +7418,7 @@ function markdownText(text, max = MAX_TEXT) {
     return `${fence}${pad}${safe.replace(/\|/g, '\\|')}${pad}${fence}`;
 }
 
-;// CONCATENATED MODULE: ./src/actions-core.ts
+;// CONCATENATED MODULE: ./src/runner/actions-core.ts
 /**
  * The @actions/core functions this action calls, assembled from @actions/core's own command
  * modules rather than its index, by file path: see bench/RESULTS.md ("Start-up"). Each function
@@ -7551,7 +7551,7 @@ class Context {
     }
 }
 //# sourceMappingURL=context.js.map
-;// CONCATENATED MODULE: ./src/github-context.ts
+;// CONCATENATED MODULE: ./src/runner/github-context.ts
 /**
  * The run's identity from @actions/github's `Context`, for the User-Agent.
  */
@@ -7591,7 +7591,7 @@ var dispatcher_default = /*#__PURE__*/__nccwpck_require__.n(dispatcher);
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/proxy-agent.js
 var proxy_agent = __nccwpck_require__(6672);
 var proxy_agent_default = /*#__PURE__*/__nccwpck_require__.n(proxy_agent);
-;// CONCATENATED MODULE: ./src/http.ts
+;// CONCATENATED MODULE: ./src/runner/http.ts
 /**
  * The HTTP transport: one keep-alive undici pool for the API's origin, through the proxy that
  * proxy.ts picked, if any.
@@ -7624,7 +7624,7 @@ function createTransport(proxy, options) {
     return proxy ? new (proxy_agent_default())({ uri: proxy.href, ...common }) : new (agent_default())(common);
 }
 
-;// CONCATENATED MODULE: ./src/pacing.ts
+;// CONCATENATED MODULE: ./src/requests/pacing.ts
 /**
  * The longest wait a server's header can impose: Cloudflare's lockout lasts 5 minutes, so no
  * honest `t`, `w` or reset is longer, and a larger one (a day, or past the 2³¹ ms a timer holds)
@@ -7888,7 +7888,7 @@ async function acquireSlot(gate, clock, signal, onWait = () => undefined) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/requests/retry.ts
 /** Cloudflare's lockout after going over the limit lasts 5 minutes; no Retry-After is honoured past it. */
 const MAX_RETRY_AFTER_MS = 300_000;
 const BACKOFF_BASE_MS = 1_000;
@@ -7970,7 +7970,7 @@ function retryDelayMs(answer, retry, nowMs, random) {
     return retryAfter ?? backoffMs(retry, random);
 }
 
-;// CONCATENATED MODULE: ./src/attempts.ts
+;// CONCATENATED MODULE: ./src/requests/attempts.ts
 /**
  * One request, sent as often as the retry policy allows: each attempt waits for the rate gate
  * first, a throttled answer holds the whole run, and cancellation stops between attempts. Used for
@@ -8010,13 +8010,23 @@ async function sendWithRetries(send, deps, retrying) {
  * that imports nothing, so each module can name them without importing another module's logic.
  * (The outside world's shapes are in ports.ts; the settings' in settings.ts.)
  */
+/** The `status` filter's values: the spec's `stream_media_state` enum. */
+const MEDIA_STATES = [
+    'pendingupload',
+    'downloading',
+    'queued',
+    'inprogress',
+    'ready',
+    'error',
+    'live-inprogress'
+];
 /**
  * No messages: one shared, frozen array. A run of 100,000 videos keeps four such lists per video;
  * sharing the empty one keeps its memory to what the answers really said.
  */
 const NO_MESSAGES = Object.freeze([]);
 
-;// CONCATENATED MODULE: ./src/digest.ts
+;// CONCATENATED MODULE: ./src/batch/digest.ts
 /** Every outcome, each with its bit in {@link Digest.requests} (1 << its index); the store's codes (record-store.ts) too. */
 const OUTCOMES = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled'];
 /** The bit of a video one of whose requests has errors or messages. */
@@ -8089,7 +8099,7 @@ function* upTo(length) {
         yield position;
 }
 
-;// CONCATENATED MODULE: ./src/outcome.ts
+;// CONCATENATED MODULE: ./src/batch/outcome.ts
 /**
  * What an answer means for the user: pure rules from a Cloudflare answer to a request outcome,
  * from request outcomes to a video's outcome, and from all of them to the step's success.
@@ -8228,7 +8238,7 @@ function runSucceeded(videos, ifMissing) {
     return counts.failed === 0 && counts.cancelled === 0 && !(counts.missing > 0 && ifMissing === 'fail');
 }
 
-;// CONCATENATED MODULE: ./src/record-store.ts
+;// CONCATENATED MODULE: ./src/batch/record-store.ts
 /**
  * Every video's record from the batch to the report, held compactly. A 100,000-video run keeps
  * all of them until the end, and as objects that is five or six of them a video, ~450 bytes
@@ -8488,7 +8498,7 @@ function packable(ray) {
     return ray.length <= MAX_RAY_LENGTH && !/[^\u0000-\u00ff]/.test(ray);
 }
 
-;// CONCATENATED MODULE: ./src/batch.ts
+;// CONCATENATED MODULE: ./src/batch/batch.ts
 /**
  * The batch: every (video, download type) deletion, or in a dry run one read of each video's
  * downloads, at most `concurrency` at a time, each through the rate gate and the retry policy
@@ -8542,7 +8552,7 @@ async function runBatch(plan, deps) {
     return videos;
 }
 
-;// CONCATENATED MODULE: ./src/deadlines.ts
+;// CONCATENATED MODULE: ./src/cloudflare/deadlines.ts
 /**
  * What ends the attempts in flight early: their timeout and the step's cancellation. One timer
  * serves every deadline and one listener every attempt under the same cancellation signal.
@@ -8629,7 +8639,7 @@ class Deadlines {
     }
 }
 
-;// CONCATENATED MODULE: ./src/envelope.ts
+;// CONCATENATED MODULE: ./src/cloudflare/envelope.ts
 /**
  * Reads a Cloudflare answer body into an {@link Envelope}, or says in words why it is not one.
  * Never throws: an HTML error page from the edge (502, 520–527), an empty body or truncated JSON
@@ -8686,7 +8696,7 @@ function envelope_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-;// CONCATENATED MODULE: ./src/cloudflare.ts
+;// CONCATENATED MODULE: ./src/cloudflare/client.ts
 /**
  * The Cloudflare client: URLs, auth headers, one request (a DELETE of a download, a read of a
  * video's downloads, a page of the video list), and reading the answer. It knows nothing
@@ -8951,19 +8961,19 @@ function networkFailure(error) {
     if (err.name === 'AbortError' || err.code === 'UND_ERR_ABORTED')
         return cancelled();
     const cause = asError(err.cause);
-    const code = cloudflare_text(cause.code) ?? cloudflare_text(err.code) ?? cloudflare_text(err.name) ?? 'ERROR';
+    const code = client_text(cause.code) ?? client_text(err.code) ?? client_text(err.name) ?? 'ERROR';
     return { kind: 'network', code, message: describe(err, cause, code), mayHaveReachedServer: !NEVER_SENT.has(code) };
 }
-const cloudflare_text = (value) => (typeof value === 'string' && value !== '' ? value : undefined);
+const client_text = (value) => (typeof value === 'string' && value !== '' ? value : undefined);
 function asError(value) {
     return typeof value === 'object' && value !== null ? value : {};
 }
 function describe(err, cause, code) {
-    const said = cloudflare_text(cause.message) ?? cloudflare_text(err.message) ?? code;
+    const said = client_text(cause.message) ?? client_text(err.message) ?? code;
     return said.includes(code) ? said : `${code}: ${said}`;
 }
 
-;// CONCATENATED MODULE: ./src/loopback.ts
+;// CONCATENATED MODULE: ./src/inputs/loopback.ts
 /**
  * Which hosts count as this machine. Plain http is allowed only to them (the stand-in API of the
  * tests and the demo), and they never go through a proxy.
@@ -8977,7 +8987,7 @@ function isLoopbackHost(hostname) {
     return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-;// CONCATENATED MODULE: ./src/proxy.ts
+;// CONCATENATED MODULE: ./src/requests/proxy.ts
 /**
  * Which proxy the run goes through, with the same rules as @actions/http-client, so that
  * self-hosted runners behind a proxy behave as they do for every other action.
@@ -9025,7 +9035,7 @@ function bypassed(target, noProxy) {
         names.some((name) => name === entry || name.endsWith(`.${entry}`) || (entry.startsWith('.') && name.endsWith(entry))));
 }
 
-;// CONCATENATED MODULE: ./src/report/text.ts
+;// CONCATENATED MODULE: ./src/cloudflare/messages.ts
 /**
  * Text from Cloudflare, made readable for a person: codes, messages and documentation links, each
  * through safeText (safe-text.ts).
@@ -9587,7 +9597,7 @@ async function publishInvalidInputs(problems, core) {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = require("node:path");
-;// CONCATENATED MODULE: ./src/json-bytes.ts
+;// CONCATENATED MODULE: ./src/batch/json-bytes.ts
 /**
  * JSON text written straight into one reused buffer, as the bytes JSON.stringify's text would
  * encode to in UTF-8. The results file of a 100,000-video run is ~40 MB: built as strings (every
@@ -9745,7 +9755,7 @@ function* resultsPieces(videos) {
     yield out.bytes();
 }
 
-;// CONCATENATED MODULE: ./src/input-parsers.ts
+;// CONCATENATED MODULE: ./src/inputs/input-parsers.ts
 /**
  * Pure parsers for the action's raw input strings. Each returns either a value or a message that
  * names what is accepted; none reads the environment and none coerces a bad value into a good one.
@@ -9864,7 +9874,7 @@ function parseBaseUrl(raw) {
     return ok(url.href.replace(/\/+$/, ''));
 }
 
-;// CONCATENATED MODULE: ./src/instants.ts
+;// CONCATENATED MODULE: ./src/inputs/instants.ts
 /**
  * Instants as the video list writes them and as the `created-before`/`created-after` inputs take
  * them: RFC 3339 date-times to the microsecond (the list pages by them, so no precision may be
@@ -9950,7 +9960,188 @@ function formatMicros(at) {
     return micros === 0 ? iso : `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
 }
 
-;// CONCATENATED MODULE: ./src/library.ts
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+/**
+ * The only reader of the action's inputs and `CLOUDFLARE_*` environment fallbacks. It turns them
+ * into one readonly, validated {@link Settings} object, or a list of problems that each name the
+ * input and what it accepts. Credentials are masked before anything else can print them.
+ */
+
+
+
+
+
+/** The filter inputs, each with the query parameter it maps to (library.ts builds the query). */
+const FILTER_INPUTS = [
+    'created-before',
+    'created-after',
+    'creator',
+    'video-name',
+    'search',
+    'status',
+    'live-input-id'
+];
+class SettingsError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.join('\n'));
+        this.problems = problems;
+        this.name = 'SettingsError';
+    }
+}
+/** Reads, masks and validates everything; throws {@link SettingsError} listing every problem. */
+function readSettings(source) {
+    const problems = [];
+    const from = (name, envName) => {
+        const value = source.input(name);
+        return value !== '' || envName === undefined ? value : (source.env[envName] ?? '').trim();
+    };
+    const check = (name, parsed, fallback) => {
+        if (parsed.ok)
+            return parsed.value;
+        problems.push(`Input \`${name}\` ${parsed.problem}.`);
+        return fallback;
+    };
+    const orDefault = (raw, fallback) => (raw === '' ? fallback : raw);
+    const flag = (name, fallback) => {
+        const raw = from(name);
+        return raw === '' ? fallback : check(name, parseBoolean(raw), fallback);
+    };
+    const integer = (name, fallback, min, max) => check(name, parseInteger(orDefault(from(name), String(fallback)), min, max), fallback);
+    // Mask first: nothing below, not even a validation message, may print before this.
+    const token = from('api-token', 'CLOUDFLARE_API_TOKEN');
+    const key = from('api-key', 'CLOUDFLARE_API_KEY');
+    maskCredential(token, source.mask);
+    maskCredential(key, source.mask);
+    const email = from('email', 'CLOUDFLARE_EMAIL');
+    const auth = readAuth(token, key, email, problems, source.info, source.given ?? (() => false));
+    const downloadType = check('download-type', parseChoice(orDefault(from('download-type'), 'default'), ['default', 'audio', 'all']), 'default');
+    const settings = {
+        source: readSource(from, check, problems, source),
+        exclude: new Set(check('exclude', parseIdList(from('exclude')), [])),
+        maxVideos: integer('max-videos', 1000, 0, 1_000_000),
+        accountId: check('account-id', parseIdentifier(from('account-id', 'CLOUDFLARE_ACCOUNT_ID')), ''),
+        auth,
+        downloadType,
+        downloadTypes: downloadType === 'all' ? ['default', 'audio'] : [downloadType],
+        ifMissing: check('if-missing', parseChoice(orDefault(from('if-missing'), 'warn'), ['warn', 'ignore', 'fail']), 'warn'),
+        dryRun: flag('dry-run', false),
+        failOnError: flag('fail-on-error', true),
+        baseUrl: check('base-url', parseBaseUrl(orDefault(from('base-url', 'CLOUDFLARE_API_BASE_URL'), DEFAULT_BASE_URL)), DEFAULT_BASE_URL),
+        summary: flag('summary', true),
+        maxRetries: integer('max-retries', 5, 0, 20),
+        timeoutMs: integer('timeout-seconds', 30, 1, 600) * 1000,
+        concurrency: integer('concurrency', 4, 1, 32),
+        requestsPerMinute: integer('requests-per-minute', 200, 0, 6000)
+    };
+    if (problems.length > 0)
+        throw new SettingsError(problems);
+    return settings;
+}
+/**
+ * Masks a credential as the runner will see it in any later log line. A value with line breaks is
+ * logged line by line, so each piece is masked on its own as well as the whole.
+ */
+function maskCredential(value, mask) {
+    if (value === '')
+        return;
+    mask(value);
+    const pieces = value.split(/\s+/).filter((piece) => piece !== '' && piece !== value);
+    for (const piece of pieces)
+        mask(piece);
+}
+function readAuth(token, key, email, problems, info, given) {
+    const none = { kind: 'token', token: '' };
+    if (token === '' && key === '' && given('api-token')) {
+        problems.push('Input `api-token` was given but is empty: the secret it names is probably not defined in this repository ' +
+            'or environment, or its name has a typo; runs from forks and Dependabot get no secrets at all.');
+        return none;
+    }
+    if (token !== '') {
+        if (key !== '')
+            info('Both an API token and a Global API key are set: using the API token.');
+        const parsed = parseCredential(token);
+        if (parsed.ok)
+            return { kind: 'token', token };
+        problems.push(`Input \`api-token\` ${parsed.problem}.`);
+        return none;
+    }
+    if (key === '' && email === '') {
+        problems.push('Input `api-token` is required (or set CLOUDFLARE_API_TOKEN): an API token with Stream Write permission. ' +
+            'Alternatively give `api-key` and `email` (the legacy Global API key).');
+        return none;
+    }
+    if (key === '' || email === '') {
+        const [missing, variable, given] = key === '' ? ['api-key', 'CLOUDFLARE_API_KEY', 'email'] : ['email', 'CLOUDFLARE_EMAIL', 'api-key'];
+        problems.push(`Input \`${missing}\` is required with \`${given}\` (or set ${variable}); better, use \`api-token\`.`);
+        return none;
+    }
+    const parsedKey = parseCredential(key);
+    const parsedEmail = parseCredential(email);
+    if (!parsedKey.ok)
+        problems.push(`Input \`api-key\` ${parsedKey.problem}.`);
+    if (!parsedEmail.ok)
+        problems.push(`Input \`email\` ${parsedEmail.problem}.`);
+    return parsedKey.ok && parsedEmail.ok ? { kind: 'key', email, key } : none;
+}
+/** Exactly one source of videos: a list, a file, or filters. */
+function readSource(from, check, problems, source) {
+    const list = from('video-id');
+    const file = from('video-id-file');
+    const filterNames = FILTER_INPUTS.filter((name) => from(name) !== '');
+    const keepLatest = check('keep-latest', parseInteger(from('keep-latest') || '0', 0, 1_000_000), 0);
+    const given = [
+        list !== '' && '`video-id`',
+        file !== '' && '`video-id-file`',
+        filterNames.length > 0 && 'filters'
+    ].filter((name) => name !== false);
+    if (given.length > 1) {
+        problems.push(`Inputs ${given.join(' and ')} were ${given.length === 2 ? 'both' : 'all'} given: give exactly one source of videos ` +
+            `(${filterNames.length > 0 ? `filters given: ${filterNames.join(', ')}` : 'a list or a file'}).`);
+    }
+    else if (given.length === 0) {
+        problems.push('Input `video-id` is required, or `video-id-file`, or selection filters ' +
+            '(`created-before`, `created-after`, `creator`, `video-name`, `search`, `status`, `live-input-id`).');
+    }
+    if (keepLatest > 0 && filterNames.length === 0) {
+        problems.push('Input `keep-latest` works only with selection filters: a list names exactly the videos to act on.');
+    }
+    if (list !== '')
+        return { kind: 'ids', ids: check('video-id', parseIdList(list), []) };
+    if (file !== '')
+        return { kind: 'file', path: (0,external_node_path_namespaceObject.resolve)(source.workspace, file), input: file };
+    const now = source.now();
+    const text = (name, max) => {
+        const raw = from(name);
+        return raw === '' ? undefined : check(name, parseFilterText(raw, max), undefined);
+    };
+    const instant = (name) => {
+        const raw = from(name);
+        return raw === '' ? undefined : check(name, parseInstant(raw, now), undefined);
+    };
+    const status = from('status');
+    const liveInput = from('live-input-id');
+    const filters = {
+        start: instant('created-after'),
+        end: instant('created-before'),
+        creator: text('creator', 64),
+        videoName: text('video-name', 1024),
+        search: text('search', 1024),
+        status: status === '' ? undefined : check('status', parseChoice(status, MEDIA_STATES), undefined),
+        liveInputId: liveInput === '' ? undefined : check('live-input-id', parseIdentifier(liveInput), undefined)
+    };
+    const [after, before] = [filters.start, filters.end].map((at) => (at === undefined ? undefined : instantMicros(at)));
+    if (after !== undefined && before !== undefined && after >= before) {
+        problems.push(`Inputs \`created-after\` (${filters.start}) and \`created-before\` (${filters.end}) select nothing: ` +
+            '`created-after` must be the earlier instant.');
+    }
+    return { kind: 'library', filters: dropUndefined(filters), keepLatest };
+}
+function dropUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/library.ts
 /**
  * Selecting videos from the account's library: `GET /accounts/{account_id}/stream` (the video list),
  * read and paged with no transport of its own. The caller hands in `fetchPage`, so retries, pacing
@@ -9969,16 +10160,6 @@ function formatMicros(at) {
 
 /** The list's `limit` ceiling (the OpenAPI description: `maximum: 1000`), and its default. */
 const MAX_PAGE_SIZE = 1000;
-/** The `status` filter's values: the spec's `stream_media_state` enum. */
-const MEDIA_STATES = [
-    'pendingupload',
-    'downloading',
-    'queued',
-    'inprogress',
-    'ready',
-    'error',
-    'live-inprogress'
-];
 /**
  * The query parameters of one list request: `asc=true` (paging needs creation order), `limit`, the
  * filters under the API's names, and `include_counts=true` when asked. `cursor`, when given,
@@ -10226,188 +10407,7 @@ function describeType(value) {
     return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
-/**
- * The only reader of the action's inputs and `CLOUDFLARE_*` environment fallbacks. It turns them
- * into one readonly, validated {@link Settings} object, or a list of problems that each name the
- * input and what it accepts. Credentials are masked before anything else can print them.
- */
-
-
-
-
-
-/** The filter inputs, each with the query parameter it maps to (library.ts builds the query). */
-const FILTER_INPUTS = [
-    'created-before',
-    'created-after',
-    'creator',
-    'video-name',
-    'search',
-    'status',
-    'live-input-id'
-];
-class SettingsError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.join('\n'));
-        this.problems = problems;
-        this.name = 'SettingsError';
-    }
-}
-/** Reads, masks and validates everything; throws {@link SettingsError} listing every problem. */
-function readSettings(source) {
-    const problems = [];
-    const from = (name, envName) => {
-        const value = source.input(name);
-        return value !== '' || envName === undefined ? value : (source.env[envName] ?? '').trim();
-    };
-    const check = (name, parsed, fallback) => {
-        if (parsed.ok)
-            return parsed.value;
-        problems.push(`Input \`${name}\` ${parsed.problem}.`);
-        return fallback;
-    };
-    const orDefault = (raw, fallback) => (raw === '' ? fallback : raw);
-    const flag = (name, fallback) => {
-        const raw = from(name);
-        return raw === '' ? fallback : check(name, parseBoolean(raw), fallback);
-    };
-    const integer = (name, fallback, min, max) => check(name, parseInteger(orDefault(from(name), String(fallback)), min, max), fallback);
-    // Mask first: nothing below, not even a validation message, may print before this.
-    const token = from('api-token', 'CLOUDFLARE_API_TOKEN');
-    const key = from('api-key', 'CLOUDFLARE_API_KEY');
-    maskCredential(token, source.mask);
-    maskCredential(key, source.mask);
-    const email = from('email', 'CLOUDFLARE_EMAIL');
-    const auth = readAuth(token, key, email, problems, source.info, source.given ?? (() => false));
-    const downloadType = check('download-type', parseChoice(orDefault(from('download-type'), 'default'), ['default', 'audio', 'all']), 'default');
-    const settings = {
-        source: readSource(from, check, problems, source),
-        exclude: new Set(check('exclude', parseIdList(from('exclude')), [])),
-        maxVideos: integer('max-videos', 1000, 0, 1_000_000),
-        accountId: check('account-id', parseIdentifier(from('account-id', 'CLOUDFLARE_ACCOUNT_ID')), ''),
-        auth,
-        downloadType,
-        downloadTypes: downloadType === 'all' ? ['default', 'audio'] : [downloadType],
-        ifMissing: check('if-missing', parseChoice(orDefault(from('if-missing'), 'warn'), ['warn', 'ignore', 'fail']), 'warn'),
-        dryRun: flag('dry-run', false),
-        failOnError: flag('fail-on-error', true),
-        baseUrl: check('base-url', parseBaseUrl(orDefault(from('base-url', 'CLOUDFLARE_API_BASE_URL'), DEFAULT_BASE_URL)), DEFAULT_BASE_URL),
-        summary: flag('summary', true),
-        maxRetries: integer('max-retries', 5, 0, 20),
-        timeoutMs: integer('timeout-seconds', 30, 1, 600) * 1000,
-        concurrency: integer('concurrency', 4, 1, 32),
-        requestsPerMinute: integer('requests-per-minute', 200, 0, 6000)
-    };
-    if (problems.length > 0)
-        throw new SettingsError(problems);
-    return settings;
-}
-/**
- * Masks a credential as the runner will see it in any later log line. A value with line breaks is
- * logged line by line, so each piece is masked on its own as well as the whole.
- */
-function maskCredential(value, mask) {
-    if (value === '')
-        return;
-    mask(value);
-    const pieces = value.split(/\s+/).filter((piece) => piece !== '' && piece !== value);
-    for (const piece of pieces)
-        mask(piece);
-}
-function readAuth(token, key, email, problems, info, given) {
-    const none = { kind: 'token', token: '' };
-    if (token === '' && key === '' && given('api-token')) {
-        problems.push('Input `api-token` was given but is empty: the secret it names is probably not defined in this repository ' +
-            'or environment, or its name has a typo; runs from forks and Dependabot get no secrets at all.');
-        return none;
-    }
-    if (token !== '') {
-        if (key !== '')
-            info('Both an API token and a Global API key are set: using the API token.');
-        const parsed = parseCredential(token);
-        if (parsed.ok)
-            return { kind: 'token', token };
-        problems.push(`Input \`api-token\` ${parsed.problem}.`);
-        return none;
-    }
-    if (key === '' && email === '') {
-        problems.push('Input `api-token` is required (or set CLOUDFLARE_API_TOKEN): an API token with Stream Write permission. ' +
-            'Alternatively give `api-key` and `email` (the legacy Global API key).');
-        return none;
-    }
-    if (key === '' || email === '') {
-        const [missing, variable, given] = key === '' ? ['api-key', 'CLOUDFLARE_API_KEY', 'email'] : ['email', 'CLOUDFLARE_EMAIL', 'api-key'];
-        problems.push(`Input \`${missing}\` is required with \`${given}\` (or set ${variable}); better, use \`api-token\`.`);
-        return none;
-    }
-    const parsedKey = parseCredential(key);
-    const parsedEmail = parseCredential(email);
-    if (!parsedKey.ok)
-        problems.push(`Input \`api-key\` ${parsedKey.problem}.`);
-    if (!parsedEmail.ok)
-        problems.push(`Input \`email\` ${parsedEmail.problem}.`);
-    return parsedKey.ok && parsedEmail.ok ? { kind: 'key', email, key } : none;
-}
-/** Exactly one source of videos: a list, a file, or filters. */
-function readSource(from, check, problems, source) {
-    const list = from('video-id');
-    const file = from('video-id-file');
-    const filterNames = FILTER_INPUTS.filter((name) => from(name) !== '');
-    const keepLatest = check('keep-latest', parseInteger(from('keep-latest') || '0', 0, 1_000_000), 0);
-    const given = [
-        list !== '' && '`video-id`',
-        file !== '' && '`video-id-file`',
-        filterNames.length > 0 && 'filters'
-    ].filter((name) => name !== false);
-    if (given.length > 1) {
-        problems.push(`Inputs ${given.join(' and ')} were ${given.length === 2 ? 'both' : 'all'} given: give exactly one source of videos ` +
-            `(${filterNames.length > 0 ? `filters given: ${filterNames.join(', ')}` : 'a list or a file'}).`);
-    }
-    else if (given.length === 0) {
-        problems.push('Input `video-id` is required, or `video-id-file`, or selection filters ' +
-            '(`created-before`, `created-after`, `creator`, `video-name`, `search`, `status`, `live-input-id`).');
-    }
-    if (keepLatest > 0 && filterNames.length === 0) {
-        problems.push('Input `keep-latest` works only with selection filters: a list names exactly the videos to act on.');
-    }
-    if (list !== '')
-        return { kind: 'ids', ids: check('video-id', parseIdList(list), []) };
-    if (file !== '')
-        return { kind: 'file', path: (0,external_node_path_namespaceObject.resolve)(source.workspace, file), input: file };
-    const now = source.now();
-    const text = (name, max) => {
-        const raw = from(name);
-        return raw === '' ? undefined : check(name, parseFilterText(raw, max), undefined);
-    };
-    const instant = (name) => {
-        const raw = from(name);
-        return raw === '' ? undefined : check(name, parseInstant(raw, now), undefined);
-    };
-    const status = from('status');
-    const liveInput = from('live-input-id');
-    const filters = {
-        start: instant('created-after'),
-        end: instant('created-before'),
-        creator: text('creator', 64),
-        videoName: text('video-name', 1024),
-        search: text('search', 1024),
-        status: status === '' ? undefined : check('status', parseChoice(status, MEDIA_STATES), undefined),
-        liveInputId: liveInput === '' ? undefined : check('live-input-id', parseIdentifier(liveInput), undefined)
-    };
-    const [after, before] = [filters.start, filters.end].map((at) => (at === undefined ? undefined : instantMicros(at)));
-    if (after !== undefined && before !== undefined && after >= before) {
-        problems.push(`Inputs \`created-after\` (${filters.start}) and \`created-before\` (${filters.end}) select nothing: ` +
-            '`created-after` must be the earlier instant.');
-    }
-    return { kind: 'library', filters: dropUndefined(filters), keepLatest };
-}
-function dropUndefined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}
-
-;// CONCATENATED MODULE: ./src/sources.ts
+;// CONCATENATED MODULE: ./src/sources/sources.ts
 /**
  * Where the run's videos come from: the `video-id` list, a `video-id-file`, or a selection from the
  * account's library (library.ts pages it; the caller's `fetchPage` applies retries and pacing).
@@ -10482,7 +10482,7 @@ function overCap(choice, maxVideos) {
 /** The action's version, as in package.json (a test keeps the two equal). */
 const VERSION = '1.0.0';
 
-;// CONCATENATED MODULE: ./src/user-agent.ts
+;// CONCATENATED MODULE: ./src/cloudflare/user-agent.ts
 
 const ACTION_NAME = 'cloudflare-stream-delete-downloads';
 function userAgent(run, nodeVersion) {
@@ -10498,7 +10498,7 @@ function userAgent(run, nodeVersion) {
     return `${ACTION_NAME}/${VERSION} (${parts.join('; ')})`;
 }
 
-;// CONCATENATED MODULE: ./src/video-list.ts
+;// CONCATENATED MODULE: ./src/sources/video-list.ts
 /**
  * One page of the account's video list, sent through the run's shared retries, pacing and
  * cancellation (attempts.ts): the `fetchPage` that library.ts's pager calls.
@@ -10708,7 +10708,7 @@ async function theBatch(settings, deps, client, attempts, ids, named) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/signals.ts
+;// CONCATENATED MODULE: ./src/runner/signals.ts
 /** How long requests in flight get after the first signal. */
 const GRACE_MS = 4_000;
 /** The last resort, should the report itself hang: the runner's SIGTERM comes at 7.5 s, the kill at 10 s. */

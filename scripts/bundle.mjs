@@ -29,7 +29,7 @@ function fail(message) {
 const built = await ncc(join(ROOT, 'src/index.ts'), { esm: false, license: 'licenses.txt', quiet: true })
 
 // ncc exits 0 when a module cannot be resolved and leaves a require of `@@notfound.js?<path>` that
-// throws at start-up: a moved deep import (src/http.ts, src/toolkit.ts, src/deps.ts) must fail here.
+// throws at start-up: a moved deep import (src/runner/http.ts, src/toolkit.ts, src/deps.ts) must fail here.
 const missing = [...new Set(built.code.match(/@@notfound\.js\?[^'"`\s)]*/g) ?? [])]
 if (missing.length > 0) fail(`unresolved modules:\n  ${missing.map((m) => m.slice(14)).join('\n  ')}`)
 
@@ -99,7 +99,7 @@ modules.set(
 
 // 2. No HTTP/2. client-h2.js requires node:http2 (and with it tls, crypto, fs/promises) when it
 //    loads, ~18 ms and ~9 MiB, and client.js calls it only for a connection whose TLS handshake
-//    chose h2, which undici offers only with `allowH2: true`: src/http.ts never sets it. Its module
+//    chose h2, which undici offers only with `allowH2: true`: src/runner/http.ts never sets it. Its module
 //    becomes a function that fails the connection, should that ever change.
 const h2 = moduleWith('client-h2.js', 'h2ExperimentalWarned')
 const clientSource = undiciFile('lib/dispatcher/client.js')
@@ -146,7 +146,7 @@ modules.set(
 
 // 3c. node:http on demand. undici's core/util.js loads it for one identity check in destroy()
 //    (is the stream an IncomingMessage?), and dispatcher/client.js for http.maxHeaderSize when no
-//    maxHeaderSize is given (src/http.ts gives one). Loading it costs ~1.3 ms of every start-up;
+//    maxHeaderSize is given (src/runner/http.ts gives one). Loading it costs ~1.3 ms of every start-up;
 //    no IncomingMessage can exist before node:http is loaded, so loading it at that check changes
 //    nothing.
 const httpId = moduleWith('node:http', 'module.exports = require("node:http");')
@@ -190,7 +190,7 @@ const kept = [...modules].filter(([id]) => reachable.has(id))
 let code = head + kept.map(([id, text]) => `/***/ ${id}:\n${text}`).join(',\n\n') + tail
 
 // 5. node:crypto on demand: @actions/core's file-command.js imports it for randomUUID() in
-//    prepareKeyValueMessage, which this action does not call (src/actions-core.ts draws its own
+//    prepareKeyValueMessage, which this action does not call (src/runner/actions-core.ts draws its own
 //    delimiter); loading node:crypto at start-up costs ~5 ms.
 const CRYPTO = 'const external_crypto_namespaceObject = require("crypto");'
 if (code.split(CRYPTO).length !== 2) fail('expected one top-level require("crypto") from @actions/core')

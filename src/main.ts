@@ -7,13 +7,13 @@ import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { setFlagsFromString } from 'node:v8'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { actionsCore } from './actions-core.js'
-import { takeEarlySignal } from './early-signals.js'
-import { runContext } from './github-context.js'
-import { createTransport } from './http.js'
+import { actionsCore } from './runner/actions-core.js'
+import { takeEarlySignal } from './runner/early-signals.js'
+import { runContext } from './runner/github-context.js'
+import { createTransport } from './runner/http.js'
 import type { Deps } from './ports.js'
 import { runAction } from './run.js'
-import { watchSignals } from './signals.js'
+import { watchSignals } from './runner/signals.js'
 
 /** The entry point's work, and what @github/local-action calls. */
 export async function run(): Promise<void> {

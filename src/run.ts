@@ -3,23 +3,23 @@
  * world as {@link Deps} (ports.ts); main.ts passes the real one. The single catch turns anything
  * unexpected, even a non-Error throw, into a failed step.
  */
-import type { AttemptDeps } from './attempts.js'
-import { runBatch } from './batch.js'
-import { CloudflareClient } from './cloudflare.js'
-import { runSucceeded } from './outcome.js'
-import { RateGate } from './pacing.js'
+import type { AttemptDeps } from './requests/attempts.js'
+import { runBatch } from './batch/batch.js'
+import { CloudflareClient } from './cloudflare/client.js'
+import { runSucceeded } from './batch/outcome.js'
+import { RateGate } from './requests/pacing.js'
 import type { Deps, Transport } from './ports.js'
-import { proxyFor } from './proxy.js'
+import { proxyFor } from './requests/proxy.js'
 import { retryLine } from './report/log-lines.js'
 import { ProgressLog } from './report/progress.js'
 import { publish, publishInvalidInputs } from './report/publish.js'
 import { resultsFileName, resultsPieces } from './report/results-file.js'
 import { choiceLine } from './report/verdict.js'
-import { readSettings, type Settings, SettingsError } from './settings.js'
-import { chooseVideos, overCap } from './sources.js'
+import { readSettings, type Settings, SettingsError } from './inputs/settings.js'
+import { chooseVideos, overCap } from './sources/sources.js'
 import type { RunReport, VideoList } from './types.js'
-import { userAgent } from './user-agent.js'
-import { videoListPages } from './video-list.js'
+import { userAgent } from './cloudflare/user-agent.js'
+import { videoListPages } from './sources/video-list.js'
 
 export async function runAction(deps: Deps): Promise<void> {
   const { core } = deps

@@ -4,6 +4,36 @@
  * (The outside world's shapes are in ports.ts; the settings' in settings.ts.)
  */
 
+/** The `status` filter's values: the spec's `stream_media_state` enum. */
+export const MEDIA_STATES = [
+  'pendingupload',
+  'downloading',
+  'queued',
+  'inprogress',
+  'ready',
+  'error',
+  'live-inprogress'
+] as const
+export type MediaState = (typeof MEDIA_STATES)[number]
+
+/** The selection filters, already validated by the settings; each maps to one query parameter. */
+export interface VideoFilters {
+  /** `start`: created after this RFC 3339 instant (input `created-after`; inclusive or not, as the API decides). */
+  start?: string
+  /** `end`: created before this RFC 3339 instant (input `created-before`); sent on every page. */
+  end?: string
+  /** `creator`: the exact user-defined creator id. */
+  creator?: string
+  /** `video_name`: an exact match on `meta.name`. */
+  videoName?: string
+  /** `search`: a partial match on `meta.name` (Cloudflare warns it is slow on large libraries). */
+  search?: string
+  /** `status`: the processing state. */
+  status?: MediaState
+  /** `live_input_id`: videos recorded from that live input. */
+  liveInputId?: string
+}
+
 /** How the action authenticates: an API token (preferred) or the legacy e-mail + Global API key. */
 export type Auth = { kind: 'token'; token: string } | { kind: 'key'; email: string; key: string }
 

@@ -1,6 +1,6 @@
 /** Test doubles passed in through Deps: a clock that never waits, and a recording @actions/core. */
 import { readFile } from 'node:fs/promises'
-import { createTransport } from '../../src/http.js'
+import { createTransport } from '../../src/runner/http.js'
 import type { ActionsCore, Cancellation, Clock, Deps, Transport, TransportRequest } from '../../src/ports.js'
 
 /** Where every virtual clock starts: a fixed instant, so no test depends on the machine's clock. */

@@ -1,5 +1,5 @@
 /** Records and reports as the batch produces them, for the report's tests. */
-import { emptyRecord } from '../../src/outcome.js'
+import { emptyRecord } from '../../src/batch/outcome.js'
 import type { RequestRecord, RunReport, VideoRecord } from '../../src/types.js'
 
 export const deleted = (type: 'default' | 'audio' = 'default'): RequestRecord => ({

@@ -1,6 +1,6 @@
 /** The loopback stand-in with a real client and transport in front of it, for the integration tests. */
-import { CloudflareClient } from '../../src/cloudflare.js'
-import { createTransport } from '../../src/http.js'
+import { CloudflareClient } from '../../src/cloudflare/client.js'
+import { createTransport } from '../../src/runner/http.js'
 import type { Transport } from '../../src/ports.js'
 import type { Auth } from '../../src/types.js'
 import { startStandIn } from '../../dev/stand-in.js'

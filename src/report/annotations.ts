@@ -2,8 +2,8 @@
  * The annotations: one per problem worth a user's attention, capped per level as GitHub shows them.
  */
 import type { RequestRecord, RunReport, VideoRecord } from '../types.js'
-import { digestOf, OUTCOMES, outcomeBits, videosWhere } from '../digest.js'
-import { describeErrors } from './text.js'
+import { digestOf, OUTCOMES, outcomeBits, videosWhere } from '../batch/digest.js'
+import { describeErrors } from '../cloudflare/messages.js'
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice'

@@ -3,7 +3,7 @@
  */
 import type { DownloadType, RequestRecord } from '../types.js'
 import { safeText } from '../safe-text.js'
-import { describeErrors } from './text.js'
+import { describeErrors } from '../cloudflare/messages.js'
 
 /** The log line for one finished request. */
 export function requestLine(videoId: string, record: RequestRecord): string {

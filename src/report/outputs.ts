@@ -5,7 +5,7 @@
  * cancelled), is cut to fit, and `truncated` says `true`. `results-file` always has everything.
  */
 import type { RequestRecord, RunReport, VideoList, VideoOutcome, VideoRecord } from '../types.js'
-import { type Digest, digestOf, OUTCOMES, SAID, videosWhere } from '../digest.js'
+import { type Digest, digestOf, OUTCOMES, SAID, videosWhere } from '../batch/digest.js'
 
 /** Each output's share of GitHub's 1 MB per job, in bytes of JSON (about 0.9 MB in all). */
 export const OUTPUT_BUDGET = {

@@ -7,9 +7,9 @@
  */
 import { join } from 'node:path'
 import type { RunContext } from '../ports.js'
-import { RecordStore } from '../record-store.js'
+import { RecordStore } from '../batch/record-store.js'
 import type { VideoList } from '../types.js'
-import { JsonBytes } from '../json-bytes.js'
+import { JsonBytes } from '../batch/json-bytes.js'
 
 /** A name of its own for each run, attempt and step. */
 export function resultsFileName(dir: string, context: RunContext, now: number): string {

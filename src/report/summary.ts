@@ -6,8 +6,8 @@
  */
 import { markdownText } from '../safe-text.js'
 import type { RequestRecord, RunReport } from '../types.js'
-import { digestOf, OUTCOMES, outcomeBits, videosWhere } from '../digest.js'
-import { describeErrors } from './text.js'
+import { digestOf, OUTCOMES, outcomeBits, videosWhere } from '../batch/digest.js'
+import { describeErrors } from '../cloudflare/messages.js'
 import { choiceLine, verdict } from './verdict.js'
 
 /** Rows shown at most, over both tables; `results` (and `results-file`) have them all. */

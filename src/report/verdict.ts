@@ -2,7 +2,7 @@
  * The closing line of the log, which is also the step's failure message when it fails.
  */
 import type { ChoiceSummary, RunReport } from '../types.js'
-import { digestOf, OUTCOMES } from '../digest.js'
+import { digestOf, OUTCOMES } from '../batch/digest.js'
 
 /** The closing line of the log, and the step's failure message when it fails. */
 export function verdict(report: RunReport): string {

@@ -4,11 +4,11 @@
  * (attempts.ts). Per-video problems are outcomes, never exceptions, and every video is accounted
  * for, cancelled ones included.
  */
-import { type AttemptDeps, sendWithRetries } from './attempts.js'
-import type { CloudflareClient } from './cloudflare.js'
+import { type AttemptDeps, sendWithRetries } from '../requests/attempts.js'
+import type { CloudflareClient } from '../cloudflare/client.js'
 import { plannedRecords, recordFromAttempts, videoOutcome } from './outcome.js'
 import { RecordStore } from './record-store.js'
-import type { DownloadType, RequestRecord, VideoRecord } from './types.js'
+import type { DownloadType, RequestRecord, VideoRecord } from '../types.js'
 
 export interface BatchPlan {
   videoIds: readonly string[]

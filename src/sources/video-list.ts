@@ -2,11 +2,11 @@
  * One page of the account's video list, sent through the run's shared retries, pacing and
  * cancellation (attempts.ts): the `fetchPage` that library.ts's pager calls.
  */
-import { type AttemptDeps, type Retrying, sendWithRetries } from './attempts.js'
-import type { CloudflareClient } from './cloudflare.js'
-import type { FetchPage } from './library.js'
-import { recordFromAnswer } from './outcome.js'
-import { describeErrors } from './report/text.js'
+import { type AttemptDeps, type Retrying, sendWithRetries } from '../requests/attempts.js'
+import type { CloudflareClient } from '../cloudflare/client.js'
+import type { FetchPage } from '../cloudflare/library.js'
+import { recordFromAnswer } from '../batch/outcome.js'
+import { describeErrors } from '../cloudflare/messages.js'
 
 export function videoListPages(
   client: Pick<CloudflareClient, 'listVideos'>,

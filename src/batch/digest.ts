@@ -5,7 +5,7 @@
  * records they show: with the batch's compact store (record-store.ts) every record walked is
  * rebuilt, and a 100,000-video run walked a dozen times makes garbage enough to grow the heap.
  */
-import type { RequestOutcome, VideoList, VideoOutcome, VideoRecord } from './types.js'
+import type { RequestOutcome, VideoList, VideoOutcome, VideoRecord } from '../types.js'
 
 /** Every outcome, each with its bit in {@link Digest.requests} (1 << its index); the store's codes (record-store.ts) too. */
 export const OUTCOMES: readonly RequestOutcome[] = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled']

@@ -4,9 +4,9 @@
  * Then the guards that apply to every source: `exclude`, `keep-latest` (selections only) and
  * `max-videos`. The result is the exact list of ids the run will act on, or why there is none.
  */
-import { parseIdList } from './input-parsers.js'
-import { type FetchPage, selectVideos, splitKeepLatest } from './library.js'
-import type { VideoSource } from './settings.js'
+import { parseIdList } from '../inputs/input-parsers.js'
+import { type FetchPage, selectVideos, splitKeepLatest } from '../cloudflare/library.js'
+import type { VideoSource } from '../inputs/settings.js'
 
 /** What the run acts on, and how it was chosen (for the log and the summary). */
 export interface VideoChoice {

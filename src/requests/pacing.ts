@@ -11,8 +11,8 @@
  *   estimate cannot see: answers arriving out of order, and other jobs' requests in flight;
  * - a token bucket for `requests-per-minute` (smooth, not fixed sleeps).
  */
-import type { Clock } from './ports.js'
-import type { Answer } from './types.js'
+import type { Clock } from '../ports.js'
+import type { Answer } from '../types.js'
 
 export interface RateLimitState {
   remaining: number

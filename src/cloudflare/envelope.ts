@@ -3,7 +3,7 @@
  * Never throws: an HTML error page from the edge (502, 520–527), an empty body or truncated JSON
  * all become a `problem` that names the HTTP status and content type.
  */
-import { type CloudflareMessage, type Envelope, NO_MESSAGES } from './types.js'
+import { type CloudflareMessage, type Envelope, NO_MESSAGES } from '../types.js'
 
 export type BodyReading = { envelope: Envelope } | { problem: string }
 

@@ -3,8 +3,8 @@
  */
 // The Context class alone, not @actions/github's index: the index also loads Octokit and undici's
 // fetch (bench/RESULTS.md, "Start-up"). The exports map offers no subpath for it, hence the path.
-import { Context } from '../node_modules/@actions/github/lib/context.js'
-import type { RunContext } from './ports.js'
+import { Context } from '../../node_modules/@actions/github/lib/context.js'
+import type { RunContext } from '../ports.js'
 
 export function runContext(): RunContext {
   const none: RunContext = { serverUrl: '', runId: 0, runAttempt: 0, workflow: '', repository: '' }

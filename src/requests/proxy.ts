@@ -2,7 +2,7 @@
  * Which proxy the run goes through, with the same rules as @actions/http-client, so that
  * self-hosted runners behind a proxy behave as they do for every other action.
  */
-import { isLoopbackHost } from './loopback.js'
+import { isLoopbackHost } from '../inputs/loopback.js'
 
 /**
  * The proxy for `target`, as @actions/http-client picks it (an unusable one is a warning that names

@@ -3,7 +3,7 @@
  * wait first. Time and randomness are parameters, so the policy is tested without a clock.
  * The loop that applies it lives in attempts.ts.
  */
-import type { Answer } from './types.js'
+import type { Answer } from '../types.js'
 
 /** Cloudflare's lockout after going over the limit lasts 5 minutes; no Retry-After is honoured past it. */
 export const MAX_RETRY_AFTER_MS = 300_000

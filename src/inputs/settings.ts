@@ -16,8 +16,8 @@ import {
   parseInteger
 } from './input-parsers.js'
 import { instantMicros, parseInstant } from './instants.js'
-import { MEDIA_STATES, type VideoFilters } from './library.js'
-import type { Auth, DownloadType } from './types.js'
+import { MEDIA_STATES, type VideoFilters } from '../types.js'
+import type { Auth, DownloadType } from '../types.js'
 import { resolve } from 'node:path'
 
 export { DEFAULT_BASE_URL }

@@ -7,11 +7,11 @@
  */
 import { appendFileSync } from 'node:fs'
 import { EOL } from 'node:os'
-import { issue, issueCommand } from '../node_modules/@actions/core/lib/command.js'
-import { issueFileCommand } from '../node_modules/@actions/core/lib/file-command.js'
-import { toCommandProperties } from '../node_modules/@actions/core/lib/utils.js'
-import type { ActionsCore } from './ports.js'
-import { safeText } from './safe-text.js'
+import { issue, issueCommand } from '../../node_modules/@actions/core/lib/command.js'
+import { issueFileCommand } from '../../node_modules/@actions/core/lib/file-command.js'
+import { toCommandProperties } from '../../node_modules/@actions/core/lib/utils.js'
+import type { ActionsCore } from '../ports.js'
+import { safeText } from '../safe-text.js'
 
 /** No line the action writes is longer: a runner's log stays readable whatever an answer held. */
 export const MAX_LINE = 4000

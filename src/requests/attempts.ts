@@ -5,9 +5,9 @@
  * share one quota, one pacing and one cancellation.
  */
 import { acquireSlot, type RateGate } from './pacing.js'
-import type { Cancellation, Clock } from './ports.js'
+import type { Cancellation, Clock } from '../ports.js'
 import { isThrottled, retryDelayMs, retryReason } from './retry.js'
-import type { Answer } from './types.js'
+import type { Answer } from '../types.js'
 
 export interface AttemptDeps {
   gate: RateGate

@@ -17,7 +17,7 @@ import {
   type RequestRecord,
   type VideoList,
   type VideoRecord
-} from './types.js'
+} from '../types.js'
 import { DigestBuilder, OUTCOMES } from './digest.js'
 import type { JsonBytes } from './json-bytes.js'
 

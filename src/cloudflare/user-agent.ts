@@ -2,8 +2,8 @@
  * The User-Agent names the action, its version, and the workflow run that sent the request, so
  * that Cloudflare's audit log shows which workflow deleted what.
  */
-import type { RunContext } from './ports.js'
-import { VERSION } from './version.js'
+import type { RunContext } from '../ports.js'
+import { VERSION } from '../version.js'
 
 export const ACTION_NAME = 'cloudflare-stream-delete-downloads'
 

@@ -11,8 +11,8 @@ import {
   type VideoList,
   type VideoOutcome,
   NO_MESSAGES
-} from './types.js'
-import type { Attempted } from './attempts.js'
+} from '../types.js'
+import type { Attempted } from '../requests/attempts.js'
 import { digestOf } from './digest.js'
 
 /** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */

@@ -7,7 +7,7 @@
  * summary are written well before the kill. Later signals change nothing: the listeners stay in
  * place until the run is over, so Node's default handler (exit at once) never comes back mid-report.
  */
-import type { Cancellation } from './ports.js'
+import type { Cancellation } from '../ports.js'
 
 /** How long requests in flight get after the first signal. */
 export const GRACE_MS = 4_000

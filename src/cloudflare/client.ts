@@ -6,8 +6,8 @@
  */
 import { Deadlines, type Ending, type Watched } from './deadlines.js'
 import { readEnvelope } from './envelope.js'
-import type { ResponseHandler, Transport } from './ports.js'
-import type { Answer, Auth, DownloadType, HttpAnswer } from './types.js'
+import type { ResponseHandler, Transport } from '../ports.js'
+import type { Answer, Auth, DownloadType, HttpAnswer } from '../types.js'
 
 /** Larger answers are refused: a delete's envelope is a few hundred bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024

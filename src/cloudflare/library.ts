@@ -12,41 +12,12 @@
  * `start` is known to get past it: that is reported as a failure, never looped on or skipped.
  * https://developers.cloudflare.com/api/resources/stream/methods/list/
  */
-import { IDENTIFIER, quote } from './input-parsers.js'
-import { formatMicros, instantMicros } from './instants.js'
+import { IDENTIFIER, quote } from '../inputs/input-parsers.js'
+import { formatMicros, instantMicros } from '../inputs/instants.js'
+import type { VideoFilters } from '../types.js'
 
 /** The list's `limit` ceiling (the OpenAPI description: `maximum: 1000`), and its default. */
 export const MAX_PAGE_SIZE = 1000
-
-/** The `status` filter's values: the spec's `stream_media_state` enum. */
-export const MEDIA_STATES = [
-  'pendingupload',
-  'downloading',
-  'queued',
-  'inprogress',
-  'ready',
-  'error',
-  'live-inprogress'
-] as const
-export type MediaState = (typeof MEDIA_STATES)[number]
-
-/** The selection filters, already validated by the settings; each maps to one query parameter. */
-export interface VideoFilters {
-  /** `start`: created after this RFC 3339 instant (input `created-after`; inclusive or not, as the API decides). */
-  start?: string
-  /** `end`: created before this RFC 3339 instant (input `created-before`); sent on every page. */
-  end?: string
-  /** `creator`: the exact user-defined creator id. */
-  creator?: string
-  /** `video_name`: an exact match on `meta.name`. */
-  videoName?: string
-  /** `search`: a partial match on `meta.name` (Cloudflare warns it is slow on large libraries). */
-  search?: string
-  /** `status`: the processing state. */
-  status?: MediaState
-  /** `live_input_id`: videos recorded from that live input. */
-  liveInputId?: string
-}
 
 /** One listed video: what a cleanup needs, and the two labels a report can show. */
 export interface ListedVideo {

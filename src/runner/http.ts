@@ -8,7 +8,7 @@ import connect from 'undici/lib/api/api-connect.js'
 import Agent from 'undici/lib/dispatcher/agent.js'
 import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js'
 import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js'
-import type { Transport, TransportOptions } from './ports.js'
+import type { Transport, TransportOptions } from '../ports.js'
 
 // What undici's index.js does for dispatchers, for the one method used: ProxyAgent opens its
 // tunnel with connect(). The client sends through dispatch(), so request(), stream(), pipeline()
