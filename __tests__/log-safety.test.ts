@@ -9,6 +9,7 @@ import { actionsCore } from '../src/runner/actions-core.js'
 import { requestLine, retryLine } from '../src/report/log-lines.js'
 import { describeErrors } from '../src/cloudflare/messages.js'
 import type { RequestRecord } from '../src/types.js'
+import { runnerCommands } from './helpers/runner-commands.js'
 
 /** Runs `write` with stdout captured. */
 function captured(write: () => void): string {
@@ -37,10 +38,19 @@ const hostile = fc.oneof(
         '::add-mask::y',
         '::stop-commands::z',
         'ok',
-        '%0A'
+        '%0A',
+        '##[add-mask]ok',
+        '##[stop-commands]zz',
+        '#',
+        '[',
+        ':',
+        ' ',
+        '\u00a0',
+        '\u200b',
+        '\u202e'
       ),
       {
-        maxLength: 12
+        maxLength: 16
       }
     )
     .map((parts) => parts.join(''))
@@ -74,6 +84,26 @@ describe('the log, for any text from the network', () => {
         expect(lines[0]?.startsWith('vid1 default: failed')).toBe(true)
         expect(lines[1]?.startsWith('vid1 default: ')).toBe(true)
         expect(lines[2]).toMatch(/^::warning( title=[^:]*| )?::HTTP 403/)
+        // As the runner reads them: the action's one warning, and no `##[` anywhere.
+        expect(runnerCommands(stdout)).toEqual(['warning'])
+        expect(stdout).not.toContain('##[')
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it('property: info, group names and annotations, for any whole line, start no command of their own', () => {
+    const core = actionsCore({})
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const stdout = captured(() => {
+          core.info(text)
+          core.startGroup(text)
+          core.endGroup()
+          core.error(text, { title: text })
+        })
+        expect(runnerCommands(stdout)).toEqual(['group', 'endgroup', 'error'])
+        expect(stdout).not.toContain('##[')
       }),
       { numRuns: 500 }
     )

@@ -5,14 +5,49 @@
 /* eslint-disable no-control-regex -- looking for control characters is the point */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { MAX_TEXT, markdownText, safeText } from '../src/safe-text.js'
+import { micromark } from 'micromark'
+import { gfm, gfmHtml } from 'micromark-extension-gfm'
+import { MAX_TEXT, markdownText, noCommand, safeText } from '../src/safe-text.js'
 
 /** Characters that end a line or steer a terminal, in any of the ways a log viewer might honour. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
 
-/** Strings rich in what attackers send: line breaks, workflow commands, ANSI, Markdown. */
+/** Characters that hide or reorder text: bidirectional controls and zero-width characters. */
+const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/
+
+/** White space as the runner's TrimStart() sees it (.NET's char.IsWhiteSpace). */
+const leadingCommand = (line: string): boolean => /^[\s\u0085]*::/.test(line)
+
+/** Strings rich in what attackers send: line breaks, workflow commands, ANSI, Markdown, invisibles. */
 const hostile = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
+  fc
+    .array(
+      fc.constantFrom(
+        '#',
+        '##',
+        '[',
+        ']',
+        ':',
+        '::',
+        ' ',
+        '\u00a0',
+        '\u3000',
+        '\t',
+        '\n',
+        '\u200b',
+        '\u202e',
+        '\ufeff',
+        '\u0000',
+        '\u001b[0m',
+        '\\',
+        '|',
+        '`',
+        'a'
+      ),
+      { maxLength: 20 }
+    )
+    .map((parts) => parts.join('')),
   fc
     .array(
       fc.constantFrom(
@@ -28,6 +63,9 @@ const hostile = fc.oneof(
         '::add-mask::secret',
         '::stop-commands::tok',
         '::group::',
+        '##[error]x',
+        '##[add-mask]deleted',
+        '##[stop-commands]zz',
         '`',
         '[x](https://evil.example)',
         'text',
@@ -49,16 +87,45 @@ describe('safeText', () => {
     expect(safeText('\u001b[31mred\u001b[0m \u0000nul \u0085nel\u2028ls')).toBe('red \ufffdnul nel ls')
   })
 
+  it("makes the runner's other syntax, `##[name]` anywhere in a line, text", () => {
+    expect(safeText('8f1e0a2b3c4d5e6f-EWR ##[add-mask]deleted')).toBe('8f1e0a2b3c4d5e6f-EWR ## [add-mask]deleted')
+    expect(safeText('##[stop-commands]zz')).toBe('## [stop-commands]zz')
+    expect(safeText('###[error]x ##[##[')).toBe('### [error]x ## [## [')
+  })
+
+  it('never leaves `::` at the start of a line once the runner has trimmed it', () => {
+    expect(safeText('  ::error::x')).toBe('  : :error::x')
+    expect(safeText('\n\u00a0::add-mask::y')).toBe(' : :add-mask::y')
+    expect(safeText('x ::error::y')).toBe('x ::error::y')
+  })
+
+  it('drops bidirectional controls and zero-width characters, then looks for commands', () => {
+    expect(safeText('pay\u202egnp.exe\u202c \u2066x\u2069 a\u200bb\u200c\u200dc\u2060d\ufeff')).toBe(
+      'paygnp.exe x abcd'
+    )
+    expect(safeText('#\u200b#[error]x')).toBe('## [error]x')
+    expect(safeText(':\ufeff:error::x')).toBe(': :error::x')
+    expect(safeText('#\u001b[0m#[error]x')).toBe('## [error]x')
+  })
+
+  it('noCommand makes a whole line safe, whatever its pieces', () => {
+    expect(noCommand('#' + '#[error]x')).toBe('## [error]x')
+    expect(noCommand('\u0085\u001c ::warning::x')).toBe('\u0085\u001c : :warning::x')
+  })
+
   it('cuts long values with an ellipsis, never in the middle of a surrogate pair', () => {
     expect(safeText('a'.repeat(600))).toBe(`${'a'.repeat(MAX_TEXT - 1)}…`)
     expect(safeText('😀'.repeat(10), 6)).toBe('😀😀…')
   })
 
-  it('property: never throws, never emits a control character, never exceeds the bound', () => {
+  it('property: never throws, never emits a control, an invisible character or a command, never exceeds the bound', () => {
     fc.assert(
       fc.property(hostile, fc.integer({ min: 2, max: 600 }), (text, max) => {
         const safe = safeText(text, max)
         expect(safe).not.toMatch(CONTROL)
+        expect(safe).not.toMatch(INVISIBLE)
+        expect(safe).not.toContain('##[')
+        expect(leadingCommand(safe)).toBe(false)
         expect(safe.length).toBeLessThanOrEqual(max)
       }),
       { numRuns: 2000 }
@@ -68,7 +135,15 @@ describe('safeText', () => {
   it('property: a value that needs no change is kept as it is', () => {
     fc.assert(
       fc.property(
-        fc.string({ maxLength: 100 }).filter((text) => !/[\s\u0000-\u001f\u007f-\u009f]/.test(text)),
+        fc
+          .string({ maxLength: 100 })
+          .filter(
+            (text) =>
+              !/[\s\u0000-\u001f\u007f-\u009f]/.test(text) &&
+              !INVISIBLE.test(text) &&
+              !text.includes('##[') &&
+              !text.startsWith('::')
+          ),
         (text) => {
           expect(safeText(text)).toBe(text)
         }
@@ -77,7 +152,41 @@ describe('safeText', () => {
   })
 })
 
+/** The cells of the one body row of a table whose middle cell is `cell`, as micromark renders them. */
+function bodyCells(cell: string): string[] {
+  const html = micromark(`| a | b | c |\n| --- | --- | --- |\n| 1 | ${cell} | 3 |\n`, {
+    extensions: [gfm()],
+    htmlExtensions: [gfmHtml()]
+  })
+  const body = html.split('<tbody>')[1] ?? ''
+  return Array.from(body.matchAll(/<td>([\s\S]*?)<\/td>/g), (match) => match[1] ?? '')
+}
+
 describe('markdownText', () => {
+  it('keeps a cell whole when a backslash stands before a pipe, under CommonMark parsers too', () => {
+    // cmark-gfm (GitHub) keeps a pipe with any backslash before it in the cell; micromark, like
+    // every CommonMark parser, only with an odd number of them: one backslash suits both.
+    expect(markdownText('x\\|[click](https://evil.example)')).toBe('`x\\ \\|[click](https://evil.example)`')
+    expect(bodyCells(markdownText('x\\|[click](https://evil.example)'))).toEqual([
+      '1',
+      '<code>x\\ |[click](https://evil.example)</code>',
+      '3'
+    ])
+    expect(markdownText('a\\\\\\|b')).toBe('`a\\\\\\ \\|b`')
+  })
+
+  it('property: a cell stays one cell and one code span under micromark, whatever the text', () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const cell = markdownText(text)
+        const cells = bodyCells(cell === '' ? '–' : cell)
+        expect(cells).toHaveLength(3)
+        expect(cells[1]).toMatch(cell === '' ? /^–$/ : /^<code>[^<]*<\/code>$/)
+      }),
+      { numRuns: 1000 }
+    )
+  })
+
   it('wraps text in a code span whose fence outlasts every backtick run, escaping pipes', () => {
     expect(markdownText('a | b')).toBe('`a \\| b`')
     expect(markdownText('x ``y`` z')).toBe('```x ``y`` z```')
