@@ -9,15 +9,33 @@ import {
 } from '../src/inputs/input-parsers.js'
 import { isLoopbackHost } from '../src/inputs/loopback.js'
 
+/** A Stream video uid: 32 hexadecimal characters, `n` at the end. */
+const uid = (n: number): string => `ea95132c15732412d22c1476fa8${n.toString(16).padStart(5, '0')}`
+const [A, B, C, D] = [uid(1), uid(2), uid(3), uid(4)]
+
 describe('parseIdList', () => {
   it('splits on newlines, commas and spaces, drops duplicates and keeps order', () => {
-    expect(parseIdList('b2, a1\n\nc3  a1,b2\r\nd4')).toEqual({ ok: true, value: ['b2', 'a1', 'c3', 'd4'] })
+    expect(parseIdList(`${B}, ${A}\n\n${C}  ${A},${B}\r\n${D}`)).toEqual({ ok: true, value: [B, A, C, D] })
   })
 
-  it('accepts exactly 32 characters and refuses 33', () => {
+  it('accepts uppercase and lowers it, so one video is one id', () => {
+    expect(parseIdList(`${A.toUpperCase()} ${A}`)).toEqual({ ok: true, value: [A] })
+    expect(parseIdList(`["${B.toUpperCase()}"]`)).toEqual({ ok: true, value: [B] })
+  })
+
+  it('refuses a uid cut in two by a space, naming both halves, instead of sending two 404s', () => {
+    expect(parseIdList('ea95132c1573 2412d22c1476fa83f27a')).toEqual({
+      ok: false,
+      problem:
+        'has line 1 "ea95132c1573", line 1 "2412d22c1476fa83f27a": a Stream video uid is 32 hexadecimal characters (0-9, a-f)'
+    })
+  })
+
+  it('accepts exactly 32 hexadecimal characters and refuses 31, 33 and any other letter', () => {
     expect(parseIdList('a'.repeat(32)).ok).toBe(true)
-    const parsed = parseIdList('a'.repeat(33))
-    expect(parsed.ok).toBe(false)
+    for (const id of ['a'.repeat(31), 'a'.repeat(33), `${'a'.repeat(31)}g`, 'v1', 'abc']) {
+      expect(parseIdList(id)).toEqual({ ok: false, problem: expect.stringContaining(JSON.stringify(id)) })
+    }
   })
 
   it.each([
@@ -26,8 +44,26 @@ describe('parseIdList', () => {
     ['ünïcode', 'non-ASCII letters'],
     ['abc?x=1', 'a query']
   ])('refuses %s (%s) and names it', (id) => {
-    const parsed = parseIdList(`good1 ${id}`)
+    const parsed = parseIdList(`${A} ${id}`)
     expect(parsed).toEqual({ ok: false, problem: expect.stringContaining(JSON.stringify(id)) })
+  })
+
+  it('names a wrong id by its line, counting comments and blank lines, and shows at most 40 characters', () => {
+    const file = `# ids\n${A}\r\n\n${B} # ok\r${'x'.repeat(100)}\nroot:x:0:0:root:/root:/bin/bash`
+    const parsed = parseIdList(file)
+    expect(parsed).toEqual({
+      ok: false,
+      problem: `has line 5 "${'x'.repeat(38)}…", line 6 "root:x:0:0:root:/root:/bin/bash": a Stream video uid is 32 hexadecimal characters (0-9, a-f)`
+    })
+  })
+
+  it('names a wrong item of a JSON array by its place', () => {
+    expect(parseIdList(`["${A}", "v1"]`)).toEqual({ ok: false, problem: expect.stringMatching(/^has item 2 "v1":/) })
+  })
+
+  it('shows an invisible character escaped, never as itself', () => {
+    const parsed = parseIdList('ab\u202ecd\u200b')
+    expect(parsed).toEqual({ ok: false, problem: expect.stringContaining('"ab\\u202ecd\\u200b"') })
   })
 
   it('gives an empty list when only separators and comments are given (the caller decides)', () => {
@@ -35,12 +71,12 @@ describe('parseIdList', () => {
   })
 
   it('ignores # comments to the end of a line, and reads a JSON array such as the failed output', () => {
-    expect(parseIdList('a1 # the launch\n#b2\nc3,d4 # two more')).toEqual({ ok: true, value: ['a1', 'c3', 'd4'] })
-    expect(parseIdList(' ["a1", "b2", "a1"] ')).toEqual({ ok: true, value: ['a1', 'b2'] })
+    expect(parseIdList(`${A} # the launch\n#${B}\n${C},${D} # two more`)).toEqual({ ok: true, value: [A, C, D] })
+    expect(parseIdList(` ["${A}", "${B}", "${A}"] `)).toEqual({ ok: true, value: [A, B] })
     expect(parseIdList('[]')).toEqual({ ok: true, value: [] })
   })
 
-  it.each(['[1, 2]', '["a1", null]', '{"a": 1}', '[not json'])('refuses %s as a JSON list of ids', (raw) => {
+  it.each(['[1, 2]', `["${A}", null]`, '{"a": 1}', '[not json'])('refuses %s as a JSON list of ids', (raw) => {
     expect(parseIdList(raw)).toEqual({ ok: false, problem: expect.any(String) })
   })
 
@@ -124,10 +160,15 @@ describe('parseBaseUrl', () => {
   it.each([
     'https://user:hunter2@api.cloudflare.com/',
     'http://user:hunter2@example.com/v4',
-    'http://user:hunter2@[bad/'
-  ])('never echoes a password embedded in %s', (raw) => {
+    'http://user:hunter2@[bad/',
+    'https://user:hun/ter2@api.cloudflare.com/client/v4',
+    'https://user:12/hunter2@api.cloudflare.com/client/v4',
+    'http://user:hun/ter2@127.0.0.1/v4?x',
+    'ftp://user:hun/ter2@host/'
+  ])('never echoes a base-url that had a user name or password: %s', (raw) => {
     const parsed = parseBaseUrl(raw)
-    expect(parsed.ok ? '' : parsed.problem).not.toContain('hunter2')
+    expect(parsed).toEqual({ ok: false, problem: expect.stringContaining('user name or password') })
+    expect(parsed.ok ? '' : parsed.problem).not.toMatch(/hun|ter2|user:/)
   })
 })
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import {
-  IDENTIFIER,
+  VIDEO_UID,
   parseBaseUrl,
   parseBoolean,
   parseCredential,
@@ -25,6 +25,7 @@ const listish = fc
   .array(
     fc.oneof(
       fc.stringMatching(/^[A-Za-z0-9]{1,34}$/),
+      fc.stringMatching(/^[0-9a-fA-F]{32}$/),
       fc.constantFrom(',', ' ', '\n', '\r\n', '#', '# c\n', '[', ']', '"')
     ),
     {
@@ -39,13 +40,18 @@ const urlish = fc.oneof(
 )
 
 describe('input parsers, for any text', () => {
-  it('parseIdList: never throws; what it accepts is distinct valid ids', () => {
+  it('parseIdList: never throws; what it accepts is distinct lowercase uids; what it refuses it names in 40 characters', () => {
     fc.assert(
       fc.property(fc.oneof(listish, fc.string({ unit: 'binary' })), (raw) => {
         const parsed = parseIdList(raw)
         const ids = parsed.ok ? parsed.value : []
-        expect(ids.every((id) => IDENTIFIER.test(id))).toBe(true)
+        expect(ids.every((id) => VIDEO_UID.test(id) && id === id.toLowerCase())).toBe(true)
         expect(new Set(ids).size).toBe(ids.length)
+        // Each id shown back is a quoted value of at most 40 characters.
+        const problem = parsed.ok ? '' : parsed.problem
+        for (const [, shown] of problem.matchAll(/(?:line|item) \d+ ("(?:[^"\\]|\\.)*…?")/g)) {
+          expect(shown?.length).toBeLessThanOrEqual(42)
+        }
       }),
       { numRuns: 1000 }
     )
@@ -71,12 +77,13 @@ describe('input parsers, for any text', () => {
     fc.assert(
       fc.property(
         fc.constantFrom('http', 'https', 'ftp', 'ht tp'),
-        fc.stringMatching(/^[A-Za-z0-9]{8,16}$/),
+        fc.oneof(fc.stringMatching(/^[A-Za-z0-9]{8,16}$/), fc.stringMatching(/^[0-9]{4,8}\/[0-9]{4,8}$/)),
         fc.constantFrom('api.cloudflare.com', '127.0.0.1', '[bad', 'a b'),
         fc.constantFrom('/client/v4', '/v4?x', '#f', ''),
         (scheme, password, host, rest) => {
           const parsed = parseBaseUrl(`${scheme}://user:${password}@${host}${rest}`)
-          expect(parsed.ok ? '' : parsed.problem).not.toContain(password)
+          expect(parsed.ok).toBe(false)
+          for (const part of password.split('/')) expect(parsed.ok ? '' : parsed.problem).not.toContain(part)
         }
       ),
       { numRuns: 500 }

@@ -12,24 +12,47 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string }
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
 const bad = <T>(problem: string): Parsed<T> => ({ ok: false, problem })
 
-/** Stream video UIDs and account ids: 1–32 characters of `[A-Za-z0-9]` (the API's `maxLength: 32`). */
+/** Stream video UIDs and account ids as Cloudflare returns them: 1–32 characters of `[A-Za-z0-9]` (the API's `maxLength: 32`). */
 export const IDENTIFIER = /^[A-Za-z0-9]{1,32}$/
 
-/** Shows a user's value in a message without letting a huge or multi-line value flood the log. */
-export function quote(value: string): string {
-  const oneLine = JSON.stringify(value)
-  return oneLine.length > 48 ? `${oneLine.slice(0, 45)}…"` : oneLine
+/**
+ * A video uid as a user gives it: 32 hexadecimal characters, as Stream makes every uid. Stricter
+ * than {@link IDENTIFIER} so that a uid cut in two by a stray space or a truncated copy fails as
+ * an input error instead of being sent, answered 404 and counted as "missing".
+ */
+export const VIDEO_UID = /^[0-9a-fA-F]{32}$/
+
+/** At most this many characters of a user's line are shown back: a wrong file may hold anything. */
+const SHOWN = 40
+
+/** Shows a user's value in a message without letting a huge, multi-line or invisible value flood or hide in the log. */
+export function quote(value: string, max = 48): string {
+  // JSON.stringify escapes controls; bidirectional and zero-width characters are shown escaped too.
+  const oneLine = JSON.stringify(value).replace(
+    /[\p{Bidi_Control}\u200b-\u200d\u2060\ufeff]/gu,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
+  return oneLine.length > max ? `${oneLine.slice(0, max - 3)}…"` : oneLine
 }
 
 /**
  * A list of Stream video UIDs, as `video-id`, `video-id-file` and `exclude` take it: ids separated
  * by newlines, commas or spaces, with `#` starting a comment to the end of its line; or one JSON
- * array of id strings (so this action's own `failed` output can be fed back in). Duplicates are
- * dropped, the first occurrence's order kept. An empty list is a value: the caller decides.
+ * array of id strings (so this action's own `failed` output can be fed back in). Each id must be
+ * 32 hexadecimal characters ({@link VIDEO_UID}); uppercase is lowered. A wrong id is named by its
+ * line (or its item of the array) and at most 40 of its characters. Duplicates are dropped, the
+ * first occurrence's order kept. An empty list is a value: the caller decides.
  */
 export function parseIdList(raw: string): Parsed<string[]> {
+  const ids = new Set<string>()
+  const wrong: string[] = []
+  let wrongCount = 0
+  const take = (id: string, where: () => string): void => {
+    if (id === '') return
+    if (VIDEO_UID.test(id)) ids.add(id.toLowerCase())
+    else if (++wrongCount <= 5) wrong.push(`${where()} ${quote(id, SHOWN + 2)}`)
+  }
   const text = raw.trim()
-  let candidates: string[]
   if (text.startsWith('[')) {
     let parsed: unknown
     try {
@@ -42,19 +65,20 @@ export function parseIdList(raw: string): Parsed<string[]> {
     if (!Array.isArray(parsed) || !parsed.every((id) => typeof id === 'string')) {
       return bad('is a JSON value but not an array of id strings')
     }
-    candidates = parsed.map((id: string) => id.trim())
+    parsed.forEach((id: string, i) => take(id.trim(), () => `item ${i + 1}`))
   } else {
-    // One pass over the text without its comments: a file of 100,000 ids makes no array per line.
-    candidates = Array.from(text.replace(/#[^\r\n]*/g, '').matchAll(/[^\s,]+/g), (match) => match[0])
+    // One pass over the whole text, counting lines: a file of 100,000 ids makes no array per line.
+    let line = 1
+    for (const [token] of raw.matchAll(/\r\n?|\n|#[^\r\n]*|[^\s,#]+/g)) {
+      if (token.startsWith('\r') || token === '\n') line += 1
+      else if (!token.startsWith('#')) take(token, () => `line ${line}`)
+    }
   }
-  const ids = [...new Set(candidates.filter((id) => id !== ''))]
-  const wrong = ids.filter((id) => !IDENTIFIER.test(id))
-  if (wrong.length > 0) {
-    const shown = wrong.slice(0, 5).map(quote).join(', ')
-    const more = wrong.length > 5 ? ` and ${wrong.length - 5} more` : ''
-    return bad(`has ${shown}${more}: each id must be 1–32 letters or digits`)
+  if (wrongCount > 0) {
+    const more = wrongCount > 5 ? ` and ${wrongCount - 5} more` : ''
+    return bad(`has ${wrong.join(', ')}${more}: a Stream video uid is 32 hexadecimal characters (0-9, a-f)`)
   }
-  return ok(ids)
+  return ok([...ids])
 }
 
 /** Free text for a filter (`creator`, `video-name`, `search`): one line of printable text, at most `max` characters. */
@@ -106,14 +130,15 @@ export function parseCredential(raw: string): Parsed<string> {
  * query or fragment, so every request would go to the base itself. Returned without a trailing slash.
  */
 export function parseBaseUrl(raw: string): Parsed<string> {
+  // Before anything else, and without quoting the value: `https://user:pa/ss@host` does not even
+  // parse as a URL with a password, and an API base has no reason to hold an '@' anywhere.
+  if (raw.includes('@')) return bad('must not contain a user name or password (an "@"): the value is not shown')
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    // Quoting an unparsable value could echo a password; show it only without anything before '@'.
-    return bad(`is ${quote(raw.replace(/\/\/[^/]*@/, '//…@'))}: it must be an absolute https URL`)
+    return bad(`is ${quote(raw)}: it must be an absolute https URL`)
   }
-  if (url.username !== '' || url.password !== '') return bad('must not contain a user name or password')
   const loopback = isLoopbackHost(url.hostname)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     return bad(`is ${quote(raw)}: it must use https (plain http is allowed only for loopback hosts)`)
