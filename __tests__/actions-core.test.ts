@@ -124,7 +124,7 @@ describe('actionsCore', () => {
         c.warning('a\r\n::stop-commands::t\u001b[31m', { title: 'T\nitle' })
       }
     )
-    expect(stdout).toBe(' ::error::not from us ::add-mask::x\n::warning title=T itle::a ::stop-commands::t\n')
+    expect(stdout).toBe(': :error::not from us ::add-mask::x\n::warning title=T itle::a ::stop-commands::t\n')
     expect(safeLine('x'.repeat(10_000)).length).toBe(MAX_LINE)
   })
 

@@ -32,7 +32,7 @@ async function captured(work: () => Promise<void>): Promise<string> {
 
 describe('run (main.ts)', () => {
   it('deletes with the real collaborators and writes the outputs and summary files', async () => {
-    const standIn = await startStandIn({ videos: { vid1: {} } })
+    const standIn = await startStandIn({ videos: { '00000000000000000000000000000001': {} } })
     const dir = mkdtempSync(join(tmpdir(), 'main-'))
     const files = { output: join(dir, 'output'), summary: join(dir, 'summary'), event: join(dir, 'missing.json') }
     writeFileSync(files.output, '')
@@ -44,17 +44,17 @@ describe('run (main.ts)', () => {
       GITHUB_EVENT_PATH: files.event,
       GITHUB_REPOSITORY: 'octo/app',
       GITHUB_RUN_ID: '7',
-      'INPUT_VIDEO-ID': 'vid1',
+      'INPUT_VIDEO-ID': '00000000000000000000000000000001',
       'INPUT_ACCOUNT-ID': standIn.accountId,
       'INPUT_API-TOKEN': standIn.token,
       'INPUT_BASE-URL': standIn.baseUrl
     })
     try {
       const stdout = await captured(run)
-      expect(stdout).toContain('vid1 default: deleted (HTTP 200')
+      expect(stdout).toContain('00000000000000000000000000000001 default: deleted (HTTP 200')
       expect(parseOutputFile(readFileSync(files.output, 'utf8'))).toMatchObject({
         success: 'true',
-        deleted: '["vid1"]'
+        deleted: '["00000000000000000000000000000001"]'
       })
       expect(readFileSync(files.summary, 'utf8')).toContain('✅ 1 video: 1 deleted')
       expect(process.exitCode).toBeUndefined()

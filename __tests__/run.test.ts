@@ -10,7 +10,13 @@ let standIn: StandIn
 afterEach(async () => standIn?.close())
 
 async function runWith(inputs: Record<string, string>, standInOptions: Parameters<typeof startStandIn>[0] = {}) {
-  standIn = await startStandIn({ videos: { vid1: { default: true, audio: true }, vid2: {} }, ...standInOptions })
+  standIn = await startStandIn({
+    videos: {
+      '00000000000000000000000000000001': { default: true, audio: true },
+      '00000000000000000000000000000002': {}
+    },
+    ...standInOptions
+  })
   const recorder = recordingCore({
     'account-id': standIn.accountId,
     'api-token': standIn.token,
@@ -23,51 +29,66 @@ async function runWith(inputs: Record<string, string>, standInOptions: Parameter
 
 describe('run', () => {
   it('deletes one download and sets the outputs a release workflow reads', async () => {
-    const r = await runWith({ 'video-id': 'vid1' })
+    const r = await runWith({ 'video-id': '00000000000000000000000000000001' })
     expect(r.failed).toBeUndefined()
-    expect(r.outputs).toMatchObject({ success: 'true', result: 'ok', errors: '[]', deleted: '["vid1"]', failed: '[]' })
-    expect(standIn.videos.get('vid1')).toEqual({ default: false, audio: true })
+    expect(r.outputs).toMatchObject({
+      success: 'true',
+      result: 'ok',
+      errors: '[]',
+      deleted: '["00000000000000000000000000000001"]',
+      failed: '[]'
+    })
+    expect(standIn.videos.get('00000000000000000000000000000001')).toEqual({ default: false, audio: true })
     expect(r.said('info')).toContain('1 video: 1 deleted')
-    expect(r.summary).toContain('| `vid1` | default | deleted | 200 |')
+    expect(r.summary).toContain('| `00000000000000000000000000000001` | default | deleted | 200 |')
   })
 
   it('masks the token before anything is printed', async () => {
-    const r = await runWith({ 'video-id': 'vid1' })
+    const r = await runWith({ 'video-id': '00000000000000000000000000000001' })
     expect(r.calls[0]).toEqual(['setSecret', standIn.token])
   })
 
   it('names the workflow run in the User-Agent, for Cloudflare’s audit log', async () => {
-    await runWith({ 'video-id': 'vid1' })
+    await runWith({ 'video-id': '00000000000000000000000000000001' })
     expect(standIn.log[0]?.headers['user-agent']).toBe(
       'cloudflare-stream-delete-downloads/1.0.0 (https://github.com/octo/app/actions/runs/42; workflow: Release; node v20.0.0)'
     )
   })
 
   it('groups the per-request log lines when there are several videos', async () => {
-    const r = await runWith({ 'video-id': 'vid1,vid2', 'download-type': 'all' })
+    const r = await runWith({
+      'video-id': '00000000000000000000000000000001,00000000000000000000000000000002',
+      'download-type': 'all'
+    })
     const methods = r.calls.map(([method]) => method)
     const group = methods.indexOf('startGroup')
     expect(group).toBeGreaterThan(0)
     expect(methods.slice(group + 1, group + 5)).toEqual(['info', 'info', 'info', 'info'])
     expect(methods[group + 5]).toBe('endGroup')
     expect(r.said('info')).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^vid2 audio: missing \(HTTP 404, ray /)])
+      expect.arrayContaining([
+        expect.stringMatching(/^00000000000000000000000000000002 audio: missing \(HTTP 404, ray /)
+      ])
     )
   })
 
   it('fails the step on a failed video, with an error annotation naming it and the permission hint', async () => {
-    const r = await runWith({ 'video-id': 'vid1', 'api-token': 'wrong-token' })
+    const r = await runWith({ 'video-id': '00000000000000000000000000000001', 'api-token': 'wrong-token' })
     expect(r.failed).toBe('1 video: 1 failed')
     expect(r.calls).toContainEqual([
       'error',
       `HTTP 403: [10000] Authentication error. Either the API token lacks the Stream Write permission, or it is not valid for account ${standIn.accountId} (check \`account-id\` and the token's account resources).`,
-      { title: 'Failed: default download of video vid1' }
+      { title: 'Failed: default download of video 00000000000000000000000000000001' }
     ])
-    expect(r.outputs).toMatchObject({ success: 'false', failed: '["vid1"]' })
+    expect(r.outputs).toMatchObject({ success: 'false', failed: '["00000000000000000000000000000001"]' })
   })
 
   it('passes with warnings when fail-on-error is false, and the outputs still say what failed', async () => {
-    const r = await runWith({ 'video-id': 'vid1', 'api-token': 'wrong-token', 'fail-on-error': 'false' })
+    const r = await runWith({
+      'video-id': '00000000000000000000000000000001',
+      'api-token': 'wrong-token',
+      'fail-on-error': 'false'
+    })
     expect(r.failed).toBeUndefined()
     expect(r.said('error')).toEqual([])
     expect(r.said('warning')).toHaveLength(1)
@@ -79,17 +100,20 @@ describe('run', () => {
     ['ignore', undefined, undefined],
     ['fail', '1 video: 1 missing', 'error']
   ])('with if-missing %s, a 404 fails the step: %s', async (ifMissing, failed, annotation) => {
-    const r = await runWith({ 'video-id': 'nosuchvideo', 'if-missing': ifMissing })
+    const r = await runWith({ 'video-id': '00000000000000000000000000000404', 'if-missing': ifMissing })
     expect(r.failed).toBe(failed)
-    expect(r.outputs.missing).toBe('["nosuchvideo"]')
+    expect(r.outputs.missing).toBe('["00000000000000000000000000000404"]')
     const annotated = r.calls.find(([, , props]) => (props as { title?: string })?.title?.startsWith('Not found'))
     expect(annotated?.[0]).toBe(annotation)
   })
 
   it('in a dry run deletes nothing and reports the plan: what exists and would be deleted', async () => {
-    const r = await runWith({ 'video-id': 'vid1 vid2 nosuch', 'dry-run': 'true' })
+    const r = await runWith({
+      'video-id': '00000000000000000000000000000001 00000000000000000000000000000002 00000000000000000000000000000404',
+      'dry-run': 'true'
+    })
     expect(standIn.log.every((entry) => entry.method === 'GET')).toBe(true)
-    expect(standIn.videos.get('vid1')).toEqual({ default: true, audio: true })
+    expect(standIn.videos.get('00000000000000000000000000000001')).toEqual({ default: true, audio: true })
     expect(r.summary).toContain('**Dry run**')
     expect((JSON.parse(r.outputs.results ?? '[]') as { outcome: string }[]).map((v) => v.outcome)).toEqual([
       'would-delete',
@@ -100,7 +124,12 @@ describe('run', () => {
   })
 
   it('refuses invalid inputs before sending anything, even with fail-on-error false', async () => {
-    const r = await runWith({ 'video-id': 'vid1', 'download-type': 'mp4', concurrency: '99', 'fail-on-error': 'false' })
+    const r = await runWith({
+      'video-id': '00000000000000000000000000000001',
+      'download-type': 'mp4',
+      concurrency: '99',
+      'fail-on-error': 'false'
+    })
     expect(standIn.log).toHaveLength(0)
     expect(r.said('error')).toEqual([
       'Input `download-type` is "mp4": use one of default, audio, all.',
@@ -128,13 +157,16 @@ describe('run', () => {
   })
 
   it('reports a single invalid input as the failure itself', async () => {
-    const r = await runWith({ 'video-id': 'vid1', 'base-url': 'http://api.cloudflare.com/client/v4' })
+    const r = await runWith({
+      'video-id': '00000000000000000000000000000001',
+      'base-url': 'http://api.cloudflare.com/client/v4'
+    })
     expect(r.failed).toMatch(/^Input `base-url` is "http:\/\/api.cloudflare.com\/client\/v4": it must use https/)
   })
 
   it('ends anything unexpected, even a thrown string, as one failure', async () => {
     standIn = await startStandIn()
-    const r = recordingCore({ 'video-id': 'vid1', 'account-id': 'acc', 'api-token': 'tok' })
+    const r = recordingCore({ 'video-id': '00000000000000000000000000000001', 'account-id': 'acc', 'api-token': 'tok' })
     await runAction(
       testDeps(r.core, {
         createTransport: () => {
@@ -147,9 +179,9 @@ describe('run', () => {
   })
 
   it('warns but still passes when the summary cannot be written', async () => {
-    standIn = await startStandIn({ videos: { vid1: {} } })
+    standIn = await startStandIn({ videos: { '00000000000000000000000000000001': {} } })
     const r = recordingCore({
-      'video-id': 'vid1',
+      'video-id': '00000000000000000000000000000001',
       'account-id': standIn.accountId,
       'api-token': standIn.token,
       'base-url': standIn.baseUrl
@@ -163,13 +195,18 @@ describe('run', () => {
   })
 
   it('writes no summary when summary is false', async () => {
-    const r = await runWith({ 'video-id': 'vid1', summary: 'false' })
+    const r = await runWith({ 'video-id': '00000000000000000000000000000001', summary: 'false' })
     expect(r.summary).toBe('')
   })
 
   it('masks the password of a proxy from the environment', async () => {
     standIn = await startStandIn()
-    const r = recordingCore({ 'video-id': 'vid1', 'account-id': 'acc', 'api-token': 'tok', 'dry-run': 'true' })
+    const r = recordingCore({
+      'video-id': '00000000000000000000000000000001',
+      'account-id': 'acc',
+      'api-token': 'tok',
+      'dry-run': 'true'
+    })
     await runAction(testDeps(r.core, { env: { HTTPS_PROXY: 'http://user:pr%40xy-secret@proxy.internal:3128' } }))
     expect(r.said('setSecret')).toContain('pr@xy-secret')
     expect(r.said('info')).toContain('Using the proxy at proxy.internal:3128.')
@@ -177,7 +214,12 @@ describe('run', () => {
 
   it('still fails the step with every output set when the summary cannot be written for invalid inputs', async () => {
     standIn = await startStandIn()
-    const r = recordingCore({ 'video-id': 'vid1', concurrency: '0', 'account-id': standIn.accountId, 'api-token': 't' })
+    const r = recordingCore({
+      'video-id': '00000000000000000000000000000001',
+      concurrency: '0',
+      'account-id': standIn.accountId,
+      'api-token': 't'
+    })
     r.core.writeSummary = async () => {
       throw new Error('disk full')
     }
@@ -188,8 +230,12 @@ describe('run', () => {
   })
 
   it('warns, naming the variable, when a proxy variable cannot be used', async () => {
-    standIn = await startStandIn({ videos: { vid1: {} } })
-    const r = recordingCore({ 'video-id': 'vid1', 'account-id': standIn.accountId, 'api-token': standIn.token })
+    standIn = await startStandIn({ videos: { '00000000000000000000000000000001': {} } })
+    const r = recordingCore({
+      'video-id': '00000000000000000000000000000001',
+      'account-id': standIn.accountId,
+      'api-token': standIn.token
+    })
     // base-url stays the real API here, so the proxy rules apply; the transport is the test's direct one.
     await runAction(
       testDeps(r.core, {
@@ -200,9 +246,11 @@ describe('run', () => {
   })
 
   it('fails a cancelled step even with fail-on-error false: what was never sent is not done', async () => {
-    standIn = await startStandIn({ videos: { vid1: {}, vid2: {} } })
+    standIn = await startStandIn({
+      videos: { '00000000000000000000000000000001': {}, '00000000000000000000000000000002': {} }
+    })
     const r = recordingCore({
-      'video-id': 'vid1 vid2',
+      'video-id': '00000000000000000000000000000001 00000000000000000000000000000002',
       'account-id': standIn.accountId,
       'api-token': standIn.token,
       'base-url': standIn.baseUrl,
@@ -217,15 +265,15 @@ describe('run', () => {
   })
 
   it('logs each retry with its reason and wait', async () => {
-    standIn = await startStandIn({ videos: { vid1: {} }, faults: [{ fault: '503' }] })
+    standIn = await startStandIn({ videos: { '00000000000000000000000000000001': {} }, faults: [{ fault: '503' }] })
     const r = recordingCore({
-      'video-id': 'vid1',
+      'video-id': '00000000000000000000000000000001',
       'account-id': standIn.accountId,
       'api-token': standIn.token,
       'base-url': standIn.baseUrl
     })
     await runAction(testDeps(r.core))
-    expect(r.said('info')).toContain('vid1 default: HTTP 503; retry 1 in 0.5 s')
-    expect(r.outputs.deleted).toBe('["vid1"]')
+    expect(r.said('info')).toContain('00000000000000000000000000000001 default: HTTP 503; retry 1 in 0.5 s')
+    expect(r.outputs.deleted).toBe('["00000000000000000000000000000001"]')
   })
 })

@@ -131,10 +131,24 @@ describe('video-id-file', () => {
   }
 
   it('reads ids with comments and no final newline, and applies exclude', async () => {
-    const path = file('# old launches\nvid1\nvid2 # the teaser\nvid3')
-    const r = await run({ 'video-id-file': path, exclude: 'vid3' }, { videos: { vid1: {}, vid2: {}, vid3: {} } })
+    const path = file(
+      '# old launches\n00000000000000000000000000000001\n00000000000000000000000000000002 # the teaser\n00000000000000000000000000000003'
+    )
+    const r = await run(
+      { 'video-id-file': path, exclude: '00000000000000000000000000000003' },
+      {
+        videos: {
+          '00000000000000000000000000000001': {},
+          '00000000000000000000000000000002': {},
+          '00000000000000000000000000000003': {}
+        }
+      }
+    )
     expect(r.failed).toBeUndefined()
-    expect(r.outputs).toMatchObject({ selected: '["vid1","vid2"]', deleted: '["vid1","vid2"]' })
+    expect(r.outputs).toMatchObject({
+      selected: '["00000000000000000000000000000001","00000000000000000000000000000002"]',
+      deleted: '["00000000000000000000000000000001","00000000000000000000000000000002"]'
+    })
   })
 
   it('passes with a notice on an empty file', async () => {

@@ -29,13 +29,13 @@ function problems(run: () => Settings): readonly string[] {
   throw new Error('expected a SettingsError')
 }
 
-const minimal = { 'video-id': 'abc123', 'account-id': ACCOUNT, 'api-token': 'tok-123' }
+const minimal = { 'video-id': '00000000000000000000000000abc123', 'account-id': ACCOUNT, 'api-token': 'tok-123' }
 
 describe('readSettings', () => {
   it('applies the documented defaults', () => {
     const { src } = source(minimal)
     expect(readSettings(src)).toEqual({
-      source: { kind: 'ids', ids: ['abc123'] },
+      source: { kind: 'ids', ids: ['00000000000000000000000000abc123'] },
       exclude: new Set(),
       maxVideos: 1000,
       accountId: ACCOUNT,
@@ -65,7 +65,7 @@ describe('readSettings', () => {
       CLOUDFLARE_API_TOKEN: 'env-token',
       CLOUDFLARE_API_BASE_URL: 'http://127.0.0.1:9/client/v4'
     }
-    const fromEnv = readSettings(source({ 'video-id': 'v1' }, env).src)
+    const fromEnv = readSettings(source({ 'video-id': '00000000000000000000000000000001' }, env).src)
     expect(fromEnv.accountId).toBe('envaccount')
     expect(fromEnv.auth).toEqual({ kind: 'token', token: 'env-token' })
     expect(fromEnv.baseUrl).toBe('http://127.0.0.1:9/client/v4')
@@ -76,7 +76,7 @@ describe('readSettings', () => {
 
   it('uses the key and e-mail when no token is given', () => {
     const { src } = source(
-      { 'video-id': 'v1', 'account-id': ACCOUNT },
+      { 'video-id': '00000000000000000000000000000001', 'account-id': ACCOUNT },
       { CLOUDFLARE_API_KEY: 'key-1', CLOUDFLARE_EMAIL: 'me@example.com' }
     )
     expect(readSettings(src).auth).toEqual({ kind: 'key', key: 'key-1', email: 'me@example.com' })
@@ -103,7 +103,9 @@ describe('readSettings', () => {
   })
 
   it('names api-token, and api-key + email as the alternative, when no credential is given', () => {
-    const found = problems(() => readSettings(source({ 'video-id': 'v1', 'account-id': ACCOUNT }).src))
+    const found = problems(() =>
+      readSettings(source({ 'video-id': '00000000000000000000000000000001', 'account-id': ACCOUNT }).src)
+    )
     expect(found).toEqual([expect.stringMatching(/`api-token` is required.*`api-key` and `email`/)])
   })
 
@@ -111,13 +113,15 @@ describe('readSettings', () => {
     [{ 'api-key': 'key-1' }, '`email` is required with `api-key`'],
     [{ email: 'me@example.com' }, '`api-key` is required with `email`']
   ])('asks for the other half of a key pair (%p)', (half, message) => {
-    const found = problems(() => readSettings(source({ 'video-id': 'v1', 'account-id': ACCOUNT, ...half }).src))
+    const found = problems(() =>
+      readSettings(source({ 'video-id': '00000000000000000000000000000001', 'account-id': ACCOUNT, ...half }).src)
+    )
     expect(found).toEqual([expect.stringContaining(message)])
   })
 
   it('reports every invalid input at once, each by name', () => {
     const { src } = source({
-      'video-id': 'ok1 not-ok',
+      'video-id': '00000000000000000000000000000001 not-ok',
       'account-id': ACCOUNT,
       'api-token': 'tok',
       'download-type': 'mp4',
@@ -161,7 +165,7 @@ describe('readSettings', () => {
   })
 
   it('gives an empty api-token its likely causes, since the secret it names did not arrive', () => {
-    const { src } = source({ 'video-id': 'v1', 'account-id': ACCOUNT, 'api-token': '' })
+    const { src } = source({ 'video-id': '00000000000000000000000000000001', 'account-id': ACCOUNT, 'api-token': '' })
     expect(problems(() => readSettings(src))).toEqual([
       expect.stringMatching(/^Input `api-token` was given but is empty: .*not defined .*typo.*forks and Dependabot/)
     ])
@@ -173,11 +177,18 @@ describe('readSettings: where the videos come from', () => {
   const read = (inputs: Record<string, string>) => readSettings(source({ ...auth, ...inputs }).src)
 
   it('reads a list with # comments, or a JSON array such as the failed output', () => {
-    expect(read({ 'video-id': 'a1 # first\n# a whole comment line\nb2,c3' }).source).toEqual({
+    expect(
+      read({
+        'video-id':
+          '000000000000000000000000000000a1 # first\n# a whole comment line\n000000000000000000000000000000b2,000000000000000000000000000000c3'
+      }).source
+    ).toEqual({
       kind: 'ids',
-      ids: ['a1', 'b2', 'c3']
+      ids: ['000000000000000000000000000000a1', '000000000000000000000000000000b2', '000000000000000000000000000000c3']
     })
-    expect(read({ 'video-id': '["a1","b2"]' }).source).toEqual({ kind: 'ids', ids: ['a1', 'b2'] })
+    expect(
+      read({ 'video-id': '["000000000000000000000000000000a1","000000000000000000000000000000b2"]' }).source
+    ).toEqual({ kind: 'ids', ids: ['000000000000000000000000000000a1', '000000000000000000000000000000b2'] })
   })
 
   it('resolves video-id-file against the workspace', () => {
@@ -198,7 +209,7 @@ describe('readSettings: where the videos come from', () => {
       status: 'ready',
       'live-input-id': 'abc0123456789def0123456789abcdef',
       'keep-latest': '20',
-      exclude: 'k1, k2',
+      exclude: '000000000000000000000000000000e1, 000000000000000000000000000000e2',
       'max-videos': '500'
     })
     expect(settings.source).toEqual({
@@ -214,18 +225,24 @@ describe('readSettings: where the videos come from', () => {
       },
       keepLatest: 20
     })
-    expect(settings.exclude).toEqual(new Set(['k1', 'k2']))
+    expect(settings.exclude).toEqual(new Set(['000000000000000000000000000000e1', '000000000000000000000000000000e2']))
     expect(settings.maxVideos).toBe(500)
   })
 
   it.each([
     [{}, /^Input `video-id` is required, or `video-id-file`, or selection filters/],
-    [{ 'video-id': 'a1', 'video-id-file': 'f' }, /`video-id` and `video-id-file` were both given/],
     [
-      { 'video-id': 'a1', 'created-before': '90d' },
+      { 'video-id': '000000000000000000000000000000a1', 'video-id-file': 'f' },
+      /`video-id` and `video-id-file` were both given/
+    ],
+    [
+      { 'video-id': '000000000000000000000000000000a1', 'created-before': '90d' },
       /`video-id` and filters were both given: .*filters given: created-before/
     ],
-    [{ 'video-id': 'a1', 'keep-latest': '3' }, /`keep-latest` works only with selection filters/],
+    [
+      { 'video-id': '000000000000000000000000000000a1', 'keep-latest': '3' },
+      /`keep-latest` works only with selection filters/
+    ],
     [{ 'created-before': '90 days' }, /`created-before` is "90 days"/],
     [{ 'created-before': '90m' }, /minutes or months/],
     [{ status: 'done' }, /`status` is "done": use one of pendingupload/],

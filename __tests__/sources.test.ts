@@ -38,14 +38,15 @@ describe('chooseVideos', () => {
 
   it('names the file when a line of it is not an id', async () => {
     const chosen = await chooseVideos({ kind: 'file', path: '/w/ids', input: 'ids' }, new Set(), {
-      readFile: files({ '/w/ids': 'a1\nnot-an-id\n' }),
+      readFile: files({ '/w/ids': '000000000000000000000000000000a1\nnot-an-id\n' }),
       fetchPage: noList
     })
     expect(chosen).toEqual({
       ok: false,
       failure: {
         kind: 'input',
-        problem: 'The file of `video-id-file` (ids) has "not-an-id": each id must be 1–32 letters or digits.'
+        problem:
+          'The file of `video-id-file` (ids) has line 2 "not-an-id": a Stream video uid is 32 hexadecimal characters (0-9, a-f).'
       }
     })
   })

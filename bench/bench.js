@@ -95,7 +95,7 @@ function inputs(standIn, videoId, extra = {}) {
 
 /** @param {Node} node */
 async function coldStart(node) {
-  const ids = Array.from({ length: 3 * (PAIRS + 3) }, (_, i) => `cold${i}`)
+  const ids = Array.from({ length: 3 * (PAIRS + 3) }, (_, i) => `c01d${i.toString(16).padStart(28, '0')}`)
   const standIn = await startStandIn({ videos: Object.fromEntries(ids.map((id) => [id, {}])) })
   let next = 0
   const runs = []
@@ -127,7 +127,7 @@ async function coldStart(node) {
  */
 async function againstPlain(node, count, concurrency) {
   const rounds = Math.max(5, Math.ceil(PAIRS / 2))
-  const ids = Array.from({ length: 2 * (rounds + 1) * count }, (_, i) => `plain${i}`)
+  const ids = Array.from({ length: 2 * (rounds + 1) * count }, (_, i) => `a1a1${i.toString(16).padStart(28, '0')}`)
   const standIn = await startStandIn({ videos: Object.fromEntries(ids.map((id) => [id, {}])), latencyMs: 40 })
   let next = 0
   const batchOf = () => ids.slice(next, (next += count)).join('\n')
@@ -153,7 +153,7 @@ async function againstPlain(node, count, concurrency) {
 
 /** @param {Node} node @param {number} coldMs @param {number} count @param {number} concurrency */
 async function batch(node, coldMs, count, concurrency) {
-  const ids = Array.from({ length: count }, (_, i) => `batch${i}`)
+  const ids = Array.from({ length: count }, (_, i) => `ba7c${i.toString(16).padStart(28, '0')}`)
   const standIn = await startStandIn({ videos: Object.fromEntries(ids.map((id) => [id, {}])), latencyMs: 40 })
   try {
     const { ms } = await step(
@@ -253,7 +253,7 @@ async function scale(node, count, downloads = true) {
  * @param {Node} node @param {{ quota: number, windowMs: number, count: number, jobs: number, concurrency: number }} p
  */
 async function paced(node, { quota, windowMs, count, jobs, concurrency }) {
-  const ids = Array.from({ length: count }, (_, i) => `paced${i}`)
+  const ids = Array.from({ length: count }, (_, i) => `face${i.toString(16).padStart(28, '0')}`)
   const standIn = await startStandIn({
     videos: Object.fromEntries(ids.map((id) => [id, {}])),
     quota,

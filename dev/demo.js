@@ -32,9 +32,12 @@ const scenarios = {
   },
   batch: {
     about: 'A scheduled cleanup over a list of 12 videos, 4 at a time; one id is not on the account.',
-    videos: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`batch${String(i).padStart(2, '0')}`, {}])),
+    videos: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`ba7c${String(i).padStart(28, '0')}`, {}])),
     with: {
-      'video-id': [...Array.from({ length: 11 }, (_, i) => `batch${String(i).padStart(2, '0')}`), 'gone404'].join('\n')
+      'video-id': [
+        ...Array.from({ length: 11 }, (_, i) => `ba7c${String(i).padStart(28, '0')}`),
+        '00000000000000000000000000000404'
+      ].join('\n')
     }
   },
   'dry-run': {
@@ -45,7 +48,7 @@ const scenarios = {
   missing: {
     about: 'A video that does not exist, with if-missing: fail.',
     videos: {},
-    with: { 'video-id': 'a1b2c3d4e5f6', 'if-missing': 'fail' }
+    with: { 'video-id': '00000000000000000000a1b2c3d4e5f6', 'if-missing': 'fail' }
   },
   'bad-token': {
     about: 'A token Cloudflare rejects: the step fails and says which permission the token needs.',
@@ -83,12 +86,12 @@ const scenarios = {
   },
   throttled: {
     about: 'Throttling: a 429 with Retry-After and an HTML 502 from the edge, both retried.',
-    videos: { thr1: {}, thr2: {} },
-    with: { 'video-id': 'thr1 thr2' },
+    videos: { '00000000000000000000000000000429': {}, '00000000000000000000000000000502': {} },
+    with: { 'video-id': '00000000000000000000000000000429 00000000000000000000000000000502' },
     standIn: {
       faults: [
-        { video: 'thr1', fault: '429', retryAfter: '2' },
-        { video: 'thr2', fault: 'html502' }
+        { video: '00000000000000000000000000000429', fault: '429', retryAfter: '2' },
+        { video: '00000000000000000000000000000502', fault: 'html502' }
       ]
     }
   }

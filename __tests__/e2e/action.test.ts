@@ -10,10 +10,17 @@ let standIn: StandIn
 
 afterEach(async () => standIn?.close())
 
-const ids = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`)
+const ids = (prefix: string, n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `${prefix}${i.toString(16).padStart(32 - prefix.length, '0')}`)
 
 async function serve(options: Parameters<typeof startStandIn>[0] = {}) {
-  standIn = await startStandIn({ videos: { vid1: { default: true, audio: true }, vid2: {} }, ...options })
+  standIn = await startStandIn({
+    videos: {
+      '00000000000000000000000000000001': { default: true, audio: true },
+      '00000000000000000000000000000002': {}
+    },
+    ...options
+  })
   return { 'account-id': standIn.accountId, 'api-token': standIn.token, 'base-url': standIn.baseUrl }
 }
 
@@ -29,20 +36,24 @@ function everywhereButMasks(result: Awaited<ReturnType<typeof runStep>>): string
 describe('dist/index.js', () => {
   it('deletes a video’s downloads and reports it in outputs, log and summary', async () => {
     const auth = await serve()
-    const result = await runStep({ ...auth, 'video-id': 'vid1', 'download-type': 'all' })
+    const result = await runStep({ ...auth, 'video-id': '00000000000000000000000000000001', 'download-type': 'all' })
     expect(result.code).toBe(0)
     expect(result.stdout.split('\n')[0]).toBe(`::add-mask::${standIn.token}`)
-    expect(result.stdout).toMatch(/^vid1 default: deleted \(HTTP 200, ray [0-9a-f]{16}-SJC\)$/m)
+    expect(result.stdout).toMatch(
+      /^00000000000000000000000000000001 default: deleted \(HTTP 200, ray [0-9a-f]{16}-SJC\)$/m
+    )
     expect(result.outputs).toMatchObject({
       success: 'true',
-      deleted: '["vid1"]',
+      deleted: '["00000000000000000000000000000001"]',
       missing: '[]',
       failed: '[]',
       errors: '[]'
     })
-    expect(JSON.parse(result.outputs.result ?? '')).toEqual({ vid1: { default: 'ok', audio: 'ok' } })
+    expect(JSON.parse(result.outputs.result ?? '')).toEqual({
+      '00000000000000000000000000000001': { default: 'ok', audio: 'ok' }
+    })
     expect(result.summary).toContain('✅ 1 video: 1 deleted')
-    expect(standIn.videos.get('vid1')).toEqual({ default: false, audio: false })
+    expect(standIn.videos.get('00000000000000000000000000000001')).toEqual({ default: false, audio: false })
     expect(standIn.log[0]?.headers['user-agent']).toMatch(
       /^cloudflare-stream-delete-downloads\/1\.0\.0 \(https:\/\/github\.com\/octo\/app\/actions\/runs\/4242; workflow: Cleanup; node v\d+/
     )
@@ -52,7 +63,10 @@ describe('dist/index.js', () => {
     'shows the token nowhere but its ::add-mask:: line (env %j)',
     async (env) => {
       const auth = await serve()
-      const result = await runStep({ ...auth, 'video-id': 'vid1 nosuch' }, { env })
+      const result = await runStep(
+        { ...auth, 'video-id': '00000000000000000000000000000001 00000000000000000000000000000404' },
+        { env }
+      )
       expect(result.stdout).toContain(`::add-mask::${standIn.token}`)
       expect(everywhereButMasks(result)).not.toContain(standIn.token)
     }
@@ -61,7 +75,7 @@ describe('dist/index.js', () => {
   it('takes credentials from CLOUDFLARE_* variables and masks the Global API key', async () => {
     await serve({ key: 'global-key-abcdef', email: 'me@example.com' })
     const result = await runStep(
-      { 'video-id': 'vid1' },
+      { 'video-id': '00000000000000000000000000000001' },
       {
         env: {
           CLOUDFLARE_ACCOUNT_ID: standIn.accountId,
@@ -83,7 +97,7 @@ describe('dist/index.js', () => {
     const result = await runStep({
       ...auth,
       'api-token': 'tok-half\ntok-other',
-      'video-id': 'vid1',
+      'video-id': '00000000000000000000000000000001',
       'fail-on-error': 'false'
     })
     expect(result.code).toBe(1)
@@ -94,14 +108,23 @@ describe('dist/index.js', () => {
 
   it('fails the job on a rejected token with an ::error that names the video, code and hint', async () => {
     const auth = await serve()
-    const result = await runStep({ ...auth, 'api-token': 'not-the-token', 'video-id': 'vid1' })
+    const result = await runStep({
+      ...auth,
+      'api-token': 'not-the-token',
+      'video-id': '00000000000000000000000000000001'
+    })
     expect(result.code).toBe(1)
     expect(result.stdout).toContain(
-      `::error title=Failed%3A default download of video vid1::HTTP 403: [10000] Authentication error. Either the API token lacks the Stream Write permission, or it is not valid for account ${standIn.accountId} (check \`account-id\` and the token's account resources).`
+      `::error title=Failed%3A default download of video 00000000000000000000000000000001::HTTP 403: [10000] Authentication error. Either the API token lacks the Stream Write permission, or it is not valid for account ${standIn.accountId} (check \`account-id\` and the token's account resources).`
     )
-    expect(result.outputs).toMatchObject({ success: 'false', failed: '["vid1"]' })
+    expect(result.outputs).toMatchObject({ success: 'false', failed: '["00000000000000000000000000000001"]' })
     expect(JSON.parse(result.outputs.errors ?? '')).toEqual([
-      { code: 10000, message: 'Authentication error', video_id: 'vid1', download_type: 'default' }
+      {
+        code: 10000,
+        message: 'Authentication error',
+        video_id: '00000000000000000000000000000001',
+        download_type: 'default'
+      }
     ])
   })
 
@@ -110,19 +133,24 @@ describe('dist/index.js', () => {
     const result = await runStep({
       ...auth,
       'api-token': 'not-the-token',
-      'video-id': 'vid1',
+      'video-id': '00000000000000000000000000000001',
       'fail-on-error': 'false'
     })
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/^::warning title=Failed%3A default download of video vid1::HTTP 403/m)
+    expect(result.stdout).toMatch(
+      /^::warning title=Failed%3A default download of video 00000000000000000000000000000001::HTTP 403/m
+    )
     expect(result.stdout).not.toMatch(/^::error/m)
   })
 
   it('still deletes when the runner’s event file is unreadable (the User-Agent just omits the run)', async () => {
     const auth = await serve()
-    const result = await runStep({ ...auth, 'video-id': 'vid1' }, { env: { GITHUB_EVENT_PATH: '/dev/null' } })
+    const result = await runStep(
+      { ...auth, 'video-id': '00000000000000000000000000000001' },
+      { env: { GITHUB_EVENT_PATH: '/dev/null' } }
+    )
     expect(result.code).toBe(0)
-    expect(result.outputs.deleted).toBe('["vid1"]')
+    expect(result.outputs.deleted).toBe('["00000000000000000000000000000001"]')
     expect(standIn.log[0]?.headers['user-agent']).toMatch(/^cloudflare-stream-delete-downloads\/1\.0\.0 \(node v\d+/)
   })
 
@@ -136,7 +164,7 @@ describe('dist/index.js', () => {
     try {
       const result = await runStep(
         {
-          'video-id': 'vid1',
+          'video-id': '00000000000000000000000000000001',
           'account-id': standIn.accountId,
           'api-token': standIn.token,
           'base-url': 'https://api.example.test/client/v4'
@@ -149,7 +177,7 @@ describe('dist/index.js', () => {
         }
       )
       expect(result.code).toBe(0)
-      expect(result.outputs.deleted).toBe('["vid1"]')
+      expect(result.outputs.deleted).toBe('["00000000000000000000000000000001"]')
       expect(proxy.tunnels).toEqual([
         {
           target: 'api.example.test:443',
@@ -167,17 +195,17 @@ describe('dist/index.js', () => {
   it('ends an unreachable API as one clear error, without a stack trace', async () => {
     const auth = await serve()
     await standIn.close()
-    const result = await runStep({ ...auth, 'video-id': 'vid1', 'max-retries': '0' })
+    const result = await runStep({ ...auth, 'video-id': '00000000000000000000000000000001', 'max-retries': '0' })
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(
-      /^::error title=Failed%3A default download of video vid1::no answer: connect ECONNREFUSED/m
+      /^::error title=Failed%3A default download of video 00000000000000000000000000000001::no answer: connect ECONNREFUSED/m
     )
     expect(result.stderr).toBe('')
     expect(result.stdout).not.toMatch(/\n\s+at /)
   })
 
   it('on SIGINT halfway through a batch, reports every video and exits non-zero within 7 s', async () => {
-    const videoIds = ids('cancel', 40)
+    const videoIds = ids('ca', 40)
     const auth = await serve({ videos: Object.fromEntries(videoIds.map((id) => [id, {}])), latencyMs: 150 })
     let signalledAt = 0
     const result = await runStep(

@@ -14,20 +14,28 @@ function demo(...args: string[]) {
 describe('npm run demo', () => {
   it.each([
     ['single', 0, /Exit code 0: the step passed[\s\S]*Deleted: the downloads of ea95132c15732412d22c1476fa83f27a\./],
-    ['batch', 0, /WARNING \(Not found: default download of video gone404\)[\s\S]*12 videos: 11 deleted, 1 missing/],
+    [
+      'batch',
+      0,
+      /WARNING \(Not found: default download of video 00000000000000000000000000000404\)[\s\S]*12 videos: 11 deleted, 1 missing/
+    ],
     [
       'dry-run',
       0,
       /1 video: 1 would-delete \(dry run: nothing was deleted\)[\s\S]*> \*\*Dry run\*\*[\s\S]*Nothing was deleted\./
     ],
-    ['missing', 1, /ERROR \(Not found: default download of video a1b2c3d4e5f6\)/],
+    ['missing', 1, /ERROR \(Not found: default download of video 00000000000000000000a1b2c3d4e5f6\)/],
     ['bad-token', 1, /Stream Write permission/],
     [
       'cleanup',
       0,
       /The filters select \d+ videos; the 20 newest kept \(keep-latest\): acting on \d+\.[\s\S]*\d+ would-delete, \d+ missing \(dry run: nothing was deleted\)[\s\S]*The dry run planned (\d+) videos with downloads; the real run deleted the downloads of \1 \(the same selection\)/
     ],
-    ['throttled', 0, /Throttled by Cloudflare \(429\)[\s\S]*thr1 default: deleted \(HTTP 200, ray [^,]+, 2 attempts\)/]
+    [
+      'throttled',
+      0,
+      /Throttled by Cloudflare \(429\)[\s\S]*00000000000000000000000000000429 default: deleted \(HTTP 200, ray [^,]+, 2 attempts\)/
+    ]
   ])('%s', (scenario, stepExit, shows) => {
     const result = demo(scenario)
     expect(result.status).toBe(0)
