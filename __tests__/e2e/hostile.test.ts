@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { runStep } from '../../dev/run-step.js'
+import { runnerCommands } from '../helpers/runner-commands.js'
 
 const ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
 let servers: Server[] = []
@@ -65,7 +66,9 @@ describe('dist/index.js and hostile answers', () => {
       res.writeHead(403, { 'content-type': 'application/json', 'cf-ray': '`**ray**`</code>' })
       res.end(envelope(403, [{ code: 10000, message, documentation_url: 'https://x\n::warning::pwned' }]))
     })
-    const result = await runStep(inputs(port, { 'video-id': 'vid1 vid2' }))
+    const result = await runStep(
+      inputs(port, { 'video-id': '00000000000000000000000000000001 00000000000000000000000000000002' })
+    )
     expect(result.code).toBe(1)
     for (const pattern of INJECTED) expect(result.stdout).not.toMatch(pattern)
     for (const line of result.stdout.split('\n')) {
@@ -83,6 +86,49 @@ describe('dist/index.js and hostile answers', () => {
     expect(JSON.parse(result.outputs.errors ?? '[]')).toContainEqual(expect.objectContaining({ code: 10000, message }))
   })
 
+  it("never lets text from the network start a command in the runner's other syntax, ##[name], or after white space", async () => {
+    // One video per place a server can put text: a header, an error, its documentation link, an
+    // HTML page's title and a redirect's Location.
+    const [RAY, MESSAGE, TITLE, LOCATION] = ['a', 'b', 'c', 'd'].map((c) => c.repeat(32))
+    const { port } = await listen((req, res) => {
+      const url = req.url ?? ''
+      if (url.includes(RAY ?? '') || url.includes(MESSAGE ?? '')) {
+        res.writeHead(403, { 'content-type': 'application/json', 'cf-ray': '8f1e0a2b3c4d5e6f-EWR ##[add-mask]deleted' })
+        res.end(
+          envelope(403, [
+            { code: 1234, message: '##[stop-commands]zz', documentation_url: 'https://x.example ##[error]docs' },
+            { code: 1235, message: '\u00a0 ::error::spaced' }
+          ])
+        )
+      } else if (url.includes(TITLE ?? '')) {
+        res.writeHead(502, { 'content-type': 'text/html' })
+        res.end('<html><title>##[error]Bad gateway</title></html>')
+      } else {
+        res.writeHead(301, { location: 'https://evil.example/##[error]moved' })
+        res.end()
+      }
+    })
+    const result = await runStep(inputs(port, { 'video-id': [RAY, MESSAGE, TITLE, LOCATION].join(' ') }))
+    expect(result.code).toBe(1)
+    // What the runner reads: no `##[` anywhere, and only the action's own `::` commands.
+    expect(result.stdout).not.toContain('##[')
+    const commands = runnerCommands(result.stdout)
+    expect(commands.filter((name) => !['add-mask', 'group', 'endgroup', 'error', 'warning'].includes(name))).toEqual([])
+    // The action masks its token once, and never writes a command after white space.
+    expect(commands.filter((name) => name === 'add-mask')).toHaveLength(1)
+    expect(result.stdout.split('\n').filter((line) => /^[\s\u0085]+::/.test(line))).toEqual([])
+    // The texts are still shown, made harmless.
+    for (const shown of [
+      '8f1e0a2b3c4d5e6f-EWR ## [add-mask]deleted',
+      '## [stop-commands]zz',
+      'https://x.example ## [error]docs',
+      '## [error]Bad gateway',
+      '## [error]moved'
+    ]) {
+      expect(result.stdout).toContain(shown)
+    }
+  })
+
   it.each([
     ['an HTML page', 'text/html', '<html><title>Not here</title></html>'],
     ['an empty body', 'application/json', ''],
@@ -92,16 +138,25 @@ describe('dist/index.js and hostile answers', () => {
       res.writeHead(404, { 'content-type': type })
       res.end(body)
     })
-    const result = await runStep(inputs(port, { 'video-id': 'vid1', 'if-missing': 'ignore' }))
+    const result = await runStep(
+      inputs(port, { 'video-id': '00000000000000000000000000000001', 'if-missing': 'ignore' })
+    )
     expect(result.code).toBe(1)
-    expect(result.outputs).toMatchObject({ success: 'false', failed: '["vid1"]', missing: '[]' })
+    expect(result.outputs).toMatchObject({
+      success: 'false',
+      failed: '["00000000000000000000000000000001"]',
+      missing: '[]'
+    })
     expect(result.stdout).toMatch(/nothing was deleted\. Check `account-id` .* and `base-url`/)
   })
 
   it('refuses a base-url with a query or fragment, sends nothing, and still sets every output', async () => {
     const { port, hits } = await listen((_req, res) => res.end())
     const result = await runStep(
-      inputs(port, { 'video-id': 'vid1', 'base-url': `http://127.0.0.1:${port}/client/v4?` })
+      inputs(port, {
+        'video-id': '00000000000000000000000000000001',
+        'base-url': `http://127.0.0.1:${port}/client/v4?`
+      })
     )
     expect(result.code).toBe(1)
     expect(hits).toEqual([])
@@ -110,6 +165,32 @@ describe('dist/index.js and hostile answers', () => {
       { code: null, message: expect.stringContaining('must not contain "?" or "#"') }
     ])
     expect(result.summary).toContain('nothing was sent to Cloudflare')
+  })
+
+  it('refuses a base-url with a user name or password, even one with a "/", and never shows it', async () => {
+    const { port, hits } = await listen((_req, res) => res.end())
+    const result = await runStep(
+      inputs(port, {
+        'video-id': '00000000000000000000000000000001',
+        'base-url': `http://user:pa/ss@127.0.0.1:${port}/client/v4`
+      })
+    )
+    expect(result.code).toBe(1)
+    expect(hits).toEqual([])
+    expect(result.stdout).toContain('must not contain a user name or password')
+    for (const written of [result.stdout, result.summary, JSON.stringify(result.outputs)]) {
+      expect(written).not.toMatch(/pa\/ss|user:/)
+    }
+  })
+
+  it('refuses a uid cut in two by a space instead of sending two requests that can only be 404s', async () => {
+    const { port, hits } = await listen((_req, res) => res.end())
+    const result = await runStep(inputs(port, { 'video-id': 'ea95132c1573 2412d22c1476fa83f27a' }))
+    expect(result.code).toBe(1)
+    expect(hits).toEqual([])
+    expect(result.stdout).toContain(
+      'Input `video-id` has line 1 "ea95132c1573", line 1 "2412d22c1476fa83f27a": a Stream video uid is 32 hexadecimal characters'
+    )
   })
 
   it('caps a server-set wait at 5 minutes without overflowing a timer, and a cancel cuts it short', async () => {
@@ -121,19 +202,26 @@ describe('dist/index.js and hostile answers', () => {
       })
       res.end(envelope(200, []))
     })
-    const result = await runStep(inputs(port, { 'video-id': 'vid1 vid2 vid3', concurrency: '1' }), {
-      // Cancel as soon as the run says it is waiting, however long that took to come.
-      onStart: (child) => {
-        let said = ''
-        const onData = (chunk: Buffer | string): void => {
-          said += String(chunk)
-          if (!said.includes('waiting')) return
-          child.stdout?.off('data', onData)
-          child.kill('SIGINT')
+    const result = await runStep(
+      inputs(port, {
+        'video-id':
+          '00000000000000000000000000000001 00000000000000000000000000000002 00000000000000000000000000000003',
+        concurrency: '1'
+      }),
+      {
+        // Cancel as soon as the run says it is waiting, however long that took to come.
+        onStart: (child) => {
+          let said = ''
+          const onData = (chunk: Buffer | string): void => {
+            said += String(chunk)
+            if (!said.includes('waiting')) return
+            child.stdout?.off('data', onData)
+            child.kill('SIGINT')
+          }
+          child.stdout?.on('data', onData)
         }
-        child.stdout?.on('data', onData)
       }
-    })
+    )
     expect(result.stdout).toMatch(/waiting 300\.\d s for it to reset/)
     expect(result.stderr).not.toContain('TimeoutOverflowWarning')
     expect(result.code).toBe(1)
@@ -161,7 +249,7 @@ describe('dist/index.js and a proxy that never answers', () => {
       {
         'account-id': ACCOUNT,
         'api-token': 'hostile-test-token',
-        'video-id': 'vid1',
+        'video-id': '00000000000000000000000000000001',
         'max-retries': '0',
         'timeout-seconds': '1'
       },
@@ -170,13 +258,19 @@ describe('dist/index.js and a proxy that never answers', () => {
     expect(result.code).toBe(1)
     expect(proxy.connections()).toBeGreaterThan(0)
     expect(result.stdout).toContain('timed out after 1 s (timeout-seconds)')
-    expect(result.outputs).toMatchObject({ success: 'false', failed: '["vid1"]' })
+    expect(result.outputs).toMatchObject({ success: 'false', failed: '["00000000000000000000000000000001"]' })
   })
 
   it('on SIGINT (twice) while connecting, still writes every output and the summary', async () => {
     const proxy = await silentProxy()
     const result = await runStep(
-      { 'account-id': ACCOUNT, 'api-token': 'hostile-test-token', 'video-id': 'vid1 vid2 vid3', concurrency: '1' },
+      {
+        'account-id': ACCOUNT,
+        'api-token': 'hostile-test-token',
+        'video-id':
+          '00000000000000000000000000000001 00000000000000000000000000000002 00000000000000000000000000000003',
+        concurrency: '1'
+      },
       {
         env: { HTTPS_PROXY: proxy.url },
         onStart: (child) => {
@@ -196,9 +290,9 @@ describe('dist/index.js and a proxy that never answers', () => {
     expect(result.code).toBe(1)
     const results = JSON.parse(result.outputs.results ?? '[]') as { video_id: string; outcome: string }[]
     expect(results.map((r) => [r.video_id, r.outcome])).toEqual([
-      ['vid1', 'failed'],
-      ['vid2', 'cancelled'],
-      ['vid3', 'cancelled']
+      ['00000000000000000000000000000001', 'failed'],
+      ['00000000000000000000000000000002', 'cancelled'],
+      ['00000000000000000000000000000003', 'cancelled']
     ])
     expect(result.summary).toContain('The step was cancelled')
   })
