@@ -60,7 +60,7 @@ describe('dist/index.js and hostile answers', () => {
   it('never lets text from Cloudflare start a workflow command, break a line or render as markup', async () => {
     const message =
       'denied\n::error title=X::Y\r\n::add-mask::abc\rnext\u2028::stop-commands::tok\u0085::group::g\u001b[31m red ' +
-      '[link](https://evil.example) ![img](https://evil.example/i.png) **bold** ' +
+      '[link](https://evil.example) ![img](https://evil.example/i.png) **bold** x\\|[click](https://evil.example) ' +
       'x'.repeat(6000)
     const { port } = await listen((_req, res) => {
       res.writeHead(403, { 'content-type': 'application/json', 'cf-ray': '`**ray**`</code>' })
