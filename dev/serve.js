@@ -1,5 +1,5 @@
 // Runs the stand-in on its own, for `uses: ./` in CI and for trying the action by hand:
-//   node dev/serve.js [--port 8787 (the default; 0 for any free port)] [--videos vid1,vid2] [--quota 1200 --window 300]
+//   node dev/serve.js [--port 8787 (the default; 0 for any free port)] [--videos <uid>,<uid>] [--quota 1200 --window 300]
 //                     [--library 100000 [--seed 1] [--max-shared 3] [--start-inclusive]]
 // `--library N` serves a generated library of N videos on the video list (see makeLibrary in
 // stand-in.js); `--start-inclusive` makes the list's `start` include the instant it names.
@@ -11,7 +11,10 @@ import { makeLibrary, startStandIn } from './stand-in.js'
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '8787' },
-    videos: { type: 'string', default: 'dd1cafe0,dd2cafe0,dd3cafe0' },
+    videos: {
+      type: 'string',
+      default: 'dd1cafe0000000000000000000000000,dd2cafe0000000000000000000000000,dd3cafe0000000000000000000000000'
+    },
     audio: { type: 'boolean', default: true },
     quota: { type: 'string', default: '1200' },
     window: { type: 'string', default: '300' },
