@@ -20,9 +20,10 @@ export const MAX_TEXT = 500
  * Characters that change how text looks without being seen: the bidirectional controls (Unicode's
  * Bidi_Control: U+061C, U+200E–200F, U+202A–202E, U+2066–2069), which can show a text in another
  * order than it is read, and the zero-width characters (U+200B–200D, U+2060, U+FEFF), which can
- * hide inside a word or split `::` and `##[` for a reader but not for a program.
+ * hide inside a word or split `::` and `##[` for a reader but not for a program. Global: for
+ * `replace` only.
  */
-const INVISIBLE = /[\p{Bidi_Control}\u200b-\u200d\u2060\ufeff]/gu
+export const INVISIBLE = /[\p{Bidi_Control}\u200b-\u200d\u2060\ufeff]/gu
 
 /**
  * What the runner would read as a command in one line, made text: `##[` anywhere gets a space

@@ -2,6 +2,7 @@
  * Pure parsers for the action's raw input strings. Each returns either a value or a message that
  * names what is accepted; none reads the environment and none coerces a bad value into a good one.
  */
+import { INVISIBLE } from '../safe-text.js'
 import { isLoopbackHost } from './loopback.js'
 
 /** Cloudflare's API, where every request goes unless `base-url` says otherwise. */
@@ -29,7 +30,7 @@ const SHOWN = 40
 export function quote(value: string, max = 48): string {
   // JSON.stringify escapes controls; bidirectional and zero-width characters are shown escaped too.
   const oneLine = JSON.stringify(value).replace(
-    /[\p{Bidi_Control}\u200b-\u200d\u2060\ufeff]/gu,
+    INVISIBLE,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
   )
   return oneLine.length > max ? `${oneLine.slice(0, max - 3)}…"` : oneLine
@@ -47,10 +48,10 @@ export function parseIdList(raw: string): Parsed<string[]> {
   const ids = new Set<string>()
   const wrong: string[] = []
   let wrongCount = 0
-  const take = (id: string, where: () => string): void => {
+  const take = (id: string, place: 'line' | 'item', at: number): void => {
     if (id === '') return
     if (VIDEO_UID.test(id)) ids.add(id.toLowerCase())
-    else if (++wrongCount <= 5) wrong.push(`${where()} ${quote(id, SHOWN + 2)}`)
+    else if (++wrongCount <= 5) wrong.push(`${place} ${at} ${quote(id, SHOWN + 2)}`)
   }
   const text = raw.trim()
   if (text.startsWith('[')) {
@@ -65,13 +66,13 @@ export function parseIdList(raw: string): Parsed<string[]> {
     if (!Array.isArray(parsed) || !parsed.every((id) => typeof id === 'string')) {
       return bad('is a JSON value but not an array of id strings')
     }
-    parsed.forEach((id: string, i) => take(id.trim(), () => `item ${i + 1}`))
+    parsed.forEach((id: string, i) => take(id.trim(), 'item', i + 1))
   } else {
     // One pass over the whole text, counting lines: a file of 100,000 ids makes no array per line.
     let line = 1
     for (const [token] of raw.matchAll(/\r\n?|\n|#[^\r\n]*|[^\s,#]+/g)) {
       if (token.startsWith('\r') || token === '\n') line += 1
-      else if (!token.startsWith('#')) take(token, () => `line ${line}`)
+      else if (!token.startsWith('#')) take(token, 'line', line)
     }
   }
   if (wrongCount > 0) {
