@@ -20,8 +20,8 @@ import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { ROOT, runStep, type StepResult } from '../dev/run-step.js'
 import { makeLibrary, startStandIn } from '../dev/stand-in.js'
+import { yamlBlocks } from './helpers/readme.js'
 
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
 const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }
 
 const DAY_MS = 86_400_000
@@ -382,17 +382,11 @@ function describeRun(run: Run): string {
 // ── The recipes ──────────────────────────────────────────────────────────────────────────────────
 
 /** Each yaml block of the README with the heading above it; the reference block under Usage is left out. */
-const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
-  .map((match) => {
-    const before = readme.slice(0, match.index)
-    const heading = [...before.matchAll(/^#{1,3} (.+)$/gm)].pop()?.[1] ?? '(top)'
-    return { heading, source: match[1] ?? '' }
-  })
-  .filter(({ source }) => {
-    const steps = asWorkflow(parse(source)).jobs
-    const withs = Object.values(steps).flatMap((job) => job.steps.filter(isAction).map((step) => step.with ?? {}))
-    return !withs.some((given) => Object.keys(action.inputs).every((name) => name in given))
-  })
+const blocks = yamlBlocks.filter(({ source }) => {
+  const steps = asWorkflow(parse(source)).jobs
+  const withs = Object.values(steps).flatMap((job) => job.steps.filter(isAction).map((step) => step.with ?? {}))
+  return !withs.some((given) => Object.keys(action.inputs).every((name) => name in given))
+})
 
 describe('README recipes', () => {
   it('are there: the opening step and every recipe', () => {
