@@ -194,6 +194,7 @@ function lookup(path: string, context: Context): Value {
       break
     case 'github':
       if (name === 'event_name') return context.event
+      if (name === 'event.pull_request.number') return context.event === 'pull_request' ? 42 : null
       if (name === 'repository') return 'octo/app'
       break
     case 'inputs':
@@ -439,6 +440,33 @@ describe('README recipes', () => {
       const age = Date.now() - (created.get(id) ?? 0)
       expect(age > 90 * DAY_MS && age < 98 * DAY_MS).toBe(true)
     }
+  })
+
+  it('gives pull-request dry runs their own concurrency group; the runs that may delete share one and queue', () => {
+    const source = blocks.find(({ heading }) => heading === 'Scheduled cleanup by age')?.source ?? ''
+    const workflow = parse(source) as Workflow & {
+      concurrency: { group: string; 'cancel-in-progress': Value }
+    }
+    const concurrency = (event: string) => {
+      const context: Context = {
+        event,
+        inputs: {},
+        matrix: {},
+        env: {},
+        outputs: new Map(),
+        token: '',
+        accountId: ''
+      }
+      return {
+        group: evaluate(workflow.concurrency.group, context),
+        cancels: evaluate(workflow.concurrency['cancel-in-progress'], context)
+      }
+    }
+    const [pullRequest, schedule, dispatch] = ['pull_request', 'schedule', 'workflow_dispatch'].map(concurrency)
+    expect(schedule).toEqual({ group: dispatch?.group, cancels: false })
+    expect(dispatch?.cancels).toBe(false)
+    expect(pullRequest?.group).not.toBe(schedule?.group)
+    expect(pullRequest?.cancels).toBe(true)
   })
 
   it('passes with a notice when the file of ids is empty', async () => {
