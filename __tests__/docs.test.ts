@@ -103,6 +103,14 @@ describe('README', () => {
     expect(wrong).toEqual([])
   })
 
+  it('names the published repository with one placeholder everywhere, your-org', () => {
+    const owners = ['README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'CHANGELOG.md'].flatMap((file) =>
+      [...read(file).matchAll(/([\w-]+)\/cloudflare-stream-delete-downloads\b/g)].map((match) => match[1])
+    )
+    expect(owners.length).toBeGreaterThan(10)
+    expect(new Set(owners)).toEqual(new Set(['your-org']))
+  })
+
   it('says Node.js 24 wherever it names Node', () => {
     const mentions = [...readme.matchAll(/\bNode(?:\.js)?\s*(\d+)?/g)]
     expect(mentions.length).toBeGreaterThan(0)
