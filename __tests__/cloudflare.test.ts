@@ -82,14 +82,10 @@ describe('CloudflareClient.deleteDownload', () => {
   })
 
   it.each([
-    [
-      'html502',
-      502,
-      /HTTP 502 answered with text\/html, not a JSON envelope: "api.cloudflare.com \| 502: Bad gateway"/
-    ],
-    ['html520', 520, /HTTP 520 answered with text\/html/],
-    ['empty', 502, /HTTP 502 with an empty body/],
-    ['not-json', 200, /HTTP 200 answered with application\/json, not a JSON envelope/],
+    ['html502', 502, /^text\/html, not a JSON envelope: "api.cloudflare.com \| 502: Bad gateway"/],
+    ['html520', 520, /^text\/html/],
+    ['empty', 502, /^an empty body/],
+    ['not-json', 200, /^application\/json, not a JSON envelope/],
     ['huge', 200, /HTTP 200 with an answer over 1 MiB, which was not read/]
   ] as const)('turns the %s misbehaviour into a problem', async (fault, status, problem) => {
     const cf = await client([{ fault }])

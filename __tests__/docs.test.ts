@@ -1,6 +1,6 @@
 /** The README's tables, its reference block and the version must not drift from action.yml and package.json. */
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { VERSION } from '../src/version.js'
 
@@ -103,10 +103,43 @@ describe('README', () => {
     expect(wrong).toEqual([])
   })
 
+  it('names the published repository with one placeholder everywhere, your-org', () => {
+    const owners = ['README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'CHANGELOG.md'].flatMap((file) =>
+      [...read(file).matchAll(/([\w-]+)\/cloudflare-stream-delete-downloads\b/g)].map((match) => match[1])
+    )
+    expect(owners.length).toBeGreaterThan(10)
+    expect(new Set(owners)).toEqual(new Set(['your-org']))
+  })
+
   it('says Node.js 24 wherever it names Node', () => {
     const mentions = [...readme.matchAll(/\bNode(?:\.js)?\s*(\d+)?/g)]
     expect(mentions.length).toBeGreaterThan(0)
     for (const mention of mentions) expect(mention[0]).toBe('Node.js 24')
+  })
+})
+
+describe('README troubleshooting', () => {
+  /** Every string the sources can say, with template literals' escaped backticks read as backticks. */
+  const sources = readdirSync(new URL('../src/', import.meta.url), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => read(`src/${file}`).replace(/\\`/g, '`'))
+    .join('\n')
+
+  it('quotes the messages as the code writes them (the parts around each …)', () => {
+    // The first cell's code span, unless it is one of Cloudflare's codes (`10000`).
+    const quoted = section('Troubleshooting')
+      .split('\n')
+      .map((row) => /^\| (?:``(.+?)``|`([^`]+)`)/.exec(row))
+      .map((match) => match?.[1] ?? match?.[2] ?? '')
+      .filter((message) => /[a-z]/i.test(message))
+    expect(quoted.length).toBeGreaterThanOrEqual(5)
+    const unknown = quoted.filter((message) =>
+      message
+        .split('…')
+        .map((part) => part.trim())
+        .some((part) => part !== '' && !sources.includes(part))
+    )
+    expect(unknown).toEqual([])
   })
 })
 

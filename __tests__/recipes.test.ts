@@ -20,8 +20,8 @@ import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { ROOT, runStep, type StepResult } from '../dev/run-step.js'
 import { makeLibrary, startStandIn } from '../dev/stand-in.js'
+import { yamlBlocks } from './helpers/readme.js'
 
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
 const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }
 
 const DAY_MS = 86_400_000
@@ -194,6 +194,7 @@ function lookup(path: string, context: Context): Value {
       break
     case 'github':
       if (name === 'event_name') return context.event
+      if (name === 'event.pull_request.number') return context.event === 'pull_request' ? 42 : null
       if (name === 'repository') return 'octo/app'
       break
     case 'inputs':
@@ -382,17 +383,11 @@ function describeRun(run: Run): string {
 // ── The recipes ──────────────────────────────────────────────────────────────────────────────────
 
 /** Each yaml block of the README with the heading above it; the reference block under Usage is left out. */
-const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
-  .map((match) => {
-    const before = readme.slice(0, match.index)
-    const heading = [...before.matchAll(/^#{1,3} (.+)$/gm)].pop()?.[1] ?? '(top)'
-    return { heading, source: match[1] ?? '' }
-  })
-  .filter(({ source }) => {
-    const steps = asWorkflow(parse(source)).jobs
-    const withs = Object.values(steps).flatMap((job) => job.steps.filter(isAction).map((step) => step.with ?? {}))
-    return !withs.some((given) => Object.keys(action.inputs).every((name) => name in given))
-  })
+const blocks = yamlBlocks.filter(({ source }) => {
+  const steps = asWorkflow(parse(source)).jobs
+  const withs = Object.values(steps).flatMap((job) => job.steps.filter(isAction).map((step) => step.with ?? {}))
+  return !withs.some((given) => Object.keys(action.inputs).every((name) => name in given))
+})
 
 describe('README recipes', () => {
   it('are there: the opening step and every recipe', () => {
@@ -445,6 +440,33 @@ describe('README recipes', () => {
       const age = Date.now() - (created.get(id) ?? 0)
       expect(age > 90 * DAY_MS && age < 98 * DAY_MS).toBe(true)
     }
+  })
+
+  it('gives pull-request dry runs their own concurrency group; the runs that may delete share one and queue', () => {
+    const source = blocks.find(({ heading }) => heading === 'Scheduled cleanup by age')?.source ?? ''
+    const workflow = parse(source) as Workflow & {
+      concurrency: { group: string; 'cancel-in-progress': Value }
+    }
+    const concurrency = (event: string) => {
+      const context: Context = {
+        event,
+        inputs: {},
+        matrix: {},
+        env: {},
+        outputs: new Map(),
+        token: '',
+        accountId: ''
+      }
+      return {
+        group: evaluate(workflow.concurrency.group, context),
+        cancels: evaluate(workflow.concurrency['cancel-in-progress'], context)
+      }
+    }
+    const [pullRequest, schedule, dispatch] = ['pull_request', 'schedule', 'workflow_dispatch'].map(concurrency)
+    expect(schedule).toEqual({ group: dispatch?.group, cancels: false })
+    expect(dispatch?.cancels).toBe(false)
+    expect(pullRequest?.group).not.toBe(schedule?.group)
+    expect(pullRequest?.cancels).toBe(true)
   })
 
   it('passes with a notice when the file of ids is empty', async () => {

@@ -14,7 +14,8 @@ function source(inputs: Record<string, string>, env: Record<string, string> = {}
     workspace: '/home/runner/work/app',
     env,
     mask: (secret) => events.push(`mask:${secret}`),
-    info: (message) => events.push(`info:${message}`)
+    info: (message) => events.push(`info:${message}`),
+    warning: (message) => events.push(`warning:${message}`)
   }
   return { src, events }
 }
@@ -50,7 +51,8 @@ describe('readSettings', () => {
       maxRetries: 5,
       timeoutMs: 30_000,
       concurrency: 4,
-      requestsPerMinute: 200
+      requestsPerMinute: 200,
+      userAgentDetails: true
     })
   })
 
@@ -164,6 +166,39 @@ describe('readSettings', () => {
     expect(readSettings(src)).toMatchObject({ maxRetries: 0, timeoutMs: 2000, concurrency: 32, requestsPerMinute: 0 })
   })
 
+  it('names CLOUDFLARE_ACCOUNT_ID when the account id is missing', () => {
+    const found = problems(() => readSettings(source({ 'video-id': 'v1', 'api-token': 'tok-123' }).src))
+    expect(found).toEqual([expect.stringMatching(/^Input `account-id` is required \(or set CLOUDFLARE_ACCOUNT_ID\)/)])
+  })
+
+  it('says how a credential shaped like the other kind is sent, and where it belongs', () => {
+    const globalKey = 'c2547eb745079dac9320b638f5e225cf483cc'
+    const apiToken = 'Abcdefghij_klmnopqrs-tuvwxyz0123456789AB'
+    const asToken = source({ ...minimal, 'api-token': globalKey })
+    expect(readSettings(asToken.src).auth).toEqual({ kind: 'token', token: globalKey })
+    expect(asToken.events).toContainEqual(
+      expect.stringMatching(/^warning:Input `api-token` looks like a Global API key .*sent as an API token .*`api-key`/)
+    )
+    const asKey = source({ 'video-id': 'v1', 'account-id': ACCOUNT, 'api-key': apiToken, email: 'me@example.com' })
+    expect(readSettings(asKey.src).auth.kind).toBe('key')
+    expect(asKey.events).toContainEqual(
+      expect.stringMatching(/^warning:Input `api-key` looks like an API token .*sent as a Global API key .*`api-token`/)
+    )
+    // Each in its own input: no warning.
+    const right = [
+      source({ ...minimal, 'api-token': apiToken }),
+      source({ 'video-id': 'v1', 'account-id': ACCOUNT, 'api-key': globalKey, email: 'me@example.com' })
+    ]
+    for (const { src, events } of right) {
+      readSettings(src)
+      expect(events.filter((event) => event.startsWith('warning:'))).toEqual([])
+    }
+  })
+
+  it('turns the run details of the User-Agent off with user-agent-details: false', () => {
+    expect(readSettings(source({ ...minimal, 'user-agent-details': 'false' }).src).userAgentDetails).toBe(false)
+  })
+
   it('gives an empty api-token its likely causes, since the secret it names did not arrive', () => {
     const { src } = source({ 'video-id': '00000000000000000000000000000001', 'account-id': ACCOUNT, 'api-token': '' })
     expect(problems(() => readSettings(src))).toEqual([
@@ -249,5 +284,15 @@ describe('readSettings: where the videos come from', () => {
     [{ 'created-after': '2026-06-01T00:00:00Z', 'created-before': '2026-01-01T00:00:00Z' }, /select nothing/]
   ])('refuses %j', (inputs, problem) => {
     expect(problems(() => read(inputs))).toEqual([expect.stringMatching(problem)])
+  })
+
+  it('reports the problems of every source given, with the conflict between them', () => {
+    const found = problems(() => read({ 'video-id': 'a1 not-an-id!', 'created-before': '2024-01-01', status: 'done' }))
+    expect(found).toEqual([
+      expect.stringMatching(/`video-id` and filters were both given/),
+      expect.stringMatching(/^Input `video-id` /),
+      expect.stringMatching(/^Input `created-before` is "2024-01-01"/),
+      expect.stringMatching(/^Input `status` is "done"/)
+    ])
   })
 })

@@ -20,6 +20,10 @@ describe('userAgent', () => {
     )
   })
 
+  it('names no repository, run or workflow when told not to (user-agent-details: false)', () => {
+    expect(userAgent(undefined, 'v24.1.0')).toBe('cloudflare-stream-delete-downloads/1.0.0 (node v24.1.0)')
+  })
+
   it('leaves out what is unknown outside a workflow', () => {
     expect(userAgent({ serverUrl: '', runId: 0, runAttempt: 0, workflow: '', repository: '' }, 'v20.0.0')).toBe(
       'cloudflare-stream-delete-downloads/1.0.0 (node v20.0.0)'

@@ -17,6 +17,7 @@ const LIBRARY_DAYS = 180
  *   about: string,
  *   videos: Record<string, { default?: boolean, audio?: boolean }>,
  *   with: Record<string, string>,
+ *   standInOnly?: Record<string, string>,
  *   standIn?: Parameters<typeof startStandIn>[0],
  *   token?: string,
  *   then?: { about: string, with: Record<string, string> }
@@ -66,11 +67,10 @@ const scenarios = {
       'keep-latest': '20',
       'max-videos': '5000',
       'download-type': 'all',
-      'dry-run': 'true',
-      // The stand-in has the quota to itself; a real account shares 1,200 requests per 5 minutes.
-      concurrency: '16',
-      'requests-per-minute': '0'
+      'dry-run': 'true'
     },
+    // The stand-in has the quota to itself; a real account shares 1,200 requests per 5 minutes.
+    standInOnly: { concurrency: '16', 'requests-per-minute': '0' },
     standIn: {
       library: makeLibrary(LIBRARY_SIZE, {
         seed: 7,
@@ -117,22 +117,24 @@ try {
   console.log(
     `Stand-in API on ${standIn.baseUrl} (no network, no real token). Other scenarios: ${Object.keys(scenarios).join(', ')}.`
   )
-  const withInputs = {
+  const withInputs = { ...scenario.with }
+  /** What only the stand-in may be given: its address, account and token, and any pace it allows. */
+  const standInOnly = {
     'account-id': standIn.accountId,
     'api-token': scenario.token ?? standIn.token,
     'base-url': standIn.baseUrl,
-    ...scenario.with
+    ...scenario.standInOnly
   }
   if (standIn.library.length > 0) {
     const first = standIn.library[0]?.created.slice(0, 10)
     const last = standIn.library[standIn.library.length - 1]?.created.slice(0, 10)
     console.log(`The stand-in's library: ${standIn.library.length} videos created ${first} … ${last}.`)
   }
-  const first = await showStep(withInputs, withInputs['api-token'])
+  const first = await showStep(withInputs, standInOnly)
   let last = first
   if (scenario.then) {
     console.log(`\n${bold(scenario.then.about)}`)
-    last = await showStep({ ...withInputs, ...scenario.then.with }, withInputs['api-token'])
+    last = await showStep({ ...withInputs, ...scenario.then.with }, standInOnly)
     const planned = first.outputs.selected ?? '[]'
     const planSize = count(first.outputs.selected) - count(first.outputs.missing) - count(first.outputs.failed)
     const done = count(last.outputs.deleted)
@@ -164,25 +166,28 @@ try {
 }
 
 /**
- * Runs one step and shows it: the step as YAML, the log, the exit code, the outputs, the summary.
- * @param {Record<string, string>} withInputs @param {string} token
+ * Runs one step and shows it: the step as a workflow against Cloudflare would write it, what the
+ * demo gives the stand-in instead, the log, the exit code, the outputs, the summary.
+ * @param {Record<string, string>} withInputs @param {Record<string, string>} standInOnly
  */
-async function showStep(withInputs, token) {
-  heading('The step, as a workflow would write it')
-  console.log('- uses: ./   # your-org/cloudflare-stream-delete-downloads@v1')
+async function showStep(withInputs, standInOnly) {
+  heading('The step, as a workflow against Cloudflare would write it')
+  console.log('- uses: your-org/cloudflare-stream-delete-downloads@v1')
   console.log('  with:')
-  for (const [key, value] of Object.entries(withInputs)) {
-    const shown =
-      key === 'api-token'
-        ? '${{ secrets.CLOUDFLARE_API_TOKEN }}'
-        : value.includes('\n')
-          ? `|\n      ${value.split('\n').join('\n      ')}`
-          : /^[0-9]|^(true|false)$/.test(value)
-            ? `'${value}'`
-            : value
+  const againstCloudflare = {
+    'account-id': '${{ vars.CLOUDFLARE_ACCOUNT_ID }}',
+    'api-token': '${{ secrets.CLOUDFLARE_API_TOKEN }}',
+    ...withInputs
+  }
+  for (const [key, value] of Object.entries(againstCloudflare)) console.log(`    ${key}: ${yamlValue(value)}`)
+  console.log('    # concurrency and requests-per-minute: their defaults (4, 200); the quota is shared.')
+  const token = standInOnly['api-token'] ?? ''
+  console.log('\nFor the stand-in only, never against Cloudflare, the demo gives instead:')
+  for (const [key, value] of Object.entries(standInOnly)) {
+    const shown = key !== 'api-token' ? yamlValue(value) : value === standIn.token ? "(the stand-in's token)" : value
     console.log(`    ${key}: ${shown}`)
   }
-  const result = await runStep(withInputs)
+  const result = await runStep({ ...withInputs, ...standInOnly })
   heading('Log (workflow commands shown as the runner renders them)')
   console.log(render(result.stdout, token))
   heading(`Exit code ${result.code}: the step ${result.code === 0 ? 'passed' : 'failed'}`)
@@ -195,6 +200,12 @@ async function showStep(withInputs, token) {
   console.log(lines.slice(0, SUMMARY_LINES).join('\n'))
   if (lines.length > SUMMARY_LINES) console.log(`… and ${lines.length - SUMMARY_LINES} more lines`)
   return result
+}
+
+/** A value as a workflow's `with:` would write it. @param {string} value */
+function yamlValue(value) {
+  if (value.includes('\n')) return `|\n      ${value.split('\n').join('\n      ')}`
+  return /^[0-9]|^(true|false)$/.test(value) ? `'${value}'` : value
 }
 
 /** How many entries a JSON array output has. @param {string | undefined} json */

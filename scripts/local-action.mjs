@@ -1,7 +1,9 @@
 // `npm run local-action`: runs src/ with @github/local-action, the variables read from `.env` (or,
 // when there is none, from `.env.example`, which targets `npm run serve` on its default port).
 // The job summary file named by GITHUB_STEP_SUMMARY is created first: @actions/core only appends
-// to one that exists, and the runner always provides it.
+// to one that exists, and the runner always provides it. local-action's own launcher (its bin) turns
+// a failed step into a Node stack trace, so this runs what the launcher runs (tsx on its entry) and
+// reports a failed step as the runner would: the step's errors above, then one line saying it failed.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
@@ -18,11 +20,18 @@ if (summary) {
   mkdirSync(dirname(path), { recursive: true })
   writeFileSync(path, '')
 }
-const bin = join(ROOT, 'node_modules', '.bin', 'local-action')
-const result = spawnSync(bin, ['run', '.', 'src/main.ts', envFile, ...process.argv.slice(2)], {
+const tsx = join(ROOT, 'node_modules', '.bin', 'tsx')
+const entry = join(ROOT, 'node_modules', '@github', 'local-action', 'src', 'index.ts')
+const result = spawnSync(tsx, [entry, 'run', '.', 'src/main.ts', envFile, ...process.argv.slice(2)], {
   cwd: ROOT,
-  stdio: 'inherit'
+  stdio: 'inherit',
+  env: { ...process.env, TARGET_ACTION_PATH: ROOT, NODE_PACKAGE_MANAGER: 'npm', NODE_NO_WARNINGS: '1' }
 })
-if (result.error) throw result.error
+if (result.error) {
+  console.error(`local-action could not start: ${result.error.message}`)
+  process.exit(1)
+}
 if (summary) console.log(`\nThe job summary is in ${summary}.`)
-process.exit(result.status ?? 1)
+const status = result.status ?? 1
+if (status !== 0) console.log(`The step failed (exit code ${status}): its errors are above.`)
+process.exit(status)

@@ -32,6 +32,7 @@ export async function runAction(deps: Deps): Promise<void> {
         env: deps.env,
         mask: (secret) => core.setSecret(secret),
         info: (message) => core.info(message),
+        warning: (message) => core.warning(message),
         now: () => deps.clock.now(),
         workspace: deps.env.GITHUB_WORKSPACE ?? ''
       })
@@ -75,7 +76,7 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     baseUrl: settings.baseUrl,
     accountId: settings.accountId,
     auth: settings.auth,
-    userAgent: userAgent(deps.context, deps.nodeVersion),
+    userAgent: userAgent(settings.userAgentDetails ? deps.context : undefined, deps.nodeVersion),
     transport,
     timeoutMs: settings.timeoutMs
   })
@@ -116,8 +117,15 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
   const { ids, ...summary } = choice
   core.info(choiceLine(summary, ids.length))
   const tooMany = overCap(choice, settings.maxVideos)
-  if (tooMany !== undefined) {
+  if (tooMany !== undefined && !settings.dryRun) {
     return publish({ ...base, success: false, choice: summary, runProblem: tooMany }, settings.summary, core)
+  }
+  if (tooMany !== undefined) {
+    // The safe first run shows the whole plan; the real run keeps refusing.
+    core.warning(
+      `${ids.length} videos, more than \`max-videos\` (${settings.maxVideos}): a real run would refuse them and send ` +
+        'nothing. This dry run reads them all to show the plan; raise `max-videos` (0 for no cap) if that many is meant.'
+    )
   }
   if (ids.length === 0) {
     const why =

@@ -44,6 +44,18 @@ describe('npm run demo', () => {
     expect(result.stdout).not.toContain('stand-in-token-0123456789')
   })
 
+  it('shows the step as a workflow against Cloudflare writes it, and the stand-in-only values apart', () => {
+    const { stdout } = demo('cleanup')
+    const [againstCloudflare = '', standInOnly = ''] = stdout
+      .split('── Log')[0]!
+      .split('For the stand-in only, never against Cloudflare, the demo gives instead:')
+    expect(againstCloudflare).toContain('api-token: ${{ secrets.CLOUDFLARE_API_TOKEN }}')
+    expect(againstCloudflare).not.toMatch(/^\s*(concurrency|requests-per-minute|base-url):/m)
+    expect(standInOnly).toMatch(/^\s*concurrency: '16'$/m)
+    expect(standInOnly).toMatch(/^\s*requests-per-minute: '0'$/m)
+    expect(standInOnly).toMatch(/^\s*base-url: http:\/\/127\.0\.0\.1:/m)
+  })
+
   it('names the scenarios when given an unknown one', () => {
     const result = demo('nope')
     expect(result.status).toBe(2)

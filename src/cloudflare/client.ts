@@ -225,7 +225,7 @@ class Exchange implements Watched, ResponseHandler {
     const answer = this.answer()
     const { chunks } = this
     const body = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')
-    const reading = readEnvelope(this.status, this.headers['content-type'], body)
+    const reading = readEnvelope(this.headers['content-type'], body)
     if ('envelope' in reading) answer.envelope = reading.envelope
     else answer.problem = reading.problem
     this.settle(answer)

@@ -1,24 +1,25 @@
 /**
  * Reads a Cloudflare answer body into an {@link Envelope}, or says in words why it is not one.
  * Never throws: an HTML error page from the edge (502, 520–527), an empty body or truncated JSON
- * all become a `problem` that names the HTTP status and content type.
+ * all become a `problem` that names the content type. The HTTP status is not in it: every place that
+ * shows a problem (annotations, log, summary, results) shows the status beside it.
  */
 import { type CloudflareMessage, type Envelope, NO_MESSAGES } from '../types.js'
 
 export type BodyReading = { envelope: Envelope } | { problem: string }
 
-export function readEnvelope(status: number, contentType: string | undefined, body: string): BodyReading {
-  if (body.trim() === '') return { problem: `HTTP ${status} with an empty body (${mediaType(contentType)})` }
+export function readEnvelope(contentType: string | undefined, body: string): BodyReading {
+  if (body.trim() === '') return { problem: `an empty body (${mediaType(contentType)})` }
   let parsed: unknown
   try {
     parsed = JSON.parse(body)
   } catch {
     const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(body)?.[1]?.trim()
     const said = title ? `: "${title.replace(/\s+/g, ' ')}"` : ''
-    return { problem: `HTTP ${status} answered with ${mediaType(contentType)}, not a JSON envelope${said}` }
+    return { problem: `${mediaType(contentType)}, not a JSON envelope${said}` }
   }
   if (!isRecord(parsed) || typeof parsed.success !== 'boolean') {
-    return { problem: `HTTP ${status} answered with JSON that is not a Cloudflare envelope` }
+    return { problem: 'JSON that is not a Cloudflare envelope' }
   }
   const envelope: Envelope = {
     success: parsed.success,

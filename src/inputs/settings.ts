@@ -74,6 +74,8 @@ export interface Settings {
   readonly concurrency: number
   /** Ceiling on this run's request rate; 0 for none. */
   readonly requestsPerMinute: number
+  /** Whether the User-Agent names the repository, the run and the workflow (`user-agent-details`). */
+  readonly userAgentDetails: boolean
 }
 
 /** What the settings are read from; @actions/core and process.env in production, plain maps in tests. */
@@ -85,6 +87,8 @@ export interface SettingsSource {
   mask: (secret: string) => void
   /** A log line (used to say which credential wins when both are set). */
   info: (message: string) => void
+  /** A warning (a credential that looks like the other kind). */
+  warning: (message: string) => void
   /** Whether the step's `with:` named the input (its variable exists), even with an empty value. */
   given?: (name: string) => boolean
   /** Now, in ms since the epoch: ages such as `90d` count back from it. */
@@ -126,7 +130,7 @@ export function readSettings(source: SettingsSource): Settings {
   maskCredential(token, source.mask)
   maskCredential(key, source.mask)
   const email = from('email', 'CLOUDFLARE_EMAIL')
-  const auth = readAuth(token, key, email, problems, source.info, source.given ?? (() => false))
+  const auth = readAuth(token, key, email, problems, source, source.given ?? (() => false))
 
   const downloadType = check(
     'download-type',
@@ -137,7 +141,7 @@ export function readSettings(source: SettingsSource): Settings {
     source: readSource(from, check, problems, source),
     exclude: new Set(check('exclude', parseIdList(from('exclude')), [])),
     maxVideos: integer('max-videos', 1000, 0, 1_000_000),
-    accountId: check('account-id', parseIdentifier(from('account-id', 'CLOUDFLARE_ACCOUNT_ID')), ''),
+    accountId: readAccountId(from('account-id', 'CLOUDFLARE_ACCOUNT_ID'), check, problems),
     auth,
     downloadType,
     downloadTypes: downloadType === 'all' ? ['default', 'audio'] : [downloadType],
@@ -157,7 +161,8 @@ export function readSettings(source: SettingsSource): Settings {
     maxRetries: integer('max-retries', 5, 0, 20),
     timeoutMs: integer('timeout-seconds', 30, 1, 600) * 1000,
     concurrency: integer('concurrency', 4, 1, 32),
-    requestsPerMinute: integer('requests-per-minute', 200, 0, 6000)
+    requestsPerMinute: integer('requests-per-minute', 200, 0, 6000),
+    userAgentDetails: flag('user-agent-details', true)
   }
   if (problems.length > 0) throw new SettingsError(problems)
   return settings
@@ -174,7 +179,52 @@ function maskCredential(value: string, mask: (secret: string) => void): void {
   for (const piece of pieces) mask(piece)
 }
 
+function readAccountId(raw: string, check: Check, problems: string[]): string {
+  if (raw !== '') return check('account-id', parseIdentifier(raw), '')
+  problems.push(
+    'Input `account-id` is required (or set CLOUDFLARE_ACCOUNT_ID): the 32 hexadecimal digits of the account ' +
+      'that owns the videos, such as `${{ vars.CLOUDFLARE_ACCOUNT_ID }}`.'
+  )
+  return ''
+}
+
+/** An API token: 40 characters of letters, digits, `_` and `-`. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{40}$/
+/** A Global API key: 37 hexadecimal digits. */
+const KEY_SHAPE = /^[0-9a-f]{37}$/i
+
+/**
+ * The scheme a credential is sent with is the input it came in; a value shaped like the other
+ * kind is most likely in the wrong input, and Cloudflare would only answer "Authentication error".
+ */
+function warnOnShape(auth: Auth, warning: (message: string) => void): void {
+  if (auth.kind === 'token' && KEY_SHAPE.test(auth.token)) {
+    warning(
+      'Input `api-token` looks like a Global API key (37 hexadecimal digits), but it is sent as an API token ' +
+        '(Authorization: Bearer). If it is the Global API key, give it as `api-key`, with `email`.'
+    )
+  } else if (auth.kind === 'key' && TOKEN_SHAPE.test(auth.key) && !KEY_SHAPE.test(auth.key)) {
+    warning(
+      'Input `api-key` looks like an API token (40 characters), but it is sent as a Global API key ' +
+        '(X-Auth-Key with X-Auth-Email). If it is an API token, give it as `api-token`, without `email`.'
+    )
+  }
+}
+
 function readAuth(
+  token: string,
+  key: string,
+  email: string,
+  problems: string[],
+  log: Pick<SettingsSource, 'info' | 'warning'>,
+  given: (name: string) => boolean
+): Auth {
+  const auth = readCredentials(token, key, email, problems, log.info, given)
+  warnOnShape(auth, log.warning)
+  return auth
+}
+
+function readCredentials(
   token: string,
   key: string,
   email: string,
@@ -249,9 +299,16 @@ function readSource(
   if (keepLatest > 0 && filterNames.length === 0) {
     problems.push('Input `keep-latest` works only with selection filters: a list names exactly the videos to act on.')
   }
-  if (list !== '') return { kind: 'ids', ids: check('video-id', parseIdList(list), []) }
+  // Every source given is read, so that its problems are reported with the conflict, not after it.
+  const ids = list === '' ? undefined : check('video-id', parseIdList(list), [])
+  const filters = filterNames.length === 0 ? undefined : readFilters(from, check, problems, source.now())
+  if (ids !== undefined) return { kind: 'ids', ids }
   if (file !== '') return { kind: 'file', path: resolve(source.workspace, file), input: file }
-  const now = source.now()
+  return { kind: 'library', filters: filters ?? {}, keepLatest }
+}
+
+/** The selection filters given; an invalid one is a problem, and left out. */
+function readFilters(from: (name: string) => string, check: Check, problems: string[], now: number): VideoFilters {
   const text = (name: string, max: number): string | undefined => {
     const raw = from(name)
     return raw === '' ? undefined : check(name, parseFilterText(raw, max), undefined)
@@ -278,7 +335,7 @@ function readSource(
         '`created-after` must be the earlier instant.'
     )
   }
-  return { kind: 'library', filters: dropUndefined(filters), keepLatest }
+  return dropUndefined(filters)
 }
 
 function dropUndefined<T extends object>(value: T): T {
