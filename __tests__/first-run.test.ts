@@ -46,14 +46,14 @@ describe('a first run', () => {
   })
 
   it('warns that a Global API key given as api-token is sent as a token', async () => {
-    const r = await run({ 'video-id': 'vid1', 'api-token': 'c2547eb745079dac9320b638f5e225cf483cc' })
+    const r = await run({ 'video-id': 'ea95132c15732412d22c1476fa83f27a', 'api-token': 'c2547eb745079dac9320b638f5e225cf483cc' })
     expect(r.said('warning')).toContainEqual(
       expect.stringMatching(/^Input `api-token` looks like a Global API key .*give it as `api-key`/)
     )
   })
 
   it('leaves the repository, workflow and run out of the User-Agent with user-agent-details: false', async () => {
-    await run({ 'video-id': 'vid1', 'user-agent-details': 'false' })
+    await run({ 'video-id': 'ea95132c15732412d22c1476fa83f27a', 'user-agent-details': 'false' })
     expect(standIn.log[0]?.headers['user-agent']).toMatch(
       /^cloudflare-stream-delete-downloads\/1\.0\.0 \(node v[\d.]+\)$/
     )

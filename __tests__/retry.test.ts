@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { backoffMs, isThrottled, MAX_RETRY_AFTER_MS, parseRetryAfter, retryDelayMs, retryReason } from '../src/requests/retry.js'
+import {
+  backoffMs,
+  isThrottled,
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfter,
+  retryDelayMs,
+  retryReason
+} from '../src/requests/retry.js'
 import type { Answer } from '../src/types.js'
 
 const http = (status: number, retryAfter?: string): Answer => ({ kind: 'http', status, retryAfter })

@@ -7370,43 +7370,72 @@ function prepareKeyValueMessage(key, value) {
 /**
  * Text from the network, made safe to show. Every string that comes from Cloudflare, the edge or
  * the HTTP stack (messages, codes, documentation links, ray ids, Location, HTML titles, error
- * texts) is hostile until it has been through {@link safeText}: on one line, without controls, and
- * bounded. The job summary shows it in code spans ({@link markdownText}), and the adapter that
- * writes to the log (actions-core.ts) passes every line through {@link safeText} as well, so
- * nothing from the network can start a workflow command (`::error::`, `::add-mask::`,
- * `::stop-commands::`) or render as a link, an image or a table cell of its own.
+ * texts) is hostile until it has been through {@link safeText}: on one line, without controls or
+ * invisible characters, bounded, and never a workflow command. The runner starts a command in two
+ * ways (actions/runner's ActionCommand.TryParseV2 and TryParse): a line whose text after leading
+ * white space begins with `::`, and `##[name]` anywhere in a line. {@link safeText} leaves neither
+ * in what it returns, and the adapter that writes to the log (actions-core.ts) passes every whole
+ * line through it again, so no text can become `::error::`, `::add-mask::`, `##[add-mask]`,
+ * `##[stop-commands]` or the like. The job summary shows it in code spans ({@link markdownText}),
+ * so it cannot render as a link, an image or a table cell of its own.
  * Imports nothing: the adapters use it too.
  */
 /* eslint-disable no-control-regex -- finding control characters is what this module is for */
 /** Longest piece of network text shown in one place. */
 const MAX_TEXT = 500;
 /**
+ * Characters that change how text looks without being seen: the bidirectional controls (Unicode's
+ * Bidi_Control: U+061C, U+200E–200F, U+202A–202E, U+2066–2069), which can show a text in another
+ * order than it is read, and the zero-width characters (U+200B–200D, U+2060, U+FEFF), which can
+ * hide inside a word or split `::` and `##[` for a reader but not for a program. Global: for
+ * `replace` only.
+ */
+const INVISIBLE = /[\p{Bidi_Control}\u200b-\u200d\u2060\ufeff]/gu;
+/**
+ * What the runner would read as a command in one line, made text: `##[` anywhere gets a space
+ * (`## [`), and a leading `::` after any white space becomes `: :`. Neither change can form a new
+ * `##[` or a new leading `::`. For a line made of pieces, call it on the whole line.
+ */
+function noCommand(line) {
+    // The runner trims with .NET's char.IsWhiteSpace: JavaScript's \s, U+0085 and, to be generous,
+    // every other control character.
+    return line.replace(/##\[/g, '## [').replace(/^([\s\u0000-\u001f\u007f-\u009f]*):(?=:)/, '$1: ');
+}
+/**
  * Line breaks of every kind (CR, LF, VT, FF, NEL U+0085, LS U+2028, PS U+2029) and runs of white
- * space around them become one space; ANSI escape sequences go; every other C0/C1 control and DEL
- * becomes U+FFFD; the result is cut to `max` characters with an ellipsis. Never throws.
+ * space around them become one space; ANSI escape sequences and invisible characters go; every other
+ * C0/C1 control and DEL becomes U+FFFD; then {@link noCommand}; the result is cut to `max`
+ * characters with an ellipsis (cutting cannot form a command). Never throws.
  */
 function safeText(text, max = MAX_TEXT) {
     const flat = String(text)
         // CSI and OSC sequences (colours, cursor moves, window titles), then any lone ESC pair.
         .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
         .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g, '')
+        .replace(INVISIBLE, '')
         .replace(/\s*[\n\r\u000b\u000c\u0085\u2028\u2029]+\s*/g, ' ')
         .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g, '\ufffd')
         .replace(/\t/g, ' ');
-    if (flat.length <= max)
-        return flat;
+    // Last, once nothing more is removed: a removal could join `#` `#[` or `:` `:` again.
+    const safe = noCommand(flat);
+    if (safe.length <= max)
+        return safe;
     // Never cut a surrogate pair in half.
     let end = max - 1;
-    const code = flat.charCodeAt(end - 1);
+    const code = safe.charCodeAt(end - 1);
     if (code >= 0xd800 && code <= 0xdbff)
         end -= 1;
-    return `${flat.slice(0, end)}…`;
+    return `${safe.slice(0, end)}…`;
 }
 /**
  * Text for a Markdown table cell, rendered as itself: {@link safeText} inside a code span whose
  * fence is longer than any run of backticks in the text, so no link, image, emphasis, HTML or
- * autolink can form and a backtick cannot end the span early. A `|` is escaped as GFM tables ask
- * (the escape works inside code spans too). Empty text gives ''.
+ * autolink can form and a backtick cannot end the span early. Empty text gives ''.
+ *
+ * A `|` is escaped as GFM tables ask (the escape works inside code spans too), and a backslash
+ * right before a `|` is followed by a space. Why: with k backslashes right before a `|`, CommonMark
+ * parsers (micromark, markdown-it) keep the pipe in its cell when k is odd, GitHub's cmark-gfm when
+ * k ≥ 1; both agree exactly when k = 1, which is what every `|` here gets (`x\|` → `x\ \|`).
  */
 function markdownText(text, max = MAX_TEXT) {
     const safe = safeText(text, max);
@@ -7415,7 +7444,8 @@ function markdownText(text, max = MAX_TEXT) {
     const longestRun = Math.max(0, ...(safe.match(/`+/g) ?? []).map((run) => run.length));
     const fence = '`'.repeat(longestRun + 1);
     const pad = safe.startsWith('`') || safe.endsWith('`') ? ' ' : '';
-    return `${fence}${pad}${safe.replace(/\|/g, '\\|')}${pad}${fence}`;
+    const cell = safe.replace(/\\(?=\|)/g, '\\ ').replace(/\|/g, '\\|');
+    return `${fence}${pad}${cell}${pad}${fence}`;
 }
 
 ;// CONCATENATED MODULE: ./src/runner/actions-core.ts
@@ -8643,12 +8673,13 @@ class Deadlines {
 /**
  * Reads a Cloudflare answer body into an {@link Envelope}, or says in words why it is not one.
  * Never throws: an HTML error page from the edge (502, 520–527), an empty body or truncated JSON
- * all become a `problem` that names the HTTP status and content type.
+ * all become a `problem` that names the content type. The HTTP status is not in it: every place that
+ * shows a problem (annotations, log, summary, results) shows the status beside it.
  */
 
-function readEnvelope(status, contentType, body) {
+function readEnvelope(contentType, body) {
     if (body.trim() === '')
-        return { problem: `HTTP ${status} with an empty body (${mediaType(contentType)})` };
+        return { problem: `an empty body (${mediaType(contentType)})` };
     let parsed;
     try {
         parsed = JSON.parse(body);
@@ -8656,10 +8687,10 @@ function readEnvelope(status, contentType, body) {
     catch {
         const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(body)?.[1]?.trim();
         const said = title ? `: "${title.replace(/\s+/g, ' ')}"` : '';
-        return { problem: `HTTP ${status} answered with ${mediaType(contentType)}, not a JSON envelope${said}` };
+        return { problem: `${mediaType(contentType)}, not a JSON envelope${said}` };
     }
     if (!envelope_isRecord(parsed) || typeof parsed.success !== 'boolean') {
-        return { problem: `HTTP ${status} answered with JSON that is not a Cloudflare envelope` };
+        return { problem: 'JSON that is not a Cloudflare envelope' };
     }
     const envelope = {
         success: parsed.success,
@@ -8897,7 +8928,7 @@ class Exchange {
         const answer = this.answer();
         const { chunks } = this;
         const body = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
-        const reading = readEnvelope(this.status, this.headers['content-type'], body);
+        const reading = readEnvelope(this.headers['content-type'], body);
         if ('envelope' in reading)
             answer.envelope = reading.envelope;
         else
@@ -9761,26 +9792,48 @@ function* resultsPieces(videos) {
  * names what is accepted; none reads the environment and none coerces a bad value into a good one.
  */
 
+
 /** Cloudflare's API, where every request goes unless `base-url` says otherwise. */
 const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
 const ok = (value) => ({ ok: true, value });
 const bad = (problem) => ({ ok: false, problem });
-/** Stream video UIDs and account ids: 1–32 characters of `[A-Za-z0-9]` (the API's `maxLength: 32`). */
+/** Stream video UIDs and account ids as Cloudflare returns them: 1–32 characters of `[A-Za-z0-9]` (the API's `maxLength: 32`). */
 const IDENTIFIER = /^[A-Za-z0-9]{1,32}$/;
-/** Shows a user's value in a message without letting a huge or multi-line value flood the log. */
-function quote(value) {
-    const oneLine = JSON.stringify(value);
-    return oneLine.length > 48 ? `${oneLine.slice(0, 45)}…"` : oneLine;
+/**
+ * A video uid as a user gives it: 32 hexadecimal characters, as Stream makes every uid. Stricter
+ * than {@link IDENTIFIER} so that a uid cut in two by a stray space or a truncated copy fails as
+ * an input error instead of being sent, answered 404 and counted as "missing".
+ */
+const VIDEO_UID = /^[0-9a-fA-F]{32}$/;
+/** At most this many characters of a user's line are shown back: a wrong file may hold anything. */
+const SHOWN = 40;
+/** Shows a user's value in a message without letting a huge, multi-line or invisible value flood or hide in the log. */
+function quote(value, max = 48) {
+    // JSON.stringify escapes controls; bidirectional and zero-width characters are shown escaped too.
+    const oneLine = JSON.stringify(value).replace(INVISIBLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return oneLine.length > max ? `${oneLine.slice(0, max - 3)}…"` : oneLine;
 }
 /**
  * A list of Stream video UIDs, as `video-id`, `video-id-file` and `exclude` take it: ids separated
  * by newlines, commas or spaces, with `#` starting a comment to the end of its line; or one JSON
- * array of id strings (so this action's own `failed` output can be fed back in). Duplicates are
- * dropped, the first occurrence's order kept. An empty list is a value: the caller decides.
+ * array of id strings (so this action's own `failed` output can be fed back in). Each id must be
+ * 32 hexadecimal characters ({@link VIDEO_UID}); uppercase is lowered. A wrong id is named by its
+ * line (or its item of the array) and at most 40 of its characters. Duplicates are dropped, the
+ * first occurrence's order kept. An empty list is a value: the caller decides.
  */
 function parseIdList(raw) {
+    const ids = new Set();
+    const wrong = [];
+    let wrongCount = 0;
+    const take = (id, place, at) => {
+        if (id === '')
+            return;
+        if (VIDEO_UID.test(id))
+            ids.add(id.toLowerCase());
+        else if (++wrongCount <= 5)
+            wrong.push(`${place} ${at} ${quote(id, SHOWN + 2)}`);
+    };
     const text = raw.trim();
-    let candidates;
     if (text.startsWith('[')) {
         let parsed;
         try {
@@ -9792,20 +9845,23 @@ function parseIdList(raw) {
         if (!Array.isArray(parsed) || !parsed.every((id) => typeof id === 'string')) {
             return bad('is a JSON value but not an array of id strings');
         }
-        candidates = parsed.map((id) => id.trim());
+        parsed.forEach((id, i) => take(id.trim(), 'item', i + 1));
     }
     else {
-        // One pass over the text without its comments: a file of 100,000 ids makes no array per line.
-        candidates = Array.from(text.replace(/#[^\r\n]*/g, '').matchAll(/[^\s,]+/g), (match) => match[0]);
+        // One pass over the whole text, counting lines: a file of 100,000 ids makes no array per line.
+        let line = 1;
+        for (const [token] of raw.matchAll(/\r\n?|\n|#[^\r\n]*|[^\s,#]+/g)) {
+            if (token.startsWith('\r') || token === '\n')
+                line += 1;
+            else if (!token.startsWith('#'))
+                take(token, 'line', line);
+        }
     }
-    const ids = [...new Set(candidates.filter((id) => id !== ''))];
-    const wrong = ids.filter((id) => !IDENTIFIER.test(id));
-    if (wrong.length > 0) {
-        const shown = wrong.slice(0, 5).map(quote).join(', ');
-        const more = wrong.length > 5 ? ` and ${wrong.length - 5} more` : '';
-        return bad(`has ${shown}${more}: each id must be 1–32 letters or digits`);
+    if (wrongCount > 0) {
+        const more = wrongCount > 5 ? ` and ${wrongCount - 5} more` : '';
+        return bad(`has ${wrong.join(', ')}${more}: a Stream video uid is 32 hexadecimal characters (0-9, a-f)`);
     }
-    return ok(ids);
+    return ok([...ids]);
 }
 /** Free text for a filter (`creator`, `video-name`, `search`): one line of printable text, at most `max` characters. */
 function parseFilterText(raw, max) {
@@ -9854,16 +9910,17 @@ function parseCredential(raw) {
  * query or fragment, so every request would go to the base itself. Returned without a trailing slash.
  */
 function parseBaseUrl(raw) {
+    // Before anything else, and without quoting the value: `https://user:pa/ss@host` does not even
+    // parse as a URL with a password, and an API base has no reason to hold an '@' anywhere.
+    if (raw.includes('@'))
+        return bad('must not contain a user name or password (an "@"): the value is not shown');
     let url;
     try {
         url = new URL(raw);
     }
     catch {
-        // Quoting an unparsable value could echo a password; show it only without anything before '@'.
-        return bad(`is ${quote(raw.replace(/\/\/[^/]*@/, '//…@'))}: it must be an absolute https URL`);
+        return bad(`is ${quote(raw)}: it must be an absolute https URL`);
     }
-    if (url.username !== '' || url.password !== '')
-        return bad('must not contain a user name or password');
     const loopback = isLoopbackHost(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
         return bad(`is ${quote(raw)}: it must use https (plain http is allowed only for loopback hosts)`);
@@ -10014,13 +10071,13 @@ function readSettings(source) {
     maskCredential(token, source.mask);
     maskCredential(key, source.mask);
     const email = from('email', 'CLOUDFLARE_EMAIL');
-    const auth = readAuth(token, key, email, problems, source.info, source.given ?? (() => false));
+    const auth = readAuth(token, key, email, problems, source, source.given ?? (() => false));
     const downloadType = check('download-type', parseChoice(orDefault(from('download-type'), 'default'), ['default', 'audio', 'all']), 'default');
     const settings = {
         source: readSource(from, check, problems, source),
         exclude: new Set(check('exclude', parseIdList(from('exclude')), [])),
         maxVideos: integer('max-videos', 1000, 0, 1_000_000),
-        accountId: check('account-id', parseIdentifier(from('account-id', 'CLOUDFLARE_ACCOUNT_ID')), ''),
+        accountId: readAccountId(from('account-id', 'CLOUDFLARE_ACCOUNT_ID'), check, problems),
         auth,
         downloadType,
         downloadTypes: downloadType === 'all' ? ['default', 'audio'] : [downloadType],
@@ -10032,7 +10089,8 @@ function readSettings(source) {
         maxRetries: integer('max-retries', 5, 0, 20),
         timeoutMs: integer('timeout-seconds', 30, 1, 600) * 1000,
         concurrency: integer('concurrency', 4, 1, 32),
-        requestsPerMinute: integer('requests-per-minute', 200, 0, 6000)
+        requestsPerMinute: integer('requests-per-minute', 200, 0, 6000),
+        userAgentDetails: flag('user-agent-details', true)
     };
     if (problems.length > 0)
         throw new SettingsError(problems);
@@ -10050,7 +10108,37 @@ function maskCredential(value, mask) {
     for (const piece of pieces)
         mask(piece);
 }
-function readAuth(token, key, email, problems, info, given) {
+function readAccountId(raw, check, problems) {
+    if (raw !== '')
+        return check('account-id', parseIdentifier(raw), '');
+    problems.push('Input `account-id` is required (or set CLOUDFLARE_ACCOUNT_ID): the 32 hexadecimal digits of the account ' +
+        'that owns the videos, such as `${{ vars.CLOUDFLARE_ACCOUNT_ID }}`.');
+    return '';
+}
+/** An API token: 40 characters of letters, digits, `_` and `-`. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{40}$/;
+/** A Global API key: 37 hexadecimal digits. */
+const KEY_SHAPE = /^[0-9a-f]{37}$/i;
+/**
+ * The scheme a credential is sent with is the input it came in; a value shaped like the other
+ * kind is most likely in the wrong input, and Cloudflare would only answer "Authentication error".
+ */
+function warnOnShape(auth, warning) {
+    if (auth.kind === 'token' && KEY_SHAPE.test(auth.token)) {
+        warning('Input `api-token` looks like a Global API key (37 hexadecimal digits), but it is sent as an API token ' +
+            '(Authorization: Bearer). If it is the Global API key, give it as `api-key`, with `email`.');
+    }
+    else if (auth.kind === 'key' && TOKEN_SHAPE.test(auth.key) && !KEY_SHAPE.test(auth.key)) {
+        warning('Input `api-key` looks like an API token (40 characters), but it is sent as a Global API key ' +
+            '(X-Auth-Key with X-Auth-Email). If it is an API token, give it as `api-token`, without `email`.');
+    }
+}
+function readAuth(token, key, email, problems, log, given) {
+    const auth = readCredentials(token, key, email, problems, log.info, given);
+    warnOnShape(auth, log.warning);
+    return auth;
+}
+function readCredentials(token, key, email, problems, info, given) {
     const none = { kind: 'token', token: '' };
     if (token === '' && key === '' && given('api-token')) {
         problems.push('Input `api-token` was given but is empty: the secret it names is probably not defined in this repository ' +
@@ -10106,11 +10194,17 @@ function readSource(from, check, problems, source) {
     if (keepLatest > 0 && filterNames.length === 0) {
         problems.push('Input `keep-latest` works only with selection filters: a list names exactly the videos to act on.');
     }
-    if (list !== '')
-        return { kind: 'ids', ids: check('video-id', parseIdList(list), []) };
+    // Every source given is read, so that its problems are reported with the conflict, not after it.
+    const ids = list === '' ? undefined : check('video-id', parseIdList(list), []);
+    const filters = filterNames.length === 0 ? undefined : readFilters(from, check, problems, source.now());
+    if (ids !== undefined)
+        return { kind: 'ids', ids };
     if (file !== '')
         return { kind: 'file', path: (0,external_node_path_namespaceObject.resolve)(source.workspace, file), input: file };
-    const now = source.now();
+    return { kind: 'library', filters: filters ?? {}, keepLatest };
+}
+/** The selection filters given; an invalid one is a problem, and left out. */
+function readFilters(from, check, problems, now) {
     const text = (name, max) => {
         const raw = from(name);
         return raw === '' ? undefined : check(name, parseFilterText(raw, max), undefined);
@@ -10135,7 +10229,7 @@ function readSource(from, check, problems, source) {
         problems.push(`Inputs \`created-after\` (${filters.start}) and \`created-before\` (${filters.end}) select nothing: ` +
             '`created-after` must be the earlier instant.');
     }
-    return { kind: 'library', filters: dropUndefined(filters), keepLatest };
+    return dropUndefined(filters);
 }
 function dropUndefined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
@@ -10487,12 +10581,12 @@ const VERSION = '1.0.0';
 const ACTION_NAME = 'cloudflare-stream-delete-downloads';
 function userAgent(run, nodeVersion) {
     const parts = [];
-    if (run.repository !== '') {
+    if (run !== undefined && run.repository !== '') {
         const attempt = run.runAttempt > 1 ? `/attempts/${run.runAttempt}` : '';
         const where = run.runId ? `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}${attempt}` : run.repository;
         parts.push(where);
     }
-    if (run.workflow)
+    if (run?.workflow)
         parts.push(`workflow: ${run.workflow.replace(/[^\x20-\x7e]/g, '?').replace(/[()]/g, '')}`);
     parts.push(`node ${nodeVersion}`);
     return `${ACTION_NAME}/${VERSION} (${parts.join('; ')})`;
@@ -10550,6 +10644,7 @@ async function runAction(deps) {
                 env: deps.env,
                 mask: (secret) => core.setSecret(secret),
                 info: (message) => core.info(message),
+                warning: (message) => core.warning(message),
                 now: () => deps.clock.now(),
                 workspace: deps.env.GITHUB_WORKSPACE ?? ''
             });
@@ -10596,7 +10691,7 @@ async function chooseAndRun(settings, deps, transport) {
         baseUrl: settings.baseUrl,
         accountId: settings.accountId,
         auth: settings.auth,
-        userAgent: userAgent(deps.context, deps.nodeVersion),
+        userAgent: userAgent(settings.userAgentDetails ? deps.context : undefined, deps.nodeVersion),
         transport,
         timeoutMs: settings.timeoutMs
     });
@@ -10637,8 +10732,13 @@ async function chooseAndRun(settings, deps, transport) {
     const { ids, ...summary } = choice;
     core.info(choiceLine(summary, ids.length));
     const tooMany = overCap(choice, settings.maxVideos);
-    if (tooMany !== undefined) {
+    if (tooMany !== undefined && !settings.dryRun) {
         return publish({ ...base, success: false, choice: summary, runProblem: tooMany }, settings.summary, core);
+    }
+    if (tooMany !== undefined) {
+        // The safe first run shows the whole plan; the real run keeps refusing.
+        core.warning(`${ids.length} videos, more than \`max-videos\` (${settings.maxVideos}): a real run would refuse them and send ` +
+            'nothing. This dry run reads them all to show the plan; raise `max-videos` (0 for no cap) if that many is meant.');
     }
     if (ids.length === 0) {
         const why = choice.origin === 'library'
