@@ -1,11 +1,12 @@
 /**
  * Where the run's videos come from: the `video-id` list, a `video-id-file`, or a selection from the
- * account's library (library.ts pages it; the caller's `fetchPage` applies retries and pacing).
- * Then the guards that apply to every source: `exclude`, `keep-latest` (selections only) and
- * `max-videos`. The result is the exact list of ids the run will act on, or why there is none.
+ * account's library (cloudflare/paging.ts pages it; the caller's `fetchPage` applies retries and
+ * pacing). Then the guards: `exclude`, `keep-latest` (selections only) and `max-videos`. The result
+ * is the exact list of ids the run will act on, or why there is none.
  */
 import { parseIdList } from '../inputs/input-parsers.js'
-import { type FetchPage, selectVideos, splitKeepLatest } from '../cloudflare/library.js'
+import { selectVideos } from '../cloudflare/paging.js'
+import type { FetchPage, ListedVideo } from '../cloudflare/video-list.js'
 import type { VideoSource } from '../inputs/settings.js'
 
 /** What the run acts on, and how it was chosen (for the log and the summary). */
@@ -101,4 +102,19 @@ export function overCap(choice: VideoChoice, maxVideos: number): string | undefi
     `${what} ${choice.ids.length} videos, more than \`max-videos\` (${maxVideos}): nothing was sent. ` +
     'Narrow it, or raise `max-videos` (0 for no cap) if that many is what you meant.'
   )
+}
+
+/**
+ * The `keep-latest N` guard: splits a selection into the videos to act on and the N most recently
+ * created to keep. Videos that share `created` with the N-th latest are all kept: which of them is
+ * "later" is unknowable, and keeping one too many is the safe side of a deletion.
+ */
+function splitKeepLatest(videos: readonly ListedVideo[], keep: number): { act: ListedVideo[]; keep: ListedVideo[] } {
+  if (keep <= 0) return { act: [...videos], keep: [] }
+  // A stable sort: the selection is already in creation order, this only makes the guard not rely on it.
+  const order = [...videos].sort((a, b) => a.at - b.at)
+  let cut = Math.max(0, order.length - keep)
+  const boundary = order[cut]?.at
+  while (cut > 0 && order[cut - 1]?.at === boundary) cut--
+  return { act: order.slice(0, cut), keep: order.slice(cut) }
 }
