@@ -3,10 +3,10 @@
  * lines of its waits, and the gate against simulated quotas shared by one or two jobs.
  */
 import { describe, expect, it } from '@jest/globals'
-import { parseRatelimit, parseRatelimitPolicy, parseXRateLimit } from '../src/requests/rate-headers.js'
+import { readRateLimit } from '../src/requests/rate-headers.js'
 import { acquireSlot, RateGate, type Waiting } from '../src/requests/rate-gate.js'
 import { waitingLog } from '../src/report/waiting-lines.js'
-import type { Answer } from '../src/types.js'
+import type { Answer, HttpAnswer } from '../src/types.js'
 
 const answer = (ratelimit?: string, policy?: string): Answer => ({
   kind: 'http',
@@ -18,38 +18,56 @@ const answer = (ratelimit?: string, policy?: string): Answer => ({
 /** How long the gate holds a new request at `now` (0 when it may start). */
 const delay = (gate: RateGate, now: number): number => (gate.hold(now)?.until ?? now) - now
 
-describe('parseRatelimit / parseRatelimitPolicy / parseXRateLimit', () => {
+describe('readRateLimit', () => {
+  const read = (headers: Omit<HttpAnswer, 'kind' | 'status'>, now = 0) =>
+    readRateLimit({ kind: 'http', status: 200, ...headers }, now)
+
   it("reads Cloudflare's structured headers", () => {
-    expect(parseRatelimit('"default";r=50;t=30')).toEqual({ remaining: 50, resetSeconds: 30 })
-    expect(parseRatelimit('"default"; r=0; t=0')).toEqual({ remaining: 0, resetSeconds: 0 })
-    expect(parseRatelimitPolicy('"default";q=1200;w=300')).toEqual({ quota: 1200, windowSeconds: 300 })
+    expect(read({ ratelimit: '"default";r=50;t=30', ratelimitPolicy: '"default";q=1200;w=300' })).toEqual({
+      window: { remaining: 50, resetSeconds: 30 },
+      policy: { quota: 1200, windowSeconds: 300 }
+    })
+    expect(read({ ratelimit: '"default"; r=0; t=0' })).toEqual({ window: { remaining: 0, resetSeconds: 0 } })
   })
 
   it('reads the most restrictive item of a list, under any policy name', () => {
-    expect(parseRatelimit('"default";r=5;t=9, "burst";r=1;t=1')).toEqual({ remaining: 1, resetSeconds: 1 })
-    expect(parseRatelimit('"stream-api";r=7;t=20')).toEqual({ remaining: 7, resetSeconds: 20 })
-    expect(parseRatelimitPolicy('"default";q=1200;w=300, "burst";q=100;w=10')).toEqual({
+    expect(read({ ratelimit: '"default";r=5;t=9, "burst";r=1;t=1' }).window).toEqual({ remaining: 1, resetSeconds: 1 })
+    expect(read({ ratelimit: '"stream-api";r=7;t=20' }).window).toEqual({ remaining: 7, resetSeconds: 20 })
+    expect(read({ ratelimitPolicy: '"default";q=1200;w=300, "burst";q=100;w=10' }).policy).toEqual({
       quota: 100,
       windowSeconds: 10
     })
   })
 
   it('never makes the run wait longer than 5 minutes, whatever the server says', () => {
-    expect(parseRatelimit('"default";r=0;t=86400')).toEqual({ remaining: 0, resetSeconds: 300 })
-    expect(parseRatelimit('"default";r=0;t=3000000')).toEqual({ remaining: 0, resetSeconds: 300 })
-    expect(parseRatelimitPolicy('"default";q=10;w=999999')).toEqual({ quota: 10, windowSeconds: 300 })
-    expect(parseXRateLimit('0', '86400', 0)).toEqual({ remaining: 0, resetSeconds: 300 })
+    expect(read({ ratelimit: '"default";r=0;t=86400' }).window).toEqual({ remaining: 0, resetSeconds: 300 })
+    expect(read({ ratelimit: '"default";r=0;t=3000000' }).window).toEqual({ remaining: 0, resetSeconds: 300 })
+    expect(read({ ratelimitPolicy: '"default";q=10;w=999999' }).policy).toEqual({ quota: 10, windowSeconds: 300 })
+    const older = read({ xRateLimitRemaining: '0', xRateLimitReset: '86400' })
+    expect(older.window).toEqual({ remaining: 0, resetSeconds: 300 })
   })
 
-  it('reads the older X-RateLimit headers, with a reset in seconds or as a Unix time', () => {
-    expect(parseXRateLimit('40', '30', 0)).toEqual({ remaining: 40, resetSeconds: 30 })
-    expect(parseXRateLimit('40', '1780000060', 1_780_000_000_000)).toEqual({ remaining: 40, resetSeconds: 60 })
-    expect(parseXRateLimit(undefined, '30', 0)).toBeUndefined()
-    expect(parseXRateLimit('x', '30', 0)).toBeUndefined()
+  it('reads the older X-RateLimit headers when Ratelimit is absent, with a reset in seconds or as a Unix time', () => {
+    expect(read({ xRateLimitRemaining: '40', xRateLimitReset: '30' }).window).toEqual({
+      remaining: 40,
+      resetSeconds: 30
+    })
+    const unix = read({ xRateLimitRemaining: '40', xRateLimitReset: '1780000060' }, 1_780_000_000_000)
+    expect(unix.window).toEqual({ remaining: 40, resetSeconds: 60 })
+    expect(read({ xRateLimitReset: '30' })).toEqual({})
+    expect(read({ xRateLimitRemaining: 'x', xRateLimitReset: '30' })).toEqual({})
+    const both = read({ ratelimit: '"default";r=5;t=9', xRateLimitRemaining: '40', xRateLimitReset: '30' })
+    expect(both.window).toEqual({ remaining: 5, resetSeconds: 9 })
   })
 
   it.each([undefined, '', 'garbage', '"default";r=5', '"default";t=5', '"default";r=-1;t=3'])('ignores %j', (value) => {
-    expect(parseRatelimit(value)).toBeUndefined()
+    expect(read({ ratelimit: value })).toEqual({})
+  })
+
+  it('reads nothing from a network failure', () => {
+    expect(
+      readRateLimit({ kind: 'network', code: 'ECONNRESET', message: 'reset', mayHaveReachedServer: true }, 0)
+    ).toEqual({})
   })
 })
 
@@ -138,10 +156,10 @@ describe('RateGate', () => {
       gate.finish(1050, { kind: 'network', code: 'ECONNRESET', message: 'reset', mayHaveReachedServer: true })
     }
     expect(gate.hold(1050)?.reason).toBe('quota')
-    // An answer says the window ends later than the policy's guess: it is believed.
+    // The guess (reset by 11.05 s) is no bound: the first answer of the window replaces it.
     gate.start(1050)
-    gate.finish(1100, answer('"default";r=25;t=11'))
-    expect(gate.hold(1100)).toBeUndefined()
+    gate.finish(1100, answer('"default";r=2;t=10'))
+    expect(gate.hold(1100)).toEqual({ reason: 'quota', from: 1100, until: 11_150, left: 2 })
   })
 
   it('knows nothing of the window after it resets without a policy, until an answer says', () => {

@@ -21,7 +21,7 @@ export interface Policy {
  * The longest wait a server's header can impose: Cloudflare's lockout lasts 5 minutes, so no honest
  * `t`, `w` or reset is longer, and a larger one (or one past what a timer holds) is capped.
  */
-export const MAX_SERVER_WAIT_SECONDS = 300
+const MAX_SERVER_WAIT_SECONDS = 300
 
 const capSeconds = (seconds: number): number => Math.min(seconds, MAX_SERVER_WAIT_SECONDS)
 
@@ -30,7 +30,7 @@ const capSeconds = (seconds: number): number => Math.min(seconds, MAX_SERVER_WAI
  * `"default";q=1200;w=300` for `Ratelimit-Policy`, separated by commas, under any policy name.
  * Returns each item's numeric parameters.
  */
-export function parseRateLimitItems(value: string | undefined): Record<string, number>[] {
+function parseRateLimitItems(value: string | undefined): Record<string, number>[] {
   if (value === undefined) return []
   const items: Record<string, number>[] = []
   for (const item of value.split(',')) {
@@ -45,7 +45,7 @@ export function parseRateLimitItems(value: string | undefined): Record<string, n
 }
 
 /** The most restrictive item of `Ratelimit`: the fewest requests left, then the latest reset. */
-export function parseRatelimit(value: string | undefined): WindowState | undefined {
+function parseRatelimit(value: string | undefined): WindowState | undefined {
   let best: WindowState | undefined
   for (const { r, t } of parseRateLimitItems(value)) {
     if (r === undefined || t === undefined) continue
@@ -62,7 +62,7 @@ export function parseRatelimit(value: string | undefined): WindowState | undefin
 }
 
 /** The most restrictive item of `Ratelimit-Policy`: the smallest quota per window. */
-export function parseRatelimitPolicy(value: string | undefined): Policy | undefined {
+function parseRatelimitPolicy(value: string | undefined): Policy | undefined {
   let best: Policy | undefined
   for (const { q, w } of parseRateLimitItems(value)) {
     if (q === undefined || w === undefined || w === 0) continue
@@ -75,7 +75,7 @@ export function parseRatelimitPolicy(value: string | undefined): Policy | undefi
  * The older `X-RateLimit-Remaining` and `X-RateLimit-Reset`. The reset is seconds from now, or a
  * Unix time when it is one (larger than any window), and capped like the others.
  */
-export function parseXRateLimit(
+function parseXRateLimit(
   remaining: string | undefined,
   reset: string | undefined,
   nowMs: number
