@@ -1,7 +1,7 @@
 /**
  * The rate gate: keeps the run under Cloudflare's shared quota (going over locks every caller out
- * for 5 minutes) and under the `requests-per-minute` ceiling. Its decisions are pure methods that
- * take `now`; {@link acquireSlot} is the loop that waits on an injected clock. Three things hold a
+ * for 5 minutes) and under the `requests-per-minute` ceiling. Its decisions are methods that take
+ * `now` and read no clock; {@link acquireSlot} is the loop that waits on an injected clock. Three things hold a
  * new request back:
  * - a 429 anywhere in the run pauses every request until its Retry-After has passed;
  * - the quota the answers' headers report: once only the reserve is left in the window, new
@@ -50,8 +50,8 @@ export class RateGate {
 
   /**
    * Requests held back for what this run cannot see: answers that arrive out of order, and another
-   * job's round of requests in flight (or this run's first round, sent before any answer said how
-   * many were left). 2 × concurrency, or 1% of the quota if larger.
+   * job's round of requests in flight, such as the round a job sends before its first answer says
+   * how many are left. 2 × concurrency, or 1% of the quota if larger.
    */
   get reserve(): number {
     return Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.01))
