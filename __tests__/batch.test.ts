@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { type BatchPlan, runBatch } from '../src/batch/batch.js'
 import type { CloudflareClient } from '../src/cloudflare/client.js'
-import { RateGate } from '../src/requests/pacing.js'
+import { RateGate } from '../src/requests/rate-gate.js'
+import { waitingLog } from '../src/report/waiting-lines.js'
 import type { Clock } from '../src/ports.js'
 import type { FaultRule } from '../dev/stand-in.js'
 import { closeStandInClients, type StandIn, standInClient } from './helpers/stand-in-client.js'
@@ -37,7 +38,7 @@ async function cleanUp(client: CloudflareClient, over: Options, clock: Clock = f
       random: () => 0.5,
       maxRetries,
       cancel,
-      waiting: (message) => waits.push(message)
+      waiting: waitingLog(requestsPerMinute, (line) => waits.push(line))
     },
     events: {
       videoDone: () => undefined,
@@ -182,7 +183,7 @@ describe('runBatch', () => {
     const { videos, waits } = await cleanUp(client, { videoIds: ids(60), concurrency: 2 }, clock)
     expect(standIn.stats.lockouts).toBe(0)
     expect(waits[0]).toMatch(
-      /^Cloudflare's rate limit: \d+ requests left in this window, kept in reserve; waiting \d\.\d s for it to reset\.$/
+      /^Cloudflare's rate limit: \d+ requests left in this window, kept in reserve; waiting \d+\.\d s for it to reset\.$/
     )
     expect(videos.filter((v) => v.outcome === 'deleted')).toHaveLength(60)
   })

@@ -13,7 +13,7 @@ import { parseIdList } from '../src/inputs/input-parsers.js'
 import { DEFAULT_BASE_URL } from '../src/inputs/settings.js'
 import type { Auth, DownloadType } from '../src/types.js'
 import { type FaultRule, makeLibrary, startStandIn } from '../dev/stand-in.js'
-import { listQuery, readVideoPage } from '../src/cloudflare/library.js'
+import { listQuery, readVideoPage } from '../src/cloudflare/video-list.js'
 import { MEDIA_STATES, type VideoFilters } from '../src/types.js'
 
 interface Parameter {

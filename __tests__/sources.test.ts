@@ -1,6 +1,8 @@
 /** Choosing the videos from each source, with the guards, on fakes: no network. */
 import { describe, expect, it } from '@jest/globals'
-import type { FetchPage } from '../src/cloudflare/library.js'
+import fc from 'fast-check'
+import type { FetchPage } from '../src/cloudflare/video-list.js'
+import { formatMicros, instantMicros } from '../src/inputs/instants.js'
 import { chooseVideos, overCap } from '../src/sources/sources.js'
 
 const noList: FetchPage = async () => ({ ok: false, problem: 'not used' })
@@ -62,6 +64,62 @@ describe('chooseVideos', () => {
       fetchPage: page
     })
     expect(chosen).toMatchObject({ ok: true, choice: { ids: ['a1'], total: 1, pages: 1 } })
+  })
+})
+
+describe('keep-latest', () => {
+  /** A library of one page, in creation order, as the list answers it. */
+  const onePage =
+    (videos: { uid: string; created: string }[]): FetchPage =>
+    async () => ({ ok: true, videos })
+  const choose = async (videos: { uid: string; created: string }[], keepLatest: number, exclude: string[] = []) => {
+    const chosen = await chooseVideos({ kind: 'library', filters: {}, keepLatest }, new Set(exclude), {
+      readFile: files({}),
+      fetchPage: onePage(videos)
+    })
+    if (!chosen.ok) throw new Error(chosen.failure.problem)
+    return chosen.choice
+  }
+  const library = [
+    { uid: 'a', created: '2026-01-01T00:00:00Z' },
+    { uid: 'b', created: '2026-01-02T00:00:00Z' },
+    { uid: 'c', created: '2026-01-03T00:00:00Z' },
+    { uid: 'd', created: '2026-01-03T00:00:00.000Z' },
+    { uid: 'e', created: '2026-01-04T00:00:00Z' }
+  ]
+
+  it('keeps the N latest, and all videos tied with the N-th latest', async () => {
+    expect(await choose(library, 1)).toMatchObject({ ids: ['a', 'b', 'c', 'd'], kept: 1 })
+    expect(await choose(library, 2)).toMatchObject({ ids: ['a', 'b'], kept: 3 })
+    expect(await choose(library, 3)).toMatchObject({ ids: ['a', 'b'], kept: 3 })
+    expect(await choose(library, 0)).toMatchObject({ ids: ['a', 'b', 'c', 'd', 'e'], kept: 0 })
+    expect(await choose(library, 9)).toMatchObject({ ids: [], kept: 5 })
+  })
+
+  it('counts the N latest after exclude, not before', async () => {
+    expect(await choose(library, 1, ['e'])).toMatchObject({ ids: ['a', 'b'], excluded: 1, kept: 2 })
+  })
+
+  it('never acts on a video created after one it keeps, and keeps at least N', async () => {
+    const base = Date.UTC(2026, 0, 1) * 1000
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 40 }),
+        fc.nat(45),
+        async (instants, keep) => {
+          const videos = [...instants]
+            .sort((x, y) => x - y)
+            .map((ms, i) => ({ uid: `u${i}`, created: formatMicros(base + ms * 1000) }))
+          const choice = await choose(videos, keep)
+          expect(choice.ids.length + choice.kept).toBe(videos.length)
+          expect(choice.kept).toBeGreaterThanOrEqual(Math.min(keep, videos.length))
+          const at = (uid: string) => instantMicros(videos.find((v) => v.uid === uid)?.created ?? '') as number
+          const newestActed = Math.max(-Infinity, ...choice.ids.map(at))
+          const kept = videos.filter((v) => !choice.ids.includes(v.uid))
+          for (const video of kept) expect(at(video.uid)).toBeGreaterThan(newestActed)
+        }
+      )
+    )
   })
 })
 

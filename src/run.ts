@@ -7,7 +7,7 @@ import type { AttemptDeps } from './requests/attempts.js'
 import { runBatch } from './batch/batch.js'
 import { CloudflareClient } from './cloudflare/client.js'
 import { runSucceeded } from './batch/outcome.js'
-import { RateGate } from './requests/pacing.js'
+import { RateGate } from './requests/rate-gate.js'
 import type { Deps, Transport } from './ports.js'
 import { proxyFor } from './requests/proxy.js'
 import { retryLine } from './report/log-lines.js'
@@ -17,9 +17,10 @@ import { resultsFileName, resultsPieces } from './report/results-file.js'
 import { choiceLine } from './report/verdict.js'
 import { readSettings, type Settings, SettingsError } from './inputs/settings.js'
 import { chooseVideos, overCap } from './sources/sources.js'
-import type { RunReport, VideoList } from './types.js'
+import { errorMessage, type RunReport, type VideoList } from './types.js'
 import { userAgent } from './cloudflare/user-agent.js'
-import { videoListPages } from './sources/video-list.js'
+import { pageFetcher } from './sources/page-fetcher.js'
+import { waitingLog } from './report/waiting-lines.js'
 
 export async function runAction(deps: Deps): Promise<void> {
   const { core } = deps
@@ -43,7 +44,7 @@ export async function runAction(deps: Deps): Promise<void> {
     }
     await withTransport(settings, deps)
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    core.setFailed(errorMessage(error))
   } finally {
     deps.dispose?.()
   }
@@ -87,7 +88,7 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     random: deps.random,
     maxRetries: settings.maxRetries,
     cancel: deps.cancellation,
-    waiting: (message) => core.info(message)
+    waiting: waitingLog(settings.requestsPerMinute, (line) => core.info(line))
   }
   const base = {
     videos: [],
@@ -104,7 +105,7 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
   if (settings.source.kind === 'library') core.info('Listing the videos that match the filters…')
   const chosen = await chooseVideos(settings.source, settings.exclude, {
     readFile: deps.readFile,
-    fetchPage: videoListPages(client, attempts, (retry, delay, reason) =>
+    fetchPage: pageFetcher(client, attempts, (retry, delay, reason) =>
       core.info(retryLine('video list', 'read', retry, delay, reason))
     )
   })
@@ -151,7 +152,7 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     await deps.writeFile(file, resultsPieces(videos))
     report.resultsFile = file
   } catch (error) {
-    core.warning(`The results file could not be written: ${error instanceof Error ? error.message : String(error)}`)
+    core.warning(`The results file could not be written: ${errorMessage(error)}`)
   }
   await publish(report, settings.summary, core)
 }

@@ -173,3 +173,13 @@ export interface RunReport {
   /** The JSON file with every video's result, when it could be written. */
   resultsFile?: string
 }
+
+/** An object that is neither null nor an array: what a JSON body's fields are read from. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** What a caught value says: an Error's message, or anything else as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

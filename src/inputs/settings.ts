@@ -31,7 +31,7 @@ export type VideoSource =
   | { readonly kind: 'file'; readonly path: string; readonly input: string }
   | { readonly kind: 'library'; readonly filters: VideoFilters; readonly keepLatest: number }
 
-/** The filter inputs, each with the query parameter it maps to (library.ts builds the query). */
+/** The filter inputs, each with the query parameter it maps to (video-list.ts builds the query). */
 export const FILTER_INPUTS = [
   'created-before',
   'created-after',

@@ -4,7 +4,7 @@
  * every request of the run (deletions, reads of downloads, pages of the video list), so they all
  * share one quota, one pacing and one cancellation.
  */
-import { acquireSlot, type RateGate } from './pacing.js'
+import { acquireSlot, type RateGate, type Waiting } from './rate-gate.js'
 import type { Cancellation, Clock } from '../ports.js'
 import { isThrottled, retryDelayMs, retryReason } from './retry.js'
 import type { Answer } from '../types.js'
@@ -16,7 +16,7 @@ export interface AttemptDeps {
   maxRetries: number
   cancel: Cancellation
   /** New requests are held for a while (throttling, quota, rate ceiling). */
-  waiting: (message: string) => void
+  waiting: (waiting: Waiting) => void
 }
 
 /** The last answer, if any was had, and how it was reached. */

@@ -1,14 +1,14 @@
 /**
- * One page of the account's video list, sent through the run's shared retries, pacing and
- * cancellation (attempts.ts): the `fetchPage` that library.ts's pager calls.
+ * The `FetchPage` the selection pages with: one page of the video list, sent through the run's
+ * shared retries, pacing and cancellation (requests/attempts.ts), and its failure in words.
  */
 import { type AttemptDeps, type Retrying, sendWithRetries } from '../requests/attempts.js'
 import type { CloudflareClient } from '../cloudflare/client.js'
-import type { FetchPage } from '../cloudflare/library.js'
+import type { FetchPage } from '../cloudflare/video-list.js'
 import { recordFromAnswer } from '../batch/outcome.js'
 import { describeErrors } from '../cloudflare/messages.js'
 
-export function videoListPages(
+export function pageFetcher(
   client: Pick<CloudflareClient, 'listVideos'>,
   attempts: AttemptDeps,
   retrying: Retrying

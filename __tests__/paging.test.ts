@@ -1,26 +1,21 @@
 /* eslint-disable jest/no-conditional-expect -- the property tests check a different claim for each kind of generated case */
 /**
- * The library selection: query building, reading the list's result, the creation-time pager (over
- * an in-memory list with either reading of `start`, ties shuffled per request, and hostile
- * answers) and the keep-latest split; then the pager over real HTTP against
- * the stand-in.
+ * The video list and its paging: query building, reading a page, the creation-time pager (over an
+ * in-memory list with either reading of `start`, ties shuffled per request, and hostile answers),
+ * then the pager over real HTTP against the stand-in.
  */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { request } from 'undici'
 import { formatMicros, instantMicros } from '../src/inputs/instants.js'
+import { selectVideos, type Selection } from '../src/cloudflare/paging.js'
 import {
   listQuery,
   MAX_PAGE_SIZE,
-  pageVideos,
   readVideoPage,
-  selectVideos,
-  splitKeepLatest,
   type FetchPage,
-  type PageAnswer,
-  type PagingEvent,
-  type SelectedVideo
-} from '../src/cloudflare/library.js'
+  type PageAnswer
+} from '../src/cloudflare/video-list.js'
 import type { VideoFilters } from '../src/types.js'
 import { makeLibrary, startStandIn, type LibraryVideo } from '../dev/stand-in.js'
 
@@ -59,7 +54,7 @@ describe('listQuery', () => {
 })
 
 describe('readVideoPage', () => {
-  it('keeps uid, created, creator and meta.name of well-formed entries', () => {
+  it('keeps uid and created of well-formed entries, with created to the microsecond', () => {
     const page = readVideoPage([
       {
         uid: 'ea95132c15732412d22c1476fa83f27a',
@@ -69,10 +64,11 @@ describe('readVideoPage', () => {
       },
       { uid: 'b2', created: '2024-01-01T00:00:01Z', creator: null, meta: { name: 7 } }
     ])
+    const at = Date.UTC(2024, 0, 1) * 1000
     expect(page).toEqual({
       videos: [
-        { uid: 'ea95132c15732412d22c1476fa83f27a', created: '2024-01-01T00:00:00.123456Z', creator: 'c', name: 'n' },
-        { uid: 'b2', created: '2024-01-01T00:00:01Z' }
+        { uid: 'ea95132c15732412d22c1476fa83f27a', created: '2024-01-01T00:00:00.123456Z', at: at + 123_456 },
+        { uid: 'b2', created: '2024-01-01T00:00:01Z', at: at + 1_000_000 }
       ],
       entries: 2,
       problems: []
@@ -168,16 +164,14 @@ function hash(text: string): number {
   return h >>> 0
 }
 
-/** Collects a paging run: the uids yielded in order, and its last event. */
+/** A paging run: the uids selected (or listed before a failure) in order, and the selection. */
 async function run(fetchPage: FetchPage, filters: VideoFilters, limit: number, includeCounts = false) {
-  const uids: string[] = []
-  let last: PagingEvent | undefined
-  for await (const event of pageVideos(fetchPage, filters, { limit, includeCounts })) {
-    if (event.kind === 'page') uids.push(...event.videos.map((v) => v.uid))
-    last = event
-  }
-  return { uids, last }
+  const last = await selectVideos(fetchPage, filters, { limit, includeCounts })
+  return { uids: last.videos.map((v) => v.uid), last: summary(last) }
 }
+
+/** The selection without its videos, for comparing how it ended. */
+const summary = ({ videos, ...rest }: Selection) => ({ ...rest, selected: videos.length })
 
 const BASE = Date.UTC(2026, 0, 1) * 1000
 
@@ -195,7 +189,7 @@ const boundArb = fc.option(
   }
 )
 
-describe('pageVideos over an in-memory list', () => {
+describe('selectVideos over an in-memory list', () => {
   it('yields every matching uid exactly once, in creation order, for either start; or fails only when a page’s worth shares one instant', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -236,13 +230,11 @@ describe('pageVideos over an in-memory list', () => {
           }
           expect(new Set(uids).size).toBe(uids.length)
           if (largest >= limit) {
-            expect(last).toMatchObject({ kind: 'failed' })
-            expect(last?.kind === 'failed' && last.problem).toContain(
-              `${limit} or more videos share the created instant`
-            )
+            expect(last).toMatchObject({ ok: false })
+            expect(!last.ok && last.problem).toContain(`${limit} or more videos share the created instant`)
             for (const uid of uids) expect(expected.some((v) => v.uid === uid)).toBe(true)
           } else {
-            expect(last).toEqual({ kind: 'done', pages: list.queries.length, selected: expected.length })
+            expect(last).toEqual({ ok: true, pages: list.queries.length, selected: expected.length })
             expect(uids.map((uid) => library.find((v) => v.uid === uid)?.at)).toEqual(expected.map((v) => v.at))
             expect([...uids].sort()).toEqual(expected.map((v) => v.uid).sort())
           }
@@ -262,7 +254,7 @@ describe('pageVideos over an in-memory list', () => {
     const list = memoryList(library, { startInclusive: false })
     const { uids, last } = await run(list.fetchPage, {}, 3)
     expect(uids).toEqual(['a', 'b', 'c', 'd', 'e'])
-    expect(last).toEqual({ kind: 'done', pages: 3, selected: 5 })
+    expect(last).toEqual({ ok: true, pages: 3, selected: 5 })
     expect(list.queries.map((q) => q.get('start'))).toEqual([
       null,
       '2026-01-01T00:00:00.000999Z',
@@ -275,8 +267,8 @@ describe('pageVideos over an in-memory list', () => {
     for (const startInclusive of [true, false]) {
       const list = memoryList(library, { startInclusive })
       const { last } = await run(list.fetchPage, {}, 4)
-      expect(last).toMatchObject({ kind: 'failed', pages: 2, selected: 4 })
-      expect(last?.kind === 'failed' && last.problem).toBe(
+      expect(last).toMatchObject({ ok: false, pages: 2, selected: 4 })
+      expect(!last.ok && last.problem).toBe(
         '4 or more videos share the created instant 2026-01-01T00:00:00.000Z: the list has no page token, so paging ' +
           'by creation time cannot get past them without risking missing some. Narrow the selection (creator, ' +
           'video-name, status, …) so that fewer videos share one instant'
@@ -289,12 +281,12 @@ describe('pageVideos over an in-memory list', () => {
     const list = memoryList(library, { startInclusive: true })
     const { last } = await run(list.fetchPage, {}, 3, true)
     // Each next page starts 1 µs before the last video seen, so it shows that one again.
-    expect(last).toEqual({ kind: 'done', pages: 4, selected: 7, total: 7 })
+    expect(last).toEqual({ ok: true, pages: 4, selected: 7, total: 7 })
     expect(list.queries.map((q) => q.get('include_counts'))).toEqual(['true', null, null, null])
   })
 })
 
-describe('pageVideos against answers that break the contract', () => {
+describe('selectVideos against answers that break the contract', () => {
   const video = (uid: string, ms: number) => ({ uid, created: formatMicros(BASE + ms * 1000) })
   const scripted = (answers: PageAnswer[]) => {
     let calls = 0
@@ -308,8 +300,8 @@ describe('pageVideos against answers that break the contract', () => {
     const { uids, last } = await run(server.fetchPage, {}, 3)
     expect(uids).toEqual(['a', 'b', 'c'])
     expect(server.calls()).toBe(2)
-    expect(last).toMatchObject({ kind: 'failed', pages: 2, selected: 3 })
-    expect(last?.kind === 'failed' && last.problem).toBe(
+    expect(last).toMatchObject({ ok: false, pages: 2, selected: 3 })
+    expect(!last.ok && last.problem).toBe(
       'page 2 of the video list (start 2026-01-01T00:00:00.001999Z) brought no video created after ' +
         '2026-01-01T00:00:00.002Z, so the next page would ask for the same again: either start is not honoured, ' +
         'or 3 or more videos were created within 1 µs'
@@ -319,7 +311,7 @@ describe('pageVideos against answers that break the contract', () => {
   it('stops on a video created before the start asked for that it no longer remembers', async () => {
     const page: PageAnswer = { ok: true, videos: [video('a', 0), video('b', 1500), video('c', 3000)] }
     const { last } = await run(scripted([page]).fetchPage, {}, 3)
-    expect(last?.kind === 'failed' && last.problem).toBe(
+    expect(!last.ok && last.problem).toBe(
       'page 2 of the video list (start 2026-01-01T00:00:02.999999Z) has video a, created ' +
         '"2026-01-01T00:00:00.000Z", before the start asked for'
     )
@@ -327,7 +319,7 @@ describe('pageVideos against answers that break the contract', () => {
 
   it('stops on a page out of creation order (asc not honoured)', async () => {
     const { last } = await run(scripted([{ ok: true, videos: [video('a', 5), video('b', 1)] }]).fetchPage, {}, 3)
-    expect(last?.kind === 'failed' && last.problem).toBe(
+    expect(!last.ok && last.problem).toBe(
       'page 1 of the video list (start none) is not in creation order at video b (asc=true not honoured?)'
     )
   })
@@ -335,18 +327,16 @@ describe('pageVideos against answers that break the contract', () => {
   it('stops on a video created after end', async () => {
     const end = formatMicros(BASE + 3000)
     const { last } = await run(scripted([{ ok: true, videos: [video('a', 1), video('b', 4)] }]).fetchPage, { end }, 3)
-    expect(last?.kind === 'failed' && last.problem).toContain(
-      'has video b, created "2026-01-01T00:00:00.004Z", after end'
-    )
+    expect(!last.ok && last.problem).toContain('has video b, created "2026-01-01T00:00:00.004Z", after end')
   })
 
   it('stops on an entry it cannot read, and on a result that is no list', async () => {
     const bad = await run(scripted([{ ok: true, videos: [video('a', 1), { uid: 'b' }] }]).fetchPage, {}, 3)
-    expect(bad.last?.kind === 'failed' && bad.last.problem).toBe(
+    expect(!bad.last.ok && bad.last.problem).toBe(
       'page 1 of the video list (start none) has entries that cannot be read: video b has no created'
     )
     const none = await run(scripted([{ ok: true, videos: 'ok' }]).fetchPage, {}, 3)
-    expect(none.last).toMatchObject({ kind: 'failed', pages: 1, selected: 0 })
+    expect(none.last).toMatchObject({ ok: false, pages: 1, selected: 0 })
   })
 
   it('passes on the caller’s problem with where it happened, and a rejection too', async () => {
@@ -359,7 +349,7 @@ describe('pageVideos against answers that break the contract', () => {
       1
     )
     expect(said.last).toEqual({
-      kind: 'failed',
+      ok: false,
       pages: 2,
       selected: 1,
       problem: 'page 2 of the video list (start 2026-01-01T00:00:00.000999Z): HTTP 403: Authentication error'
@@ -371,35 +361,35 @@ describe('pageVideos against answers that break the contract', () => {
       {},
       5
     )
-    expect(thrown.last).toMatchObject({ kind: 'failed', problem: 'page 1 of the video list (start none): boom' })
+    expect(thrown.last).toMatchObject({ ok: false, problem: 'page 1 of the video list (start none): boom' })
   })
 
   it('refuses a page size the API does not take, and a start that is no instant, before sending anything', async () => {
     for (const limit of [0, 1001, 2.5]) {
       const server = scripted([{ ok: true, videos: [] }])
       const { last } = await run(server.fetchPage, {}, limit)
-      expect(last).toMatchObject({ kind: 'failed', pages: 0 })
+      expect(last).toMatchObject({ ok: false, pages: 0 })
       expect(server.calls()).toBe(0)
     }
     const { last } = await run(scripted([{ ok: true, videos: [] }]).fetchPage, { start: '90d' }, 5)
-    expect(last?.kind === 'failed' && last.problem).toBe('the start "90d" is not an RFC 3339 date-time')
+    expect(!last.ok && last.problem).toBe('the start "90d" is not an RFC 3339 date-time')
     expect(MAX_PAGE_SIZE).toBe(1000)
   })
 
   it('ignores a total that is not a whole number', async () => {
     const { last } = await run(scripted([{ ok: true, videos: [], total: '12' }]).fetchPage, {}, 5, true)
-    expect(last).toEqual({ kind: 'done', pages: 1, selected: 0 })
+    expect(last).toEqual({ ok: true, pages: 1, selected: 0 })
   })
 })
 
-describe('selectVideos and splitKeepLatest', () => {
-  it('keeps uid and created only, in creation order, and what was listed before a failure', async () => {
+describe('selectVideos', () => {
+  it('lists uid and created, in creation order, and what was listed before a failure', async () => {
     const library: Model[] = Array.from({ length: 5 }, (_, i) => ({ uid: `k${i}`, at: BASE + i * 1000, creator: 'x' }))
     const selection = await selectVideos(memoryList(library, { startInclusive: true }).fetchPage, {}, { limit: 2 })
     expect(selection).toEqual({
       ok: true,
       pages: 5,
-      videos: library.map((v) => ({ uid: v.uid, created: formatMicros(v.at) }))
+      videos: library.map((v) => ({ uid: v.uid, created: formatMicros(v.at), at: v.at }))
     })
     let calls = 0
     const failing: FetchPage = async () =>
@@ -408,38 +398,6 @@ describe('selectVideos and splitKeepLatest', () => {
         : { ok: false, problem: 'no' }
     const partial = await selectVideos(failing, {}, { limit: 1 })
     expect(partial).toMatchObject({ ok: false, pages: 2, videos: [{ uid: 'f1', created: '2026-01-01T00:00:00Z' }] })
-  })
-
-  const v = (uid: string, created: string): SelectedVideo => ({ uid, created })
-  const videos = [
-    v('a', '2026-01-01T00:00:00Z'),
-    v('b', '2026-01-02T00:00:00Z'),
-    v('c', '2026-01-03T00:00:00Z'),
-    v('d', '2026-01-03T00:00:00.000Z'),
-    v('e', '2026-01-04T00:00:00Z')
-  ]
-  const ids = (list: SelectedVideo[]) => list.map((x) => x.uid)
-
-  it('keeps the N latest, and all videos tied with the N-th latest', () => {
-    expect(ids(splitKeepLatest(videos, 1).keep)).toEqual(['e'])
-    expect(ids(splitKeepLatest(videos, 1).act)).toEqual(['a', 'b', 'c', 'd'])
-    expect(ids(splitKeepLatest(videos, 2).keep)).toEqual(['c', 'd', 'e'])
-    expect(ids(splitKeepLatest(videos, 3).act)).toEqual(['a', 'b'])
-    expect(ids(splitKeepLatest(videos, 0).act)).toEqual(['a', 'b', 'c', 'd', 'e'])
-    expect(ids(splitKeepLatest(videos, 9).act)).toEqual([])
-  })
-
-  it('never acts on a video created after one it keeps, and keeps at least N', () => {
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 40 }), fc.nat(45), (instants, keep) => {
-        const list = instants.map((ms, i) => v(`u${i}`, formatMicros(BASE + ms * 1000)))
-        const split = splitKeepLatest(list, keep)
-        expect(split.act.length + split.keep.length).toBe(list.length)
-        expect(split.keep.length).toBeGreaterThanOrEqual(Math.min(keep, list.length))
-        const newestActed = Math.max(-Infinity, ...split.act.map((x) => instantMicros(x.created) as number))
-        for (const kept of split.keep) expect(instantMicros(kept.created)).toBeGreaterThan(newestActed)
-      })
-    )
   })
 })
 

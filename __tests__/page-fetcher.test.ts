@@ -1,13 +1,13 @@
 /** One page of the video list through the shared retries: what the pager gets back for each kind of answer. */
 import { describe, expect, it } from '@jest/globals'
-import { RateGate } from '../src/requests/pacing.js'
+import { RateGate } from '../src/requests/rate-gate.js'
 import type { Answer } from '../src/types.js'
-import { videoListPages } from '../src/sources/video-list.js'
+import { pageFetcher } from '../src/sources/page-fetcher.js'
 import { fastClock, neverCancelled } from './helpers/fakes.js'
 
 function pages(answers: Answer[], cancel = neverCancelled()) {
   const retries: string[] = []
-  const fetch = videoListPages(
+  const fetch = pageFetcher(
     {
       listVideos: async () =>
         answers.shift() ?? { kind: 'network', code: 'ECONNRESET', message: 'gone', mayHaveReachedServer: true }
@@ -33,7 +33,7 @@ const envelope = (result: unknown, extra: object = {}) => ({
   ...extra
 })
 
-describe('videoListPages', () => {
+describe('pageFetcher', () => {
   it('hands the pager the result and the count of a good page', async () => {
     const { fetch } = pages([{ kind: 'http', status: 200, envelope: envelope([{ uid: 'a' }], { total: 7 }) }])
     expect(await fetch(new URLSearchParams())).toEqual({ ok: true, videos: [{ uid: 'a' }], total: 7 })

@@ -1,0 +1,116 @@
+/**
+ * The account's video list, `GET /accounts/{account_id}/stream`: the query of one request and the
+ * reading of one page. Sending it is the caller's (`FetchPage`), so retries, pacing and
+ * cancellation stay where the rest of the run applies them.
+ * https://developers.cloudflare.com/api/resources/stream/methods/list/
+ */
+import { IDENTIFIER, quote } from '../inputs/input-parsers.js'
+import { instantMicros } from '../inputs/instants.js'
+import { isRecord, type VideoFilters } from '../types.js'
+
+/** The list's `limit` ceiling (the OpenAPI description: `maximum: 1000`), and its default. */
+export const MAX_PAGE_SIZE = 1000
+
+/** One listed video: what a cleanup needs. */
+export interface ListedVideo {
+  uid: string
+  /** As the API wrote it (RFC 3339). */
+  created: string
+  /** `created` in microseconds since the epoch: as fine as the API writes it, and exact in a double. */
+  at: number
+}
+
+/** One page of the list, read. */
+export interface VideoPage {
+  /** The well-formed entries, in the order the API gave them. */
+  videos: ListedVideo[]
+  /** How many entries the array had, well-formed or not: what a short page is judged by. */
+  entries: number
+  /** Malformed entries and a `result` that is no array, in words (at most a few, then a count). */
+  problems: string[]
+}
+
+/** What `FetchPage` reports for one list request, after the caller's retries. */
+export type PageAnswer =
+  | {
+      ok: true
+      /** The envelope's `result`, unread (see {@link readVideoPage}). */
+      videos: unknown
+      /** The body's top-level `total` (beside `result`, not in it), when counts were asked for. */
+      total?: unknown
+    }
+  | { ok: false; problem: string }
+
+/** Sends one list request with these query parameters (see {@link listQuery}). */
+export type FetchPage = (query: URLSearchParams) => Promise<PageAnswer>
+
+/**
+ * The query parameters of one list request: `asc=true` (paging needs creation order), `limit`, the
+ * filters under the API's names, and `include_counts=true` when asked. `cursor`, when given,
+ * replaces `filters.start` (the next page); `end` is always the caller's.
+ */
+export function listQuery(
+  filters: VideoFilters,
+  page: { cursor?: string; limit?: number; includeCounts?: boolean } = {}
+): URLSearchParams {
+  const query = new URLSearchParams({ asc: 'true', limit: String(page.limit ?? MAX_PAGE_SIZE) })
+  const set = (name: string, value: string | undefined) => {
+    if (value !== undefined && value !== '') query.set(name, value)
+  }
+  set('start', page.cursor ?? filters.start)
+  set('end', filters.end)
+  set('creator', filters.creator)
+  set('video_name', filters.videoName)
+  set('search', filters.search)
+  set('status', filters.status)
+  set('live_input_id', filters.liveInputId)
+  if (page.includeCounts) query.set('include_counts', 'true')
+  return query
+}
+
+/** Problems listed one by one before the rest are only counted: a hostile page stays one line. */
+const PROBLEMS_SHOWN = 5
+
+/**
+ * Reads the list's `result` into videos. Never throws, whatever the body: an entry without a valid
+ * `uid` (1–32 letters or digits) or an RFC 3339 `created` is a problem, not a video, because it
+ * can be neither deleted nor placed on the creation-time cursor.
+ */
+export function readVideoPage(result: unknown): VideoPage {
+  if (!Array.isArray(result)) {
+    return { videos: [], entries: 0, problems: [`the list's result is ${describeType(result)}, not an array`] }
+  }
+  const videos: ListedVideo[] = []
+  const problems: string[] = []
+  let wrong = 0
+  const note = (text: string) => {
+    if (++wrong <= PROBLEMS_SHOWN) problems.push(text)
+  }
+  for (let i = 0; i < result.length; i++) {
+    const item: unknown = result[i]
+    if (!isRecord(item)) {
+      note(`entry ${i} is ${describeType(item)}, not a video object`)
+      continue
+    }
+    const { uid, created } = item
+    if (typeof uid !== 'string' || !IDENTIFIER.test(uid)) {
+      note(`entry ${i} has no valid uid (${typeof uid === 'string' ? quote(uid) : describeType(uid)})`)
+      continue
+    }
+    const at = typeof created === 'string' ? instantMicros(created) : undefined
+    if (at === undefined || typeof created !== 'string') {
+      const shown = typeof created === 'string' ? quote(created) : describeType(created)
+      note(created === undefined ? `video ${uid} has no created` : `video ${uid} has created ${shown}, not a date-time`)
+      continue
+    }
+    videos.push({ uid, created, at })
+  }
+  if (wrong > PROBLEMS_SHOWN) problems.push(`and ${wrong - PROBLEMS_SHOWN} more malformed entries`)
+  return { videos, entries: result.length, problems }
+}
+
+function describeType(value: unknown): string {
+  if (value === null || value === undefined) return String(value)
+  if (Array.isArray(value)) return 'an array'
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
+}
