@@ -46,7 +46,10 @@ describe('a first run', () => {
   })
 
   it('warns that a Global API key given as api-token is sent as a token', async () => {
-    const r = await run({ 'video-id': 'ea95132c15732412d22c1476fa83f27a', 'api-token': 'c2547eb745079dac9320b638f5e225cf483cc' })
+    const r = await run({
+      'video-id': 'ea95132c15732412d22c1476fa83f27a',
+      'api-token': 'c2547eb745079dac9320b638f5e225cf483cc'
+    })
     expect(r.said('warning')).toContainEqual(
       expect.stringMatching(/^Input `api-token` looks like a Global API key .*give it as `api-key`/)
     )

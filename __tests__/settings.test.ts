@@ -167,7 +167,9 @@ describe('readSettings', () => {
   })
 
   it('names CLOUDFLARE_ACCOUNT_ID when the account id is missing', () => {
-    const found = problems(() => readSettings(source({ 'video-id': 'ea95132c15732412d22c1476fa83f27a', 'api-token': 'tok-123' }).src))
+    const found = problems(() =>
+      readSettings(source({ 'video-id': 'ea95132c15732412d22c1476fa83f27a', 'api-token': 'tok-123' }).src)
+    )
     expect(found).toEqual([expect.stringMatching(/^Input `account-id` is required \(or set CLOUDFLARE_ACCOUNT_ID\)/)])
   })
 
@@ -179,7 +181,12 @@ describe('readSettings', () => {
     expect(asToken.events).toContainEqual(
       expect.stringMatching(/^warning:Input `api-token` looks like a Global API key .*sent as an API token .*`api-key`/)
     )
-    const asKey = source({ 'video-id': 'ea95132c15732412d22c1476fa83f27a', 'account-id': ACCOUNT, 'api-key': apiToken, email: 'me@example.com' })
+    const asKey = source({
+      'video-id': 'ea95132c15732412d22c1476fa83f27a',
+      'account-id': ACCOUNT,
+      'api-key': apiToken,
+      email: 'me@example.com'
+    })
     expect(readSettings(asKey.src).auth.kind).toBe('key')
     expect(asKey.events).toContainEqual(
       expect.stringMatching(/^warning:Input `api-key` looks like an API token .*sent as a Global API key .*`api-token`/)
@@ -187,7 +194,12 @@ describe('readSettings', () => {
     // Each in its own input: no warning.
     const right = [
       source({ ...minimal, 'api-token': apiToken }),
-      source({ 'video-id': 'ea95132c15732412d22c1476fa83f27a', 'account-id': ACCOUNT, 'api-key': globalKey, email: 'me@example.com' })
+      source({
+        'video-id': 'ea95132c15732412d22c1476fa83f27a',
+        'account-id': ACCOUNT,
+        'api-key': globalKey,
+        email: 'me@example.com'
+      })
     ]
     for (const { src, events } of right) {
       readSettings(src)

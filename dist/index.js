@@ -7654,17 +7654,17 @@ function createTransport(proxy, options) {
     return proxy ? new (proxy_agent_default())({ uri: proxy.href, ...common }) : new (agent_default())(common);
 }
 
-;// CONCATENATED MODULE: ./src/requests/pacing.ts
+;// CONCATENATED MODULE: ./src/requests/rate-headers.ts
 /**
- * The longest wait a server's header can impose: Cloudflare's lockout lasts 5 minutes, so no
- * honest `t`, `w` or reset is longer, and a larger one (a day, or past the 2³¹ ms a timer holds)
- * is capped rather than obeyed.
+ * The longest wait a server's header can impose: Cloudflare's lockout lasts 5 minutes, so no honest
+ * `t`, `w` or reset is longer, and a larger one (or one past what a timer holds) is capped.
  */
 const MAX_SERVER_WAIT_SECONDS = 300;
+const capSeconds = (seconds) => Math.min(seconds, MAX_SERVER_WAIT_SECONDS);
 /**
- * Reads the items of an IETF RateLimit header as Cloudflare sends it: `"default";r=50;t=30` for
- * `Ratelimit`, `"default";q=1200;w=300` for `Ratelimit-Policy`, possibly several items separated by
- * commas, under any policy name. Returns each item's numeric parameters.
+ * The items of an IETF RateLimit header: `"default";r=50;t=30` for `Ratelimit`,
+ * `"default";q=1200;w=300` for `Ratelimit-Policy`, separated by commas, under any policy name.
+ * Returns each item's numeric parameters.
  */
 function parseRateLimitItems(value) {
     if (value === undefined)
@@ -7682,18 +7682,8 @@ function parseRateLimitItems(value) {
     }
     return items;
 }
-const capSeconds = (seconds) => Math.min(seconds, MAX_SERVER_WAIT_SECONDS);
-/**
- * `Ratelimit` as Cloudflare sends it on every answer: one item, `r` then `t`. A match reads exactly
- * as {@link parseRateLimitItems} would read it (no comma: one item; no semicolon before `r`: the name
- * is the first part, which is ignored), for a tenth of the work.
- */
-const ONE_RATELIMIT_ITEM = /^[^,;]*;r=(\d{1,12});t=(\d{1,12})$/;
-/** The most restrictive item of `Ratelimit`: the fewest requests left (then the latest reset). */
+/** The most restrictive item of `Ratelimit`: the fewest requests left, then the latest reset. */
 function parseRatelimit(value) {
-    const one = value === undefined ? null : ONE_RATELIMIT_ITEM.exec(value);
-    if (one !== null)
-        return { remaining: Number(one[1]), resetSeconds: capSeconds(Number(one[2])) };
     let best;
     for (const { r, t } of parseRateLimitItems(value)) {
         if (r === undefined || t === undefined)
@@ -7719,8 +7709,8 @@ function parseRatelimitPolicy(value) {
     return best;
 }
 /**
- * The older `X-RateLimit-Remaining` and `X-RateLimit-Reset` headers. The reset is read as seconds
- * from now, or as a Unix time when it is one (larger than any window), and capped like the others.
+ * The older `X-RateLimit-Remaining` and `X-RateLimit-Reset`. The reset is seconds from now, or a
+ * Unix time when it is one (larger than any window), and capped like the others.
  */
 function parseXRateLimit(remaining, reset, nowMs) {
     if (remaining === undefined || reset === undefined)
@@ -7731,37 +7721,31 @@ function parseXRateLimit(remaining, reset, nowMs) {
     const seconds = value > 1_000_000_000 ? Math.max(0, Math.ceil(value - nowMs / 1000)) : value;
     return { remaining: Number(remaining), resetSeconds: capSeconds(seconds) };
 }
-/**
- * After the latest instant the window can reset at, start again this much later. The reset is
- * known only to a second (`t` is whole seconds), and bounded from both sides by every answer: see
- * {@link RateGate}.
- */
+/** What an answer says of the quota: `Ratelimit` first, the older headers when it is absent. */
+function readRateLimit(answer, nowMs) {
+    if (answer.kind !== 'http')
+        return {};
+    const window = parseRatelimit(answer.ratelimit) ?? parseXRateLimit(answer.xRateLimitRemaining, answer.xRateLimitReset, nowMs);
+    const policy = parseRatelimitPolicy(answer.ratelimitPolicy);
+    return { ...(window === undefined ? {} : { window }), ...(policy === undefined ? {} : { policy }) };
+}
+
+;// CONCATENATED MODULE: ./src/requests/rate-gate.ts
+
+/** After the latest instant the window can reset at, start again this much later (clocks differ). */
 const RESET_MARGIN_MS = 50;
-/** How often waiting requests look again while an early request is out. */
-const PROBE_POLL_MS = 20;
-/** The longest a steady reason to wait goes unsaid in the log. */
-const ANNOUNCE_EVERY_MS = 60_000;
-/** Early requests at most in one window. */
-const MAX_PROBES = 3;
 class RateGate {
     options;
     tokens;
     refilledAt;
     pausedUntil = 0;
-    announcedUntil = 0;
-    announcedAt = new Map();
     inFlight = 0;
     /**
-     * Estimated requests left in the current window, and when it resets: after `low` at the
-     * earliest, by `high` at the latest. `t` is whole seconds, so each answer says the reset is within
-     * one second; together the answers of a window narrow that to the spacing between them.
+     * Requests left in the current window by our estimate, and the latest instant it resets at: a
+     * bound the answers gave, or (`guessed`) the policy's window counted from when the gate rolled.
      */
-    quota;
-    /** The early requests of this window sent so far (see quotaWait), and whether one is out. */
-    probes = 0;
-    probing = false;
+    window;
     policy;
-    policyText;
     capacity;
     constructor(options) {
         this.options = options;
@@ -7769,82 +7753,60 @@ class RateGate {
         this.tokens = this.capacity;
     }
     /**
-     * Requests held back for what this run cannot see (answers that arrive out of order, another
-     * job's requests in flight, one early request at the window's start): 2 × concurrency, or 1% of
-     * the quota if larger.
+     * Requests held back for what this run cannot see: answers that arrive out of order, and another
+     * job's round of requests in flight, such as the round a job sends before its first answer says
+     * how many are left. 2 × concurrency, or 1% of the quota if larger.
      */
     get reserve() {
         return Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.01));
     }
-    /** Milliseconds until a new request may start; 0 when it may start now. */
-    delayBeforeNext(now) {
+    /** Why and until when a new request must wait; undefined when it may start now. */
+    hold(now) {
         this.refill(now);
         this.rollWindow(now);
-        return Math.max(0, Math.ceil(Math.max(this.pausedUntil - now, this.bucketWait(), this.quotaWait(now))));
+        const throttled = this.pausedUntil - now;
+        const quota = this.window !== undefined && this.window.left <= this.reserve ? this.window.resetBy + RESET_MARGIN_MS - now : 0;
+        const longest = Math.max(throttled, quota, this.bucketWait());
+        if (longest <= 0)
+            return undefined;
+        const until = now + Math.ceil(longest);
+        if (longest === throttled)
+            return { reason: 'throttled', from: now, until };
+        if (longest === quota)
+            return { reason: 'quota', from: now, until, left: Math.max(0, this.window?.left ?? 0) };
+        return { reason: 'ceiling', from: now, until };
     }
-    /** Records that a request is starting now (call only after delayBeforeNext returned 0). */
+    /** Records that a request is starting now (call only when {@link hold} said nothing). */
     start(now) {
         this.refill(now);
         if (this.options.requestsPerMinute > 0)
             this.tokens -= 1;
-        if (this.quota) {
-            if (this.quota.remaining <= this.reserve) {
-                this.probes += 1;
-                this.probing = true;
-            }
-            this.quota.remaining -= 1;
-        }
+        if (this.window)
+            this.window.left -= 1;
         this.inFlight += 1;
     }
     /** Records an answer (or its absence) and what its rate-limit headers say. */
     finish(now, answer) {
         this.inFlight -= 1;
-        this.probing = false;
-        if (answer.kind !== 'http')
+        const said = readRateLimit(answer, now);
+        if (said.policy)
+            this.policy = said.policy;
+        if (said.window === undefined)
             return;
-        // The policy is the same on every answer: parse it only when its text changes.
-        if (answer.ratelimitPolicy !== this.policyText) {
-            this.policyText = answer.ratelimitPolicy;
-            this.policy = parseRatelimitPolicy(answer.ratelimitPolicy) ?? this.policy;
-        }
-        const seen = parseRatelimit(answer.ratelimit) ?? parseXRateLimit(answer.xRateLimitRemaining, answer.xRateLimitReset, now);
-        if (seen === undefined)
-            return;
-        // The server computed `t` before this answer arrived, and rounded it to whole seconds: the reset
-        // is by `high` for sure, and not much before `low`.
-        const high = now + seen.resetSeconds * 1000;
-        const low = high - 1000;
-        const same = this.quota !== undefined && low < this.quota.high;
-        if (!same)
-            this.probes = 0;
-        this.quota = {
-            // The server's count already includes this request; the ones still in flight are not in it yet.
-            remaining: seen.remaining - this.inFlight,
-            high: same ? Math.min(this.quota?.high ?? high, high) : high,
-            low: same ? Math.min(Math.max(this.quota?.low ?? low, low), high) : low
+        // The server computed `t` before the answer arrived and rounded it up to whole seconds: the
+        // window resets by `resetBy`, and at most a second before it.
+        const resetBy = now + said.window.resetSeconds * 1000;
+        const known = this.window;
+        // An answer whose window may end before the one known ends is of the same window: the answers
+        // of a window together narrow its reset to the spacing between them.
+        // A guessed reset is no bound: the first answer replaces it.
+        const same = known !== undefined && !known.guessed && resetBy - 1000 < known.resetBy;
+        this.window = {
+            // The server's count includes this request; ours still in flight are not in it yet.
+            left: said.window.remaining - this.inFlight,
+            resetBy: same ? Math.min(known.resetBy, resetBy) : resetBy,
+            guessed: false
         };
-    }
-    /**
-     * Why new requests are held, in words for the log, the first time a wait of a second or more
-     * ends later than any already announced (so several workers waiting together say it once).
-     */
-    announce(now, wait) {
-        const until = now + wait;
-        if (wait < 1000 || until <= this.announcedUntil)
-            return undefined;
-        const reason = this.pausedUntil - now >= wait ? 'throttled' : this.quotaWait(now) >= wait ? 'quota' : 'ceiling';
-        // A steady ceiling makes every request wait a little: say so once a minute, not once a request.
-        if (now - (this.announcedAt.get(reason) ?? -Infinity) < ANNOUNCE_EVERY_MS && reason === 'ceiling')
-            return undefined;
-        this.announcedUntil = until;
-        this.announcedAt.set(reason, now);
-        const seconds = `${(wait / 1000).toFixed(1)} s`;
-        if (reason === 'throttled')
-            return `Throttled by Cloudflare (429): every request waits ${seconds}.`;
-        if (reason === 'quota') {
-            return `Cloudflare's rate limit: ${Math.max(0, this.quota?.remaining ?? 0)} requests left in this window, kept in reserve; waiting ${seconds} for it to reset.`;
-        }
-        return `requests-per-minute ${this.options.requestsPerMinute}: waiting ${seconds} between requests (said once a minute).`;
     }
     /** Holds every new request until `until` (a 429's Retry-After applies to the whole run). */
     pauseUntil(until) {
@@ -7863,58 +7825,34 @@ class RateGate {
         return ((1 - this.tokens) * 60_000) / this.options.requestsPerMinute;
     }
     /**
-     * Once only the reserve is left, new requests wait for the reset. From the earliest instant it can
-     * be, one request at a time goes ahead alone: its answer says whether the window has reset (then
-     * the run goes on at once, not up to a second late) or not (then the next one goes halfway to the
-     * latest instant). At most three such early requests a window, and never more than the reserve
-     * can spare beside a full round of requests in flight: they come out of the reserve if early.
+     * Once the window has surely reset, the policy's full quota (less what is in flight) is the best
+     * estimate until the new window's first answer; without a policy, the gate knows nothing until
+     * then. Either way, concurrency bounds what goes out before that answer, and the reserve covers it.
      */
-    quotaWait(now) {
-        const { quota } = this;
-        if (quota === undefined || quota.remaining > this.reserve)
-            return 0;
-        const untilSure = quota.high + RESET_MARGIN_MS - now;
-        // While an early request is out, look again soon: its answer may open the new window.
-        if (this.probing)
-            return Math.min(untilSure, PROBE_POLL_MS);
-        const spare = Math.min(MAX_PROBES, quota.remaining - this.options.concurrency);
-        if (this.probes >= spare)
-            return untilSure;
-        const next = this.probes === 0 ? quota.low : (quota.low + quota.high) / 2;
-        return Math.max(0, next - now);
-    }
-    /** Once the window has surely reset, the full quota (less what is in flight) is the best estimate. */
     rollWindow(now) {
-        if (this.quota === undefined || now < this.quota.high + RESET_MARGIN_MS)
+        if (this.window === undefined || now < this.window.resetBy + RESET_MARGIN_MS)
             return;
-        this.probes = 0;
-        this.quota = this.policy
-            ? {
-                remaining: this.policy.quota - this.inFlight,
-                low: now + (this.policy.windowSeconds - 1) * 1000,
-                high: now + this.policy.windowSeconds * 1000
-            }
+        this.window = this.policy
+            ? { left: this.policy.quota - this.inFlight, resetBy: now + this.policy.windowSeconds * 1000, guessed: true }
             : undefined;
     }
 }
 /**
  * Waits until the gate lets a request start, then records the start. False when `signal` aborted
- * first. Long waits are told to `onWait` once.
+ * first. Each wait is told to `onWait` before it is slept.
  */
-async function acquireSlot(gate, clock, signal, onWait = () => undefined) {
+async function acquireSlot(gate, clock, signal, onWait) {
     for (;;) {
         if (signal.aborted)
             return false;
         const now = clock.now();
-        const wait = gate.delayBeforeNext(now);
-        if (wait === 0) {
+        const waiting = gate.hold(now);
+        if (waiting === undefined) {
             gate.start(now);
             return true;
         }
-        const message = gate.announce(now, wait);
-        if (message !== undefined)
-            onWait(message);
-        await clock.sleep(wait, signal);
+        onWait(waiting);
+        await clock.sleep(waiting.until - now, signal);
     }
 }
 
@@ -8055,6 +7993,14 @@ const MEDIA_STATES = [
  * sharing the empty one keeps its memory to what the answers really said.
  */
 const NO_MESSAGES = Object.freeze([]);
+/** An object that is neither null nor an array: what a JSON body's fields are read from. */
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** What a caught value says: an Error's message, or anything else as text. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
 
 ;// CONCATENATED MODULE: ./src/batch/digest.ts
 /** Every outcome, each with its bit in {@link Digest.requests} (1 << its index); the store's codes (record-store.ts) too. */
@@ -8241,7 +8187,7 @@ function plannedRecords(types, attempted) {
         // Anything but a successful read (not found, failed, cancelled) holds for every type alike.
         if (read.outcome !== 'deleted')
             return base;
-        const found = isRecord(downloads) ? downloads[type] : undefined;
+        const found = outcome_isRecord(downloads) ? downloads[type] : undefined;
         return found === undefined || found === null
             ? { ...base, outcome: 'missing', result: null }
             : { ...base, outcome: 'would-delete', result: found };
@@ -8250,7 +8196,7 @@ function plannedRecords(types, attempted) {
 function withNote(record, note) {
     return { ...record, errors: [...record.errors, { code: null, message: note }] };
 }
-function isRecord(value) {
+function outcome_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /**
@@ -10028,7 +9974,7 @@ function formatMicros(at) {
 
 
 
-/** The filter inputs, each with the query parameter it maps to (library.ts builds the query). */
+/** The filter inputs, each with the query parameter it maps to (video-list.ts builds the query). */
 const FILTER_INPUTS = [
     'created-before',
     'created-after',
@@ -10235,21 +10181,14 @@ function dropUndefined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
-;// CONCATENATED MODULE: ./src/cloudflare/library.ts
+;// CONCATENATED MODULE: ./src/cloudflare/video-list.ts
 /**
- * Selecting videos from the account's library: `GET /accounts/{account_id}/stream` (the video list),
- * read and paged with no transport of its own. The caller hands in `fetchPage`, so retries, pacing
- * and cancellation stay where the rest of the run applies them, and these pieces stay pure.
- *
- * Why paging is delicate here: the list answers at most 1,000 videos per call and has no page token.
- * With `asc=true` it orders by `created`, so a client asks again from the last `created` it saw.
- * Cloudflare does not document whether `start` is inclusive, and many videos can share one
- * `created` instant (bulk uploads). So each next page starts 1 µs *before* the last instant seen:
- * with either reading of `start`, the videos at that instant that did not fit on the page come
- * back, and the ones already seen are dropped by `uid`. When a whole page shares one instant, no
- * `start` is known to get past it: that is reported as a failure, never looped on or skipped.
+ * The account's video list, `GET /accounts/{account_id}/stream`: the query of one request and the
+ * reading of one page. Sending it is the caller's (`FetchPage`), so retries, pacing and
+ * cancellation stay where the rest of the run applies them.
  * https://developers.cloudflare.com/api/resources/stream/methods/list/
  */
+
 
 
 /** The list's `limit` ceiling (the OpenAPI description: `maximum: 1000`), and its default. */
@@ -10257,7 +10196,7 @@ const MAX_PAGE_SIZE = 1000;
 /**
  * The query parameters of one list request: `asc=true` (paging needs creation order), `limit`, the
  * filters under the API's names, and `include_counts=true` when asked. `cursor`, when given,
- * replaces `filters.start` (the pager's next page); `end` is always the caller's.
+ * replaces `filters.start` (the next page); `end` is always the caller's.
  */
 function listQuery(filters, page = {}) {
     const query = new URLSearchParams({ asc: 'true', limit: String(page.limit ?? MAX_PAGE_SIZE) });
@@ -10284,10 +10223,6 @@ const PROBLEMS_SHOWN = 5;
  * can be neither deleted nor placed on the creation-time cursor.
  */
 function readVideoPage(result) {
-    const read = readEntries(result);
-    return { videos: read.videos.map((entry) => entry.video), entries: read.entries, problems: read.problems };
-}
-function readEntries(result) {
     if (!Array.isArray(result)) {
         return { videos: [], entries: 0, problems: [`the list's result is ${describeType(result)}, not an array`] };
     }
@@ -10300,7 +10235,7 @@ function readEntries(result) {
     };
     for (let i = 0; i < result.length; i++) {
         const item = result[i];
-        if (!library_isRecord(item)) {
+        if (!isRecord(item)) {
             note(`entry ${i} is ${describeType(item)}, not a video object`);
             continue;
         }
@@ -10315,63 +10250,71 @@ function readEntries(result) {
             note(created === undefined ? `video ${uid} has no created` : `video ${uid} has created ${shown}, not a date-time`);
             continue;
         }
-        const video = { uid, created };
-        if (typeof item.creator === 'string')
-            video.creator = item.creator;
-        const name = library_isRecord(item.meta) ? item.meta.name : undefined;
-        if (typeof name === 'string')
-            video.name = name;
-        videos.push({ video, at });
+        videos.push({ uid, created, at });
     }
     if (wrong > PROBLEMS_SHOWN)
         problems.push(`and ${wrong - PROBLEMS_SHOWN} more malformed entries`);
     return { videos, entries: result.length, problems };
 }
+function describeType(value) {
+    if (value === null || value === undefined)
+        return String(value);
+    if (Array.isArray(value))
+        return 'an array';
+    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/paging.ts
+/**
+ * Paging through the video list by creation time, to every video the filters select.
+ *
+ * Why this is delicate: the list answers at most 1,000 videos per call and has no page token. With
+ * `asc=true` it orders by `created`, so a client asks again from the last `created` it saw.
+ * Cloudflare does not document whether `start` is inclusive, and many videos can share one
+ * `created` instant (bulk uploads). So each next page starts 1 µs *before* the last instant seen:
+ * with either reading of `start`, the videos at that instant that did not fit on the page come
+ * back, and the ones already seen are dropped by `uid`. When a whole page shares one instant, no
+ * `start` is known to get past it: that is a failure, never looped on or skipped.
+ */
+
+
+
+
 /**
  * How far back, in microseconds, uids are remembered below the cursor. A server that compares
  * `start` at a coarser precision than it writes `created` sends back a little more than asked;
- * those repeats are still recognised. Anything older that comes back is an error (see below).
+ * those repeats are still recognised. Anything older that comes back is an error.
  */
 const TAIL_US = 1_000_000;
 /**
- * Pages through the library by creation time and yields each page's new videos, then `done` (a
- * short page ended the list) or `failed`. Never throws and never loops: every next request starts
- * strictly later than the one before, or the paging fails and says why.
+ * Lists every video the filters select. Never throws and never loops: every next request starts
+ * strictly later than the one before, or the selection fails and says why.
  *
- * - Each next page starts 1 µs before the last `created` seen, so it is correct whether the API
- *   treats `start` as inclusive or exclusive; videos seen again are dropped by `uid`.
  * - Only the uids near the cursor are remembered (see `TAIL_US`), not every uid seen.
  * - It fails when `limit` or more videos share one `created` instant: no `start` gets past them
- *   without risking a miss (a full page of one instant cannot say whether more follow, and the API
- *   has no page token). It fails too on an entry it cannot read, and on answers that break the
- *   order it relies on: a page out of creation order, a video created after `end`, or one created
- *   before the `start` asked for that it did not just see. Acting on half a picture would be worse
- *   than stopping: a `keep-latest` guard, for one, needs the whole selection.
+ *   without risking a miss (a full page of one instant cannot say whether more follow). It fails
+ *   too on an entry it cannot read, and on answers that break the order it relies on: a page out
+ *   of creation order, a video created after `end`, or one created before the `start` asked for
+ *   that it did not just see. Acting on half a picture would be worse than stopping: a
+ *   `keep-latest` guard, for one, needs the whole selection.
  * - Paging costs one repeat per page (the last video seen, and any that share its instant).
  * - `fetchPage` applies the caller's retries; a rejection from it is a failure too.
  */
-async function* pageVideos(fetchPage, filters, options = {}) {
+async function selectVideos(fetchPage, filters, options = {}) {
     const limit = options.limit ?? MAX_PAGE_SIZE;
+    const videos = [];
     let pages = 0;
-    let selected = 0;
     let total;
-    const fail = (problem) => ({
-        kind: 'failed',
-        pages,
-        selected,
-        ...(total === undefined ? {} : { total }),
-        problem
-    });
+    const counts = () => ({ videos, pages, ...(total === undefined ? {} : { total }) });
+    const fail = (problem) => ({ ok: false, ...counts(), problem });
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-        yield fail(`the page size must be a whole number from 1 to ${MAX_PAGE_SIZE}, not ${limit}`);
-        return;
+        return fail(`the page size must be a whole number from 1 to ${MAX_PAGE_SIZE}, not ${limit}`);
     }
     const startAt = filters.start === undefined ? -Infinity : instantMicros(filters.start);
     const endAt = filters.end === undefined ? Infinity : instantMicros(filters.end);
     if (startAt === undefined || endAt === undefined) {
         const which = startAt === undefined ? `start ${quote(filters.start ?? '')}` : `end ${quote(filters.end ?? '')}`;
-        yield fail(`the ${which} is not an RFC 3339 date-time`);
-        return;
+        return fail(`the ${which} is not an RFC 3339 date-time`);
     }
     let cursor = filters.start;
     let cursorAt = startAt;
@@ -10384,59 +10327,47 @@ async function* pageVideos(fetchPage, filters, options = {}) {
             answer = await fetchPage(query);
         }
         catch (error) {
-            answer = { ok: false, problem: error instanceof Error ? error.message : String(error) };
+            answer = { ok: false, problem: errorMessage(error) };
         }
         pages++;
         const where = `page ${pages} of the video list (start ${cursor ?? 'none'})`;
-        if (!answer.ok) {
-            yield fail(`${where}: ${answer.problem}`);
-            return;
-        }
+        if (!answer.ok)
+            return fail(`${where}: ${answer.problem}`);
         if (pages === 1 && options.includeCounts)
             total = readCount(answer.total);
-        const read = readEntries(answer.videos);
-        if (read.problems.length > 0) {
-            yield fail(`${where} has entries that cannot be read: ${read.problems.join('; ')}`);
-            return;
-        }
-        const fresh = [];
+        const page = readVideoPage(answer.videos);
+        if (page.problems.length > 0)
+            return fail(`${where} has entries that cannot be read: ${page.problems.join('; ')}`);
         let previous = -Infinity;
-        for (const { video, at } of read.videos) {
-            if (at < previous) {
-                yield fail(`${where} is not in creation order at video ${video.uid} (asc=true not honoured?)`);
-                return;
+        for (const video of page.videos) {
+            if (video.at < previous) {
+                return fail(`${where} is not in creation order at video ${video.uid} (asc=true not honoured?)`);
             }
-            previous = at;
-            if (at > endAt) {
-                yield fail(`${where} has video ${video.uid}, created ${quote(video.created)}, after end ${filters.end}`);
-                return;
+            previous = video.at;
+            if (video.at > endAt) {
+                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, after end ${filters.end}`);
             }
             if (recent.has(video.uid))
                 continue;
-            if (at < cursorAt) {
-                yield fail(`${where} has video ${video.uid}, created ${quote(video.created)}, before the start asked for`);
-                return;
+            if (video.at < cursorAt) {
+                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, before the start asked for`);
             }
-            recent.set(video.uid, at);
-            fresh.push(video);
+            recent.set(video.uid, video.at);
+            videos.push(video);
         }
-        selected += fresh.length;
-        yield { kind: 'page', page: pages, videos: fresh };
-        if (read.entries < limit) {
-            yield { kind: 'done', pages, selected, ...(total === undefined ? {} : { total }) };
-            return;
-        }
-        const last = read.videos[read.videos.length - 1];
+        // A short page is the last one.
+        if (page.entries < limit)
+            return { ok: true, ...counts() };
+        const last = page.videos[page.videos.length - 1];
         const nextAt = last.at - 1;
         if (nextAt <= cursorAt) {
-            const shared = read.videos.every((entry) => entry.at === last.at);
-            yield fail(shared
-                ? `${limit} or more videos share the created instant ${last.video.created}: the list has no page token, ` +
+            const shared = page.videos.every((video) => video.at === last.at);
+            return fail(shared
+                ? `${limit} or more videos share the created instant ${last.created}: the list has no page token, ` +
                     'so paging by creation time cannot get past them without risking missing some. Narrow the ' +
                     'selection (creator, video-name, status, …) so that fewer videos share one instant'
-                : `${where} brought no video created after ${last.video.created}, so the next page would ask for the ` +
+                : `${where} brought no video created after ${last.created}, so the next page would ask for the ` +
                     `same again: either start is not honoured, or ${limit} or more videos were created within 1 µs`);
-            return;
         }
         cursorAt = nextAt;
         cursor = formatMicros(nextAt);
@@ -10448,117 +10379,68 @@ async function* pageVideos(fetchPage, filters, options = {}) {
         }
     }
 }
-/**
- * Runs {@link pageVideos} to the end and keeps each video's `uid` and `created` only, in creation
- * order. On failure it still returns what was listed, for the report; a cleanup must not act on it.
- */
-async function selectVideos(fetchPage, filters, options = {}) {
-    const videos = [];
-    for await (const event of pageVideos(fetchPage, filters, options)) {
-        if (event.kind === 'page') {
-            for (const { uid, created } of event.videos)
-                videos.push({ uid, created });
-        }
-        else {
-            const counts = { pages: event.pages, ...(event.total === undefined ? {} : { total: event.total }) };
-            return event.kind === 'done'
-                ? { ok: true, videos, ...counts }
-                : { ok: false, videos, ...counts, problem: event.problem };
-        }
-    }
-    // pageVideos always ends with done or failed; this keeps the compiler and a future edit honest.
-    return { ok: false, videos, pages: 0, problem: 'the video list ended without a result' };
-}
-/**
- * The `keep-latest N` guard: splits a selection into the videos to act on and the N most recently
- * created to keep. Videos that share `created` with the N-th latest are all kept: which of them is
- * "later" is unknowable, and keeping one too many is the safe side of a deletion.
- */
-function splitKeepLatest(videos, keep) {
-    if (keep <= 0)
-        return { act: [...videos], keep: [] };
-    const order = videos
-        .map((video, index) => ({ video, at: instantMicros(video.created) ?? Infinity, index }))
-        .sort((a, b) => a.at - b.at || a.index - b.index);
-    let cut = Math.max(0, order.length - keep);
-    const boundary = order[cut]?.at;
-    while (cut > 0 && order[cut - 1]?.at === boundary)
-        cut--;
-    return { act: order.slice(0, cut).map((o) => o.video), keep: order.slice(cut).map((o) => o.video) };
-}
 /** `total` as the body gave it: a whole number, or nothing (a count that is not one is ignored). */
 function readCount(value) {
     return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-function library_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function describeType(value) {
-    if (value === null || value === undefined)
-        return String(value);
-    if (Array.isArray(value))
-        return 'an array';
-    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/sources.ts
 /**
  * Where the run's videos come from: the `video-id` list, a `video-id-file`, or a selection from the
- * account's library (library.ts pages it; the caller's `fetchPage` applies retries and pacing).
- * Then the guards that apply to every source: `exclude`, `keep-latest` (selections only) and
- * `max-videos`. The result is the exact list of ids the run will act on, or why there is none.
+ * account's library (cloudflare/paging.ts pages it; the caller's `fetchPage` applies retries and
+ * pacing). Then the guards: `exclude`, `keep-latest` (selections only) and `max-videos`. The result
+ * is the exact list of ids the run will act on, or why there is none.
  */
 
 
 async function chooseVideos(source, exclude, deps) {
-    let ids;
-    let pages = 0;
-    let kept = 0;
-    let total;
+    if (source.kind === 'library')
+        return chooseFromLibrary(source, exclude, deps.fetchPage);
+    let found;
     if (source.kind === 'ids')
-        ids = source.ids;
-    else if (source.kind === 'file') {
-        let text;
-        try {
-            text = await deps.readFile(source.path);
-        }
-        catch (error) {
-            const code = error.code;
-            const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : 'cannot be read';
-            return fail('input', `Input \`video-id-file\` names ${JSON.stringify(source.input)}, which ${why} (${source.path}).`);
-        }
-        const parsed = parseIdList(text);
-        if (!parsed.ok)
-            return fail('input', `The file of \`video-id-file\` (${source.input}) ${parsed.problem}.`);
-        ids = parsed.value;
-    }
+        found = source.ids;
     else {
-        const selection = await selectVideos(deps.fetchPage, source.filters, { includeCounts: true });
-        pages = selection.pages;
-        if (!selection.ok)
-            return fail('listing', `Listing the videos failed, so nothing was deleted: ${selection.problem}.`);
-        total = selection.total;
-        const notExcluded = selection.videos.filter((video) => !exclude.has(video.uid));
-        const split = splitKeepLatest(notExcluded, source.keepLatest);
-        kept = split.keep.length;
-        return {
-            ok: true,
-            choice: {
-                ids: split.act.map((video) => video.uid),
-                origin: source.kind,
-                found: selection.videos.length,
-                excluded: selection.videos.length - notExcluded.length,
-                kept,
-                pages,
-                ...(total === undefined ? {} : { total })
-            }
-        };
+        const read = await readIdFile(source, deps.readFile);
+        if (!read.ok)
+            return fail('input', read.problem);
+        found = read.value;
     }
-    const acted = ids.filter((id) => !exclude.has(id));
-    return {
-        ok: true,
-        choice: { ids: acted, origin: source.kind, found: ids.length, excluded: ids.length - acted.length, kept, pages }
+    const ids = found.filter((id) => !exclude.has(id));
+    const excluded = found.length - ids.length;
+    return { ok: true, choice: { ids, origin: source.kind, found: found.length, excluded, kept: 0, pages: 0 } };
+}
+async function readIdFile(source, readFile) {
+    let text;
+    try {
+        text = await readFile(source.path);
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : 'cannot be read';
+        const problem = `Input \`video-id-file\` names ${JSON.stringify(source.input)}, which ${why} (${source.path}).`;
+        return { ok: false, problem };
+    }
+    const parsed = parseIdList(text);
+    return parsed.ok
+        ? parsed
+        : { ok: false, problem: `The file of \`video-id-file\` (${source.input}) ${parsed.problem}.` };
+}
+async function chooseFromLibrary(source, exclude, fetchPage) {
+    const selection = await selectVideos(fetchPage, source.filters, { includeCounts: true });
+    if (!selection.ok)
+        return fail('listing', `Listing the videos failed, so nothing was deleted: ${selection.problem}.`);
+    const notExcluded = selection.videos.filter((video) => !exclude.has(video.uid));
+    const split = splitKeepLatest(notExcluded, source.keepLatest);
+    const choice = {
+        ids: split.act.map((video) => video.uid),
+        origin: 'library',
+        found: selection.videos.length,
+        excluded: selection.videos.length - notExcluded.length,
+        kept: split.keep.length,
+        pages: selection.pages,
+        ...(selection.total === undefined ? {} : { total: selection.total })
     };
+    return { ok: true, choice };
 }
 function fail(kind, problem) {
     return { ok: false, failure: { kind, problem } };
@@ -10570,6 +10452,22 @@ function overCap(choice, maxVideos) {
     const what = choice.origin === 'library' ? 'The selection has' : 'The list has';
     return (`${what} ${choice.ids.length} videos, more than \`max-videos\` (${maxVideos}): nothing was sent. ` +
         'Narrow it, or raise `max-videos` (0 for no cap) if that many is what you meant.');
+}
+/**
+ * The `keep-latest N` guard: splits a selection into the videos to act on and the N most recently
+ * created to keep. Videos that share `created` with the N-th latest are all kept: which of them is
+ * "later" is unknowable, and keeping one too many is the safe side of a deletion.
+ */
+function splitKeepLatest(videos, keep) {
+    if (keep <= 0)
+        return { act: [...videos], keep: [] };
+    // A stable sort: the selection is already in creation order, this only makes the guard not rely on it.
+    const order = [...videos].sort((a, b) => a.at - b.at);
+    let cut = Math.max(0, order.length - keep);
+    const boundary = order[cut]?.at;
+    while (cut > 0 && order[cut - 1]?.at === boundary)
+        cut--;
+    return { act: order.slice(0, cut), keep: order.slice(cut) };
 }
 
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -10592,15 +10490,15 @@ function userAgent(run, nodeVersion) {
     return `${ACTION_NAME}/${VERSION} (${parts.join('; ')})`;
 }
 
-;// CONCATENATED MODULE: ./src/sources/video-list.ts
+;// CONCATENATED MODULE: ./src/sources/page-fetcher.ts
 /**
- * One page of the account's video list, sent through the run's shared retries, pacing and
- * cancellation (attempts.ts): the `fetchPage` that library.ts's pager calls.
+ * The `FetchPage` the selection pages with: one page of the video list, sent through the run's
+ * shared retries, pacing and cancellation (requests/attempts.ts), and its failure in words.
  */
 
 
 
-function videoListPages(client, attempts, retrying) {
+function pageFetcher(client, attempts, retrying) {
     return async (query) => {
         const attempted = await sendWithRetries((signal) => client.listVideos(query, signal), attempts, retrying);
         const { last } = attempted;
@@ -10618,7 +10516,46 @@ function videoListPages(client, attempts, retrying) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/waiting-lines.ts
+/** Shorter waits go unsaid: they are the ordinary spacing of requests. */
+const SHORTEST_SAID_MS = 1000;
+/** A steady requests-per-minute wait holds every request a little: say it once a minute, not once a request. */
+const CEILING_EVERY_MS = 60_000;
+/**
+ * A listener for the gate's waits that writes a line to `info` the first time a wait of a second
+ * or more ends later than any already said (so workers waiting together say it once).
+ */
+function waitingLog(requestsPerMinute, info) {
+    let saidUntil = -Infinity;
+    let ceilingSaidAt = -Infinity;
+    return (waiting) => {
+        const ms = waiting.until - waiting.from;
+        if (ms < SHORTEST_SAID_MS || waiting.until <= saidUntil)
+            return;
+        if (waiting.reason === 'ceiling') {
+            if (waiting.from - ceilingSaidAt < CEILING_EVERY_MS)
+                return;
+            ceilingSaidAt = waiting.from;
+        }
+        saidUntil = waiting.until;
+        info(waitingLine(waiting, requestsPerMinute));
+    };
+}
+function waitingLine(waiting, requestsPerMinute) {
+    const seconds = `${((waiting.until - waiting.from) / 1000).toFixed(1)} s`;
+    switch (waiting.reason) {
+        case 'throttled':
+            return `Throttled by Cloudflare (429): every request waits ${seconds}.`;
+        case 'quota':
+            return `Cloudflare's rate limit: ${waiting.left} requests left in this window, kept in reserve; waiting ${seconds} for it to reset.`;
+        case 'ceiling':
+            return `requests-per-minute ${requestsPerMinute}: waiting ${seconds} between requests (said once a minute).`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/run.ts
+
+
 
 
 
@@ -10658,7 +10595,7 @@ async function runAction(deps) {
         await withTransport(settings, deps);
     }
     catch (error) {
-        core.setFailed(error instanceof Error ? error.message : String(error));
+        core.setFailed(errorMessage(error));
     }
     finally {
         deps.dispose?.();
@@ -10702,7 +10639,7 @@ async function chooseAndRun(settings, deps, transport) {
         random: deps.random,
         maxRetries: settings.maxRetries,
         cancel: deps.cancellation,
-        waiting: (message) => core.info(message)
+        waiting: waitingLog(settings.requestsPerMinute, (line) => core.info(line))
     };
     const base = {
         videos: [],
@@ -10720,7 +10657,7 @@ async function chooseAndRun(settings, deps, transport) {
         core.info('Listing the videos that match the filters…');
     const chosen = await chooseVideos(settings.source, settings.exclude, {
         readFile: deps.readFile,
-        fetchPage: videoListPages(client, attempts, (retry, delay, reason) => core.info(retryLine('video list', 'read', retry, delay, reason)))
+        fetchPage: pageFetcher(client, attempts, (retry, delay, reason) => core.info(retryLine('video list', 'read', retry, delay, reason)))
     });
     if (!chosen.ok) {
         if (chosen.failure.kind === 'input')
@@ -10763,7 +10700,7 @@ async function chooseAndRun(settings, deps, transport) {
         report.resultsFile = file;
     }
     catch (error) {
-        core.warning(`The results file could not be written: ${error instanceof Error ? error.message : String(error)}`);
+        core.warning(`The results file could not be written: ${errorMessage(error)}`);
     }
     await publish(report, settings.summary, core);
 }
