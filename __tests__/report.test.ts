@@ -187,10 +187,10 @@ describe('buildOutputs at scale', () => {
 
 describe('FirstFitting', () => {
   it('property: keeps what cutting the whole sorted list would keep, whatever order the items come in', () => {
-    const items = fc.uniqueArray(
-      fc.record({ key: fc.tuple(fc.nat(3), fc.nat(50), fc.nat(3)), size: fc.nat(40) }),
-      { selector: (item) => item.key.join(), maxLength: 60 }
-    )
+    const items = fc.uniqueArray(fc.record({ key: fc.tuple(fc.nat(3), fc.nat(50), fc.nat(3)), size: fc.nat(40) }), {
+      selector: (item) => item.key.join(),
+      maxLength: 60
+    })
     fc.assert(
       fc.property(items, fc.nat(600), fc.integer({ min: 1, max: 70 }), (arriving, maxSize, maxCount) => {
         const list = new FirstFitting<{ size: number }>((item) => item.size, maxSize, maxCount)
