@@ -27,7 +27,7 @@ const zero = (): Record<RequestOutcome, number> => ({
 
 /** JSON items within `budget` bytes once in brackets. */
 const jsonItems = (budget: number): FirstFitting<string> => new FirstFitting(itemSize, budget - 1)
-const firstAnnotations = (): FirstFitting<Annotation> => new FirstFitting(() => 0, 0, ANNOTATIONS_PER_LEVEL)
+const firstAnnotations = (): FirstFitting<Annotation> => new FirstFitting(() => 0, Infinity, ANNOTATIONS_PER_LEVEL)
 const summaryRows = (): FirstFitting<string> => new FirstFitting(rowSize, MAX_SUMMARY_BYTES, MAX_ROWS)
 
 export class Tally implements VideoTally {
@@ -36,19 +36,22 @@ export class Tally implements VideoTally {
   requestCount = 0
   readonly requestCounts = zero()
   first: VideoRecord | undefined
-  readonly outputs: Record<ListOutput, FirstFitting<string>>
+  readonly outputs: Record<ListOutput, FirstFitting<string>> = {
+    results: jsonItems(LIST_BUDGET.results),
+    result: jsonItems(LIST_BUDGET.result),
+    errors: jsonItems(LIST_BUDGET.errors),
+    messages: jsonItems(LIST_BUDGET.messages),
+    deleted: jsonItems(LIST_BUDGET.deleted),
+    missing: jsonItems(LIST_BUDGET.missing),
+    failed: jsonItems(LIST_BUDGET.failed),
+    selected: jsonItems(LIST_BUDGET.selected)
+  }
   readonly annotations = { error: firstAnnotations(), warning: firstAnnotations(), notice: firstAnnotations() }
   readonly annotationCounts: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 }
-  readonly cancelled = new FirstFitting<string>(() => 0, 0, CANCELLED_NAMED)
+  readonly cancelled = new FirstFitting<string>(() => 0, Infinity, CANCELLED_NAMED)
   readonly rows = { attention: summaryRows(), rest: summaryRows() }
 
-  constructor(private readonly settings: ReportSettings) {
-    const budgets = Object.entries(LIST_BUDGET) as [ListOutput, number][]
-    this.outputs = Object.fromEntries(budgets.map(([name, budget]) => [name, jsonItems(budget)])) as Record<
-      ListOutput,
-      FirstFitting<string>
-    >
-  }
+  constructor(private readonly settings: ReportSettings) {}
 
   /** A finished video, the `index`th of the input (each index once, in any order). */
   add(video: VideoRecord, index: number): void {
