@@ -5,6 +5,7 @@ import type { CloudflareClient } from '../src/cloudflare/client.js'
 import { RateGate } from '../src/requests/rate-gate.js'
 import { waitingLog } from '../src/report/waiting-lines.js'
 import type { Clock } from '../src/ports.js'
+import type { VideoRecord } from '../src/types.js'
 import type { FaultRule } from '../dev/stand-in.js'
 import { closeStandInClients, type StandIn, standInClient } from './helpers/stand-in-client.js'
 import { fastClock, neverCancelled, realClock } from './helpers/fakes.js'
@@ -30,7 +31,9 @@ async function cleanUp(client: CloudflareClient, over: Options, clock: Clock = f
   const plan: BatchPlan = { videoIds: ['vid0'], downloadTypes: ['default'], dryRun: false, concurrency: 4, ...rest }
   const retries: string[] = []
   const waits: string[] = []
-  const videos = await runBatch(plan, {
+  // The finished videos in input order, as the report shows them.
+  const videos: VideoRecord[] = []
+  await runBatch(plan, {
     client,
     attempts: {
       gate: new RateGate({ requestsPerMinute, concurrency: plan.concurrency }),
@@ -41,12 +44,11 @@ async function cleanUp(client: CloudflareClient, over: Options, clock: Clock = f
       waiting: waitingLog(requestsPerMinute, (line) => waits.push(line))
     },
     events: {
-      videoDone: () => undefined,
+      videoDone: (video, index) => void (videos[index] = video),
       retrying: (video, type, retry, delay, reason) => retries.push(`${video} ${type} #${retry} ${delay} ${reason}`)
     }
   })
-  // The store as an array, for the assertions' array methods.
-  return { videos: [...videos], retries, waits }
+  return { videos, retries, waits }
 }
 
 const videosWith = (n: number, audio = false) => Object.fromEntries(ids(n).map((id) => [id, { default: true, audio }]))

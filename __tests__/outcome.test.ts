@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { emptyRecord, recordFromAnswer, runSucceeded, videoOutcome } from '../src/batch/outcome.js'
-import type { Answer, RequestRecord, VideoRecord } from '../src/types.js'
+import type { Answer, RequestRecord } from '../src/types.js'
 
 const envelope = (success: boolean, errors: { code: number; message: string }[] = []) => ({
   success,
@@ -132,22 +132,23 @@ describe('videoOutcome', () => {
 })
 
 describe('runSucceeded', () => {
-  const video = (...outcomes: RequestRecord['outcome'][]): VideoRecord => ({
-    video_id: 'v',
-    outcome: videoOutcome(outcomes.map(req)),
-    requests: outcomes.map(req)
-  })
+  /** The request counts of a run whose requests had these outcomes. */
+  const counts = (...outcomes: RequestRecord['outcome'][]) => {
+    const counted = { deleted: 0, 'would-delete': 0, missing: 0, failed: 0, cancelled: 0 }
+    for (const outcome of outcomes) counted[outcome] += 1
+    return counted
+  }
 
   it('succeeds when everything was deleted or missing, unless if-missing is fail', () => {
-    const videos = [video('deleted'), video('deleted', 'missing')]
-    expect(runSucceeded(videos, 'warn')).toBe(true)
-    expect(runSucceeded(videos, 'ignore')).toBe(true)
-    expect(runSucceeded(videos, 'fail')).toBe(false)
+    const run = counts('deleted', 'deleted', 'missing')
+    expect(runSucceeded(run, 'warn')).toBe(true)
+    expect(runSucceeded(run, 'ignore')).toBe(true)
+    expect(runSucceeded(run, 'fail')).toBe(false)
   })
 
   it('fails on a failed or cancelled request, and succeeds on a dry run', () => {
-    expect(runSucceeded([video('deleted'), video('failed')], 'warn')).toBe(false)
-    expect(runSucceeded([video('cancelled')], 'warn')).toBe(false)
-    expect(runSucceeded([video('would-delete')], 'fail')).toBe(true)
+    expect(runSucceeded(counts('deleted', 'failed'), 'warn')).toBe(false)
+    expect(runSucceeded(counts('cancelled'), 'warn')).toBe(false)
+    expect(runSucceeded(counts('would-delete'), 'fail')).toBe(true)
   })
 })

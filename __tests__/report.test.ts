@@ -1,10 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { emptyRecord } from '../src/batch/outcome.js'
 import { buildAnnotations } from '../src/report/annotations.js'
 import { requestLine, retryLine } from '../src/report/log-lines.js'
+import { FirstFitting } from '../src/report/first-fitting.js'
 import { buildOutputs, OUTPUT_BUDGET } from '../src/report/outputs.js'
 import { ProgressLog } from '../src/report/progress.js'
+import { renderSummary } from '../src/report/summary.js'
+import { Tally } from '../src/report/tally.js'
 import { verdict } from '../src/report/verdict.js'
+import type { RunReport, VideoRecord } from '../src/types.js'
 import { deleted, forbidden, missing, report, video } from './helpers/records.js'
 
 describe('buildOutputs', () => {
@@ -154,10 +159,56 @@ describe('buildOutputs at scale', () => {
     expect((JSON.parse(outputs.selected ?? '[]') as string[]).slice(0, 2)).toEqual(['v0', 'v1'])
   })
 
+  it('says the same whatever order the videos finished in', () => {
+    const videos = [
+      ...many(6000),
+      ...many(3000, 'failed'),
+      video('gone', 'missing', missing()),
+      video('stopped', 'cancelled', emptyRecord('default', 'cancelled'))
+    ]
+    const inOrder = report(videos, { success: false, cancelled: true })
+    // The same videos finishing in a shuffled order (a fixed one: the test is the same every run).
+    const shuffled = new Tally(inOrder)
+    const order = videos.map((_, index) => index).sort((a, b) => ((a * 7919) % 10007) - ((b * 7919) % 10007))
+    for (const index of order) shuffled.add(videos[index] as VideoRecord, index)
+    const finished: RunReport = { ...inOrder, videos: shuffled }
+    expect(buildOutputs(finished)).toEqual(buildOutputs(inOrder))
+    expect(buildAnnotations(finished)).toEqual(buildAnnotations(inOrder))
+    expect(renderSummary(finished)).toBe(renderSummary(inOrder))
+    expect(buildOutputs(inOrder).truncated).toBe('true')
+  })
+
   it('keeps input order and says nothing was cut when everything fits', () => {
     const outputs = buildOutputs(report([video('b', 'deleted', deleted()), video('a', 'failed', forbidden)]))
     expect((JSON.parse(outputs.results ?? '[]') as { video_id: string }[]).map((r) => r.video_id)).toEqual(['b', 'a'])
     expect(outputs.truncated).toBe('false')
+  })
+})
+
+describe('FirstFitting', () => {
+  it('property: keeps what cutting the whole sorted list would keep, whatever order the items come in', () => {
+    const items = fc.uniqueArray(fc.record({ key: fc.tuple(fc.nat(3), fc.nat(50), fc.nat(3)), size: fc.nat(40) }), {
+      selector: (item) => item.key.join(),
+      maxLength: 60
+    })
+    fc.assert(
+      fc.property(items, fc.nat(600), fc.integer({ min: 1, max: 70 }), (arriving, maxSize, maxCount) => {
+        const list = new FirstFitting<{ size: number }>((item) => item.size, maxSize, maxCount)
+        for (const item of arriving) list.add(item.key, () => item)
+        // The whole list sorted, then cut at the first item that does not fit.
+        const sorted = [...arriving].sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2])
+        const expected: typeof sorted = []
+        let size = 0
+        for (const item of sorted) {
+          if (expected.length === maxCount || size + item.size > maxSize) break
+          expected.push(item)
+          size += item.size
+        }
+        expect(list.kept.map((item) => item.value)).toEqual(expected)
+        expect(list.cut).toBe(expected.length < sorted.length)
+      }),
+      { numRuns: 500 }
+    )
   })
 })
 

@@ -2,7 +2,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../src/run.js'
 import { startStandIn } from '../dev/stand-in.js'
-import { recordingCore, testDeps } from './helpers/fakes.js'
+import type { LineFile } from '../src/ports.js'
+import type { VideoRecord } from '../src/types.js'
+import { recordingCore, testDeps, type WrittenFiles } from './helpers/fakes.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
@@ -230,19 +232,90 @@ describe('run', () => {
   })
 
   it('warns, naming the variable, when a proxy variable cannot be used', async () => {
-    standIn = await startStandIn({ videos: { '00000000000000000000000000000001': {} } })
-    const r = recordingCore({
-      'video-id': '00000000000000000000000000000001',
-      'account-id': standIn.accountId,
-      'api-token': standIn.token
-    })
-    // base-url stays the real API here, so the proxy rules apply; the transport is the test's direct one.
+    standIn = await startStandIn()
+    const r = recordingCore({ 'video-id': '00000000000000000000000000000001', 'account-id': 'acc', 'api-token': 'tok' })
+    // base-url stays the real API, so the proxy rules apply; the step is cancelled before anything is sent.
+    const stop = new AbortController()
+    stop.abort()
     await runAction(
       testDeps(r.core, {
-        env: { HTTPS_PROXY: 'http://user:100%secret@proxy.internal:3128', CLOUDFLARE_API_BASE_URL: standIn.baseUrl }
+        env: { HTTPS_PROXY: 'http://user:100%secret@proxy.internal:3128' },
+        cancellation: { stop: stop.signal, abort: new AbortController().signal }
       })
     )
-    expect(r.said('warning').join('\n')).not.toContain('secret')
+    expect(r.said('warning')).toEqual([
+      'HTTPS_PROXY is not a valid proxy URL (a literal % in its user name or password must be written %25): connecting directly instead.'
+    ])
+    expect(JSON.stringify(r.calls)).not.toContain('secret')
+  })
+
+  it('writes each video to the results file as one JSON line, and names the file in an output', async () => {
+    standIn = await startStandIn({
+      videos: {
+        '00000000000000000000000000000001': { default: true, audio: true },
+        '00000000000000000000000000000002': {}
+      }
+    })
+    const r = recordingCore({
+      'video-id': '00000000000000000000000000000001 00000000000000000000000000000002 00000000000000000000000000000003',
+      'download-type': 'all',
+      'account-id': standIn.accountId,
+      'api-token': standIn.token,
+      'base-url': standIn.baseUrl
+    })
+    const written: WrittenFiles = new Map()
+    await runAction(testDeps(r.core, {}, written))
+    const path = r.outputs['results-file'] ?? ''
+    expect(path).toMatch(/^\/runner\/temp\/cloudflare-stream-delete-downloads-42-1-\d+\.jsonl$/)
+    const lines = (written.get(path) ?? '').split('\n')
+    expect(lines.pop()).toBe('')
+    const records = lines.map((line) => JSON.parse(line) as VideoRecord)
+    // In the order they finished: the results output has the input order.
+    expect(records.sort((a, b) => a.video_id.localeCompare(b.video_id))).toEqual(JSON.parse(r.outputs.results ?? ''))
+    expect(records.map((video) => [video.video_id, video.outcome])).toEqual([
+      ['00000000000000000000000000000001', 'deleted'],
+      ['00000000000000000000000000000002', 'deleted'],
+      ['00000000000000000000000000000003', 'missing']
+    ])
+  })
+
+  it.each([
+    ['created', 0],
+    ['written', 1]
+  ])('warns once and goes on when the results file cannot be %s', async (_, goodLines) => {
+    standIn = await startStandIn({
+      videos: {
+        '00000000000000000000000000000001': {},
+        '00000000000000000000000000000002': {},
+        '00000000000000000000000000000003': {}
+      }
+    })
+    const r = recordingCore({
+      'video-id': '00000000000000000000000000000001 00000000000000000000000000000002 00000000000000000000000000000003',
+      'account-id': standIn.accountId,
+      'api-token': standIn.token,
+      'base-url': standIn.baseUrl
+    })
+    let lines = 0
+    const createLineFile = (): LineFile => {
+      if (goodLines === 0) throw new Error('read-only file system')
+      return {
+        writeLine: () => {
+          if (++lines > goodLines) throw new Error('disk full')
+        },
+        close: () => undefined
+      }
+    }
+    await runAction(testDeps(r.core, { createLineFile }))
+    const why = goodLines === 0 ? 'read-only file system' : 'disk full'
+    expect(r.said('warning')).toEqual([`The results file could not be written: ${why}`])
+    expect(r.outputs).toMatchObject({
+      'results-file': '',
+      success: 'true',
+      deleted:
+        '["00000000000000000000000000000001","00000000000000000000000000000002","00000000000000000000000000000003"]'
+    })
+    expect(r.failed).toBeUndefined()
   })
 
   it('fails a cancelled step even with fail-on-error false: what was never sent is not done', async () => {

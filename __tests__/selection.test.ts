@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { makeLibrary, startStandIn } from '../dev/stand-in.js'
 import { runAction } from '../src/run.js'
 import { recordingCore, testDeps, VIRTUAL_EPOCH, type WrittenFiles } from './helpers/fakes.js'
+import { resultsLines } from './helpers/records.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
@@ -92,8 +93,8 @@ describe('selection by filters', () => {
       )
       // 2,500 ids are more than the selected output holds: it is cut, the results file has them all.
       expect(r.outputs.truncated).toBe('true')
-      const results = JSON.parse(r.written.get(r.outputs['results-file'] ?? '') ?? '[]') as { video_id: string }[]
-      expect(results.map((video) => video.video_id)).toEqual(big.map((video) => video.uid))
+      const results = resultsLines(r.written.get(r.outputs['results-file'] ?? '') ?? '')
+      expect(results.map((video) => video.video_id).sort()).toEqual(big.map((video) => video.uid).sort())
       expect(standIn.log.filter((entry) => entry.path.includes('/stream?'))).toHaveLength(3)
       await standIn.close()
     }
@@ -116,9 +117,10 @@ describe('selection by filters', () => {
   it('writes every result to the results file and names it in an output', async () => {
     const r = await run({ 'created-before': '190d' })
     const path = r.outputs['results-file'] ?? ''
-    expect(path).toMatch(/^\/runner\/temp\/cloudflare-stream-delete-downloads-42-1-\d+\.json$/)
-    const results = JSON.parse(r.written.get(path) ?? '[]') as { video_id: string }[]
-    expect(results.map((video) => video.video_id)).toEqual(r.json('selected'))
+    expect(path).toMatch(/^\/runner\/temp\/cloudflare-stream-delete-downloads-42-1-\d+\.jsonl$/)
+    // One video a line, in the order they finished.
+    const results = resultsLines(r.written.get(path) ?? '')
+    expect(results.map((video) => video.video_id).sort()).toEqual([...(r.json('selected') as string[])].sort())
   })
 })
 

@@ -229,6 +229,16 @@ async function scale(node, count, downloads = true) {
       { GITHUB_WORKSPACE: dir, RUNNER_TEMP: dir }
     )
     const outputs = Object.values(result.outputs).reduce((sum, value) => sum + Buffer.byteLength(value), 0)
+    // The results file is JSON Lines: one whole record a line, every video once.
+    const file = result.outputs['results-file'] ?? ''
+    const lines = readFileSync(file, 'utf8').split('\n')
+    if (
+      lines.pop() !== '' ||
+      lines.length !== count ||
+      new Set(lines.map((l) => JSON.parse(l).video_id)).size !== count
+    ) {
+      throw new Error(`${file}: not ${count} records, one a line`)
+    }
     return {
       ms,
       kib,
@@ -236,7 +246,7 @@ async function scale(node, count, downloads = true) {
       outputsKiB: outputs / 1024,
       logKiB: Buffer.byteLength(result.stdout) / 1024,
       summaryKiB: Buffer.byteLength(result.summary) / 1024,
-      resultsFileMiB: statSync(result.outputs['results-file'] ?? '').size / 1024 / 1024
+      resultsFileMiB: statSync(file).size / 1024 / 1024
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -7989,8 +7989,7 @@ const MEDIA_STATES = [
     'live-inprogress'
 ];
 /**
- * No messages: one shared, frozen array. A run of 100,000 videos keeps four such lists per video;
- * sharing the empty one keeps its memory to what the answers really said.
+ * No messages: one shared, frozen array, for the many records whose answers said nothing.
  */
 const NO_MESSAGES = Object.freeze([]);
 /** An object that is neither null nor an array: what a JSON body's fields are read from. */
@@ -8002,86 +8001,14 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-;// CONCATENATED MODULE: ./src/batch/digest.ts
-/** Every outcome, each with its bit in {@link Digest.requests} (1 << its index); the store's codes (record-store.ts) too. */
-const OUTCOMES = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled'];
-/** The bit of a video one of whose requests has errors or messages. */
-const SAID = 1 << OUTCOMES.length;
-/** One digest a list: the report asks for it from several places. A list is not changed once reported. */
-const digests = new WeakMap();
-/** The digest of `videos`: the one the list came with (see {@link DigestBuilder.attach}), else one walk. */
-function digestOf(videos) {
-    let digest = digests.get(videos);
-    if (digest === undefined) {
-        const builder = new DigestBuilder(videos.length);
-        let index = 0;
-        for (const video of videos)
-            builder.add(index++, video);
-        digest = builder.digest;
-        digests.set(videos, digest);
-    }
-    return digest;
-}
-/** A digest gathered video by video, as the batch finishes them (each index once). */
-class DigestBuilder {
-    digest;
-    constructor(length) {
-        const zero = () => ({
-            deleted: 0,
-            'would-delete': 0,
-            missing: 0,
-            failed: 0,
-            cancelled: 0
-        });
-        this.digest = {
-            outcomes: new Uint8Array(length),
-            requests: new Uint8Array(length),
-            videoCounts: zero(),
-            requestCounts: zero(),
-            requestTotal: 0
-        };
-    }
-    add(index, video) {
-        const { digest } = this;
-        digest.outcomes[index] = OUTCOMES.indexOf(video.outcome);
-        digest.videoCounts[video.outcome] += 1;
-        let bits = 0;
-        for (const request of video.requests) {
-            bits |= 1 << OUTCOMES.indexOf(request.outcome);
-            if (request.errors.length > 0 || request.messages.length > 0)
-                bits |= SAID;
-            digest.requestCounts[request.outcome] += 1;
-        }
-        digest.requests[index] = bits;
-        digest.requestTotal += video.requests.length;
-    }
-    /** Makes this the digest of `videos`, which then need no walk for it. */
-    attach(videos) {
-        digests.set(videos, this.digest);
-    }
-}
-/** The bits of these outcomes. */
-function outcomeBits(outcomes) {
-    return outcomes.reduce((bits, outcome) => bits | (1 << OUTCOMES.indexOf(outcome)), 0);
-}
-/** The videos at `positions` (input order when not given) that `keep` lets through, rebuilt one at a time. */
-function* videosWhere(videos, keep, positions = upTo(videos.length)) {
-    for (const position of positions)
-        if (keep(position))
-            yield videos.at(position);
-}
-function* upTo(length) {
-    for (let position = 0; position < length; position++)
-        yield position;
-}
-
 ;// CONCATENATED MODULE: ./src/batch/outcome.ts
 /**
  * What an answer means for the user: pure rules from a Cloudflare answer to a request outcome,
  * from request outcomes to a video's outcome, and from all of them to the step's success.
  */
 
-
+/** Every outcome, in the order the closing line counts them. */
+const OUTCOMES = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled'];
 /** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
 function recordFromAnswer(type, answer, attempts, answerLost) {
     if (answer.kind === 'network') {
@@ -8209,269 +8136,8 @@ function videoOutcome(requests) {
     return order.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'missing';
 }
 /** Whether the run did everything asked: nothing failed or cancelled, and no 404 when `if-missing: fail`. */
-function runSucceeded(videos, ifMissing) {
-    const counts = digestOf(videos).requestCounts;
+function runSucceeded(counts, ifMissing) {
     return counts.failed === 0 && counts.cancelled === 0 && !(counts.missing > 0 && ifMissing === 'fail');
-}
-
-;// CONCATENATED MODULE: ./src/batch/record-store.ts
-/**
- * Every video's record from the batch to the report, held compactly. A 100,000-video run keeps
- * all of them until the end, and as objects that is five or six of them a video, ~450 bytes
- * (bench/RESULTS.md). Here a request takes a few bytes in typed arrays: its outcome, status,
- * attempts and ray id, and the index of what the answer said (a short text result, the errors and
- * the messages), which the store holds once for every request that said the same. A run says few
- * different things: `"ok"` for every deletion that went well, the same "not found" for every
- * video without downloads (most of a selection). A video with anything else (a result that is not
- * text, more than 256 different sayings, an odd number) is kept as its objects. The report
- * gets each record rebuilt as it walks them, equal to what was stored, key order included; the
- * results file gets each one's JSON written from here, without rebuilding it (writeJson).
- */
-
-
-/** A video's code: 0 not stored yet, 1–5 an outcome (OUTCOMES[code − 1]) held compactly, WHOLE kept as objects. */
-const WHOLE = 255;
-/** Each outcome as JSON. */
-const OUTCOME_JSON = OUTCOMES.map((outcome) => JSON.stringify(outcome));
-/** A request's flags: its outcome's index (3 bits), then: */
-const ANSWER_LOST = 8;
-const HAS_RAY = 16;
-/** Different sayings held at most (one byte a request indexes them); past that, videos are kept whole. */
-const MAX_SAYINGS = 256;
-/** Results held as text only up to this length: anything longer is not the plain `"ok"`. */
-const MAX_RESULT_LENGTH = 200;
-/** Ray ids are packed as Latin-1 bytes (as HTTP headers are read); a longer or wider one keeps its video whole. */
-const MAX_RAY_LENGTH = 0xffff;
-/** Ray id bytes at most: where they start is a 32-bit offset. */
-const MAX_RAY_BYTES = 0xffffffff;
-/** Bytes reserved for the ray ids at first, per request (a Cloudflare ray id is 20 characters). */
-const RAY_BYTES_GUESS = 24;
-class RecordStore {
-    videoIds;
-    types;
-    length;
-    perVideo;
-    videoCodes;
-    whole = new Map();
-    // Per request, at video index × perVideo + its position in the download types:
-    flags;
-    /** The status code + 1; 0 for none. */
-    statuses;
-    attempts;
-    /** Index into `sayings`. */
-    sayingCodes;
-    rayStarts;
-    rayLengths;
-    rays;
-    raysEnd = 0;
-    sayings = [];
-    sayingIndex = new Map();
-    /** The start of each request's JSON, by its position in the download types. */
-    requestHeads;
-    /** What the report needs to know of every video, gathered as they are stored (digest.ts). */
-    digest;
-    /** Room for one record per id, each with one request per download type, in that order. */
-    constructor(videoIds, types) {
-        this.videoIds = videoIds;
-        this.types = types;
-        this.length = videoIds.length;
-        this.perVideo = types.length;
-        const requests = this.length * this.perVideo;
-        this.videoCodes = new Uint8Array(this.length);
-        this.flags = new Uint8Array(requests);
-        this.statuses = new Uint16Array(requests);
-        this.attempts = new Uint8Array(requests);
-        this.sayingCodes = new Uint8Array(requests);
-        this.rayStarts = new Uint32Array(requests);
-        this.rayLengths = new Uint16Array(requests);
-        this.rays = Buffer.allocUnsafeSlow(Math.max(64, requests * RAY_BYTES_GUESS));
-        this.digest = new DigestBuilder(this.length);
-        this.digest.attach(this);
-        this.requestHeads = types.map((type) => `{"download_type":${JSON.stringify(type)},"outcome":`);
-    }
-    /** Stores the record of the video at `index` (its id `videoIds[index]`), once. */
-    set(index, video) {
-        if (this.videoCodes[index] !== 0)
-            throw new Error(`The record of video ${index} is already stored`);
-        this.digest.add(index, video);
-        const keys = this.compactKeys(index, video);
-        if (keys === undefined) {
-            this.videoCodes[index] = WHOLE;
-            this.whole.set(index, video);
-            return;
-        }
-        const first = index * this.perVideo;
-        video.requests.forEach((request, position) => {
-            const at = first + position;
-            let flags = OUTCOMES.indexOf(request.outcome);
-            if (request.answer_lost)
-                flags |= ANSWER_LOST;
-            if (request.ray_id !== null) {
-                flags |= HAS_RAY;
-                this.rayStarts[at] = this.packRay(request.ray_id);
-                this.rayLengths[at] = request.ray_id.length;
-            }
-            this.flags[at] = flags;
-            this.statuses[at] = request.status_code === null ? 0 : request.status_code + 1;
-            this.attempts[at] = request.attempts;
-            this.sayingCodes[at] = this.sayingCode(request, keys[position]);
-        });
-        this.videoCodes[index] = OUTCOMES.indexOf(video.outcome) + 1;
-    }
-    /** The record of the video at `index`, rebuilt; `undefined` if none was stored there. */
-    at(index) {
-        const code = this.videoCodes[index];
-        if (code === undefined || code === 0)
-            return undefined;
-        if (code === WHOLE)
-            return this.whole.get(index);
-        const requests = new Array(this.perVideo);
-        const first = index * this.perVideo;
-        for (let position = 0; position < this.perVideo; position++) {
-            requests[position] = this.request(first + position, this.types[position]);
-        }
-        return { video_id: this.videoIds[index], outcome: OUTCOMES[code - 1], requests };
-    }
-    /**
-     * Writes the record of the video at `index` as `${JSON.stringify(this.at(index))}` would, without
-     * rebuilding it: the results file, every video of the run (report/results-file.ts).
-     */
-    writeJson(index, out) {
-        const code = this.videoCodes[index] ?? 0;
-        if (code === 0 || code === WHOLE) {
-            out.json(this.at(index));
-            return;
-        }
-        // The same keys in the same order as request() and at() build them (and outcome.ts before).
-        out.text('{"video_id":');
-        out.string(this.videoIds[index]);
-        out.text(',"outcome":');
-        out.text(OUTCOME_JSON[code - 1]);
-        out.text(',"requests":[');
-        const first = index * this.perVideo;
-        for (let position = 0; position < this.perVideo; position++) {
-            if (position > 0)
-                out.text(',');
-            this.writeRequestJson(first + position, position, out);
-        }
-        out.text(']}');
-    }
-    *[Symbol.iterator]() {
-        for (let index = 0; index < this.length; index++)
-            yield this.at(index);
-    }
-    /**
-     * When every part of the video fits the compact form, the keys of what its requests said;
-     * otherwise undefined, and it is kept as it is.
-     */
-    compactKeys(index, video) {
-        if (video.video_id !== this.videoIds[index] || video.requests.length !== this.perVideo)
-            return undefined;
-        const rayBytes = video.requests.reduce((sum, request) => sum + (request.ray_id?.length ?? 0), 0);
-        if (this.raysEnd + rayBytes > MAX_RAY_BYTES)
-            return undefined;
-        const each = video.requests.every((request, position) => request.download_type === this.types[position] &&
-            (request.status_code === null || isWhole(request.status_code, 0xfffe)) &&
-            isWhole(request.attempts, 0xff) &&
-            (request.ray_id === null || packable(request.ray_id)) &&
-            (request.result === null ||
-                (typeof request.result === 'string' && request.result.length <= MAX_RESULT_LENGTH)) &&
-            request.errors.every(exactInJson) &&
-            request.messages.every(exactInJson));
-        if (!each)
-            return undefined;
-        const keys = video.requests.map(sayingKey);
-        // Room for whatever new they say?
-        const unheard = new Set(keys.filter((key) => !this.sayingIndex.has(key)));
-        return this.sayings.length + unheard.size <= MAX_SAYINGS ? keys : undefined;
-    }
-    request(at, type) {
-        const flags = this.flags[at];
-        const status = this.statuses[at];
-        const start = this.rayStarts[at];
-        const saying = this.sayings[this.sayingCodes[at]];
-        // The same keys in the same order as outcome.ts builds them: the results file is their JSON.
-        return {
-            download_type: type,
-            outcome: OUTCOMES[flags & 7],
-            status_code: status === 0 ? null : status - 1,
-            result: saying.result,
-            errors: saying.errors,
-            messages: saying.messages,
-            ray_id: flags & HAS_RAY ? this.rays.toString('latin1', start, start + this.rayLengths[at]) : null,
-            attempts: this.attempts[at],
-            answer_lost: (flags & ANSWER_LOST) !== 0
-        };
-    }
-    writeRequestJson(at, position, out) {
-        const flags = this.flags[at];
-        const status = this.statuses[at];
-        out.text(this.requestHeads[position]);
-        out.text(OUTCOME_JSON[flags & 7]);
-        out.text(',"status_code":');
-        if (status === 0)
-            out.text('null');
-        else
-            out.integer(status - 1);
-        out.text(this.sayings[this.sayingCodes[at]].json);
-        out.text(',"ray_id":');
-        if (flags & HAS_RAY) {
-            const start = this.rayStarts[at];
-            out.latin1String(this.rays, start, start + this.rayLengths[at]);
-        }
-        else
-            out.text('null');
-        out.text(',"attempts":');
-        out.integer(this.attempts[at]);
-        out.text(flags & ANSWER_LOST ? ',"answer_lost":true}' : ',"answer_lost":false}');
-    }
-    sayingCode(request, key) {
-        let code = this.sayingIndex.get(key);
-        if (code === undefined) {
-            const { errors, messages } = request;
-            const result = request.result;
-            const json = `,"result":${JSON.stringify(result)},"errors":${JSON.stringify(errors)},"messages":${JSON.stringify(messages)}`;
-            code = this.sayings.push({ result, errors, messages, json }) - 1;
-            this.sayingIndex.set(key, code);
-        }
-        return code;
-    }
-    /** Appends a ray id's bytes, growing the buffer when full; returns where they start. */
-    packRay(ray) {
-        if (this.raysEnd + ray.length > this.rays.length) {
-            const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.rays.length, this.raysEnd + ray.length));
-            this.rays.copy(grown, 0, 0, this.raysEnd);
-            this.rays = grown;
-        }
-        const start = this.raysEnd;
-        this.raysEnd += this.rays.write(ray, start, 'latin1');
-        return start;
-    }
-}
-/**
- * Requests that say the same share one key: their JSON, cheaply for the common case of a text
- * result or none with no errors or messages.
- */
-function sayingKey(request) {
-    const { result, errors, messages } = request;
-    if (errors.length === 0 && messages.length === 0)
-        return result === null ? 'n' : `s${result}`;
-    return `j${JSON.stringify([result, errors, messages])}`;
-}
-/**
- * An entry of `errors` or `messages` that its JSON gives back exactly (not a code of −0, which
- * JSON writes as 0), so that requests with the same JSON may share one.
- */
-function exactInJson(message) {
-    return !Object.is(message.code, -0);
-}
-function isWhole(value, max) {
-    return Number.isInteger(value) && value >= 0 && value <= max;
-}
-/** A ray id that Latin-1 bytes hold exactly. */
-function packable(ray) {
-    // eslint-disable-next-line no-control-regex
-    return ray.length <= MAX_RAY_LENGTH && !/[^\u0000-\u00ff]/.test(ray);
 }
 
 ;// CONCATENATED MODULE: ./src/batch/batch.ts
@@ -8483,25 +8149,23 @@ function packable(ray) {
  */
 
 
-
+/** Every video's requests; each video is told to `events.videoDone` as it finishes, in any order. */
 async function runBatch(plan, deps) {
     const { videoIds, downloadTypes } = plan;
     const perVideo = plan.dryRun ? 1 : downloadTypes.length;
     const total = videoIds.length * perVideo;
-    // The requests of the videos in progress; a finished video goes to the store, which holds it
-    // compactly (a 100,000-video run holds every record until the report).
+    // The requests of the videos in progress; a finished video is handed on and forgotten.
     const inProgress = new Map();
-    const videos = new RecordStore(videoIds, downloadTypes);
+    const share = sharedAnswers();
     let next = 0;
     const finish = (index, done) => {
         inProgress.delete(index);
         // Workers finish out of order; report each video's requests in download-type order.
         const requests = done
-            .slice()
+            .map(share)
             .sort((a, b) => downloadTypes.indexOf(a.download_type) - downloadTypes.indexOf(b.download_type));
         const video = { video_id: videoIds[index], outcome: videoOutcome(requests), requests };
-        videos.set(index, video);
-        deps.events.videoDone(video);
+        deps.events.videoDone(video, index);
     };
     const worker = async () => {
         while (next < total) {
@@ -8525,7 +8189,25 @@ async function runBatch(plan, deps) {
         }
     };
     await Promise.all(Array.from({ length: Math.min(plan.concurrency, total) }, worker));
-    return videos;
+}
+/** Different things said that the batch keeps one copy of: a run hears few (bounded against a hostile server). */
+const SHARED_ANSWERS = 100;
+/**
+ * What answers said (result, errors, messages), one copy for all the records that heard the same:
+ * a run hears few different things (every "ok", every "not found"). Keyed by their JSON.
+ */
+function sharedAnswers() {
+    const seen = new Map();
+    return (request) => {
+        const key = JSON.stringify([request.result, request.errors, request.messages]);
+        const first = seen.get(key);
+        if (first === undefined) {
+            if (seen.size < SHARED_ANSWERS)
+                seen.set(key, request);
+            return request;
+        }
+        return { ...request, result: first.result, errors: first.errors, messages: first.messages };
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/cloudflare/deadlines.ts
@@ -9114,51 +8796,68 @@ function thousands(n) {
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 
-
 /** GitHub shows at most 10 annotations of each level per step; past that, one line points to the summary. */
 const ANNOTATIONS_PER_LEVEL = 10;
-/** One annotation per problem worth a user's attention, capped per level with a pointer to the summary. */
-function buildAnnotations(report) {
-    const failure = report.failOnError ? 'error' : 'warning';
-    const capped = new CappedAnnotations();
-    const { videos } = report;
-    const digest = digestOf(videos);
-    // Only a request that failed or found nothing may get an annotation.
-    const worth = outcomeBits(['missing', 'failed']);
-    for (const video of videosWhere(videos, (i) => (digest.requests[i] & worth) !== 0)) {
-        for (const request of video.requests) {
-            const annotation = annotate(video, request, report, failure);
-            if (annotation)
-                capped.add(annotation);
-        }
-    }
-    const cancelledCount = digest.videoCounts.cancelled;
-    if (cancelledCount > 0) {
-        const code = OUTCOMES.indexOf('cancelled');
-        const cancelled = [];
-        for (const video of videosWhere(videos, (i) => digest.outcomes[i] === code)) {
-            cancelled.push(video.video_id);
-            if (cancelled.length === CANCELLED_NAMED)
-                break;
-        }
-        const more = cancelledCount - CANCELLED_NAMED;
-        capped.add({
-            level: failure,
-            title: 'Step cancelled',
-            message: `${cancelledCount} of ${report.videos.length} videos were not processed: ${cancelled.join(', ')}${more > 0 ? `, and ${more} more (see the results output)` : ''}`
-        });
-    }
-    return capped.list();
-}
 /** Cancelled videos named in the annotation that says the step was cancelled. */
 const CANCELLED_NAMED = 20;
+const LEVELS = ['error', 'warning', 'notice'];
+/** Adds the annotations of a finished video's requests (the `index`th of the input), in input order. */
+function addAnnotations(lists, counts, video, index, settings) {
+    video.requests.forEach((request, position) => {
+        const annotation = annotate(video, request, settings);
+        if (annotation === undefined)
+            return;
+        counts[annotation.level] += 1;
+        lists[annotation.level].add([index, position], () => annotation);
+    });
+}
+/**
+ * One annotation per problem worth a user's attention: the first ANNOTATIONS_PER_LEVEL of each
+ * level, errors, warnings, then notices, each level followed by a pointer when some were left out.
+ */
+function buildAnnotations(report) {
+    const { videos } = report;
+    const failure = failureLevel(report);
+    const list = [];
+    for (const level of LEVELS) {
+        const kept = videos.annotations[level].kept.map((item) => item.value);
+        let count = videos.annotationCounts[level];
+        // The cancellation comes after every request's annotation of its level.
+        const cancelledCount = videos.videoCounts.cancelled;
+        if (level === failure && cancelledCount > 0) {
+            const cancelled = videos.cancelled.kept.map((item) => item.value);
+            const unnamed = cancelledCount - CANCELLED_NAMED;
+            if (count++ < ANNOTATIONS_PER_LEVEL) {
+                kept.push({
+                    level: failure,
+                    title: 'Step cancelled',
+                    message: `${cancelledCount} of ${videos.count} videos were not processed: ${cancelled.join(', ')}${unnamed > 0 ? `, and ${unnamed} more (see the results output)` : ''}`
+                });
+            }
+        }
+        list.push(...kept);
+        const more = count - ANNOTATIONS_PER_LEVEL;
+        if (more > 0) {
+            list.push({
+                level,
+                title: `${more} more`,
+                message: `${more} more like these: see the job summary and the results output.`
+            });
+        }
+    }
+    return list;
+}
+function failureLevel(settings) {
+    return settings.failOnError ? 'error' : 'warning';
+}
 /**
  * A request's annotation, if it deserves one. Nothing to delete is an error with `if-missing: fail`;
  * with `warn`, a warning only for a video the user named (a list or a file) of which nothing was
  * there: a selection meets many videos without downloads, and the missing audio half of
  * `download-type: all` is ordinary, so those are counted in the summary and logged, not raised.
  */
-function annotate(video, request, report, failure) {
+function annotate(video, request, report) {
+    const failure = failureLevel(report);
     const videoId = video.video_id;
     const what = `${request.download_type} download of video ${videoId}`;
     if (request.outcome === 'missing') {
@@ -9187,34 +8886,8 @@ function hint(status, accountId) {
         return '';
     return `. Either the API token lacks the Stream Write permission, or it is not valid for account ${accountId} (check \`account-id\` and the token's account resources).`;
 }
-/** The first ANNOTATIONS_PER_LEVEL of each level, in order, and how many more there were. */
-class CappedAnnotations {
-    kept = { error: [], warning: [], notice: [] };
-    counts = { error: 0, warning: 0, notice: 0 };
-    add(annotation) {
-        if (this.counts[annotation.level]++ < ANNOTATIONS_PER_LEVEL)
-            this.kept[annotation.level].push(annotation);
-    }
-    /** Errors, warnings, then notices, each level followed by a pointer when some were left out. */
-    list() {
-        const list = [];
-        for (const level of ['error', 'warning', 'notice']) {
-            list.push(...this.kept[level]);
-            const more = this.counts[level] - ANNOTATIONS_PER_LEVEL;
-            if (more > 0) {
-                list.push({
-                    level,
-                    title: `${more} more`,
-                    message: `${more} more like these: see the job summary and the results output.`
-                });
-            }
-        }
-        return list;
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
-
 /** Each output's share of GitHub's 1 MB per job, in bytes of JSON (about 0.9 MB in all). */
 const OUTPUT_BUDGET = {
     results: 400_000,
@@ -9223,84 +8896,102 @@ const OUTPUT_BUDGET = {
     result: 100_000,
     ids: 50_000
 };
+/** The budget of each list output. */
+const LIST_BUDGET = {
+    results: OUTPUT_BUDGET.results,
+    result: OUTPUT_BUDGET.result,
+    errors: OUTPUT_BUDGET.errors,
+    messages: OUTPUT_BUDGET.messages,
+    deleted: OUTPUT_BUDGET.ids,
+    missing: OUTPUT_BUDGET.ids,
+    failed: OUTPUT_BUDGET.ids,
+    selected: OUTPUT_BUDGET.ids
+};
+/** An item's share of its output's budget: its bytes and the comma before it (`[]` is the last of it). */
+const itemSize = (json) => Buffer.byteLength(json) + 1;
 /** Outcomes in the order an output carries them when it must be cut: what needs attention first. */
 const ATTENTION_ORDER = { failed: 0, cancelled: 1, missing: 2 };
+/**
+ * Adds a finished video (the `index`th of the input) to the list outputs. Each item's key is
+ * [attention rank, index, position]: the order of a cut output (the id lists are never reordered).
+ */
+function addToOutputs(lists, video, index, settings) {
+    const id = () => JSON.stringify(video.video_id);
+    lists.selected.add([0, index, 0], id);
+    if (video.outcome === 'deleted' || video.outcome === 'missing' || video.outcome === 'failed') {
+        lists[video.outcome].add([0, index, 0], id);
+    }
+    const rank = ATTENTION_ORDER[video.outcome] ?? 3;
+    lists.results.add([rank, index, 0], () => JSON.stringify(video));
+    lists.result.add([rank, index, 0], () => `${id()}:${JSON.stringify(resultOf(video, settings))}`);
+    // "Nothing to delete" is not an error unless if-missing says so: a workflow that checks
+    // `errors != '[]'` must not be misled by the 404s of a selection (they stay in `results`).
+    const notAnError = (request) => request.outcome === 'missing' && settings.ifMissing !== 'fail';
+    addEntries(lists.errors, rank, index, video, 'errors', notAnError);
+    addEntries(lists.messages, rank, index, video, 'messages', () => false);
+}
+/** A video's value in the `result` object: the result, keyed by download type with `all`. */
+function resultOf(video, settings) {
+    return settings.downloadType === 'all'
+        ? Object.fromEntries(video.requests.map((request) => [request.download_type, request.result]))
+        : (video.requests[0]?.result ?? null);
+}
+/** Each entry of the requests' `errors` (or `messages`), with its video and download type. */
+function addEntries(list, rank, index, video, key, skip) {
+    let position = 0;
+    for (const request of video.requests) {
+        if (skip(request))
+            continue;
+        for (const entry of request[key]) {
+            list.add([rank, index, position++], () => entryJson(entry, video, request));
+        }
+    }
+}
+function entryJson(entry, video, request) {
+    return JSON.stringify({ ...entry, video_id: video.video_id, download_type: request.download_type });
+}
 /** The action's outputs, every one a string as the runner stores them. */
 function buildOutputs(report) {
     const { videos } = report;
-    const digest = digestOf(videos);
-    // Ordered only if an output must be cut: most runs never need it.
-    let order;
     let truncated = false;
-    const fit = (pieces, budget) => {
-        const fitted = jsonArray(pieces, budget);
-        truncated ||= fitted.cut;
+    /** In input order when nothing was left out; else what needs attention first, cut to fit. */
+    const list = (name, first = []) => {
+        const { kept, cut } = videos.outputs[name];
+        const ordered = cut ? kept : [...kept].sort((a, b) => byInput(a.key, b.key));
+        const fitted = jsonArray([...first, ...ordered.map((item) => item.value)], LIST_BUDGET[name]);
+        truncated ||= cut || fitted.cut;
         return fitted.text;
     };
-    /** In input order when all of it fits; else what needs attention first, cut to fit. */
-    const ordered = (serialise, budget) => {
-        const whole = jsonArray(serialise((keep = always) => videosWhere(videos, keep)), budget);
-        if (!whole.cut)
-            return whole.text;
-        order ??= attentionOrder(digest);
-        return fit(serialise((keep = always) => videosWhere(videos, keep, order)), budget);
-    };
-    // Only a video with errors or messages has entries for those outputs.
-    const said = (position) => (digest.requests[position] & SAID) !== 0;
-    const ids = (outcome) => {
-        const code = OUTCOMES.indexOf(outcome);
-        return fit(mapIter(videosWhere(videos, (position) => digest.outcomes[position] === code), (video) => JSON.stringify(video.video_id)), OUTPUT_BUDGET.ids);
-    };
-    const single = singleRequest(videos);
+    const single = singleRequest(videos.count === 1 ? videos.first : undefined);
     const outputs = {
         success: String(report.success),
         // The map keyed by video id is built like the arrays, then given its braces.
-        result: single
-            ? resultText(single.result)
-            : `{${ordered((pick) => resultEntries(report, pick()), OUTPUT_BUDGET.result).slice(1, -1)}}`,
-        // "Nothing to delete" is not an error unless if-missing says so: a workflow that checks
-        // `errors != '[]'` must not be misled by the 404s of a selection (they stay in `results`).
-        errors: ordered((pick) => withRunProblem(report.runProblem, entries(pick(said), 'errors', (request) => notAnError(request, report))), OUTPUT_BUDGET.errors),
-        messages: ordered((pick) => entries(pick(said), 'messages'), OUTPUT_BUDGET.messages),
-        results: ordered((pick) => mapIter(pick(), (video) => JSON.stringify(video)), OUTPUT_BUDGET.results),
-        deleted: ids('deleted'),
-        missing: ids('missing'),
-        failed: ids('failed'),
-        selected: fit(mapIter(videos, (video) => JSON.stringify(video.video_id)), OUTPUT_BUDGET.ids)
+        result: single ? resultText(single.result) : `{${list('result').slice(1, -1)}}`,
+        // A failure of the whole run (the list failed, over the cap) is the first error.
+        errors: list('errors', report.runProblem === undefined ? [] : [JSON.stringify({ code: null, message: report.runProblem })]),
+        messages: list('messages'),
+        results: list('results'),
+        deleted: list('deleted'),
+        missing: list('missing'),
+        failed: list('failed'),
+        selected: list('selected')
     };
     outputs.truncated = String(truncated);
     outputs['results-file'] = report.resultsFile ?? '';
     return outputs;
 }
+/** Input order: by video index, then by position in the video. */
+function byInput(a, b) {
+    return a[1] - b[1] || a[2] - b[2];
+}
 /** The one request of a one-video, one-type run that got an answer; its result is the output as it is. */
-function singleRequest(videos) {
-    const video = videos.length === 1 ? videos.at(0) : undefined;
+function singleRequest(video) {
     if (video?.requests.length !== 1)
         return undefined;
     const request = video.requests[0];
     return request !== undefined && request.attempts > 0 ? request : undefined;
 }
-const always = () => true;
-/**
- * The positions of the videos, what needs attention first and within each rank in input order (a
- * stable sort), without rebuilding the records.
- */
-function attentionOrder(digest) {
-    const rankOf = (code) => ATTENTION_ORDER[OUTCOMES[code] ?? ''] ?? 3;
-    const order = new Uint32Array(digest.outcomes.length);
-    let next = 0;
-    for (let rank = 0; rank <= 3; rank++) {
-        digest.outcomes.forEach((code, position) => {
-            if (rankOf(code) === rank)
-                order[next++] = position;
-        });
-    }
-    return order;
-}
-/**
- * A JSON array of already-serialised items, as many as fit in `budget` bytes. Built piece by piece,
- * so that a 100,000-video run never holds the whole array as one string.
- */
+/** A JSON array of already-serialised items, as many as fit in `budget` bytes. */
 function jsonArray(pieces, budget) {
     const kept = [];
     let size = 2;
@@ -9313,43 +9004,10 @@ function jsonArray(pieces, budget) {
     }
     return { text: `[${kept.join(',')}]`, cut: false };
 }
-function* mapIter(items, map) {
-    for (const item of items)
-        yield map(item);
-}
-function* entries(videos, key, skip = () => false) {
-    for (const video of videos) {
-        for (const request of video.requests) {
-            if (skip(request))
-                continue;
-            for (const entry of request[key]) {
-                yield JSON.stringify({ ...entry, video_id: video.video_id, download_type: request.download_type });
-            }
-        }
-    }
-}
-function notAnError(request, report) {
-    return request.outcome === 'missing' && report.ifMissing !== 'fail';
-}
-/** A failure of the whole run (the list failed, over the cap) is the first error. */
-function* withRunProblem(problem, rest) {
-    if (problem !== undefined)
-        yield JSON.stringify({ code: null, message: problem });
-    yield* rest;
-}
 function resultText(result) {
     if (result === null || result === undefined)
         return '';
     return typeof result === 'string' ? result : JSON.stringify(result);
-}
-/** The `result` object's entries, `"<video id>":<result>` (keyed by download type with `all`). */
-function resultEntries(report, videos) {
-    return mapIter(videos, (video) => {
-        const value = report.downloadType === 'all'
-            ? Object.fromEntries(video.requests.map((request) => [request.download_type, request.result]))
-            : (video.requests[0]?.result ?? null);
-        return `${JSON.stringify(video.video_id)}:${JSON.stringify(value)}`;
-    });
 }
 /** The outputs when the inputs could not be used: nothing was sent, every problem is an error. */
 function invalidInputOutputs(problems) {
@@ -9372,15 +9030,15 @@ function invalidInputOutputs(problems) {
 
 /** The closing line of the log, and the step's failure message when it fails. */
 function verdict(report) {
-    const counts = digestOf(report.videos).videoCounts;
+    const { count, videoCounts: counts } = report.videos;
     const totals = OUTCOMES.map((outcome) => [outcome, counts[outcome]])
         .filter(([, n]) => n > 0)
         .map(([outcome, n]) => `${n} ${outcome}`)
         .join(', ');
     const mode = report.dryRun ? ' (dry run: nothing was deleted)' : '';
-    if (report.videos.length === 0)
+    if (count === 0)
         return `No videos to act on${mode}`;
-    return `${report.videos.length} video${report.videos.length === 1 ? '' : 's'}: ${totals}${mode}`;
+    return `${count} video${count === 1 ? '' : 's'}: ${totals}${mode}`;
 }
 /** What the source gave and what the guards did, in one line for the log and the summary. */
 function choiceLine(choice, acting) {
@@ -9416,8 +9074,29 @@ const HEADER = [
     '| Video | Download | Outcome | HTTP | Cloudflare said | Ray ID |',
     '| --- | --- | --- | --- | --- | --- |'
 ];
+/** What a row costs of the byte budget: its bytes and its newline. */
+const rowSize = (line) => Buffer.byteLength(line) + 1;
 /** Outcomes a user should look at, most urgent first. */
 const ATTENTION = ['failed', 'cancelled', 'missing'];
+/** What needs attention: a selection meets many videos with nothing to delete, ordinary there. */
+function attentionOutcomes(settings) {
+    return settings.choice?.origin === 'library' || settings.dryRun ? ATTENTION.slice(0, 2) : ATTENTION;
+}
+/**
+ * Adds the rows of a finished video's requests (the `index`th of the input): what needs attention
+ * by outcome, most urgent first, then in input order; the rest in input order.
+ */
+function addRows(rows, video, index, settings) {
+    const attention = attentionOutcomes(settings);
+    video.requests.forEach((request, position) => {
+        const rank = attention.indexOf(request.outcome);
+        const make = () => row(video.video_id, request);
+        if (rank >= 0)
+            rows.attention.add([rank, index, position], make);
+        else
+            rows.rest.add([index, position], make);
+    });
+}
 function renderSummary(report) {
     const lines = ['## Cloudflare Stream: delete downloads', ''];
     if (report.dryRun) {
@@ -9434,36 +9113,19 @@ function renderSummary(report) {
     else
         lines.push(`${mark(report)} ${verdict(report)}`, '');
     if (report.choice)
-        lines.push(choiceLine(report.choice, report.videos.length), '');
-    // A selection meets many videos with nothing to delete: ordinary there, so not "attention".
-    const attentionOrder = report.choice?.origin === 'library' || report.dryRun ? ATTENTION.slice(0, 2) : ATTENTION;
+        lines.push(choiceLine(report.choice, report.videos.count), '');
     const { videos } = report;
-    const digest = digestOf(videos);
-    // Rows are walked, not gathered: a 100,000-video run shows at most MAX_ROWS of them, and only
-    // the videos that have such a request are rebuilt.
-    function* rowsWhere(keep) {
-        const bits = outcomeBits(OUTCOMES.filter(keep));
-        for (const video of videosWhere(videos, (i) => (digest.requests[i] & bits) !== 0)) {
-            for (const request of video.requests)
-                if (keep(request.outcome))
-                    yield { video: video.video_id, request };
-        }
-    }
-    function* attention() {
-        for (const outcome of attentionOrder)
-            yield* rowsWhere((o) => o === outcome);
-    }
-    const count = (keep) => OUTCOMES.filter(keep).reduce((sum, outcome) => sum + digest.requestCounts[outcome], 0);
-    const needsAttention = count((outcome) => attentionOrder.includes(outcome)) > 0;
-    const anyOther = count((outcome) => !attentionOrder.includes(outcome)) > 0;
-    const total = digest.requestTotal;
+    const attention = attentionOutcomes(report);
+    const count = (keep) => OUTCOMES.filter(keep).reduce((sum, outcome) => sum + videos.requestCounts[outcome], 0);
+    const needsAttention = count((outcome) => attention.includes(outcome)) > 0;
+    const anyOther = count((outcome) => !attention.includes(outcome)) > 0;
+    const total = videos.requestCount;
     let bytes = Buffer.byteLength(lines.join('\n'));
     let shown = 0;
-    const table = (title, entries) => {
+    const table = (title, rows) => {
         lines.push(`### ${title}`, '', ...HEADER);
-        for (const { video, request } of entries) {
-            const line = row(video, request);
-            const size = Buffer.byteLength(line) + 1;
+        for (const { value: line } of rows.kept) {
+            const size = rowSize(line);
             if (shown >= MAX_ROWS || bytes + size > MAX_SUMMARY_BYTES)
                 break;
             lines.push(line);
@@ -9473,10 +9135,9 @@ function renderSummary(report) {
         lines.push('');
     };
     if (needsAttention)
-        table('Needs attention', attention());
-    if (anyOther) {
-        table(needsAttention ? 'The rest' : 'Requests', rowsWhere((outcome) => !attentionOrder.includes(outcome)));
-    }
+        table('Needs attention', videos.rows.attention);
+    if (anyOther)
+        table(needsAttention ? 'The rest' : 'Requests', videos.rows.rest);
     if (shown < total) {
         lines.push(`${total - shown} more rows are left out here; the \`results\` output has them all.`, '');
     }
@@ -9486,8 +9147,8 @@ function renderSummary(report) {
 function mark(report) {
     if (!report.success)
         return report.failOnError ? '❌' : '⚠️';
-    const { requestTotal, requestCounts } = digestOf(report.videos);
-    return requestTotal > 0 && requestCounts.missing === requestTotal ? '⚪' : '✅';
+    const { requestCount, requestCounts } = report.videos;
+    return requestCount > 0 && requestCounts.missing === requestCount ? '⚪' : '✅';
 }
 function row(videoId, request) {
     const said = describeErrors([...request.errors, ...request.messages]);
@@ -9574,162 +9235,192 @@ async function publishInvalidInputs(problems, core) {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = require("node:path");
-;// CONCATENATED MODULE: ./src/batch/json-bytes.ts
-/**
- * JSON text written straight into one reused buffer, as the bytes JSON.stringify's text would
- * encode to in UTF-8. The results file of a 100,000-video run is ~40 MB: built as strings (every
- * record rebuilt, stringified, joined into pieces, each piece encoded) it is tens of megabytes of
- * garbage made in a few dozen milliseconds, and the heap grew by up to 57 MiB for it
- * (bench/RESULTS.md). Written here, a video of the batch's store (record-store.ts) costs no
- * allocation at all: constants, the strings already held, digits and bytes copied.
- */
-class JsonBytes {
-    buffer;
-    /** Bytes written since the last {@link clear}. */
-    length = 0;
-    constructor(size) {
-        this.buffer = Buffer.allocUnsafeSlow(size);
-    }
-    /** What was written since the last {@link clear}: a view of the reused buffer, valid until the next write. */
-    bytes() {
-        return this.buffer.subarray(0, this.length);
-    }
-    clear() {
-        this.length = 0;
-    }
-    /**
-     * JSON text as it is (punctuation, keys, what JSON.stringify gave), as UTF-8. Short text is
-     * copied here character by character: a call into Buffer's native write costs more than that.
-     */
-    text(text) {
-        if (text.length <= SHORT) {
-            this.room(text.length);
-            const { buffer } = this;
-            let at = this.length;
-            for (let i = 0; i < text.length; i++) {
-                const code = text.charCodeAt(i);
-                if (code > 0x7f)
-                    return this.utf8(text);
-                buffer[at++] = code;
-            }
-            this.length = at;
-        }
-        else
-            this.utf8(text);
-    }
-    /** `value` as JSON.stringify writes it: in `"`, with its escapes. */
-    string(value) {
-        this.room(value.length + 2);
-        const { buffer } = this;
-        let at = this.length;
-        buffer[at++] = QUOTE;
-        for (let i = 0; i < value.length; i++) {
-            const code = value.charCodeAt(i);
-            if (!plain(code))
-                return this.utf8(JSON.stringify(value));
-            buffer[at++] = code;
-        }
-        buffer[at++] = QUOTE;
-        this.length = at;
-    }
-    /** The string whose Latin-1 bytes are `source[start, end)`, as JSON.stringify writes it. */
-    latin1String(source, start, end) {
-        this.room(end - start + 2);
-        const { buffer } = this;
-        let at = this.length;
-        buffer[at++] = QUOTE;
-        for (let i = start; i < end; i++) {
-            const code = source[i];
-            if (!plain(code))
-                return this.utf8(JSON.stringify(source.toString('latin1', start, end)));
-            buffer[at++] = code;
-        }
-        buffer[at++] = QUOTE;
-        this.length = at;
-    }
-    /** A whole number from 0 to 2⁵³ − 1, in digits. */
-    integer(value) {
-        let digits = 1;
-        for (let power = 10; power <= value; power *= 10)
-            digits++;
-        this.room(digits);
-        let rest = value;
-        for (let at = this.length + digits - 1; at >= this.length; at--) {
-            const digit = rest % 10;
-            this.buffer[at] = ZERO + digit;
-            rest = (rest - digit) / 10;
-        }
-        this.length += digits;
-    }
-    /** Any value, as `${JSON.stringify(value)}` (so `undefined` is the text "undefined"). */
-    json(value) {
-        this.utf8(String(JSON.stringify(value)));
-    }
-    /** Any text, as UTF-8 (a lone surrogate would be U+FFFD: JSON.stringify's text has none). */
-    utf8(text) {
-        this.room(3 * text.length);
-        this.length += this.buffer.write(text, this.length, 'utf8');
-    }
-    /** Makes room for `bytes` more, growing the buffer (a copy) when full. */
-    room(bytes) {
-        if (this.length + bytes <= this.buffer.length)
-            return;
-        const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.buffer.length, this.length + bytes));
-        this.buffer.copy(grown, 0, 0, this.length);
-        this.buffer = grown;
-    }
-}
-/** Text up to this length is copied in JavaScript, longer text by Buffer's native write. */
-const SHORT = 64;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const ZERO = 0x30;
-/** A character JSON.stringify writes as it is and that is one byte in UTF-8: printable ASCII but `"` and `\`. */
-function plain(code) {
-    return code >= 0x20 && code <= 0x7e && code !== QUOTE && code !== BACKSLASH;
-}
-
 ;// CONCATENATED MODULE: ./src/report/results-file.ts
 /**
- * The results file: every video's result as one JSON array (the `results` output, uncut), written
- * to the runner's temporary folder for an artifact upload. Produced piece by piece, so that a
- * 100,000-video run never holds it whole; a video of the batch's store is written from the store
- * as it is held (record-store.ts, json-bytes.ts), so that this walk of every video allocates next
- * to nothing.
+ * The results file: every video's record as JSON Lines, one video a line, written as each video
+ * finishes (in the order they finish) to the runner's temporary folder for an artifact upload.
+ * Each line is written whole, so a process killed mid-run leaves only whole lines.
  */
-
-
 
 /** A name of its own for each run, attempt and step. */
 function resultsFileName(dir, context, now) {
     const run = context.runId ? `${context.runId}-${context.runAttempt || 1}-` : '';
-    return (0,external_node_path_namespaceObject.join)(dir, `cloudflare-stream-delete-downloads-${run}${now}.json`);
+    return (0,external_node_path_namespaceObject.join)(dir, `cloudflare-stream-delete-downloads-${run}${now}.jsonl`);
 }
-/** Bytes gathered into one write: few writes, and never the whole file in memory. */
-const PIECE = 64 * 1024;
 /**
- * The file's bytes (UTF-8) in pieces of about 64 KiB: `[`, one video per line, `]`. Every piece is
- * a view of the same reused buffer: it holds until the next piece is asked for, so write or copy
- * it first.
+ * The results file of one batch. A file that cannot be created or written is a warning, once, and
+ * the run goes on without it.
  */
-function* resultsPieces(videos) {
-    // Room for a piece and the video that ends it; a larger video grows it.
-    const out = new JsonBytes(2 * PIECE);
-    const store = videos instanceof RecordStore ? videos : undefined;
-    out.text('[\n');
-    for (let i = 0; i < videos.length; i++) {
-        if (store)
-            store.writeJson(i, out);
-        else
-            out.json(videos.at(i));
-        out.text(i < videos.length - 1 ? ',\n' : '\n');
-        if (out.length >= PIECE) {
-            yield out.bytes();
-            out.clear();
+class ResultsFile {
+    path;
+    warn;
+    file;
+    constructor(path, create, warn) {
+        this.path = path;
+        this.warn = warn;
+        try {
+            this.file = create(path);
+        }
+        catch (error) {
+            this.warnOf(error);
         }
     }
-    out.text(']\n');
-    yield out.bytes();
+    /** Appends a finished video's record; after a failure, nothing more. */
+    write(video) {
+        const file = this.file;
+        if (file === undefined)
+            return;
+        try {
+            file.writeLine(JSON.stringify(video));
+        }
+        catch (error) {
+            this.file = undefined;
+            try {
+                file.close();
+            }
+            catch {
+                // The write's failure is the one to report.
+            }
+            this.warnOf(error);
+        }
+    }
+    /** Closes the file: its path when every record is in it, else undefined. */
+    close() {
+        const file = this.file;
+        if (file === undefined)
+            return undefined;
+        this.file = undefined;
+        try {
+            file.close();
+            return this.path;
+        }
+        catch (error) {
+            this.warnOf(error);
+            return undefined;
+        }
+    }
+    warnOf(error) {
+        this.warn(`The results file could not be written: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/first-fitting.ts
+class FirstFitting {
+    sizeOf;
+    maxSize;
+    maxCount;
+    kept = [];
+    size = 0;
+    /**
+     * The key of the first item left out. Every later item in the order is left out too: what the
+     * report shows is always the start of the whole list, as when the list is cut all at once.
+     */
+    firstOut;
+    /**
+     * @param sizeOf what an item costs of the budget
+     * @param maxSize the budget: the kept items' sizes add up to at most this
+     * @param maxCount items kept at most
+     */
+    constructor(sizeOf, maxSize, maxCount = Infinity) {
+        this.sizeOf = sizeOf;
+        this.maxSize = maxSize;
+        this.maxCount = maxCount;
+    }
+    get cut() {
+        return this.firstOut !== undefined;
+    }
+    /** Adds the item at `key` (each key once); `make` is called only if it may be kept. */
+    add(key, make) {
+        if (this.firstOut !== undefined && compareKeys(key, this.firstOut) > 0)
+            return;
+        const value = make();
+        const item = { key, size: this.sizeOf(value), value };
+        let low = 0;
+        let high = this.kept.length;
+        while (low < high) {
+            const middle = (low + high) >>> 1;
+            if (compareKeys(this.kept[middle].key, key) < 0)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        this.kept.splice(low, 0, item);
+        this.size += item.size;
+        while (this.size > this.maxSize || this.kept.length > this.maxCount) {
+            const last = this.kept.pop();
+            this.size -= last.size;
+            this.firstOut = last.key;
+        }
+    }
+}
+function compareKeys(a, b) {
+    for (let i = 0; i < a.length; i++) {
+        const difference = a[i] - (b[i] ?? 0);
+        if (difference !== 0)
+            return difference;
+    }
+    return 0;
+}
+
+;// CONCATENATED MODULE: ./src/report/tally.ts
+/**
+ * What the report needs of the videos, gathered as each one finishes: the counts, and the first
+ * items of every list the report shows (outputs, annotations, summary rows), each cut to its
+ * budget. A finished video's record is then dropped: the results file has every one.
+ */
+
+
+
+
+const zero = () => ({
+    deleted: 0,
+    'would-delete': 0,
+    missing: 0,
+    failed: 0,
+    cancelled: 0
+});
+/** JSON items within `budget` bytes once in brackets. */
+const jsonItems = (budget) => new FirstFitting(itemSize, budget - 1);
+const firstAnnotations = () => new FirstFitting(() => 0, Infinity, ANNOTATIONS_PER_LEVEL);
+const summaryRows = () => new FirstFitting(rowSize, MAX_SUMMARY_BYTES, MAX_ROWS);
+class Tally {
+    settings;
+    count = 0;
+    videoCounts = zero();
+    requestCount = 0;
+    requestCounts = zero();
+    first;
+    outputs = {
+        results: jsonItems(LIST_BUDGET.results),
+        result: jsonItems(LIST_BUDGET.result),
+        errors: jsonItems(LIST_BUDGET.errors),
+        messages: jsonItems(LIST_BUDGET.messages),
+        deleted: jsonItems(LIST_BUDGET.deleted),
+        missing: jsonItems(LIST_BUDGET.missing),
+        failed: jsonItems(LIST_BUDGET.failed),
+        selected: jsonItems(LIST_BUDGET.selected)
+    };
+    annotations = { error: firstAnnotations(), warning: firstAnnotations(), notice: firstAnnotations() };
+    annotationCounts = { error: 0, warning: 0, notice: 0 };
+    cancelled = new FirstFitting(() => 0, Infinity, CANCELLED_NAMED);
+    rows = { attention: summaryRows(), rest: summaryRows() };
+    constructor(settings) {
+        this.settings = settings;
+    }
+    /** A finished video, the `index`th of the input (each index once, in any order). */
+    add(video, index) {
+        this.count += 1;
+        this.first ??= video;
+        this.videoCounts[video.outcome] += 1;
+        this.requestCount += video.requests.length;
+        for (const request of video.requests)
+            this.requestCounts[request.outcome] += 1;
+        if (video.outcome === 'cancelled')
+            this.cancelled.add([index], () => video.video_id);
+        addToOutputs(this.outputs, video, index, this.settings);
+        addAnnotations(this.annotations, this.annotationCounts, video, index, this.settings);
+        addRows(this.rows, video, index, this.settings);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/input-parsers.ts
@@ -10570,6 +10261,7 @@ function waitingLine(waiting, requestsPerMinute) {
 
 
 
+
 async function runAction(deps) {
     const { core } = deps;
     try {
@@ -10641,15 +10333,14 @@ async function chooseAndRun(settings, deps, transport) {
         cancel: deps.cancellation,
         waiting: waitingLog(settings.requestsPerMinute, (line) => core.info(line))
     };
-    const base = {
-        videos: [],
+    const asked = {
         downloadType: settings.downloadType,
         ifMissing: settings.ifMissing,
         dryRun: settings.dryRun,
         failOnError: settings.failOnError,
-        accountId: settings.accountId,
-        cancelled: false
+        accountId: settings.accountId
     };
+    const base = { ...asked, videos: new Tally(asked), cancelled: false };
     // A file or a selection can be any size, and reading it is the first large allocation.
     if (settings.source.kind !== 'ids')
         deps.preferMemory?.();
@@ -10686,25 +10377,30 @@ async function chooseAndRun(settings, deps, transport) {
         core.notice(`${why}: nothing to do.`);
         return publish({ ...base, success: true, choice: summary }, settings.summary, core);
     }
-    const videos = await theBatch(settings, deps, client, attempts, ids, choice.origin !== 'library');
+    // Each finished video goes to the results file and to what the report needs of it, then is dropped.
+    const videos = new Tally({ ...asked, choice: summary });
+    const results = new ResultsFile(resultsFileName(deps.tempDir, deps.context, deps.clock.now()), deps.createLineFile, (message) => core.warning(message));
+    let resultsFile;
+    try {
+        await theBatch(settings, deps, client, attempts, ids, choice.origin !== 'library', (video, index) => {
+            results.write(video);
+            videos.add(video, index);
+        });
+    }
+    finally {
+        resultsFile = results.close();
+    }
     const report = {
         ...base,
         videos,
         choice: summary,
-        success: runSucceeded(videos, settings.ifMissing),
-        cancelled: deps.cancellation.stop.aborted
+        success: runSucceeded(videos.requestCounts, settings.ifMissing),
+        cancelled: deps.cancellation.stop.aborted,
+        resultsFile
     };
-    const file = resultsFileName(deps.tempDir, deps.context, deps.clock.now());
-    try {
-        await deps.writeFile(file, resultsPieces(videos));
-        report.resultsFile = file;
-    }
-    catch (error) {
-        core.warning(`The results file could not be written: ${errorMessage(error)}`);
-    }
     await publish(report, settings.summary, core);
 }
-async function theBatch(settings, deps, client, attempts, ids, named) {
+async function theBatch(settings, deps, client, attempts, ids, named, videoDone) {
     const { core } = deps;
     const count = ids.length;
     const types = settings.downloadTypes.join(' and ');
@@ -10724,7 +10420,7 @@ async function theBatch(settings, deps, client, attempts, ids, named) {
     if (count > 1)
         core.startGroup(`Requests for ${count} videos`);
     try {
-        return await runBatch({
+        await runBatch({
             videoIds: ids,
             downloadTypes: settings.downloadTypes,
             dryRun: settings.dryRun,
@@ -10733,7 +10429,10 @@ async function theBatch(settings, deps, client, attempts, ids, named) {
             client,
             attempts,
             events: {
-                videoDone: (video) => progress.videoDone(video),
+                videoDone: (video, index) => {
+                    progress.videoDone(video);
+                    videoDone(video, index);
+                },
                 retrying: (...args) => core.info(retryLine(...args))
             }
         });
@@ -10830,10 +10529,10 @@ function productionDeps() {
         random: Math.random,
         cancellation,
         createTransport: createTransport,
-        // Plain synchronous file I/O: nothing else runs meanwhile, and it spares every run loading
-        // node:fs/promises for one small results file (bench/RESULTS.md).
+        // Plain synchronous file I/O: the id file read at once, each results line written whole
+        // before anything else runs (a process killed between two lines leaves whole lines).
         readFile: (path) => new Promise((resolve) => resolve((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'))),
-        writeFile: (path, pieces) => new Promise((resolve) => resolve(writePieces(path, pieces))),
+        createLineFile,
         tempDir: process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(),
         // V8 grows its heap with the allocation rate of tens of thousands of requests: this keeps the
         // peak near what the run really holds. Set late, and only for a large batch, because a flag
@@ -10848,18 +10547,17 @@ const MAX_SLEEP_MS = 600_000;
 function safeDelay(ms) {
     return Number.isNaN(ms) ? 0 : Math.min(Math.max(ms, 0), MAX_SLEEP_MS);
 }
-/** Writes `pieces` to a new file at `path`, in order, each before the next is asked for. */
-function writePieces(path, pieces) {
+/** A file written a line at a time, each line whole before the call returns. */
+function createLineFile(path) {
     const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'w');
-    try {
-        for (const piece of pieces) {
-            for (let written = 0; written < piece.length;)
-                written += (0,external_node_fs_namespaceObject.writeSync)(fd, piece, written);
-        }
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
+    return {
+        writeLine: (line) => {
+            const bytes = Buffer.from(`${line}\n`);
+            for (let written = 0; written < bytes.length;)
+                written += (0,external_node_fs_namespaceObject.writeSync)(fd, bytes, written);
+        },
+        close: () => (0,external_node_fs_namespaceObject.closeSync)(fd)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts

@@ -11,7 +11,7 @@ import { actionsCore } from './runner/actions-core.js'
 import { takeEarlySignal } from './runner/early-signals.js'
 import { runContext } from './runner/github-context.js'
 import { createTransport } from './runner/http.js'
-import type { Deps } from './ports.js'
+import type { Deps, LineFile } from './ports.js'
 import { runAction } from './run.js'
 import { watchSignals } from './runner/signals.js'
 
@@ -42,10 +42,10 @@ export function productionDeps(): Deps {
     random: Math.random,
     cancellation,
     createTransport,
-    // Plain synchronous file I/O: nothing else runs meanwhile, and it spares every run loading
-    // node:fs/promises for one small results file (bench/RESULTS.md).
+    // Plain synchronous file I/O: the id file read at once, each results line written whole
+    // before anything else runs (a process killed between two lines leaves whole lines).
     readFile: (path) => new Promise((resolve) => resolve(readFileSync(path, 'utf8'))),
-    writeFile: (path, pieces) => new Promise((resolve) => resolve(writePieces(path, pieces))),
+    createLineFile,
     tempDir: process.env.RUNNER_TEMP || tmpdir(),
     // V8 grows its heap with the allocation rate of tens of thousands of requests: this keeps the
     // peak near what the run really holds. Set late, and only for a large batch, because a flag
@@ -63,14 +63,14 @@ export function safeDelay(ms: number): number {
   return Number.isNaN(ms) ? 0 : Math.min(Math.max(ms, 0), MAX_SLEEP_MS)
 }
 
-/** Writes `pieces` to a new file at `path`, in order, each before the next is asked for. */
-function writePieces(path: string, pieces: Iterable<Uint8Array>): void {
+/** A file written a line at a time, each line whole before the call returns. */
+function createLineFile(path: string): LineFile {
   const fd = openSync(path, 'w')
-  try {
-    for (const piece of pieces) {
-      for (let written = 0; written < piece.length;) written += writeSync(fd, piece, written)
-    }
-  } finally {
-    closeSync(fd)
+  return {
+    writeLine: (line) => {
+      const bytes = Buffer.from(`${line}\n`)
+      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written)
+    },
+    close: () => closeSync(fd)
   }
 }

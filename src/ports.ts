@@ -88,6 +88,13 @@ export interface RunContext {
   repository: string
 }
 
+/** A file written a line at a time. */
+export interface LineFile {
+  /** Appends `line` and a newline, synchronously: once it returns, a killed process leaves the line whole. */
+  writeLine: (line: string) => void
+  close: () => void
+}
+
 /** Everything the run takes from outside; main.ts builds the real one. */
 export interface Deps {
   core: ActionsCore
@@ -100,11 +107,8 @@ export interface Deps {
   createTransport: (proxy: URL | undefined, options: TransportOptions) => Transport
   /** Reads a UTF-8 file (`video-id-file`). */
   readFile: (path: string) => Promise<string>
-  /**
-   * Writes a file from its pieces of bytes, in order (the results file; it may be large). A piece
-   * may be a view of one reused buffer: it holds only until the next is asked for.
-   */
-  writeFile: (path: string, pieces: Iterable<Uint8Array>) => Promise<void>
+  /** Creates (or empties) a file to write line by line (the results file); throws when it cannot. */
+  createLineFile: (path: string) => LineFile
   /** Where the results file goes: the runner's `RUNNER_TEMP`, else the system's temporary folder. */
   tempDir: string
   /**

@@ -13,11 +13,12 @@ import { proxyFor } from './requests/proxy.js'
 import { retryLine } from './report/log-lines.js'
 import { ProgressLog } from './report/progress.js'
 import { publish, publishInvalidInputs } from './report/publish.js'
-import { resultsFileName, resultsPieces } from './report/results-file.js'
+import { ResultsFile, resultsFileName } from './report/results-file.js'
+import { Tally } from './report/tally.js'
 import { choiceLine } from './report/verdict.js'
 import { readSettings, type Settings, SettingsError } from './inputs/settings.js'
 import { chooseVideos, overCap } from './sources/sources.js'
-import { errorMessage, type RunReport, type VideoList } from './types.js'
+import { errorMessage, type ReportSettings, type RunReport, type VideoRecord } from './types.js'
 import { userAgent } from './cloudflare/user-agent.js'
 import { pageFetcher } from './sources/page-fetcher.js'
 import { waitingLog } from './report/waiting-lines.js'
@@ -90,15 +91,14 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     cancel: deps.cancellation,
     waiting: waitingLog(settings.requestsPerMinute, (line) => core.info(line))
   }
-  const base = {
-    videos: [],
+  const asked: ReportSettings = {
     downloadType: settings.downloadType,
     ifMissing: settings.ifMissing,
     dryRun: settings.dryRun,
     failOnError: settings.failOnError,
-    accountId: settings.accountId,
-    cancelled: false
+    accountId: settings.accountId
   }
+  const base = { ...asked, videos: new Tally(asked), cancelled: false }
 
   // A file or a selection can be any size, and reading it is the first large allocation.
   if (settings.source.kind !== 'ids') deps.preferMemory?.()
@@ -139,20 +139,29 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     return publish({ ...base, success: true, choice: summary }, settings.summary, core)
   }
 
-  const videos = await theBatch(settings, deps, client, attempts, ids, choice.origin !== 'library')
+  // Each finished video goes to the results file and to what the report needs of it, then is dropped.
+  const videos = new Tally({ ...asked, choice: summary })
+  const results = new ResultsFile(
+    resultsFileName(deps.tempDir, deps.context, deps.clock.now()),
+    deps.createLineFile,
+    (message) => core.warning(message)
+  )
+  let resultsFile: string | undefined
+  try {
+    await theBatch(settings, deps, client, attempts, ids, choice.origin !== 'library', (video, index) => {
+      results.write(video)
+      videos.add(video, index)
+    })
+  } finally {
+    resultsFile = results.close()
+  }
   const report: RunReport = {
     ...base,
     videos,
     choice: summary,
-    success: runSucceeded(videos, settings.ifMissing),
-    cancelled: deps.cancellation.stop.aborted
-  }
-  const file = resultsFileName(deps.tempDir, deps.context, deps.clock.now())
-  try {
-    await deps.writeFile(file, resultsPieces(videos))
-    report.resultsFile = file
-  } catch (error) {
-    core.warning(`The results file could not be written: ${errorMessage(error)}`)
+    success: runSucceeded(videos.requestCounts, settings.ifMissing),
+    cancelled: deps.cancellation.stop.aborted,
+    resultsFile
   }
   await publish(report, settings.summary, core)
 }
@@ -163,8 +172,9 @@ async function theBatch(
   client: CloudflareClient,
   attempts: AttemptDeps,
   ids: readonly string[],
-  named: boolean
-): Promise<VideoList> {
+  named: boolean,
+  videoDone: (video: VideoRecord, index: number) => void
+): Promise<void> {
   const { core } = deps
   const count = ids.length
   const types = settings.downloadTypes.join(' and ')
@@ -184,7 +194,7 @@ async function theBatch(
   })
   if (count > 1) core.startGroup(`Requests for ${count} videos`)
   try {
-    return await runBatch(
+    await runBatch(
       {
         videoIds: ids,
         downloadTypes: settings.downloadTypes,
@@ -195,7 +205,10 @@ async function theBatch(
         client,
         attempts,
         events: {
-          videoDone: (video) => progress.videoDone(video),
+          videoDone: (video, index) => {
+            progress.videoDone(video)
+            videoDone(video, index)
+          },
           retrying: (...args) => core.info(retryLine(...args))
         }
       }

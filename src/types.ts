@@ -41,8 +41,7 @@ export type Auth = { kind: 'token'; token: string } | { kind: 'key'; email: stri
 export type DownloadType = 'default' | 'audio'
 
 /**
- * No messages: one shared, frozen array. A run of 100,000 videos keeps four such lists per video;
- * sharing the empty one keeps its memory to what the answers really said.
+ * No messages: one shared, frozen array, for the many records whose answers said nothing.
  */
 export const NO_MESSAGES: readonly CloudflareMessage[] = Object.freeze([])
 
@@ -132,15 +131,6 @@ export interface VideoRecord {
   requests: RequestRecord[]
 }
 
-/**
- * Every video's record, in input order: an array, or the batch's compact store (record-store.ts),
- * which rebuilds each record as it is walked. The report walks it; it never holds all of it.
- */
-export interface VideoList extends Iterable<VideoRecord> {
-  readonly length: number
-  at(index: number): VideoRecord | undefined
-}
-
 /** How the run's videos were chosen (sources.ts). */
 export interface ChoiceSummary {
   origin: 'ids' | 'file' | 'library'
@@ -154,23 +144,72 @@ export interface ChoiceSummary {
   total?: number
 }
 
-/** Everything the report is built from. */
-export interface RunReport {
-  videos: VideoList
+/**
+ * One of the report's lists cut to its budget: its first items in the list's order, gathered as
+ * the videos finish in any order (report/first-fitting.ts).
+ */
+export interface FirstItems<T> {
+  /** The items kept, in the list's order, each with its place in it (numbers compared left to right). */
+  readonly kept: readonly { readonly key: readonly number[]; readonly value: T }[]
+  /** Some items were left out. */
+  readonly cut: boolean
+}
+
+/** The outputs made of one item per video or per entry: JSON arrays, and the `result` object. */
+export type ListOutput = 'results' | 'result' | 'errors' | 'messages' | 'deleted' | 'missing' | 'failed' | 'selected'
+
+export type AnnotationLevel = 'error' | 'warning' | 'notice'
+
+export interface Annotation {
+  level: AnnotationLevel
+  title: string
+  message: string
+}
+
+/**
+ * What the report needs of the batch's videos, gathered as each one finishes (report/tally.ts):
+ * counts, and the first items of every list the report shows; never every record.
+ */
+export interface VideoTally {
+  /** Videos acted on: each one ends with a record, cancelled ones included. */
+  readonly count: number
+  readonly videoCounts: Readonly<Record<VideoOutcome, number>>
+  readonly requestCount: number
+  readonly requestCounts: Readonly<Record<RequestOutcome, number>>
+  /** The first video's record: a one-video run's `result` output is its result as it is. */
+  readonly first: VideoRecord | undefined
+  /** Each list output's items, as JSON text (report/outputs.ts). */
+  readonly outputs: Readonly<Record<ListOutput, FirstItems<string>>>
+  /** The requests' annotations: the first of each level, and how many each level had (report/annotations.ts). */
+  readonly annotations: Readonly<Record<AnnotationLevel, FirstItems<Annotation>>>
+  readonly annotationCounts: Readonly<Record<AnnotationLevel, number>>
+  /** The ids of the first cancelled videos. */
+  readonly cancelled: FirstItems<string>
+  /** The summary's table rows: what needs attention, and the rest (report/summary.ts). */
+  readonly rows: { readonly attention: FirstItems<string>; readonly rest: FirstItems<string> }
+}
+
+/** What the report's words depend on besides the videos: the settings, and how the videos were chosen. */
+export interface ReportSettings {
   downloadType: 'default' | 'audio' | 'all'
   ifMissing: 'warn' | 'ignore' | 'fail'
   dryRun: boolean
   failOnError: boolean
   accountId: string
+  /** How the videos were chosen; absent when choosing them failed. */
+  choice?: ChoiceSummary
+}
+
+/** Everything the report is built from. */
+export interface RunReport extends ReportSettings {
+  videos: VideoTally
   /** Everything asked was done (see runSucceeded). */
   success: boolean
   /** The step was cancelled by the runner before the run ended. */
   cancelled: boolean
-  /** How the videos were chosen; absent when choosing them failed. */
-  choice?: ChoiceSummary
   /** Why the run failed as a whole before any video was touched (the list failed, over the cap). */
   runProblem?: string
-  /** The JSON file with every video's result, when it could be written. */
+  /** The results file (JSON Lines: one video's record a line), when it could be written. */
   resultsFile?: string
 }
 

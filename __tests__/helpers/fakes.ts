@@ -95,7 +95,7 @@ export function recordingCore(inputs: Record<string, string>) {
   }
 }
 
-/** Files the run wrote through `writeFile`, by path. */
+/** Files the run wrote through `createLineFile`, by path: their text so far. */
 export type WrittenFiles = Map<string, string>
 
 export function testDeps(core: ActionsCore, over: Partial<Deps> = {}, written: WrittenFiles = new Map()): Deps {
@@ -110,9 +110,13 @@ export function testDeps(core: ActionsCore, over: Partial<Deps> = {}, written: W
     // The real transport, always direct: tests reach only the loopback stand-in.
     createTransport: (_proxy, options) => createTransport(undefined, options),
     readFile: (path) => readFile(path, 'utf8'),
-    // Each piece copied as it comes: the next may reuse its buffer.
-    writeFile: async (path, pieces) =>
-      void written.set(path, Buffer.concat(Array.from(pieces, (piece) => Buffer.from(piece))).toString('utf8')),
+    createLineFile: (path) => {
+      written.set(path, '')
+      return {
+        writeLine: (line) => void written.set(path, `${written.get(path) ?? ''}${line}\n`),
+        close: () => undefined
+      }
+    },
     tempDir: '/runner/temp',
     ...over
   }

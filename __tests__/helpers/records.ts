@@ -1,6 +1,7 @@
 /** Records and reports as the batch produces them, for the report's tests. */
 import { emptyRecord } from '../../src/batch/outcome.js'
-import type { RequestRecord, RunReport, VideoRecord } from '../../src/types.js'
+import { Tally } from '../../src/report/tally.js'
+import type { ReportSettings, RequestRecord, RunReport, VideoRecord } from '../../src/types.js'
 
 export const deleted = (type: 'default' | 'audio' = 'default'): RequestRecord => ({
   ...emptyRecord(type, 'deleted'),
@@ -32,14 +33,26 @@ export const video = (
   outcome,
   requests
 })
-export const report = (videos: VideoRecord[], over: Partial<RunReport> = {}): RunReport => ({
-  videos,
-  downloadType: 'default',
-  ifMissing: 'warn',
-  dryRun: false,
-  failOnError: true,
-  accountId: 'acc1',
-  success: true,
-  cancelled: false,
-  ...over
-})
+/** A report of `videos` (finished in input order), as the run gathers it. */
+export const report = (videos: VideoRecord[], over: Partial<Omit<RunReport, 'videos'>> = {}): RunReport => {
+  const settings: ReportSettings & Omit<RunReport, 'videos'> = {
+    downloadType: 'default',
+    ifMissing: 'warn',
+    dryRun: false,
+    failOnError: true,
+    accountId: 'acc1',
+    success: true,
+    cancelled: false,
+    ...over
+  }
+  const tally = new Tally(settings)
+  videos.forEach((video, index) => tally.add(video, index))
+  return { ...settings, videos: tally }
+}
+
+/** The records of a results file (JSON Lines: one video a line, in the order they finished). */
+export const resultsLines = (text: string): VideoRecord[] =>
+  text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as VideoRecord)

@@ -7,7 +7,6 @@
 import { type AttemptDeps, sendWithRetries } from '../requests/attempts.js'
 import type { CloudflareClient } from '../cloudflare/client.js'
 import { plannedRecords, recordFromAttempts, videoOutcome } from './outcome.js'
-import { RecordStore } from './record-store.js'
 import type { DownloadType, RequestRecord, VideoRecord } from '../types.js'
 
 export interface BatchPlan {
@@ -20,8 +19,8 @@ export interface BatchPlan {
 
 /** What the run tells the log as it goes. */
 export interface BatchEvents {
-  /** A video's requests are all done (in download-type order). */
-  videoDone: (video: VideoRecord) => void
+  /** A video's requests are all done (in download-type order); `index` is its place in `videoIds`. */
+  videoDone: (video: VideoRecord, index: number) => void
   retrying: (videoId: string, type: DownloadType | 'read', retry: number, delayMs: number, reason: string) => void
 }
 
@@ -32,24 +31,23 @@ export interface BatchDeps {
   events: BatchEvents
 }
 
-export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<RecordStore> {
+/** Every video's requests; each video is told to `events.videoDone` as it finishes, in any order. */
+export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<void> {
   const { videoIds, downloadTypes } = plan
   const perVideo = plan.dryRun ? 1 : downloadTypes.length
   const total = videoIds.length * perVideo
-  // The requests of the videos in progress; a finished video goes to the store, which holds it
-  // compactly (a 100,000-video run holds every record until the report).
+  // The requests of the videos in progress; a finished video is handed on and forgotten.
   const inProgress = new Map<number, RequestRecord[]>()
-  const videos = new RecordStore(videoIds, downloadTypes)
+  const share = sharedAnswers()
   let next = 0
   const finish = (index: number, done: RequestRecord[]): void => {
     inProgress.delete(index)
     // Workers finish out of order; report each video's requests in download-type order.
     const requests = done
-      .slice()
+      .map(share)
       .sort((a, b) => downloadTypes.indexOf(a.download_type) - downloadTypes.indexOf(b.download_type))
     const video = { video_id: videoIds[index] as string, outcome: videoOutcome(requests), requests }
-    videos.set(index, video)
-    deps.events.videoDone(video)
+    deps.events.videoDone(video, index)
   }
   const worker = async (): Promise<void> => {
     while (next < total) {
@@ -78,5 +76,24 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<Record
     }
   }
   await Promise.all(Array.from({ length: Math.min(plan.concurrency, total) }, worker))
-  return videos
+}
+
+/** Different things said that the batch keeps one copy of: a run hears few (bounded against a hostile server). */
+const SHARED_ANSWERS = 100
+
+/**
+ * What answers said (result, errors, messages), one copy for all the records that heard the same:
+ * a run hears few different things (every "ok", every "not found"). Keyed by their JSON.
+ */
+function sharedAnswers(): (request: RequestRecord) => RequestRecord {
+  const seen = new Map<string, RequestRecord>()
+  return (request) => {
+    const key = JSON.stringify([request.result, request.errors, request.messages])
+    const first = seen.get(key)
+    if (first === undefined) {
+      if (seen.size < SHARED_ANSWERS) seen.set(key, request)
+      return request
+    }
+    return { ...request, result: first.result, errors: first.errors, messages: first.messages }
+  }
 }

@@ -7,13 +7,15 @@ import {
   type CloudflareMessage,
   type DownloadType,
   type Envelope,
+  type RequestOutcome,
   type RequestRecord,
-  type VideoList,
   type VideoOutcome,
   NO_MESSAGES
 } from '../types.js'
 import type { Attempted } from '../requests/attempts.js'
-import { digestOf } from './digest.js'
+
+/** Every outcome, in the order the closing line counts them. */
+export const OUTCOMES: readonly RequestOutcome[] = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled']
 
 /** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
 export function recordFromAnswer(
@@ -157,7 +159,9 @@ export function videoOutcome(requests: readonly RequestRecord[]): VideoOutcome {
 }
 
 /** Whether the run did everything asked: nothing failed or cancelled, and no 404 when `if-missing: fail`. */
-export function runSucceeded(videos: VideoList, ifMissing: 'warn' | 'ignore' | 'fail'): boolean {
-  const counts = digestOf(videos).requestCounts
+export function runSucceeded(
+  counts: Readonly<Record<RequestOutcome, number>>,
+  ifMissing: 'warn' | 'ignore' | 'fail'
+): boolean {
   return counts.failed === 0 && counts.cancelled === 0 && !(counts.missing > 0 && ifMissing === 'fail')
 }

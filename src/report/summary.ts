@@ -5,8 +5,9 @@
  * whole stays under a byte budget well below GitHub's 1 MiB per step, whatever the input.
  */
 import { markdownText } from '../safe-text.js'
-import type { RequestRecord, RunReport } from '../types.js'
-import { digestOf, OUTCOMES, outcomeBits, videosWhere } from '../batch/digest.js'
+import type { FirstFitting } from './first-fitting.js'
+import type { FirstItems, ReportSettings, RequestRecord, RunReport, VideoRecord } from '../types.js'
+import { OUTCOMES } from '../batch/outcome.js'
 import { describeErrors } from '../cloudflare/messages.js'
 import { choiceLine, verdict } from './verdict.js'
 
@@ -22,13 +23,35 @@ const HEADER = [
   '| --- | --- | --- | --- | --- | --- |'
 ] as const
 
-interface Row {
-  video: string
-  request: RequestRecord
-}
+/** What a row costs of the byte budget: its bytes and its newline. */
+export const rowSize = (line: string): number => Buffer.byteLength(line) + 1
 
 /** Outcomes a user should look at, most urgent first. */
 const ATTENTION: readonly RequestRecord['outcome'][] = ['failed', 'cancelled', 'missing']
+
+/** What needs attention: a selection meets many videos with nothing to delete, ordinary there. */
+function attentionOutcomes(settings: ReportSettings): readonly RequestRecord['outcome'][] {
+  return settings.choice?.origin === 'library' || settings.dryRun ? ATTENTION.slice(0, 2) : ATTENTION
+}
+
+/**
+ * Adds the rows of a finished video's requests (the `index`th of the input): what needs attention
+ * by outcome, most urgent first, then in input order; the rest in input order.
+ */
+export function addRows(
+  rows: { attention: FirstFitting<string>; rest: FirstFitting<string> },
+  video: VideoRecord,
+  index: number,
+  settings: ReportSettings
+): void {
+  const attention = attentionOutcomes(settings)
+  video.requests.forEach((request, position) => {
+    const rank = attention.indexOf(request.outcome)
+    const make = (): string => row(video.video_id, request)
+    if (rank >= 0) rows.attention.add([rank, index, position], make)
+    else rows.rest.add([index, position], make)
+  })
+}
 
 export function renderSummary(report: RunReport): string {
   const lines = ['## Cloudflare Stream: delete downloads', '']
@@ -47,36 +70,22 @@ export function renderSummary(report: RunReport): string {
   // line is the action's own words and numbers: no network text in it.
   if (report.runProblem !== undefined) lines.push(`❌ ${markdownText(report.runProblem, 2000)}`, '')
   else lines.push(`${mark(report)} ${verdict(report)}`, '')
-  if (report.choice) lines.push(choiceLine(report.choice, report.videos.length), '')
+  if (report.choice) lines.push(choiceLine(report.choice, report.videos.count), '')
 
-  // A selection meets many videos with nothing to delete: ordinary there, so not "attention".
-  const attentionOrder = report.choice?.origin === 'library' || report.dryRun ? ATTENTION.slice(0, 2) : ATTENTION
   const { videos } = report
-  const digest = digestOf(videos)
-  // Rows are walked, not gathered: a 100,000-video run shows at most MAX_ROWS of them, and only
-  // the videos that have such a request are rebuilt.
-  function* rowsWhere(keep: (outcome: RequestRecord['outcome']) => boolean): Generator<Row> {
-    const bits = outcomeBits(OUTCOMES.filter(keep))
-    for (const video of videosWhere(videos, (i) => ((digest.requests[i] as number) & bits) !== 0)) {
-      for (const request of video.requests) if (keep(request.outcome)) yield { video: video.video_id, request }
-    }
-  }
-  function* attention(): Generator<Row> {
-    for (const outcome of attentionOrder) yield* rowsWhere((o) => o === outcome)
-  }
+  const attention = attentionOutcomes(report)
   const count = (keep: (outcome: RequestRecord['outcome']) => boolean): number =>
-    OUTCOMES.filter(keep).reduce((sum, outcome) => sum + digest.requestCounts[outcome], 0)
-  const needsAttention = count((outcome) => attentionOrder.includes(outcome)) > 0
-  const anyOther = count((outcome) => !attentionOrder.includes(outcome)) > 0
-  const total = digest.requestTotal
+    OUTCOMES.filter(keep).reduce((sum, outcome) => sum + videos.requestCounts[outcome], 0)
+  const needsAttention = count((outcome) => attention.includes(outcome)) > 0
+  const anyOther = count((outcome) => !attention.includes(outcome)) > 0
+  const total = videos.requestCount
 
   let bytes = Buffer.byteLength(lines.join('\n'))
   let shown = 0
-  const table = (title: string, entries: Iterable<Row>): void => {
+  const table = (title: string, rows: FirstItems<string>): void => {
     lines.push(`### ${title}`, '', ...HEADER)
-    for (const { video, request } of entries) {
-      const line = row(video, request)
-      const size = Buffer.byteLength(line) + 1
+    for (const { value: line } of rows.kept) {
+      const size = rowSize(line)
       if (shown >= MAX_ROWS || bytes + size > MAX_SUMMARY_BYTES) break
       lines.push(line)
       bytes += size
@@ -84,13 +93,8 @@ export function renderSummary(report: RunReport): string {
     }
     lines.push('')
   }
-  if (needsAttention) table('Needs attention', attention())
-  if (anyOther) {
-    table(
-      needsAttention ? 'The rest' : 'Requests',
-      rowsWhere((outcome) => !attentionOrder.includes(outcome))
-    )
-  }
+  if (needsAttention) table('Needs attention', videos.rows.attention)
+  if (anyOther) table(needsAttention ? 'The rest' : 'Requests', videos.rows.rest)
   if (shown < total) {
     lines.push(`${total - shown} more rows are left out here; the \`results\` output has them all.`, '')
   }
@@ -100,8 +104,8 @@ export function renderSummary(report: RunReport): string {
 /** ✅ all done, ⚪ nothing was there to delete, ❌ failed, ⚠️ failed but fail-on-error is false. */
 function mark(report: RunReport): string {
   if (!report.success) return report.failOnError ? '❌' : '⚠️'
-  const { requestTotal, requestCounts } = digestOf(report.videos)
-  return requestTotal > 0 && requestCounts.missing === requestTotal ? '⚪' : '✅'
+  const { requestCount, requestCounts } = report.videos
+  return requestCount > 0 && requestCounts.missing === requestCount ? '⚪' : '✅'
 }
 
 function row(videoId: string, request: RequestRecord): string {

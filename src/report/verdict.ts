@@ -2,18 +2,18 @@
  * The closing line of the log, which is also the step's failure message when it fails.
  */
 import type { ChoiceSummary, RunReport } from '../types.js'
-import { digestOf, OUTCOMES } from '../batch/digest.js'
+import { OUTCOMES } from '../batch/outcome.js'
 
 /** The closing line of the log, and the step's failure message when it fails. */
 export function verdict(report: RunReport): string {
-  const counts = digestOf(report.videos).videoCounts
+  const { count, videoCounts: counts } = report.videos
   const totals = OUTCOMES.map((outcome) => [outcome, counts[outcome]] as const)
     .filter(([, n]) => n > 0)
     .map(([outcome, n]) => `${n} ${outcome}`)
     .join(', ')
   const mode = report.dryRun ? ' (dry run: nothing was deleted)' : ''
-  if (report.videos.length === 0) return `No videos to act on${mode}`
-  return `${report.videos.length} video${report.videos.length === 1 ? '' : 's'}: ${totals}${mode}`
+  if (count === 0) return `No videos to act on${mode}`
+  return `${count} video${count === 1 ? '' : 's'}: ${totals}${mode}`
 }
 
 /** What the source gave and what the guards did, in one line for the log and the summary. */
