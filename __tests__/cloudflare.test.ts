@@ -170,7 +170,13 @@ function scripted(
     },
     destroy: () => Promise.resolve()
   }
-  const cf = new CloudflareClient({ baseUrl, accountId: 'acc', auth: { kind: 'token', token: 't' }, userAgent: 'ua', transport })
+  const cf = new CloudflareClient({
+    baseUrl,
+    accountId: 'acc',
+    auth: { kind: 'token', token: 't' },
+    userAgent: 'ua',
+    transport
+  })
   return { cf, sent }
 }
 
@@ -237,7 +243,12 @@ describe('CloudflareClient, as the transport tells it the answer', () => {
   })
 
   it('passes a network failure on as it is', async () => {
-    const failure: TransportFailure = { kind: 'network', code: 'ECONNRESET', message: 'reset', mayHaveReachedServer: true }
+    const failure: TransportFailure = {
+      kind: 'network',
+      code: 'ECONNRESET',
+      message: 'reset',
+      mayHaveReachedServer: true
+    }
     const { cf } = scripted(() => failure)
     expect(await cf.deleteDownload('vid', 'default', live)).toEqual(failure)
   })

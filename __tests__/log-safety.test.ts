@@ -48,7 +48,7 @@ const hostile = fc.oneof(
 
 describe('the log, for any text from the network', () => {
   it('property: one line each, no control character, no command of the server’s making', () => {
-    const core = actionsCore({})
+    const core = actionsCore()
     fc.assert(
       fc.property(hostile, hostile, (message, ray) => {
         const record: RequestRecord = {

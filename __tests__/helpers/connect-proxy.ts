@@ -6,10 +6,7 @@
 import { createServer } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
 
-export async function startConnectProxy(
-  route: (target: string) => string = (target) => target,
-  refuse?: number
-) {
+export async function startConnectProxy(route: (target: string) => string = (target) => target, refuse?: number) {
   const tunnels: { target: string; proxyAuthorization?: string }[] = []
   const server = createServer((_req, res) => res.writeHead(405).end())
   server.on('connect', (req, client, head) => {

@@ -123,7 +123,11 @@ export async function exchange(
   transport: Transport,
   request: Omit<TransportRequest, 'maxBodyBytes' | 'signal'>
 ): Promise<{ statusCode: number; body: string }> {
-  const reply = await transport.send({ maxBodyBytes: 64 * 1024 * 1024, signal: new AbortController().signal, ...request })
+  const reply = await transport.send({
+    maxBodyBytes: 64 * 1024 * 1024,
+    signal: new AbortController().signal,
+    ...request
+  })
   if (reply.kind === 'network') throw new Error(`${reply.code}: ${reply.message}`)
   return { statusCode: reply.status, body: reply.body ?? '' }
 }

@@ -63,7 +63,12 @@ export class CloudflareClient {
     return this.send('GET', url, signal, MAX_LIST_BODY_BYTES)
   }
 
-  private async send(method: 'GET' | 'DELETE', url: URL, signal: AbortSignal, maxBodyBytes = MAX_BODY_BYTES): Promise<Answer> {
+  private async send(
+    method: 'GET' | 'DELETE',
+    url: URL,
+    signal: AbortSignal,
+    maxBodyBytes = MAX_BODY_BYTES
+  ): Promise<Answer> {
     const reply = await this.options.transport.send({
       origin: url.origin,
       path: url.pathname + url.search,
@@ -95,4 +100,3 @@ export class CloudflareClient {
     return answer
   }
 }
-

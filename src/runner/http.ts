@@ -1,6 +1,6 @@
 /**
- * The HTTP transport: undici's `request()` over one keep-alive pool for the API's origin (an
- * `Agent`, or a `ProxyAgent` through the proxy that requests/proxy.ts picked). Every attempt
+ * The HTTP transport: undici's `request()` on one keep-alive pool for the API's origin (an `Agent`,
+ * or a `ProxyAgent` through the proxy that requests/proxy.ts picked). Every attempt
  * ends as an answer or a failure in the action's own terms (ports.ts); nothing here throws.
  */
 import { Agent, type Dispatcher, ProxyAgent } from 'undici'
@@ -79,10 +79,10 @@ function joined(headers: Record<string, string | string[] | undefined>): Record<
   return out
 }
 
-/** `work`, or a rejection as soon as `signal` aborts, whichever comes first. */
+/** `work`, or a rejection as soon as `signal` aborts, whichever comes first (the caller asks which signal). */
 function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
   return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason)
+    const onAbort = (): void => reject(new Error('aborted'))
     if (signal.aborted) onAbort()
     else signal.addEventListener('abort', onAbort, { once: true })
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
