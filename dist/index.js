@@ -32293,7 +32293,8 @@ async function runContext() {
     let context;
     try {
         // Loaded here, not at the top: @actions/github reads GITHUB_EVENT_PATH as it loads and throws on
-        // an unreadable event file, which must not stop a deletion that needs none of it.
+        // an unreadable event file, which must not stop a deletion that needs none of it. "eager": ncc
+        // keeps it in dist/index.js instead of a second file.
         ;
         ({ context } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413)));
     }
@@ -32321,13 +32322,15 @@ async function runContext() {
 /** The transport for every request of this run. */
 function createTransport(proxy, options) {
     const { timeoutMs } = options;
-    // The attempt's signal bounds it as a whole; undici's own limits only free what it holds after that.
+    // Each attempt's own timer bounds it as a whole (send()); undici's limits, a second later, only free
+    // what undici still holds after that.
+    const backstop = timeoutMs + 1000;
     const limits = {
         connections: options.connections,
         keepAliveTimeout: 30_000,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        connect: { timeout: timeoutMs }
+        headersTimeout: backstop,
+        bodyTimeout: backstop,
+        connect: { timeout: backstop }
     };
     const dispatcher = proxy ? new undici.ProxyAgent({ uri: proxy.href, ...limits }) : new undici.Agent(limits);
     return {

@@ -8,7 +8,8 @@ export async function runContext(): Promise<RunContext> {
   let context: (typeof import('@actions/github'))['context']
   try {
     // Loaded here, not at the top: @actions/github reads GITHUB_EVENT_PATH as it loads and throws on
-    // an unreadable event file, which must not stop a deletion that needs none of it.
+    // an unreadable event file, which must not stop a deletion that needs none of it. "eager": ncc
+    // keeps it in dist/index.js instead of a second file.
     ;({ context } = await import(/* webpackMode: "eager" */ '@actions/github'))
   } catch {
     return none

@@ -9,13 +9,15 @@ import type { Transport, TransportFailure, TransportOptions, TransportRequest, T
 /** The transport for every request of this run. */
 export function createTransport(proxy: URL | undefined, options: TransportOptions): Transport {
   const { timeoutMs } = options
-  // The attempt's signal bounds it as a whole; undici's own limits only free what it holds after that.
+  // Each attempt's own timer bounds it as a whole (send()); undici's limits, a second later, only free
+  // what undici still holds after that.
+  const backstop = timeoutMs + 1000
   const limits = {
     connections: options.connections,
     keepAliveTimeout: 30_000,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    connect: { timeout: timeoutMs }
+    headersTimeout: backstop,
+    bodyTimeout: backstop,
+    connect: { timeout: backstop }
   }
   const dispatcher: Dispatcher = proxy ? new ProxyAgent({ uri: proxy.href, ...limits }) : new Agent(limits)
   return {
