@@ -1,14 +1,14 @@
 /**
- * actions-core.ts assembles the @actions/core functions this action uses from @actions/core's own
- * modules: here both are called the same way and must print and write the same bytes.
+ * actions-core.ts is @actions/core behind the ActionsCore port, with every line made safe: for
+ * ordinary text both must print and write the same bytes, and no text can become a command.
  */
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
 import * as core from '@actions/core'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import fc from 'fast-check'
-import { actionsCore, delimiterFor, MAX_LINE, safeLine } from '../src/runner/actions-core.js'
+import { actionsCore, MAX_LINE, safeLine } from '../src/runner/actions-core.js'
+import { parseOutputFile } from '../dev/run-step.js'
 import type { ActionsCore } from '../src/ports.js'
 
 const saved = { ...process.env }
@@ -77,7 +77,7 @@ async function everything(c: ActionsCore): Promise<void> {
 
 describe('actionsCore', () => {
   it('prints, writes and exits exactly as @actions/core does', async () => {
-    const ours = await capture(() => actionsCore(process.env), everything)
+    const ours = await capture(() => actionsCore(), everything)
     const theirs = await capture(published, everything)
     expect(ours).toEqual(theirs)
     // And what both produce is what the runner expects.
@@ -97,60 +97,55 @@ describe('actionsCore', () => {
       })
       return result.stdout
     }
-    expect(await run(() => actionsCore(process.env))).toBe(await run(published))
+    expect(await run(() => actionsCore())).toBe(await run(published))
   })
 
   it('tells an input given empty from one not given', () => {
-    const c = actionsCore({ 'INPUT_API-TOKEN': '' })
+    process.env['INPUT_API-TOKEN'] = ''
+    delete process.env['INPUT_ACCOUNT-ID']
+    const c = actionsCore()
     expect([c.inputGiven('api-token'), c.inputGiven('account-id')]).toEqual([true, false])
     expect(c.getInput('api-token')).toBe('')
   })
 
   it('writes no summary without GITHUB_STEP_SUMMARY', async () => {
-    const c = actionsCore({})
-    await expect(c.writeSummary('x')).resolves.toBeUndefined()
+    delete process.env.GITHUB_STEP_SUMMARY
+    await expect(actionsCore().writeSummary('x')).resolves.toBeUndefined()
   })
 
   it('rejects, for the report to warn, when the summary cannot be written', async () => {
-    const c = actionsCore({ GITHUB_STEP_SUMMARY: dir })
-    await expect(c.writeSummary('x')).rejects.toThrow(/EISDIR/)
+    // The summary file made a directory (@actions/core keeps the first path it was given).
+    rmSync(files.summary, { force: true })
+    mkdirSync(files.summary)
+    process.env.GITHUB_STEP_SUMMARY = files.summary
+    try {
+      await expect(actionsCore().writeSummary('x')).rejects.toThrow(/EISDIR/)
+    } finally {
+      rmSync(files.summary, { recursive: true, force: true })
+    }
+  })
+
+  it('writes an output of several lines that only ends where it ends', async () => {
+    const value = 'x\nEOF\nadmin<<EOF\ntrue\nEOF\n::set-output name=y::z'
+    const { output } = await capture(
+      () => actionsCore(),
+      async (c) => c.setOutput('results', value)
+    )
+    expect(parseOutputFile(output)).toEqual({ results: value })
   })
 
   it('writes every line as one line, without controls, never starting a command of its own', async () => {
     const { stdout } = await capture(
-      () => actionsCore(process.env),
+      () => actionsCore(),
       async (c) => {
         c.info('::error::not from us\n::add-mask::x')
+        c.info('  ::warning::indented')
         c.warning('a\r\n::stop-commands::t\u001b[31m', { title: 'T\nitle' })
       }
     )
-    expect(stdout).toBe(': :error::not from us ::add-mask::x\n::warning title=T itle::a ::stop-commands::t\n')
-    expect(safeLine('x'.repeat(10_000)).length).toBe(MAX_LINE)
-  })
-
-  it('never writes an output whose value holds its delimiter, even one that was guessed', () => {
-    // A value can end its output and start another only by holding the delimiter: draw one that
-    // it holds (the same "random" numbers again) and another must be taken.
-    const drawn = (...numbers: number[]) => {
-      let i = 0
-      return () => numbers[i++ % numbers.length] as number
-    }
-    const guessed = delimiterFor('', drawn(0.25, 0.5))
-    expect(guessed).toMatch(/^ghadelimiter_[0-9a-f]{26}$/)
-    const value = `x\n${guessed}\nadmin<<EOF\ntrue\nEOF`
-    const chosen = delimiterFor(value, drawn(0.25, 0.5, 0.75, 0.125))
-    expect(chosen).not.toBe(guessed)
-    expect(value).not.toContain(chosen)
-    fc.assert(
-      fc.property(
-        fc.string(),
-        fc.array(fc.double({ min: 0, max: 0.999999, noNaN: true }), { minLength: 1 }),
-        (text, numbers) => {
-          const delimiter = delimiterFor(text + delimiterFor('', drawn(...numbers)), drawn(...numbers, 0.3, 0.7))
-          expect(text).not.toContain(delimiter)
-          expect(delimiter).toMatch(/^ghadelimiter_[0-9a-f]{26}$/)
-        }
-      )
+    expect(stdout).toBe(
+      ': :error::not from us ::add-mask::x\n  : :warning::indented\n::warning title=T itle::a ::stop-commands::t\n'
     )
+    expect(safeLine('x'.repeat(10_000)).length).toBe(MAX_LINE)
   })
 })

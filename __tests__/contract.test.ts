@@ -190,8 +190,7 @@ describe('answers, against the response schemas', () => {
         accountId: standIn.accountId,
         auth: { kind: 'token', token: standIn.token },
         userAgent: 'contract',
-        transport,
-        timeoutMs: 5000
+        transport
       })
       const answer = await client.deleteDownload('v1', 'default', new AbortController().signal)
       expect(

@@ -1,4 +1,7 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
+import type { Transport, TransportRequest } from '../src/ports.js'
 import { createTransport } from '../src/runner/http.js'
 import { exchange } from './helpers/fakes.js'
 import { proxyFor } from '../src/requests/proxy.js'
@@ -52,6 +55,39 @@ describe('proxyFor (the @actions/http-client rules)', () => {
   })
 })
 
+/** A loopback HTTP server whose every answer `handle` writes by hand; closed after each test. */
+async function rawServer(handle: (req: IncomingMessage, res: ServerResponse) => void) {
+  const server = createServer(handle)
+  servers.push(server)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+const servers: Server[] = []
+const transports: Transport[] = []
+afterEach(async () => {
+  await Promise.all(transports.splice(0).map((transport) => transport.destroy()))
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections()
+    server.close()
+  }
+})
+
+function transport(timeoutMs = 5000, proxy?: URL): Transport {
+  const made = createTransport(proxy, { connections: 2, timeoutMs })
+  transports.push(made)
+  return made
+}
+
+const get = (origin: string, over: Partial<TransportRequest> = {}): TransportRequest => ({
+  origin,
+  path: '/x',
+  method: 'GET',
+  headers: {},
+  maxBodyBytes: 1024,
+  signal: new AbortController().signal,
+  ...over
+})
+
 describe('createTransport', () => {
   it('tunnels through a CONNECT proxy, with the proxy credentials, and keeps one connection alive', async () => {
     const standIn = await startStandIn({ videos: { v1: {}, v2: {} } })
@@ -59,10 +95,10 @@ describe('createTransport', () => {
     const proxyUrl = new URL(proxy.url)
     proxyUrl.username = 'user'
     proxyUrl.password = 'pw'
-    const transport = createTransport(proxyUrl, { connections: 1, timeoutMs: 5000 })
+    const through = createTransport(proxyUrl, { connections: 1, timeoutMs: 5000 })
     try {
       for (const video of ['v1', 'v2']) {
-        const response = await exchange(transport, {
+        const response = await exchange(through, {
           origin: standIn.origin,
           path: `/client/v4/accounts/${standIn.accountId}/stream/${video}/downloads`,
           method: 'DELETE',
@@ -77,20 +113,56 @@ describe('createTransport', () => {
         }
       ])
     } finally {
-      await transport.destroy()
+      await through.destroy()
       await proxy.close()
       await standIn.close()
+    }
+  })
+
+  it.each([
+    [407, 'the proxy refused the tunnel: 407, check the proxy credentials'],
+    [502, 'the proxy refused the tunnel: 502']
+  ])('reports a refused CONNECT (%i) with the proxy’s status, as never sent', async (status, message) => {
+    const proxy = await startConnectProxy(undefined, status)
+    try {
+      expect(await transport(5000, new URL(proxy.url)).send(get('http://api.example.test'))).toEqual({
+        kind: 'network',
+        code: `PROXY_${status}`,
+        message,
+        mayHaveReachedServer: false
+      })
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it('bounds an attempt by its timeout while the proxy never answers the CONNECT', async () => {
+    const sockets: Socket[] = []
+    const silent = createNetServer((socket) => void sockets.push(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const proxy = new URL(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`)
+      expect(await transport(200, proxy).send(get('https://api.example.test'))).toEqual({
+        kind: 'network',
+        code: 'TIMEOUT',
+        message: 'timed out after 0.2 s (timeout-seconds)',
+        mayHaveReachedServer: true
+      })
+      expect(sockets).toHaveLength(1)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
     }
   })
 
   it('keeps connections alive across sequential requests without a proxy', async () => {
     const videos = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6']
     const standIn = await startStandIn({ videos: Object.fromEntries(videos.map((v) => [v, {}])) })
-    const transport = createTransport(undefined, { connections: 4, timeoutMs: 5000 })
+    const direct = createTransport(undefined, { connections: 4, timeoutMs: 5000 })
     const ports = new Set<string>()
     try {
       for (const video of videos) {
-        await exchange(transport, {
+        await exchange(direct, {
           origin: standIn.origin,
           path: `/client/v4/accounts/${standIn.accountId}/stream/${video}/downloads`,
           method: 'DELETE',
@@ -102,9 +174,76 @@ describe('createTransport', () => {
       expect(standIn.log).toHaveLength(6)
       expect(ports.size).toBeLessThanOrEqual(2)
     } finally {
-      await transport.destroy()
+      await direct.destroy()
       await standIn.close()
     }
+  })
+
+  it('joins a repeated header, and decodes a character split between two pieces of the body', async () => {
+    const body = Buffer.from('{"message":"é"}')
+    const at = body.indexOf(0xc3) + 1
+    const origin = await rawServer((_req, res) => {
+      res.setHeader('ratelimit', ['"a";r=5;t=1', '"b";r=2;t=9'])
+      res.write(body.subarray(0, at))
+      setImmediate(() => res.end(body.subarray(at)))
+    })
+    expect(await transport().send(get(origin))).toMatchObject({
+      kind: 'response',
+      status: 200,
+      headers: { ratelimit: '"a";r=5;t=1, "b";r=2;t=9' },
+      body: '{"message":"é"}'
+    })
+  })
+
+  it('stops reading a body that grows past the limit, however long it would go on', async () => {
+    const origin = await rawServer((_req, res) => {
+      res.setHeader('cf-ray', 'r')
+      // Chunked and endless: only a reader that stops at the limit ever answers.
+      const more = (): void => void (res.write(Buffer.alloc(512)) ? setImmediate(more) : res.once('drain', more))
+      more()
+    })
+    expect(await transport().send(get(origin))).toMatchObject({
+      kind: 'response',
+      status: 200,
+      headers: { 'cf-ray': 'r' },
+      body: undefined
+    })
+  })
+
+  it('does not read a body whose declared length is over the limit', async () => {
+    const origin = await rawServer((_req, res) => res.end('x'.repeat(2000)))
+    expect(await transport().send(get(origin))).toMatchObject({ status: 200, body: undefined })
+  })
+
+  it('ends a request when the step is cancelled, and says so rather than a timeout', async () => {
+    let arrived = (): void => undefined
+    const origin = await rawServer(() => arrived())
+    const step = new AbortController()
+    const sending = transport().send(get(origin, { signal: step.signal }))
+    await new Promise<void>((resolve) => (arrived = resolve))
+    step.abort()
+    expect(await sending).toEqual({
+      kind: 'network',
+      code: 'ABORTED',
+      message: 'the step was cancelled while the request was in flight',
+      mayHaveReachedServer: true
+    })
+  })
+
+  it('reports what went wrong on the connection, and whether the request can have been sent', async () => {
+    const closed = await rawServer(() => undefined)
+    for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve))
+    expect(await transport().send(get(closed))).toMatchObject({
+      kind: 'network',
+      code: 'ECONNREFUSED',
+      mayHaveReachedServer: false
+    })
+    const origin = await rawServer((req) => req.socket.destroy())
+    expect(await transport().send(get(origin))).toMatchObject({
+      kind: 'network',
+      code: expect.stringMatching(/UND_ERR_SOCKET|ECONNRESET/),
+      mayHaveReachedServer: true
+    })
   })
 })
 

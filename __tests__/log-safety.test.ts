@@ -58,7 +58,7 @@ const hostile = fc.oneof(
 
 describe('the log, for any text from the network', () => {
   it('property: one line each, no control character, no command of the server’s making', () => {
-    const core = actionsCore({})
+    const core = actionsCore()
     fc.assert(
       fc.property(hostile, hostile, (message, ray) => {
         const record: RequestRecord = {
@@ -93,7 +93,7 @@ describe('the log, for any text from the network', () => {
   })
 
   it('property: info, group names and annotations, for any whole line, start no command of their own', () => {
-    const core = actionsCore({})
+    const core = actionsCore()
     fc.assert(
       fc.property(hostile, (text) => {
         const stdout = captured(() => {

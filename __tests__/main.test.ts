@@ -72,7 +72,7 @@ describe('run (main.ts)', () => {
   })
 
   it('has a clock whose sleep ends early, without throwing, when its signal aborts', async () => {
-    const deps = productionDeps()
+    const deps = productionDeps({ serverUrl: '', runId: 0, runAttempt: 0, workflow: '', repository: '' })
     const stop = new AbortController()
     const sleeping = deps.clock.sleep(600_000, stop.signal)
     stop.abort()

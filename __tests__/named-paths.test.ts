@@ -17,12 +17,6 @@ const HISTORY = new Set(['CHANGELOG.md', 'bench/RESULTS.md', '__tests__/named-pa
  * Stale names in files that other work is rewriting (the Dependabot rules, the bundle script): each
  * must still be stale, so that this list empties as they are fixed.
  */
-const KNOWN_STALE = [
-  '.github/dependabot.yml: src/toolkit.ts',
-  '.github/dependabot.yml: src/deps.ts',
-  'scripts/bundle.mjs: src/toolkit.ts',
-  'scripts/bundle.mjs: src/deps.ts'
-]
 const TEXT = /\.(ts|js|mjs|cjs|md|ya?ml|json|sh)$|^\.ci\/run$|^\.(git|prettier)ignore$/
 
 /** Every file under `dir` (relative to the root), skipping dependencies, builds and fixtures. */
@@ -69,9 +63,7 @@ describe('paths named in docs, configs and comments', () => {
 
   it('all exist', () => {
     const gone = texts.flatMap((file) => missing(file))
-    expect(gone.filter((entry) => !KNOWN_STALE.includes(entry))).toEqual([])
-    // A known stale name that was fixed leaves the list.
-    expect(KNOWN_STALE.filter((entry) => !gone.includes(entry))).toEqual([])
+    expect(gone).toEqual([])
   })
 
   it('notices a stale src/ path, a stale module of src/README.md and a stale file name', () => {

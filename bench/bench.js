@@ -1,8 +1,9 @@
 // Benchmarks for the action (`npm run bench`): prints a table; not a test, and nothing is asserted.
-//   1. Cold start of one deletion: dist/index.js run as the runner runs it, in turn with two floors
-//      that send the same DELETE with node:http: bench/floor.js (an ES module, whose `import` of
-//      node:http evaluates every export of it) and bench/floor.cjs (CommonJS, the lean floor);
-//      medians of the per-run ratios, and of each.
+//   1. Cold start of one deletion: dist/index.js run as the runner runs it, in turn with three floors
+//      that send the same DELETE: bench/floor.js (node:http, an ES module, whose `import` of
+//      node:http evaluates every export of it), bench/floor.cjs (node:http, CommonJS, the lean
+//      floor) and bench/floor-public.js bundled by ncc (the plainest action on the same stack:
+//      undici's request(), @actions/core, @actions/github); medians of the per-run ratios, and of each.
 //   2. Peak memory (max RSS) of the three.
 //   3. Batches of 10 and 100 videos (40 ms latency, concurrency 4) in turn with bench/plain.cjs,
 //      the same requests sent with nothing but node:http: median ratio of wall times.
@@ -20,7 +21,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir, cpus } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { runStep } from '../dev/run-step.js'
 import { makeLibrary, startStandIn } from '../dev/stand-in.js'
 
@@ -32,6 +33,8 @@ const DIST = process.env.BENCH_DIST ?? join(ROOT, 'dist/index.js')
 const FLOOR = join(ROOT, 'bench/floor.js')
 const LEAN_FLOOR = join(ROOT, 'bench/floor.cjs')
 const PLAIN = join(ROOT, 'bench/plain.cjs')
+/** bench/floor-public.js, bundled as the action is (ncc) into a folder of its own. */
+const PUBLIC_FLOOR = join(mkdtempSync(join(tmpdir(), 'floor-public-')), 'index.js')
 const PROBE = join(ROOT, 'bench/rss-probe.cjs')
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 15)
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean))
@@ -104,7 +107,8 @@ async function coldStart(node) {
       const action = await step(node, DIST, inputs(standIn, String(ids[next++])))
       const floor = await step(node, FLOOR, inputs(standIn, String(ids[next++])))
       const lean = await step(node, LEAN_FLOOR, inputs(standIn, String(ids[next++])))
-      if (i >= 3) runs.push({ action, floor, lean }) // the first three warm the disk cache
+      const stack = await step(node, PUBLIC_FLOOR, inputs(standIn, String(ids[next++])))
+      if (i >= 3) runs.push({ action, floor, lean, stack }) // the first three warm the disk cache
     }
   } finally {
     await standIn.close()
@@ -112,6 +116,9 @@ async function coldStart(node) {
   return {
     ratio: median(runs.map((p) => p.action.ms / p.floor.ms)),
     leanRatio: median(runs.map((p) => p.action.ms / p.lean.ms)),
+    stackRatio: median(runs.map((p) => p.action.ms / p.stack.ms)),
+    stackMs: median(runs.map((p) => p.stack.ms)),
+    stackKiB: median(runs.map((p) => p.stack.kib)),
     actionMs: median(runs.map((p) => p.action.ms)),
     floorMs: median(runs.map((p) => p.floor.ms)),
     leanMs: median(runs.map((p) => p.lean.ms)),
@@ -305,24 +312,35 @@ async function paced(node, { quota, windowMs, count, jobs, concurrency }) {
   }
 }
 
+execFileSync(process.execPath, [
+  join(ROOT, 'node_modules/.bin/ncc'),
+  'build',
+  join(ROOT, 'bench/floor-public.js'),
+  '-o',
+  dirname(PUBLIC_FLOOR),
+  '--quiet'
+])
 const size = statSync(DIST).size
 console.log(`# Benchmarks (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()})`)
 console.log(`dist/index.js: ${(size / 1024).toFixed(0)} KiB\n`)
 console.log(
-  '| Node | cold start: action / lean floor | action / ESM floor | action ms | lean floor ms | ESM floor ms | ' +
-    'RSS action MiB | RSS lean / ESM floor MiB | RSS action / lean floor |'
+  '| Node | cold start: action / public-stack floor | action / lean floor | action / ESM floor | action ms | ' +
+    'public-stack floor ms | lean floor ms | ESM floor ms | RSS action MiB | RSS public-stack / lean / ESM floor MiB | ' +
+    'RSS action / lean floor |'
 )
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
 const colds = []
 for (const node of nodes()) {
   const c = await coldStart(node)
   colds.push({ node, c })
   console.log(
-    `| ${node.name} | ${c.leanRatio.toFixed(2)} | ${c.ratio.toFixed(2)} | ${c.actionMs.toFixed(1)} | ${c.leanMs.toFixed(1)} | ` +
-      `${c.floorMs.toFixed(1)} | ${(c.actionKiB / 1024).toFixed(1)} | ${(c.leanKiB / 1024).toFixed(1)} / ` +
+    `| ${node.name} | ${c.stackRatio.toFixed(2)} | ${c.leanRatio.toFixed(2)} | ${c.ratio.toFixed(2)} | ` +
+      `${c.actionMs.toFixed(1)} | ${c.stackMs.toFixed(1)} | ${c.leanMs.toFixed(1)} | ${c.floorMs.toFixed(1)} | ` +
+      `${(c.actionKiB / 1024).toFixed(1)} | ${(c.stackKiB / 1024).toFixed(1)} / ${(c.leanKiB / 1024).toFixed(1)} / ` +
       `${(c.floorKiB / 1024).toFixed(1)} | ${(c.actionKiB / c.leanKiB).toFixed(2)} |`
   )
 }
+rmSync(dirname(PUBLIC_FLOOR), { recursive: true, force: true })
 if (!SKIP.has('plain')) {
   console.log(
     '\n| Node | batch (40 ms, concurrency 4) | action ms | plain node:http ms | ratio | RSS action / plain MiB |'

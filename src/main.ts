@@ -5,23 +5,22 @@
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { setFlagsFromString } from 'node:v8'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { actionsCore } from './runner/actions-core.js'
 import { takeEarlySignal } from './runner/early-signals.js'
 import { runContext } from './runner/github-context.js'
 import { createTransport } from './runner/http.js'
-import type { Deps, LineFile } from './ports.js'
+import type { Deps, LineFile, RunContext } from './ports.js'
 import { runAction } from './run.js'
 import { watchSignals } from './runner/signals.js'
 
 /** The entry point's work, and what @github/local-action calls. */
 export async function run(): Promise<void> {
-  await runAction(productionDeps())
+  await runAction(productionDeps(await runContext()))
 }
 
-export function productionDeps(): Deps {
-  const core = actionsCore(process.env)
+export function productionDeps(context: RunContext): Deps {
+  const core = actionsCore()
   const cancellation = watchSignals(
     process,
     (signal) => core.warning(`Received ${signal}: sending nothing new, then reporting what was done.`),
@@ -32,7 +31,7 @@ export function productionDeps(): Deps {
   return {
     core,
     env: process.env,
-    context: runContext(),
+    context,
     nodeVersion: process.version,
     clock: {
       now: () => Date.now(),
@@ -47,10 +46,6 @@ export function productionDeps(): Deps {
     readFile: (path) => new Promise((resolve) => resolve(readFileSync(path, 'utf8'))),
     createLineFile,
     tempDir: process.env.RUNNER_TEMP || tmpdir(),
-    // V8 grows its heap with the allocation rate of tens of thousands of requests: this keeps the
-    // peak near what the run really holds. Set late, and only for a large batch, because a flag
-    // that differs from the default stops Node from using its code cache for modules loaded after.
-    preferMemory: () => setFlagsFromString('--optimize-for-size'),
     dispose: cancellation.dispose
   }
 }

@@ -46,34 +46,43 @@ export interface TransportRequest {
   path: string
   method: 'GET' | 'DELETE'
   headers: Record<string, string>
+  /** A larger body is not read (and not held): the answer then has no body. */
+  maxBodyBytes: number
+  /** The step's cancellation: ends the request at once. */
+  signal: AbortSignal
 }
 
 export interface TransportOptions {
   /** Connections kept to the origin: one per request in flight. */
   connections: number
-  /** Limit for one attempt, connecting included. */
+  /** Limit for one attempt, from connecting to the last byte of the answer. */
   timeoutMs: number
 }
 
-/**
- * What hears one request's answer as it arrives: undici's dispatch handler, the parts the client
- * uses (https://undici.nodejs.org/#/docs/api/Dispatcher?id=dispatcherdispatchoptions-handler).
- * Cheaper than `request()`, which wraps every answer in a stream and parses every header.
- */
-export interface ResponseHandler {
-  /** Before the request is written (again, if retried): `abort` ends it. */
-  onConnect(abort: (reason?: Error) => void): void
-  /** Status and raw headers (name, value, name, value…); also for 1xx answers. */
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean
-  onData(chunk: Buffer): boolean
-  onComplete(trailers: string[] | null): void
-  onError(error: Error): void
+/** The server's answer. A 3xx comes back as it is: no redirect is followed. */
+export interface TransportResponse {
+  kind: 'response'
+  status: number
+  /** The answer's headers by lowercase name, a repeated one joined by ", ". */
+  headers: Readonly<Record<string, string | undefined>>
+  /** The body as UTF-8 text, or undefined when it was larger than `maxBodyBytes` (then not read). */
+  body: string | undefined
+}
+
+/** No answer: the connection failed, the attempt timed out, or the step was cancelled. */
+export interface TransportFailure {
+  kind: 'network'
+  /** `ECONNREFUSED`, `TIMEOUT`, `ABORTED`, `UND_ERR_SOCKET`… */
+  code: string
+  message: string
+  /** False only when the request cannot have reached the server (it was never sent). */
+  mayHaveReachedServer: boolean
 }
 
 /** What the Cloudflare client needs of HTTP: one request at a time, and closing at the end. */
 export interface Transport {
-  /** Sends `request`, its answer told to `handler` as it arrives. Follows no redirects: a 3xx comes back as it is. */
-  dispatch(request: TransportRequest, handler: ResponseHandler): boolean
+  /** Sends `request`; never rejects: whatever happens is an answer or a failure. */
+  send: (request: TransportRequest) => Promise<TransportResponse | TransportFailure>
   /** Closes every connection at once. */
   destroy: () => Promise<void>
 }
@@ -111,11 +120,6 @@ export interface Deps {
   createLineFile: (path: string) => LineFile
   /** Where the results file goes: the runner's `RUNNER_TEMP`, else the system's temporary folder. */
   tempDir: string
-  /**
-   * Asks the runtime to favour memory over speed, before a batch large enough for it to matter
-   * (main.ts: V8's `--optimize-for-size`; bench/RESULTS.md has the figures).
-   */
-  preferMemory?: () => void
   /** Called once the run is over (stops listening for signals). */
   dispose?: () => void
 }

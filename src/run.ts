@@ -51,9 +51,6 @@ export async function runAction(deps: Deps): Promise<void> {
   }
 }
 
-/** Requests from which a batch asks the runtime to favour memory over speed (bench/RESULTS.md). */
-const LARGE_BATCH = 20_000
-
 /** How long closing the connections may hold up the end of the run (a socket stuck connecting). */
 const CLOSE_WAIT_MS = 1000
 
@@ -79,8 +76,7 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     accountId: settings.accountId,
     auth: settings.auth,
     userAgent: userAgent(settings.userAgentDetails ? deps.context : undefined, deps.nodeVersion),
-    transport,
-    timeoutMs: settings.timeoutMs
+    transport
   })
   // One gate for every request of the run: the list, the reads and the deletions share the quota.
   const attempts: AttemptDeps = {
@@ -100,8 +96,6 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
   }
   const base = { ...asked, videos: new Tally(asked), cancelled: false }
 
-  // A file or a selection can be any size, and reading it is the first large allocation.
-  if (settings.source.kind !== 'ids') deps.preferMemory?.()
   if (settings.source.kind === 'library') core.info('Listing the videos that match the filters…')
   const chosen = await chooseVideos(settings.source, settings.exclude, {
     readFile: deps.readFile,
@@ -184,7 +178,6 @@ async function theBatch(
       ? `Dry run: reading which ${types} downloads exist for ${plural(count, 'video')} in account ${settings.accountId}; nothing will be deleted.`
       : `Deleting the ${types} download${settings.downloadTypes.length > 1 ? 's' : ''} of ${plural(count, 'video')} in account ${settings.accountId}.`
   )
-  if (count * settings.downloadTypes.length >= LARGE_BATCH) deps.preferMemory?.()
   const progress = new ProgressLog({
     total: count,
     clock: deps.clock,

@@ -123,19 +123,15 @@ export function testDeps(core: ActionsCore, over: Partial<Deps> = {}, written: W
 }
 
 /** One request through a transport, as the client sends it: the answer's status and whole body. */
-export function exchange(
+export async function exchange(
   transport: Transport,
-  request: TransportRequest
+  request: Omit<TransportRequest, 'maxBodyBytes' | 'signal'>
 ): Promise<{ statusCode: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    let statusCode = 0
-    const chunks: Buffer[] = []
-    transport.dispatch(request, {
-      onConnect: () => undefined,
-      onHeaders: (status) => ((statusCode = status), true),
-      onData: (chunk) => chunks.push(chunk) > 0,
-      onComplete: () => resolve({ statusCode, body: Buffer.concat(chunks).toString('utf8') }),
-      onError: reject
-    })
+  const reply = await transport.send({
+    maxBodyBytes: 64 * 1024 * 1024,
+    signal: new AbortController().signal,
+    ...request
   })
+  if (reply.kind === 'network') throw new Error(`${reply.code}: ${reply.message}`)
+  return { statusCode: reply.status, body: reply.body ?? '' }
 }

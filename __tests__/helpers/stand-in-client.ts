@@ -35,8 +35,7 @@ export async function standInClient(
     accountId: standIn.accountId,
     auth: auth ?? { kind: 'token', token: token ?? standIn.token },
     userAgent: 'test-agent/1.0',
-    transport,
-    timeoutMs
+    transport
   })
   const pair: StandInClient = {
     standIn,

@@ -1,17 +1,16 @@
 /**
- * The run's identity from @actions/github's `Context`, for the User-Agent.
+ * The run's identity from @actions/github's `context`, for the User-Agent.
  */
-// The Context class alone, not @actions/github's index: the index also loads Octokit and undici's
-// fetch (bench/RESULTS.md, "Start-up"). The exports map offers no subpath for it, hence the path.
-import { Context } from '../../node_modules/@actions/github/lib/context.js'
 import type { RunContext } from '../ports.js'
 
-export function runContext(): RunContext {
+export async function runContext(): Promise<RunContext> {
   const none: RunContext = { serverUrl: '', runId: 0, runAttempt: 0, workflow: '', repository: '' }
-  let context: Context
+  let context: (typeof import('@actions/github'))['context']
   try {
-    // Reads GITHUB_EVENT_PATH: an unreadable event file must not stop a deletion that needs none of it.
-    context = new Context()
+    // Loaded here, not at the top: @actions/github reads GITHUB_EVENT_PATH as it loads and throws on
+    // an unreadable event file, which must not stop a deletion that needs none of it. "eager": ncc
+    // keeps it in dist/index.js instead of a second file.
+    ;({ context } = await import(/* webpackMode: "eager" */ '@actions/github'))
   } catch {
     return none
   }
