@@ -30,6 +30,7 @@ async function cleanUp(client: CloudflareClient, over: Options, clock: Clock = f
   const { maxRetries = 5, requestsPerMinute = 0, ...rest } = over
   const plan: BatchPlan = { videoIds: ['vid0'], downloadTypes: ['default'], dryRun: false, concurrency: 4, ...rest }
   const retries: string[] = []
+  const refusals: string[] = []
   const waits: string[] = []
   // The finished videos in input order, as the report shows them.
   const videos: VideoRecord[] = []
@@ -45,10 +46,11 @@ async function cleanUp(client: CloudflareClient, over: Options, clock: Clock = f
     },
     events: {
       videoDone: (video, index) => void (videos[index] = video),
-      retrying: (video, type, retry, delay, reason) => retries.push(`${video} ${type} #${retry} ${delay} ${reason}`)
+      retrying: (video, type, retry, delay, reason) => retries.push(`${video} ${type} #${retry} ${delay} ${reason}`),
+      refused: (video, status) => refusals.push(`${video} ${status}`)
     }
   })
-  return { videos, retries, waits }
+  return { videos, retries, waits, refusals }
 }
 
 const videosWith = (n: number, audio = false) => Object.fromEntries(ids(n).map((id) => [id, { default: true, audio }]))

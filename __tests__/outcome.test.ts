@@ -134,7 +134,7 @@ describe('videoOutcome', () => {
 describe('runSucceeded', () => {
   /** The request counts of a run whose requests had these outcomes. */
   const counts = (...outcomes: RequestRecord['outcome'][]) => {
-    const counted = { deleted: 0, 'would-delete': 0, missing: 0, failed: 0, cancelled: 0 }
+    const counted = { deleted: 0, 'would-delete': 0, missing: 0, failed: 0, 'not-sent': 0, cancelled: 0 }
     for (const outcome of outcomes) counted[outcome] += 1
     return counted
   }

@@ -78,7 +78,7 @@ describe('buildAnnotations', () => {
         title: 'Failed: default download of video v1',
         message:
           'HTTP 403: [10000] Authentication error (https://developers.cloudflare.com/x). ' +
-          "Either the API token lacks the Stream Write permission, or it is not valid for account acc1 (check `account-id` and the token's account resources)."
+          "Either the API token is invalid or expired, lacks the Stream Write permission (Stream Read for a dry run or a listing), or is not valid for account acc1 (check `account-id` and the token's account resources)."
       }
     ])
   })

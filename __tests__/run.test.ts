@@ -79,7 +79,7 @@ describe('run', () => {
     expect(r.failed).toBe('1 video: 1 failed')
     expect(r.calls).toContainEqual([
       'error',
-      `HTTP 403: [10000] Authentication error. Either the API token lacks the Stream Write permission, or it is not valid for account ${standIn.accountId} (check \`account-id\` and the token's account resources).`,
+      `HTTP 403: [10000] Authentication error. Either the API token is invalid or expired, lacks the Stream Write permission (Stream Read for a dry run or a listing), or is not valid for account ${standIn.accountId} (check \`account-id\` and the token's account resources).`,
       { title: 'Failed: default download of video 00000000000000000000000000000001' }
     ])
     expect(r.outputs).toMatchObject({ success: 'false', failed: '["00000000000000000000000000000001"]' })
