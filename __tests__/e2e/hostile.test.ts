@@ -336,7 +336,7 @@ describe('dist/index.js and answers that would stop, stall or swell the run', ()
     const result = await runStep(inputs(port, { 'video-id': hexIds(1).join(' '), 'if-missing': 'ignore' }))
     expect(result.code).toBe(1)
     expect(result.outputs).toMatchObject({ success: 'false', failed: JSON.stringify(hexIds(1)), missing: '[]' })
-    expect(JSON.parse(result.outputs.errors ?? '[]')[0]).toMatchObject({ code: 7003 })
+    expect((JSON.parse(result.outputs.errors ?? '[]') as unknown[])[0]).toMatchObject({ code: 7003 })
   })
 
   it('completes under a policy that allows no request (q=0), sending at least one request per reset', async () => {

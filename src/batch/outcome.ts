@@ -16,7 +16,14 @@ import {
 import type { Attempted } from '../requests/attempts.js'
 
 /** Every outcome, in the order the closing line counts them. */
-export const OUTCOMES: readonly RequestOutcome[] = ['deleted', 'would-delete', 'missing', 'failed', 'not-sent', 'cancelled']
+export const OUTCOMES: readonly RequestOutcome[] = [
+  'deleted',
+  'would-delete',
+  'missing',
+  'failed',
+  'not-sent',
+  'cancelled'
+]
 
 /**
  * Why a request was never sent, the first that applies: the step was cancelled, then the credentials
@@ -177,7 +184,11 @@ export function emptyRecord(type: DownloadType, outcome: RequestRecord['outcome'
  * The record of a deletion from its attempts (attempts.ts); `unsent` is what stopped the batch
  * when the attempts were cut short (nothing sent, or no retry).
  */
-export function recordFromAttempts(type: DownloadType, attempted: Attempted, unsent: Unsent = 'cancelled'): RequestRecord {
+export function recordFromAttempts(
+  type: DownloadType,
+  attempted: Attempted,
+  unsent: Unsent = 'cancelled'
+): RequestRecord {
   if (attempted.last === undefined) return emptyRecord(type, unsent)
   const record = recordFromAnswer(type, attempted.last, attempted.attempts, attempted.answerLost)
   return attempted.stoppedBeforeRetry ? withNote(record, NOT_RETRIED[unsent]) : record

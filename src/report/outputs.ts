@@ -164,7 +164,8 @@ export function jsonArray(pieces: readonly string[], budget: number): { text: st
 
 /** The one request's result as it is, within the `result` budget like every other output (else empty, and cut). */
 function singleResult(result: unknown): { text: string; cut: boolean } {
-  const text = result === null || result === undefined ? '' : typeof result === 'string' ? result : JSON.stringify(result)
+  const text =
+    result === null || result === undefined ? '' : typeof result === 'string' ? result : JSON.stringify(result)
   return Buffer.byteLength(text) <= OUTPUT_BUDGET.result ? { text, cut: false } : { text: '', cut: true }
 }
 

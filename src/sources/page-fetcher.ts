@@ -24,10 +24,7 @@ export function pageFetcher(
     }
     const record = recordFromAnswer('default', last, attempted.attempts, attempted.answerLost)
     const status = record.status_code === null ? 'no answer' : `HTTP ${record.status_code}`
-    const auth =
-      record.status_code === 401 || record.status_code === 403
-        ? `. Either ${credentialsHint(authKind)}`
-        : ''
+    const auth = record.status_code === 401 || record.status_code === 403 ? `. Either ${credentialsHint(authKind)}` : ''
     return { ok: false, problem: `${status}${describeErrors(record.errors, ': ')}${auth}` }
   }
 }
