@@ -66,7 +66,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<void> 
     const answer = await request()
     if (!refusal.signal.aborted && refusesCredentials(answer)) {
       refusal.abort()
-      deps.events.refused(videoId, answer.kind === 'http' ? answer.status : 0)
+      deps.events.refused(videoId, answer.status)
     }
     return answer
   }

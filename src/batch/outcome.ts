@@ -8,6 +8,7 @@ import {
   type CloudflareMessage,
   type DownloadType,
   type Envelope,
+  type HttpAnswer,
   type RequestOutcome,
   type RequestRecord,
   type VideoOutcome,
@@ -47,6 +48,7 @@ export const MAX_RESULT_BYTES = 1024
  */
 export function keptResult(result: unknown): unknown {
   if (result === null || result === undefined) return null
+  // A short text (`ok`) fits whatever its characters (at most 3 bytes each, and its quotes): no need to serialise it.
   if (typeof result === 'string' && result.length <= MAX_RESULT_BYTES / 4) return result
   const bytes = Buffer.byteLength(JSON.stringify(result) ?? '')
   return bytes <= MAX_RESULT_BYTES ? result : `result of ${bytes} bytes not kept`
@@ -64,7 +66,7 @@ export const AUTH_CODES: ReadonlySet<number> = new Set([10000, 9109])
  * Whether an answer refuses the credentials, so every other request would get the same: a 401, or
  * a 403 that carries one of Cloudflare's authentication codes (a 403 may also be about one video).
  */
-export function refusesCredentials(answer: Answer | undefined): boolean {
+export function refusesCredentials(answer: Answer | undefined): answer is HttpAnswer {
   if (answer?.kind !== 'http') return false
   if (answer.status === 401) return true
   return answer.status === 403 && hasCode(answer.envelope, AUTH_CODES)
