@@ -24,12 +24,13 @@ async function setUp(options: Parameters<typeof standInClient>[0] & { clientToke
 afterEach(closeStandInClients)
 
 /** The plan, and the run-wide settings the batch takes through its retry and pacing deps. */
-type Options = Partial<BatchPlan> & { maxRetries?: number; requestsPerMinute?: number }
+type Options = Partial<BatchPlan> & { maxRetries?: number; requestsPerMinute?: number; onRefused?: () => void }
 
 async function cleanUp(client: CloudflareClient, over: Options, clock: Clock = fastClock(), cancel = neverCancelled()) {
-  const { maxRetries = 5, requestsPerMinute = 0, ...rest } = over
+  const { maxRetries = 5, requestsPerMinute = 0, onRefused, ...rest } = over
   const plan: BatchPlan = { videoIds: ['vid0'], downloadTypes: ['default'], dryRun: false, concurrency: 4, ...rest }
   const retries: string[] = []
+  const refusals: string[] = []
   const waits: string[] = []
   // The finished videos in input order, as the report shows them.
   const videos: VideoRecord[] = []
@@ -45,10 +46,14 @@ async function cleanUp(client: CloudflareClient, over: Options, clock: Clock = f
     },
     events: {
       videoDone: (video, index) => void (videos[index] = video),
-      retrying: (video, type, retry, delay, reason) => retries.push(`${video} ${type} #${retry} ${delay} ${reason}`)
+      retrying: (video, type, retry, delay, reason) => retries.push(`${video} ${type} #${retry} ${delay} ${reason}`),
+      refused: (video, status) => {
+        refusals.push(`${video} ${status}`)
+        onRefused?.()
+      }
     }
   })
-  return { videos, retries, waits }
+  return { videos, retries, waits, refusals }
 }
 
 const videosWith = (n: number, audio = false) => Object.fromEntries(ids(n).map((id) => [id, { default: true, audio }]))
@@ -96,6 +101,56 @@ describe('runBatch', () => {
       ['failed', 403],
       ['failed', 403]
     ])
+  })
+
+  describe('when Cloudflare refuses the credentials', () => {
+    const hexIds = (n: number): string[] => Array.from({ length: n }, (_, i) => i.toString(16).padStart(32, '0'))
+
+    it('sends nothing new: at most `concurrency` requests in all, the rest not-sent, said once', async () => {
+      const client = await setUp({ videos: {}, clientToken: 'wrong', latencyMs: 20 })
+      const { videos, refusals } = await cleanUp(client, { videoIds: hexIds(40), concurrency: 4 })
+      // The four in flight when the first refusal came, none after it.
+      expect(standIn.log.length).toBeLessThanOrEqual(4)
+      const sent = standIn.log.length
+      expect(videos.filter((v) => v.outcome === 'failed')).toHaveLength(sent)
+      expect(videos.filter((v) => v.outcome === 'not-sent')).toHaveLength(40 - sent)
+      expect(videos[39]?.requests[0]).toMatchObject({ outcome: 'not-sent', attempts: 0, status_code: null })
+      expect(refusals).toHaveLength(1)
+    })
+
+    it('stops a dry run, and both download types of each video left, alike', async () => {
+      const client = await setUp({ videos: {}, clientToken: 'wrong' })
+      const { videos } = await cleanUp(client, {
+        videoIds: hexIds(10),
+        concurrency: 1,
+        dryRun: true,
+        downloadTypes: ['default', 'audio']
+      })
+      expect(standIn.log).toHaveLength(1)
+      expect(videos.map((v) => v.requests.map((r) => r.outcome).join('+'))).toEqual([
+        'failed+failed',
+        ...Array<string>(9).fill('not-sent+not-sent')
+      ])
+    })
+
+    it('goes on after a 403 that is about one video, not the credentials', async () => {
+      const client = await setUp({ videos: videosWith(3), faults: [{ video: 'vid1', fault: 'forbidden' }] })
+      const { videos, refusals } = await cleanUp(client, { videoIds: ids(3), concurrency: 1 })
+      expect(videos.map((v) => v.outcome)).toEqual(['deleted', 'failed', 'deleted'])
+      expect(refusals).toEqual([])
+    })
+
+    it('marks a request cancelled, not not-sent, when the step is cancelled too', async () => {
+      const client = await setUp({ videos: {}, clientToken: 'wrong' })
+      const stop = new AbortController()
+      const { videos } = await cleanUp(
+        client,
+        { videoIds: hexIds(3), concurrency: 1, onRefused: () => stop.abort() },
+        fastClock(),
+        { stop: stop.signal, abort: new AbortController().signal }
+      )
+      expect(videos.map((v) => v.outcome)).toEqual(['failed', 'cancelled', 'cancelled'])
+    })
   })
 
   it('retries 5xx, HTML edge errors and resets with backoff, counting attempts', async () => {

@@ -1,6 +1,28 @@
 import { describe, expect, it } from '@jest/globals'
-import { emptyRecord, recordFromAnswer, runSucceeded, videoOutcome } from '../src/batch/outcome.js'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import {
+  emptyRecord,
+  keptResult,
+  MAX_RESULT_BYTES,
+  OUTCOMES,
+  plannedRecords,
+  recordFromAnswer,
+  recordFromAttempts,
+  refusesCredentials,
+  resultNotKept,
+  runSucceeded,
+  videoOutcome
+} from '../src/batch/outcome.js'
+import { readEnvelope } from '../src/cloudflare/envelope.js'
 import type { Answer, RequestRecord } from '../src/types.js'
+
+/** An answer with this status and body, read as the client reads it. */
+const read = (status: number, body: unknown): Answer => ({
+  kind: 'http',
+  status,
+  ...readEnvelope('application/json', JSON.stringify(body))
+})
 
 const envelope = (success: boolean, errors: { code: number; message: string }[] = []) => ({
   success,
@@ -56,6 +78,59 @@ describe('recordFromAnswer', () => {
     const record = recordFromAnswer('default', answer, 1, false)
     expect(record.outcome).toBe('failed')
     expect(record.errors.at(-1)?.message).toMatch(/nothing was deleted\. Check `account-id` .* and `base-url`$/)
+  })
+
+  it.each([
+    ['no error', []],
+    ['a routing code as a string', [{ code: '7003', message: 'No route for that URI' }]],
+    [
+      'a routing code 7000 among others',
+      [
+        { code: 10003, message: 'Not Found' },
+        { code: 7000, message: 'No route' }
+      ]
+    ],
+    ['the authentication code 10000', [{ code: 10000, message: 'Authentication error' }]],
+    ['the authentication code 9109 as a string', [{ code: '9109', message: 'Invalid access token' }]]
+  ])('fails a Cloudflare 404 envelope with %s: it is not "not found"', (_, errors) => {
+    const record = recordFromAnswer(
+      'default',
+      read(404, { success: false, errors, messages: [], result: null }),
+      1,
+      false
+    )
+    expect(record.outcome).toBe('failed')
+  })
+
+  it('counts a 404 envelope with an error and a code that is neither routing nor authentication as missing, string or not', () => {
+    for (const code of [10003, '10003', 'not-a-number']) {
+      const body = { success: false, errors: [{ code, message: 'Not Found' }], messages: [], result: null }
+      expect(recordFromAnswer('default', read(404, body), 1, false).outcome).toBe('missing')
+    }
+  })
+
+  it('keeps a result of at most 1 KiB as it is, and a larger one only as its size', () => {
+    expect(keptResult('ok')).toBe('ok')
+    const small = { status: 'ready', percentComplete: 100, url: 'https://x.example/d.mp4' }
+    expect(keptResult(small)).toBe(small)
+    const huge = Array.from({ length: 100_000 }, () => ({}))
+    expect(keptResult(huge)).toBe('result of 300001 bytes not kept')
+    expect(resultNotKept(keptResult(huge))).toBe(true)
+    expect(resultNotKept(keptResult('x'.repeat(MAX_RESULT_BYTES)))).toBe(true)
+    expect(resultNotKept('ok')).toBe(false)
+    const answer = read(200, { success: true, errors: [], messages: [], result: 'x'.repeat(1024 * 1024) })
+    expect(recordFromAnswer('default', answer, 1, false).result).toBe(`result of ${1024 * 1024 + 2} bytes not kept`)
+  })
+
+  it('keeps a dry run’s download as its size when it is too large', () => {
+    const answer = read(200, { success: true, errors: [], messages: [], result: { default: 'y'.repeat(5000) } })
+    const [record] = plannedRecords(['default'], {
+      last: answer,
+      attempts: 1,
+      answerLost: false,
+      stoppedBeforeRetry: false
+    })
+    expect(record).toMatchObject({ outcome: 'would-delete', result: 'result of 5002 bytes not kept' })
   })
 
   it('fails an HTML answer with the problem as a code-less error', () => {
@@ -114,6 +189,53 @@ describe('recordFromAnswer', () => {
   })
 })
 
+describe('refusesCredentials', () => {
+  it.each([
+    [401, {}, true],
+    [401, { success: false, errors: [{ code: 1234, message: 'x' }] }, true],
+    [403, { success: false, errors: [{ code: 10000, message: 'Authentication error' }] }, true],
+    [403, { success: false, errors: [{ code: '10000', message: 'Authentication error' }] }, true],
+    [
+      403,
+      {
+        success: false,
+        errors: [
+          { code: 1, message: 'x' },
+          { code: 9109, message: 'Invalid access token' }
+        ]
+      },
+      true
+    ],
+    [403, { success: false, errors: [{ code: '9109', message: 'Invalid access token' }] }, true],
+    [403, { success: false, errors: [{ code: 10005, message: 'not allowed for this video' }] }, false],
+    [403, { success: false, errors: [] }, false],
+    [404, { success: false, errors: [{ code: 10000, message: 'Authentication error' }] }, false],
+    [429, { success: false, errors: [{ code: 10000, message: 'x' }] }, false]
+  ])('HTTP %i with %j: %s', (status, body, refused) => {
+    expect(refusesCredentials(read(status, body))).toBe(refused)
+  })
+
+  it('is false for no answer and a network failure', () => {
+    expect(refusesCredentials(undefined)).toBe(false)
+    expect(
+      refusesCredentials({ kind: 'network', code: 'ECONNRESET', message: 'reset', mayHaveReachedServer: false })
+    ).toBe(false)
+  })
+})
+
+describe('recordFromAttempts', () => {
+  it('names what stopped a request never sent, and notes what stopped a retry', () => {
+    const none = { last: undefined, attempts: 0, answerLost: false, stoppedBeforeRetry: false }
+    expect(recordFromAttempts('audio', none, 'not-sent')).toMatchObject({ outcome: 'not-sent', attempts: 0 })
+    expect(recordFromAttempts('audio', none, 'cancelled')).toMatchObject({ outcome: 'cancelled', attempts: 0 })
+    const busy = { ...none, last: read(503, { success: false, errors: [{ code: 1000, message: 'x' }] }), attempts: 1 }
+    expect(recordFromAttempts('default', { ...busy, stoppedBeforeRetry: true }, 'not-sent').errors.at(-1)).toEqual({
+      code: null,
+      message: 'Not retried: Cloudflare refused the credentials, so nothing more is sent.'
+    })
+  })
+})
+
 const req = (outcome: RequestRecord['outcome']): RequestRecord => emptyRecord('default', outcome)
 
 describe('videoOutcome', () => {
@@ -125,6 +247,10 @@ describe('videoOutcome', () => {
     [['deleted', 'cancelled'], 'cancelled'],
     [['failed', 'cancelled'], 'failed'],
     [['would-delete', 'missing'], 'would-delete'],
+    [['deleted', 'not-sent'], 'not-sent'],
+    [['failed', 'not-sent'], 'failed'],
+    [['not-sent', 'cancelled'], 'cancelled'],
+    [['cancelled', 'not-sent'], 'cancelled'],
     [['missing', 'missing'], 'missing']
   ] as const)('%p → %s', (outcomes, expected) => {
     expect(videoOutcome(outcomes.map(req))).toBe(expected)
@@ -134,7 +260,7 @@ describe('videoOutcome', () => {
 describe('runSucceeded', () => {
   /** The request counts of a run whose requests had these outcomes. */
   const counts = (...outcomes: RequestRecord['outcome'][]) => {
-    const counted = { deleted: 0, 'would-delete': 0, missing: 0, failed: 0, cancelled: 0 }
+    const counted = { deleted: 0, 'would-delete': 0, missing: 0, failed: 0, 'not-sent': 0, cancelled: 0 }
     for (const outcome of outcomes) counted[outcome] += 1
     return counted
   }
@@ -150,5 +276,21 @@ describe('runSucceeded', () => {
     expect(runSucceeded(counts('deleted', 'failed'), 'warn')).toBe(false)
     expect(runSucceeded(counts('cancelled'), 'warn')).toBe(false)
     expect(runSucceeded(counts('would-delete'), 'fail')).toBe(true)
+  })
+
+  it('fails on a request not sent, like a failed one', () => {
+    expect(runSucceeded(counts('deleted', 'not-sent'), 'ignore')).toBe(false)
+  })
+})
+
+describe('the outcomes in the docs', () => {
+  const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8')
+
+  it('README lists every outcome in its Outcomes table, in the closing line’s order, and action.yml names them all', () => {
+    const outcomes = read('README.md').split('\n## Outcomes\n')[1]?.split('\n## ')[0] ?? ''
+    const rows = [...outcomes.matchAll(/^\| `([a-z-]+)` +\|/gm)].map((match) => match[1])
+    expect(rows).toEqual(OUTCOMES)
+    const action = parse(read('action.yml')) as { outputs: Record<string, { description: string }> }
+    for (const outcome of OUTCOMES) expect(action.outputs.results?.description).toContain(outcome)
   })
 })

@@ -186,6 +186,40 @@ describe('RateGate', () => {
     }
   })
 
+  it.each([
+    ['allows no request (q=0)', '"default";q=0;w=1', 4],
+    ['allows no more than the concurrency', '"default";q=4;w=1', 4],
+    ['allows less than the reserve', '"default";q=6;w=1', 4]
+  ])('never stalls on a policy that %s: at least one request goes out per reset', (_, policy, concurrency) => {
+    const gate = new RateGate({ requestsPerMinute: 0, concurrency })
+    let now = 0
+    let sent = 0
+    let longest = 0
+    // Every answer says none left, resetting in 1 s, as a strict or broken server might.
+    while (now < 10_000) {
+      const wait = gate.hold(now)
+      if (wait === undefined) {
+        gate.start(now)
+        sent += 1
+        gate.finish(now, answer('"default";r=0;t=1', policy))
+        continue
+      }
+      longest = Math.max(longest, wait.until - now)
+      now = Math.max(wait.until, now + 1)
+    }
+    // Ten resets in 10 s of virtual time: at least one request after each, no wait past a reset.
+    expect(sent).toBeGreaterThanOrEqual(10)
+    expect(longest).toBeLessThanOrEqual(1050)
+  })
+
+  it('takes a policy that allows no request, or no more than the concurrency, for absent', () => {
+    expect(readRateLimit(answer(undefined, '"default";q=0;w=1'), 0).policy).toBeUndefined()
+    const gate = new RateGate({ requestsPerMinute: 0, concurrency: 4 })
+    gate.start(0)
+    gate.finish(0, answer('"default";r=50;t=1', '"default";q=4;w=1'))
+    expect(gate.reserve).toBe(8)
+  })
+
   it('pauses every request until a 429 has passed', () => {
     const gate = new RateGate({ requestsPerMinute: 0, concurrency: 4 })
     gate.pauseUntil(5000)

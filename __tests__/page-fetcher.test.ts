@@ -72,7 +72,7 @@ describe('pageFetcher', () => {
     expect(await fetch(new URLSearchParams())).toEqual({
       ok: false,
       problem:
-        'HTTP 403: [10000] Authentication error: the API token needs the Stream Read permission (Stream Write includes it) on this account'
+        "HTTP 403: [10000] Authentication error. Either the API token is invalid or expired, lacks the Stream Write permission (Stream Read for a dry run or a listing), or is not valid for the account in `account-id` (check `account-id` and the token's account resources)"
     })
   })
 

@@ -13,6 +13,7 @@ import {
   parseInteger
 } from '../src/inputs/input-parsers.js'
 import { readRateLimit } from '../src/requests/rate-headers.js'
+import { RateGate } from '../src/requests/rate-gate.js'
 
 /** Cloudflare's lockout: no honest wait is longer. */
 const MAX_SERVER_WAIT_SECONDS = 300
@@ -135,6 +136,43 @@ describe('rate-limit headers, for any value', () => {
         }
       }),
       { numRuns: 1000 }
+    )
+  })
+})
+
+describe('the rate gate, for any answers', () => {
+  it('never stalls: with nothing in flight, a request may start within 5 minutes of any answer', () => {
+    const answers = fc.array(
+      fc.record({
+        r: fc.oneof(fc.nat(), fc.constant(0)),
+        t: fc.oneof(fc.nat({ max: 400 }), fc.constant(0)),
+        q: fc.oneof(fc.nat({ max: 2000 }), fc.constant(0)),
+        w: fc.oneof(fc.nat({ max: 400 }), fc.constant(0))
+      }),
+      { minLength: 1, maxLength: 20 }
+    )
+    fc.assert(
+      fc.property(answers, fc.integer({ min: 1, max: 32 }), fc.constantFrom(0, 200, 6000), (said, concurrency, rpm) => {
+        const gate = new RateGate({ requestsPerMinute: rpm, concurrency })
+        let now = 0
+        for (const { r, t, q, w } of said) {
+          // Waits end later each time, and the gate opens within a lockout's length (and its margin).
+          const asked = now
+          for (let wait = gate.hold(now); wait !== undefined; wait = gate.hold(now)) {
+            expect(wait.until).toBeGreaterThan(now)
+            now = wait.until
+            expect(now - asked).toBeLessThanOrEqual(MAX_SERVER_WAIT_SECONDS * 1000 + 100)
+          }
+          gate.start(now)
+          gate.finish(now, {
+            kind: 'http',
+            status: 200,
+            ratelimit: `"default";r=${r};t=${t}`,
+            ratelimitPolicy: `"default";q=${q};w=${w}`
+          })
+        }
+      }),
+      { numRuns: 300 }
     )
   })
 })

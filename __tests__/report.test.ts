@@ -70,6 +70,63 @@ describe('buildOutputs', () => {
   })
 })
 
+describe('a run stopped by refused credentials', () => {
+  const notSent = (id: string): VideoRecord => video(id, 'not-sent', emptyRecord('default', 'not-sent'))
+  const stopped = [video('v1', 'failed', forbidden), video('v2', 'deleted', deleted()), notSent('v3'), notSent('v4')]
+
+  it('lists the videos not sent in `failed`, after what failed in input order, and says what to fix once, first', () => {
+    const outputs = buildOutputs(report(stopped, { success: false }))
+    expect(outputs.failed).toBe('["v1","v3","v4"]')
+    const errors = JSON.parse(outputs.errors ?? '') as { code: number | null; message: string }[]
+    expect(errors).toHaveLength(2)
+    expect(errors[0]).toEqual({
+      code: null,
+      message: expect.stringMatching(
+        /^Cloudflare refused the credentials, so nothing more was sent: 2 requests were not sent \(`not-sent`\)\. Either the API token is invalid/
+      )
+    })
+  })
+
+  it('gives one annotation for the stop, not one per video, at the failure level', () => {
+    for (const failOnError of [true, false]) {
+      const annotations = buildAnnotations(report(stopped, { success: false, failOnError }))
+      expect(annotations.map((a) => [a.level, a.title])).toEqual([
+        [failOnError ? 'error' : 'warning', 'Failed: default download of video v1'],
+        [failOnError ? 'error' : 'warning', 'Stopped: credentials refused']
+      ])
+    }
+  })
+
+  it('names the Global API key and e-mail when those were sent, not a token', () => {
+    const annotations = buildAnnotations(report(stopped, { success: false, authKind: 'key' }))
+    for (const { message } of annotations) {
+      expect(message).toContain('the Global API key / e-mail pair is wrong')
+      expect(message).not.toContain('token')
+    }
+  })
+
+  it('counts the videos not sent in the closing line', () => {
+    expect(verdict(report(stopped, { success: false }))).toBe('4 videos: 1 deleted, 1 failed, 2 not-sent')
+  })
+})
+
+describe('the result output', () => {
+  it('keeps a single result within its budget, else gives none and says truncated', () => {
+    const big = { ...deleted(), result: 'x'.repeat(OUTPUT_BUDGET.result + 1) }
+    expect(buildOutputs(report([video('v1', 'deleted', big)]))).toMatchObject({ result: '', truncated: 'true' })
+    const fits = { ...deleted(), result: 'x'.repeat(OUTPUT_BUDGET.result - 10) }
+    expect(buildOutputs(report([video('v1', 'deleted', fits)]))).toMatchObject({ truncated: 'false' })
+  })
+
+  it('says truncated when a result was too large to keep', () => {
+    const notKept = { ...deleted(), result: 'result of 1048578 bytes not kept' }
+    expect(buildOutputs(report([video('v1', 'deleted', notKept)]))).toMatchObject({
+      result: 'result of 1048578 bytes not kept',
+      truncated: 'true'
+    })
+  })
+})
+
 describe('buildAnnotations', () => {
   it('makes each failure an error naming the video, the code, the message, the link and a permission hint', () => {
     expect(buildAnnotations(report([video('v1', 'failed', forbidden)], { success: false }))).toEqual([
@@ -78,7 +135,7 @@ describe('buildAnnotations', () => {
         title: 'Failed: default download of video v1',
         message:
           'HTTP 403: [10000] Authentication error (https://developers.cloudflare.com/x). ' +
-          "Either the API token lacks the Stream Write permission, or it is not valid for account acc1 (check `account-id` and the token's account resources)."
+          "Either the API token is invalid or expired, lacks the Stream Write permission (Stream Read for a dry run or a listing), or is not valid for account acc1 (check `account-id` and the token's account resources)."
       }
     ])
   })

@@ -79,10 +79,53 @@ describe('run', () => {
     expect(r.failed).toBe('1 video: 1 failed')
     expect(r.calls).toContainEqual([
       'error',
-      `HTTP 403: [10000] Authentication error. Either the API token lacks the Stream Write permission, or it is not valid for account ${standIn.accountId} (check \`account-id\` and the token's account resources).`,
+      `HTTP 403: [10000] Authentication error. Either the API token is invalid or expired, lacks the Stream Write permission (Stream Read for a dry run or a listing), or is not valid for account ${standIn.accountId} (check \`account-id\` and the token's account resources).`,
       { title: 'Failed: default download of video 00000000000000000000000000000001' }
     ])
     expect(r.outputs).toMatchObject({ success: 'false', failed: '["00000000000000000000000000000001"]' })
+  })
+
+  describe('with credentials Cloudflare refuses', () => {
+    const ids = Array.from({ length: 12 }, (_, i) => (i + 1).toString(16).padStart(32, '0'))
+
+    it('stops sending, fails the step, lists every video not sent in `failed`, and says what to fix once', async () => {
+      const r = await runWith({ 'video-id': ids.join(' '), 'api-token': 'wrong-token', concurrency: '2' })
+      expect(standIn.log.length).toBeLessThanOrEqual(2)
+      expect(r.failed).toMatch(/^12 videos: \d+ failed, \d+ not-sent$/)
+      expect(JSON.parse(r.outputs.failed ?? '')).toEqual(ids)
+      expect(
+        r.said('error').filter((message) => message.startsWith('Cloudflare refused the credentials'))
+      ).toHaveLength(1)
+      expect(r.said('info').filter((line) => line.includes('nothing more is sent'))).toHaveLength(1)
+      expect(r.summary.match(/Cloudflare refused the credentials/g)).toHaveLength(1)
+    })
+
+    it('makes the videos not sent warnings with fail-on-error false, as failed ones', async () => {
+      const r = await runWith({
+        'video-id': ids.join(' '),
+        'api-token': 'wrong-token',
+        concurrency: '2',
+        'fail-on-error': 'false'
+      })
+      expect(r.failed).toBeUndefined()
+      expect(r.said('error')).toEqual([])
+      expect(r.said('warning').some((message) => message.startsWith('Cloudflare refused the credentials'))).toBe(true)
+      expect(r.outputs).toMatchObject({ success: 'false', failed: JSON.stringify(ids) })
+    })
+
+    it('names the Global API key and e-mail when those were sent', async () => {
+      const r = await runWith({
+        'video-id': ids.slice(0, 3).join(' '),
+        'api-token': '',
+        'api-key': 'c2547eb745079dac9320b638f5e225cf483cc',
+        email: 'user@example.com',
+        concurrency: '1'
+      })
+      const [stop] = r.said('error').filter((message) => message.startsWith('Cloudflare refused the credentials'))
+      expect(stop).toContain('the Global API key / e-mail pair is wrong')
+      // The failed request's own annotation names them too.
+      for (const message of r.said('error')) expect(message).not.toContain('API token')
+    })
   })
 
   it('passes with warnings when fail-on-error is false, and the outputs still say what failed', async () => {

@@ -36,6 +36,22 @@ const failedWith = (message: string, ray = 'ray-403'): RequestRecord => ({
 })
 
 describe('renderSummary', () => {
+  it('gives the reason for requests not sent once, above the tables, and lists them as needing attention', () => {
+    const notSent = (id: string) => video(id, 'not-sent', emptyRecord('default', 'not-sent'))
+    const videos = [video('v1', 'failed', forbidden), notSent('v2'), notSent('v3'), video('v4', 'deleted', deleted())]
+    const markdown = renderSummary(report(videos, { success: false }))
+    expect(markdown.match(/Cloudflare refused the credentials/g)).toHaveLength(1)
+    expect(markdown).toContain(
+      '> [!CAUTION]\n> Cloudflare refused the credentials, so nothing more was sent: 2 requests'
+    )
+    const rows = tableRows(html(markdown))
+    expect(rows.slice(1, 4).map((row) => [row[0], row[2], row[4]])).toEqual([
+      ['v1', 'failed', '[10000] Authentication error (https://developers.cloudflare.com/x)'],
+      ['v2', 'not-sent', '–'],
+      ['v3', 'not-sent', '–']
+    ])
+  })
+
   it('puts what needs attention first, with clear column names', () => {
     const videos = [
       video('v1', 'deleted', deleted()),

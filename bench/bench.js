@@ -98,7 +98,7 @@ function inputs(standIn, videoId, extra = {}) {
 
 /** @param {Node} node */
 async function coldStart(node) {
-  const ids = Array.from({ length: 3 * (PAIRS + 3) }, (_, i) => `c01d${i.toString(16).padStart(28, '0')}`)
+  const ids = Array.from({ length: 4 * (PAIRS + 3) }, (_, i) => `c01d${i.toString(16).padStart(28, '0')}`)
   const standIn = await startStandIn({ videos: Object.fromEntries(ids.map((id) => [id, {}])) })
   let next = 0
   const runs = []

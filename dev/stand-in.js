@@ -21,7 +21,7 @@ import { createServer as createTlsServer } from 'node:https'
 import { randomBytes } from 'node:crypto'
 
 /**
- * @typedef {'429' | '500' | '503' | 'html502' | 'html520' | 'reset' | 'reset-after-delete' | 'hang' | 'redirect' | 'huge' | 'not-json' | 'empty'} Fault
+ * @typedef {'429' | '500' | '503' | 'html502' | 'html520' | 'reset' | 'reset-after-delete' | 'hang' | 'redirect' | 'huge' | 'not-json' | 'empty' | 'forbidden'} Fault
  * @typedef {{ video?: string, type?: 'default' | 'audio', op?: Operation, times?: number, fault: Fault, retryAfter?: string }} FaultRule
  * @typedef {'delete' | 'list' | 'downloads'} Operation the request a fault rule applies to (any, when unset)
  * @typedef {{ method: string, path: string, headers: import('node:http').IncomingHttpHeaders, at: number, remotePort?: number, status?: number }} Logged
@@ -284,6 +284,9 @@ function misbehave(rule, req, res, send, fail, hanging) {
       return send(200, '{"success": true, "errors": [', { 'content-type': 'application/json' })
     case 'empty':
       return send(502, '')
+    // A refusal about one video, not the credentials: no authentication code.
+    case 'forbidden':
+      return fail(403, 10005, 'Forbidden: not allowed for this video')
   }
 }
 

@@ -32532,11 +32532,14 @@ function parseRatelimit(value) {
     }
     return best;
 }
-/** The most restrictive item of `Ratelimit-Policy`: the smallest quota per window. */
+/**
+ * The most restrictive item of `Ratelimit-Policy`: the smallest quota per window. An item that
+ * allows no request (`q=0`) or has no window (`w=0`) is no policy: it is skipped.
+ */
 function parseRatelimitPolicy(value) {
     let best;
     for (const { q, w } of parseRateLimitItems(value)) {
-        if (q === undefined || w === undefined || w === 0)
+        if (q === undefined || w === undefined || q === 0 || w === 0)
             continue;
         if (best === undefined || q < best.quota)
             best = { quota: q, windowSeconds: capSeconds(w) };
@@ -32593,7 +32596,9 @@ class RateGate {
      * how many are left. 2 × concurrency, or 1% of the quota if larger.
      */
     get reserve() {
-        return Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.01));
+        const reserve = Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.01));
+        // A fresh window's full quota must be above the reserve, or no request would ever start.
+        return this.policy === undefined ? reserve : Math.min(reserve, this.policy.quota - 1);
     }
     /** Why and until when a new request must wait; undefined when it may start now. */
     hold(now) {
@@ -32624,7 +32629,8 @@ class RateGate {
     finish(now, answer) {
         this.inFlight -= 1;
         const said = readRateLimit(answer, now);
-        if (said.policy)
+        // A quota that one round of requests uses up cannot be planned with: as if none were given.
+        if (said.policy && said.policy.quota > this.options.concurrency)
             this.policy = said.policy;
         if (said.window === undefined)
             return;
@@ -32788,7 +32794,7 @@ async function sendWithRetries(send, deps, retrying) {
     let answerLost = false;
     for (let attempt = 1;; attempt++) {
         if (!(await acquireSlot(gate, clock, cancel.stop, deps.waiting))) {
-            return { last, attempts: attempt - 1, answerLost, cancelledBeforeRetry: last !== undefined };
+            return { last, attempts: attempt - 1, answerLost, stoppedBeforeRetry: last !== undefined };
         }
         if (last?.kind === 'network' && last.mayHaveReachedServer)
             answerLost = true;
@@ -32796,7 +32802,7 @@ async function sendWithRetries(send, deps, retrying) {
         gate.finish(clock.now(), last);
         const reason = retryReason(last);
         if (reason === undefined || attempt > deps.maxRetries || cancel.stop.aborted) {
-            return { last, attempts: attempt, answerLost, cancelledBeforeRetry: false };
+            return { last, attempts: attempt, answerLost, stoppedBeforeRetry: false };
         }
         const delay = retryDelayMs(last, attempt, clock.now(), deps.random);
         // A throttled answer means the whole account is blocked: hold every worker, not just this one.
@@ -32843,7 +32849,63 @@ function errorMessage(error) {
  */
 
 /** Every outcome, in the order the closing line counts them. */
-const OUTCOMES = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled'];
+const OUTCOMES = [
+    'deleted',
+    'would-delete',
+    'missing',
+    'failed',
+    'not-sent',
+    'cancelled'
+];
+/**
+ * Why a request was never sent, the first that applies: the step was cancelled, then the credentials
+ * were refused (a time limit's outcome would come next). The batch holds one stop per entry.
+ */
+const UNSENT_ORDER = ['cancelled', 'not-sent'];
+/** What a request that was sent but not retried says, by what stopped it. */
+const NOT_RETRIED = {
+    cancelled: 'The step was cancelled before a retry.',
+    'not-sent': 'Not retried: Cloudflare refused the credentials, so nothing more is sent.'
+};
+/** Bytes of JSON a request's `result` may have and be kept; a larger one is kept as its size only. */
+const MAX_RESULT_BYTES = 1024;
+/**
+ * A result as the records keep it: as it is when short, else only its size (a hostile or broken
+ * server can answer megabytes; no real answer to a delete or a read of downloads is near this).
+ */
+function keptResult(result) {
+    if (result === null || result === undefined)
+        return null;
+    // A short text (`ok`) fits whatever its characters (at most 3 bytes each, and its quotes): no need to serialise it.
+    if (typeof result === 'string' && result.length <= MAX_RESULT_BYTES / 4)
+        return result;
+    const bytes = Buffer.byteLength(JSON.stringify(result) ?? '');
+    return bytes <= MAX_RESULT_BYTES ? result : `result of ${bytes} bytes not kept`;
+}
+/** Whether a kept result is only the size of one too large to keep (keptResult). */
+function resultNotKept(result) {
+    return typeof result === 'string' && /^result of \d+ bytes not kept$/.test(result);
+}
+/** Cloudflare's authentication errors: the credentials themselves are refused, for every video alike. */
+const AUTH_CODES = new Set([10000, 9109]);
+/**
+ * Whether an answer refuses the credentials, so every other request would get the same: a 401, or
+ * a 403 that carries one of Cloudflare's authentication codes (a 403 may also be about one video).
+ */
+function refusesCredentials(answer) {
+    if (answer?.kind !== 'http')
+        return false;
+    if (answer.status === 401)
+        return true;
+    return answer.status === 403 && hasCode(answer.envelope, AUTH_CODES);
+}
+/** What to fix when Cloudflare refuses the credentials, naming the kind that was sent. */
+function credentialsHint(auth, accountId) {
+    const account = accountId === undefined ? 'the account in `account-id`' : `account ${accountId}`;
+    return auth === 'token'
+        ? `the API token is invalid or expired, lacks the Stream Write permission (Stream Read for a dry run or a listing), or is not valid for ${account} (check \`account-id\` and the token's account resources)`
+        : `the Global API key / e-mail pair is wrong (\`api-key\` must be the Global API key of the user whose e-mail is \`email\`), or that user is not a member of ${account} (check \`account-id\`)`;
+}
 /** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
 function recordFromAnswer(type, answer, attempts, answerLost) {
     if (answer.kind === 'network') {
@@ -32862,7 +32924,7 @@ function recordFromAnswer(type, answer, attempts, answerLost) {
         download_type: type,
         outcome: 'failed',
         status_code: answer.status,
-        result: envelope ? envelope.result : null,
+        result: envelope ? keptResult(envelope.result) : null,
         errors: envelope ? envelope.errors : [],
         messages: envelope ? envelope.messages : [],
         ray_id: answer.rayId ?? null,
@@ -32881,13 +32943,21 @@ function recordFromAnswer(type, answer, attempts, answerLost) {
 const ROUTING_CODES = new Set([7000, 7003]);
 /**
  * Whether a 404 is Cloudflare saying that the download (or video) does not exist: a JSON envelope
- * that reports failure with no routing error. A 404 from anything else (an HTML page, an empty
- * body, "No route for that URI") means the request went somewhere else, and nothing was deleted.
+ * that reports failure with at least one error, none of them a routing or an authentication code.
+ * Cloudflare does not document its "not found" codes, so the rule names what is not "not found":
+ * a 404 from anything else (an HTML page, an empty body, no error, "No route for that URI") means
+ * the request went somewhere else, and nothing was deleted. The envelope reads codes sent as
+ * strings as numbers (envelope.ts).
  */
 function saysNotFound(envelope) {
     return (envelope !== undefined &&
         !envelope.success &&
-        !envelope.errors.some((error) => error.code !== null && ROUTING_CODES.has(error.code)));
+        envelope.errors.length > 0 &&
+        !hasCode(envelope, ROUTING_CODES) &&
+        !hasCode(envelope, AUTH_CODES));
+}
+function hasCode(envelope, codes) {
+    return envelope?.errors.some((error) => error.code !== null && codes.has(error.code)) ?? false;
 }
 function explainFailure(status, problem, location, envelope) {
     if (status >= 300 && status < 400) {
@@ -32911,7 +32981,7 @@ function explainFailure(status, problem, location, envelope) {
         return [];
     return [{ code: null, message: `HTTP ${status} without an error in the envelope` }];
 }
-/** A request that produced no answer: one never sent (`cancelled`). */
+/** A request that produced no answer: one never sent (`cancelled`, `not-sent`). */
 function emptyRecord(type, outcome) {
     return {
         download_type: type,
@@ -32925,12 +32995,15 @@ function emptyRecord(type, outcome) {
         answer_lost: false
     };
 }
-/** The record of a deletion from its attempts (attempts.ts). */
-function recordFromAttempts(type, attempted) {
+/**
+ * The record of a deletion from its attempts (attempts.ts); `unsent` is what stopped the batch
+ * when the attempts were cut short (nothing sent, or no retry).
+ */
+function recordFromAttempts(type, attempted, unsent = 'cancelled') {
     if (attempted.last === undefined)
-        return emptyRecord(type, 'cancelled');
+        return emptyRecord(type, unsent);
     const record = recordFromAnswer(type, attempted.last, attempted.attempts, attempted.answerLost);
-    return attempted.cancelledBeforeRetry ? withNote(record, 'The step was cancelled before a retry.') : record;
+    return attempted.stoppedBeforeRetry ? withNote(record, NOT_RETRIED[unsent]) : record;
 }
 /**
  * A dry run's records: one `GET …/downloads` answers for every download type. A download listed
@@ -32938,11 +33011,11 @@ function recordFromAttempts(type, attempted) {
  * listed is `missing`; a video Cloudflare does not know is `missing` for every type, and a failed
  * read is `failed` for every type, as the deletion would have been.
  */
-function plannedRecords(types, attempted) {
+function plannedRecords(types, attempted, unsent = 'cancelled') {
     const { last } = attempted;
     if (last === undefined)
-        return types.map((type) => emptyRecord(type, 'cancelled'));
-    const read = recordFromAttempts('default', attempted);
+        return types.map((type) => emptyRecord(type, unsent));
+    const read = recordFromAttempts('default', attempted, unsent);
     const downloads = last.kind === 'http' && last.status === 200 && last.envelope?.success === true ? last.envelope.result : undefined;
     return types.map((type) => {
         const base = { ...read, download_type: type };
@@ -32952,7 +33025,7 @@ function plannedRecords(types, attempted) {
         const found = outcome_isRecord(downloads) ? downloads[type] : undefined;
         return found === undefined || found === null
             ? { ...base, outcome: 'missing', result: null }
-            : { ...base, outcome: 'would-delete', result: found };
+            : { ...base, outcome: 'would-delete', result: keptResult(found) };
     });
 }
 function withNote(record, note) {
@@ -32961,18 +33034,24 @@ function withNote(record, note) {
 function outcome_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+/** A video's outcome: the first of these that one of its requests has (unsent ones in UNSENT_ORDER). */
+const VIDEO_ORDER = ['failed', ...UNSENT_ORDER, 'deleted', 'would-delete', 'missing'];
 /**
- * A video's outcome across its requests: `failed` if any failed, else `cancelled` if any was never
- * sent, else `deleted` (or `would-delete` in a dry run) if any download was (or would be) deleted:
- * with `download-type: all`, a video that has no audio rendition is still `deleted`; else `missing`.
+ * A video's outcome across its requests: `failed` if any failed, else why one was never sent
+ * (`cancelled`, then `not-sent`), else `deleted` (or `would-delete` in a dry run) if any download
+ * was (or would be) deleted: with `download-type: all`, a video that has no audio rendition is
+ * still `deleted`; else `missing`.
  */
 function videoOutcome(requests) {
-    const order = ['failed', 'cancelled', 'deleted', 'would-delete', 'missing'];
-    return order.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'missing';
+    return VIDEO_ORDER.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'missing';
 }
-/** Whether the run did everything asked: nothing failed or cancelled, and no 404 when `if-missing: fail`. */
+/** Outcomes that count as a failure of the video: it is in the `failed` output, and fails the step. */
+const FAILED_OUTCOMES = ['failed', 'not-sent'];
+/** Whether the run did everything asked: nothing failed, unsent or cancelled, and no 404 when `if-missing: fail`. */
 function runSucceeded(counts, ifMissing) {
-    return counts.failed === 0 && counts.cancelled === 0 && !(counts.missing > 0 && ifMissing === 'fail');
+    return (FAILED_OUTCOMES.every((outcome) => counts[outcome] === 0) &&
+        counts.cancelled === 0 &&
+        !(counts.missing > 0 && ifMissing === 'fail'));
 }
 
 ;// CONCATENATED MODULE: ./src/batch/batch.ts
@@ -32980,7 +33059,11 @@ function runSucceeded(counts, ifMissing) {
  * The batch: every (video, download type) deletion, or in a dry run one read of each video's
  * downloads, at most `concurrency` at a time, each through the rate gate and the retry policy
  * (attempts.ts). Per-video problems are outcomes, never exceptions, and every video is accounted
- * for, cancelled ones included.
+ * for, unsent ones included.
+ *
+ * An answer that refuses the credentials (a 401, or a 403 with an authentication code) would be the
+ * answer to every request: the batch then sends nothing new, not even a retry, and the requests not
+ * yet sent are `not-sent`. Only requests already in flight (fewer than `concurrency`) still answer.
  */
 
 
@@ -32992,6 +33075,24 @@ async function runBatch(plan, deps) {
     // The requests of the videos in progress; a finished video is handed on and forgotten.
     const inProgress = new Map();
     const share = sharedAnswers();
+    // What stops new requests, one signal per reason in UNSENT_ORDER: the step's cancellation, and a
+    // refusal of the credentials. The attempts stop on either; the first that holds names the outcome.
+    const refusal = new AbortController();
+    const stops = { cancelled: deps.attempts.cancel.stop, 'not-sent': refusal.signal };
+    const attempts = {
+        ...deps.attempts,
+        cancel: { ...deps.attempts.cancel, stop: AbortSignal.any(UNSENT_ORDER.map((reason) => stops[reason])) }
+    };
+    const unsent = () => UNSENT_ORDER.find((reason) => stops[reason].aborted) ?? 'cancelled';
+    /** One request; an answer that refuses the credentials stops the batch as soon as it is read. */
+    const send = async (videoId, request) => {
+        const answer = await request();
+        if (!refusal.signal.aborted && refusesCredentials(answer)) {
+            refusal.abort();
+            deps.events.refused(videoId, answer.status);
+        }
+        return answer;
+    };
     let next = 0;
     const finish = (index, done) => {
         inProgress.delete(index);
@@ -33011,13 +33112,13 @@ async function runBatch(plan, deps) {
             if (done === undefined)
                 inProgress.set(index, (done = []));
             if (plan.dryRun) {
-                const attempted = await sendWithRetries((signal) => deps.client.getDownloads(videoId, signal), deps.attempts, (...args) => deps.events.retrying(videoId, 'read', ...args));
-                done.push(...plannedRecords(downloadTypes, attempted));
+                const attempted = await sendWithRetries((signal) => send(videoId, () => deps.client.getDownloads(videoId, signal)), attempts, (...args) => deps.events.retrying(videoId, 'read', ...args));
+                done.push(...plannedRecords(downloadTypes, attempted, unsent()));
             }
             else {
                 const type = downloadTypes[task % perVideo];
-                const attempted = await sendWithRetries((signal) => deps.client.deleteDownload(videoId, type, signal), deps.attempts, (...args) => deps.events.retrying(videoId, type, ...args));
-                done.push(recordFromAttempts(type, attempted));
+                const attempted = await sendWithRetries((signal) => send(videoId, () => deps.client.deleteDownload(videoId, type, signal)), attempts, (...args) => deps.events.retrying(videoId, type, ...args));
+                done.push(recordFromAttempts(type, attempted, unsent()));
             }
             if (done.length === downloadTypes.length)
                 finish(index, done);
@@ -33051,6 +33152,11 @@ function sharedAnswers() {
  * Never throws: an HTML error page from the edge (502, 520–527), an empty body or truncated JSON
  * all become a `problem` that names the content type. The HTTP status is not in it: every place that
  * shows a problem (annotations, log, summary, results) shows the status beside it.
+ *
+ * What it keeps of `errors` and `messages` is bounded whatever the answer holds: the first
+ * {@link MAX_ENTRIES} of each, every text cut to {@link MAX_FIELD} characters, and a code given as
+ * a string of digits (`"7003"`) read as the number it is, so every rule and every output sees one
+ * kind of code. Every text the report shows is built from these kept entries.
  */
 
 function readEnvelope(contentType, body) {
@@ -33082,22 +33188,45 @@ function readEnvelope(contentType, body) {
 function mediaType(contentType) {
     return contentType?.split(';')[0]?.trim() || 'no content type';
 }
-/** Keeps what a user needs of each entry; an entry that is not an object still shows as text. */
+/** Entries of `errors` (and of `messages`) kept of one answer; a note says how many more there were. */
+const MAX_ENTRIES = 20;
+/** Characters kept of each text of an entry (its message, its documentation link). */
+const MAX_FIELD = 500;
+/** Keeps what a user needs of the first entries; an entry that is not an object still shows as text. */
 function readMessages(value) {
     if (!Array.isArray(value) || value.length === 0)
         return NO_MESSAGES;
-    return value.map((entry) => {
+    const kept = value.slice(0, MAX_ENTRIES).map((entry) => {
         if (!envelope_isRecord(entry))
-            return { code: null, message: String(entry) };
+            return { code: null, message: cut(String(entry)) };
         const message = {
-            code: typeof entry.code === 'number' ? entry.code : null,
-            message: typeof entry.message === 'string' ? entry.message : JSON.stringify(entry)
+            code: readCode(entry.code),
+            message: cut(typeof entry.message === 'string' ? entry.message : JSON.stringify(entry))
         };
         if (typeof entry.documentation_url === 'string' && entry.documentation_url !== '') {
-            message.documentation_url = entry.documentation_url;
+            message.documentation_url = cut(entry.documentation_url);
         }
         return message;
     });
+    const more = value.length - MAX_ENTRIES;
+    if (more > 0)
+        kept.push({ code: null, message: `${more} more not kept (the first ${MAX_ENTRIES} are)` });
+    return kept;
+}
+/** Cloudflare's codes are integers; one sent as a string of digits is that integer, anything else none. */
+function readCode(code) {
+    const value = typeof code === 'string' && /^\s*\d{1,15}\s*$/.test(code) ? Number(code) : code;
+    return typeof value === 'number' && Number.isSafeInteger(value) ? value : null;
+}
+/** The first MAX_FIELD characters of a text, never half a surrogate pair, `…` where it was cut. */
+function cut(text, max = MAX_FIELD) {
+    if (text.length <= max)
+        return text;
+    let end = max - 1;
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end -= 1;
+    return `${text.slice(0, end)}…`;
 }
 function envelope_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -33283,6 +33412,10 @@ function requestLine(videoId, record) {
     const errors = record.outcome === 'failed' ? describeErrors(record.errors, ' — ') : '';
     return `${videoId} ${record.download_type}: ${record.outcome}${detail ? ` (${detail})` : ''}${errors}`;
 }
+/** The log line when Cloudflare refuses the credentials and the batch stops sending. */
+function refusedLine(videoId, status) {
+    return `${videoId}: HTTP ${status}, Cloudflare refused the credentials: nothing more is sent, and the requests not yet sent are \`not-sent\`.`;
+}
 function retryLine(videoId, type, retry, delayMs, reason) {
     return `${videoId} ${type}: ${safeText(reason)}; retry ${retry} in ${(delayMs / 1000).toFixed(1)} s`;
 }
@@ -33349,7 +33482,48 @@ function thousands(n) {
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+
+/** The closing line of the log, and the step's failure message when it fails. */
+function verdict(report) {
+    const { count, videoCounts: counts } = report.videos;
+    const totals = OUTCOMES.map((outcome) => [outcome, counts[outcome]])
+        .filter(([, n]) => n > 0)
+        .map(([outcome, n]) => `${n} ${outcome}`)
+        .join(', ');
+    const mode = report.dryRun ? ' (dry run: nothing was deleted)' : '';
+    if (count === 0)
+        return `No videos to act on${mode}`;
+    return `${count} video${count === 1 ? '' : 's'}: ${totals}${mode}`;
+}
+/**
+ * Why requests were `not-sent`, and what to fix, said once for the whole run (the error output,
+ * an annotation, the summary); undefined when every request was sent or cancelled.
+ */
+function notSentProblem(report) {
+    const count = report.videos.requestCounts['not-sent'];
+    if (count === 0)
+        return undefined;
+    const requests = `${count} request${count === 1 ? ' was' : 's were'}`;
+    return (`Cloudflare refused the credentials, so nothing more was sent: ${requests} not sent (\`not-sent\`). ` +
+        `Either ${credentialsHint(report.authKind, report.accountId)}. Once that is fixed, run again with the \`failed\` output as \`video-id\`.`);
+}
+/** What the source gave and what the guards did, in one line for the log and the summary. */
+function choiceLine(choice, acting) {
+    const from = choice.origin === 'library'
+        ? `The filters select ${choice.found} video${choice.found === 1 ? '' : 's'}` +
+            (choice.total !== undefined && choice.total !== choice.found ? ` (Cloudflare counts ${choice.total})` : '')
+        : `The ${choice.origin === 'file' ? 'file' : 'list'} names ${choice.found} video${choice.found === 1 ? '' : 's'}`;
+    const guards = [
+        choice.excluded > 0 ? `${choice.excluded} excluded` : undefined,
+        choice.kept > 0 ? `the ${choice.kept} newest kept (keep-latest)` : undefined
+    ].filter((part) => part !== undefined);
+    return `${from}${guards.length > 0 ? `; ${guards.join(', ')}` : ''}: acting on ${acting}.`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+
 
 /** GitHub shows at most 10 annotations of each level per step; past that, one line points to the summary. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -33389,6 +33563,11 @@ function buildAnnotations(report) {
                     message: `${cancelledCount} of ${videos.count} videos were not processed: ${cancelled.join(', ')}${unnamed > 0 ? `, and ${unnamed} more (see the results output)` : ''}`
                 });
             }
+        }
+        // The credentials refused: said once, not once per video never sent.
+        const notSent = level === failure ? notSentProblem(report) : undefined;
+        if (notSent !== undefined && count++ < ANNOTATIONS_PER_LEVEL) {
+            kept.push({ level: failure, title: 'Stopped: credentials refused', message: notSent });
         }
         list.push(...kept);
         const more = count - ANNOTATIONS_PER_LEVEL;
@@ -33433,16 +33612,25 @@ function annotate(video, request, report) {
     return {
         level: failure,
         title: `Failed: ${what}`,
-        message: `${status}${describeErrors(request.errors, ': ')}${hint(request.status_code, report.accountId)}`
+        message: `${status}${describeErrors(request.errors, ': ')}${hint(request.status_code, report)}`
     };
 }
-function hint(status, accountId) {
+function hint(status, report) {
     if (status !== 401 && status !== 403)
         return '';
-    return `. Either the API token lacks the Stream Write permission, or it is not valid for account ${accountId} (check \`account-id\` and the token's account resources).`;
+    return `. Either ${credentialsHint(report.authKind, report.accountId)}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
+/**
+ * The action's outputs, every one a string as the runner stores them. GitHub keeps at most 1 MB of
+ * outputs per job, so each output has a share of that budget: when a full value would be larger,
+ * it carries the videos that need attention first (failed and not-sent, cancelled, missing), is cut
+ * to fit, and `truncated` says `true`; so it does when an answer's result was too large to keep.
+ * `results-file` always has every record.
+ */
+
+
 /** Each output's share of GitHub's 1 MB per job, in bytes of JSON (about 0.9 MB in all). */
 const OUTPUT_BUDGET = {
     results: 400_000,
@@ -33465,7 +33653,7 @@ const LIST_BUDGET = {
 /** An item's share of its output's budget: its bytes and the comma before it (`[]` is the last of it). */
 const itemSize = (json) => Buffer.byteLength(json) + 1;
 /** Outcomes in the order an output carries them when it must be cut: what needs attention first. */
-const ATTENTION_ORDER = { failed: 0, cancelled: 1, missing: 2 };
+const ATTENTION_ORDER = { failed: 0, 'not-sent': 0, cancelled: 1, missing: 2 };
 /**
  * Adds a finished video (the `index`th of the input) to the list outputs. Each item's key is
  * [attention rank, index, position]: the order of a cut output (the id lists are never reordered).
@@ -33473,9 +33661,11 @@ const ATTENTION_ORDER = { failed: 0, cancelled: 1, missing: 2 };
 function addToOutputs(lists, video, index, settings) {
     const id = () => JSON.stringify(video.video_id);
     lists.selected.add([0, index, 0], id);
-    if (video.outcome === 'deleted' || video.outcome === 'missing' || video.outcome === 'failed') {
+    // A video not sent failed as much as one refused: the retry recipe takes `failed` as it is.
+    if (FAILED_OUTCOMES.includes(video.outcome))
+        lists.failed.add([0, index, 0], id);
+    else if (video.outcome === 'deleted' || video.outcome === 'missing')
         lists[video.outcome].add([0, index, 0], id);
-    }
     const rank = ATTENTION_ORDER[video.outcome] ?? 3;
     lists.results.add([rank, index, 0], () => JSON.stringify(video));
     lists.result.add([rank, index, 0], () => `${id()}:${JSON.stringify(resultOf(video, settings))}`);
@@ -33508,7 +33698,7 @@ function entryJson(entry, video, request) {
 /** The action's outputs, every one a string as the runner stores them. */
 function buildOutputs(report) {
     const { videos } = report;
-    let truncated = false;
+    let truncated = videos.resultsNotKept;
     /** In input order when nothing was left out; else what needs attention first, cut to fit. */
     const list = (name, first = []) => {
         const { kept, cut } = videos.outputs[name];
@@ -33518,12 +33708,16 @@ function buildOutputs(report) {
         return fitted.text;
     };
     const single = singleRequest(videos.count === 1 ? videos.first : undefined);
+    const singleText = single && singleResult(single.result);
+    truncated ||= singleText?.cut ?? false;
     const outputs = {
         success: String(report.success),
         // The map keyed by video id is built like the arrays, then given its braces.
-        result: single ? resultText(single.result) : `{${list('result').slice(1, -1)}}`,
-        // A failure of the whole run (the list failed, over the cap) is the first error.
-        errors: list('errors', report.runProblem === undefined ? [] : [JSON.stringify({ code: null, message: report.runProblem })]),
+        result: singleText ? singleText.text : `{${list('result').slice(1, -1)}}`,
+        // A failure of the whole run (the list failed, over the cap; the credentials refused) is the first error.
+        errors: list('errors', [report.runProblem, notSentProblem(report)]
+            .filter((problem) => problem !== undefined)
+            .map((message) => JSON.stringify({ code: null, message }))),
         messages: list('messages'),
         results: list('results'),
         deleted: list('deleted'),
@@ -33559,10 +33753,10 @@ function jsonArray(pieces, budget) {
     }
     return { text: `[${kept.join(',')}]`, cut: false };
 }
-function resultText(result) {
-    if (result === null || result === undefined)
-        return '';
-    return typeof result === 'string' ? result : JSON.stringify(result);
+/** The one request's result as it is, within the `result` budget like every other output (else empty, and cut). */
+function singleResult(result) {
+    const text = result === null || result === undefined ? '' : typeof result === 'string' ? result : JSON.stringify(result);
+    return Buffer.byteLength(text) <= OUTPUT_BUDGET.result ? { text, cut: false } : { text: '', cut: true };
 }
 /** The outputs when the inputs could not be used: nothing was sent, every problem is an error. */
 function invalidInputOutputs(problems) {
@@ -33579,33 +33773,6 @@ function invalidInputOutputs(problems) {
         truncated: 'false',
         'results-file': ''
     };
-}
-
-;// CONCATENATED MODULE: ./src/report/verdict.ts
-
-/** The closing line of the log, and the step's failure message when it fails. */
-function verdict(report) {
-    const { count, videoCounts: counts } = report.videos;
-    const totals = OUTCOMES.map((outcome) => [outcome, counts[outcome]])
-        .filter(([, n]) => n > 0)
-        .map(([outcome, n]) => `${n} ${outcome}`)
-        .join(', ');
-    const mode = report.dryRun ? ' (dry run: nothing was deleted)' : '';
-    if (count === 0)
-        return `No videos to act on${mode}`;
-    return `${count} video${count === 1 ? '' : 's'}: ${totals}${mode}`;
-}
-/** What the source gave and what the guards did, in one line for the log and the summary. */
-function choiceLine(choice, acting) {
-    const from = choice.origin === 'library'
-        ? `The filters select ${choice.found} video${choice.found === 1 ? '' : 's'}` +
-            (choice.total !== undefined && choice.total !== choice.found ? ` (Cloudflare counts ${choice.total})` : '')
-        : `The ${choice.origin === 'file' ? 'file' : 'list'} names ${choice.found} video${choice.found === 1 ? '' : 's'}`;
-    const guards = [
-        choice.excluded > 0 ? `${choice.excluded} excluded` : undefined,
-        choice.kept > 0 ? `the ${choice.kept} newest kept (keep-latest)` : undefined
-    ].filter((part) => part !== undefined);
-    return `${from}${guards.length > 0 ? `; ${guards.join(', ')}` : ''}: acting on ${acting}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -33632,10 +33799,10 @@ const HEADER = [
 /** What a row costs of the byte budget: its bytes and its newline. */
 const rowSize = (line) => Buffer.byteLength(line) + 1;
 /** Outcomes a user should look at, most urgent first. */
-const ATTENTION = ['failed', 'cancelled', 'missing'];
+const ATTENTION = ['failed', 'not-sent', 'cancelled', 'missing'];
 /** What needs attention: a selection meets many videos with nothing to delete, ordinary there. */
 function attentionOutcomes(settings) {
-    return settings.choice?.origin === 'library' || settings.dryRun ? ATTENTION.slice(0, 2) : ATTENTION;
+    return settings.choice?.origin === 'library' || settings.dryRun ? ATTENTION.slice(0, 3) : ATTENTION;
 }
 /**
  * Adds the rows of a finished video's requests (the `index`th of the input): what needs attention
@@ -33661,6 +33828,10 @@ function renderSummary(report) {
     if (report.cancelled) {
         lines.push('> [!WARNING]', '> The step was cancelled: videos never sent are marked `cancelled`.', '');
     }
+    // The action's own words (the account id is validated hex): the reason once, not in every row.
+    const notSent = notSentProblem(report);
+    if (notSent !== undefined)
+        lines.push('> [!CAUTION]', `> ${notSent}`, '');
     // A run-level problem may quote Cloudflare (a failed list request): shown as text. The closing
     // line is the action's own words and numbers: no network text in it.
     if (report.runProblem !== undefined)
@@ -33927,11 +34098,13 @@ function compareKeys(a, b) {
 
 
 
+
 const zero = () => ({
     deleted: 0,
     'would-delete': 0,
     missing: 0,
     failed: 0,
+    'not-sent': 0,
     cancelled: 0
 });
 /** JSON items within `budget` bytes once in brackets. */
@@ -33945,6 +34118,7 @@ class Tally {
     requestCount = 0;
     requestCounts = zero();
     first;
+    resultsNotKept = false;
     outputs = {
         results: jsonItems(LIST_BUDGET.results),
         result: jsonItems(LIST_BUDGET.result),
@@ -33968,8 +34142,11 @@ class Tally {
         this.first ??= video;
         this.videoCounts[video.outcome] += 1;
         this.requestCount += video.requests.length;
-        for (const request of video.requests)
+        for (const request of video.requests) {
             this.requestCounts[request.outcome] += 1;
+            if (resultNotKept(request.result))
+                this.resultsNotKept = true;
+        }
         if (video.outcome === 'cancelled')
             this.cancelled.add([index], () => video.video_id);
         addToOutputs(this.outputs, video, index, this.settings);
@@ -34744,7 +34921,7 @@ function userAgent(run, nodeVersion) {
 
 
 
-function pageFetcher(client, attempts, retrying) {
+function pageFetcher(client, attempts, retrying, authKind = 'token') {
     return async (query) => {
         const attempted = await sendWithRetries((signal) => client.listVideos(query, signal), attempts, retrying);
         const { last } = attempted;
@@ -34755,9 +34932,7 @@ function pageFetcher(client, attempts, retrying) {
         }
         const record = recordFromAnswer('default', last, attempted.attempts, attempted.answerLost);
         const status = record.status_code === null ? 'no answer' : `HTTP ${record.status_code}`;
-        const auth = record.status_code === 401 || record.status_code === 403
-            ? ': the API token needs the Stream Read permission (Stream Write includes it) on this account'
-            : '';
+        const auth = record.status_code === 401 || record.status_code === 403 ? `. Either ${credentialsHint(authKind)}` : '';
         return { ok: false, problem: `${status}${describeErrors(record.errors, ': ')}${auth}` };
     };
 }
@@ -34890,14 +35065,15 @@ async function chooseAndRun(settings, deps, transport) {
         ifMissing: settings.ifMissing,
         dryRun: settings.dryRun,
         failOnError: settings.failOnError,
-        accountId: settings.accountId
+        accountId: settings.accountId,
+        authKind: settings.auth.kind
     };
     const base = { ...asked, videos: new Tally(asked), cancelled: false };
     if (settings.source.kind === 'library')
         core.info('Listing the videos that match the filters…');
     const chosen = await chooseVideos(settings.source, settings.exclude, {
         readFile: deps.readFile,
-        fetchPage: pageFetcher(client, attempts, (retry, delay, reason) => core.info(retryLine('video list', 'read', retry, delay, reason)))
+        fetchPage: pageFetcher(client, attempts, (retry, delay, reason) => core.info(retryLine('video list', 'read', retry, delay, reason)), settings.auth.kind)
     });
     if (!chosen.ok) {
         if (chosen.failure.kind === 'input')
@@ -34980,7 +35156,8 @@ async function theBatch(settings, deps, client, attempts, ids, named, videoDone)
                     progress.videoDone(video);
                     videoDone(video, index);
                 },
-                retrying: (...args) => core.info(retryLine(...args))
+                retrying: (...args) => core.info(retryLine(...args)),
+                refused: (...args) => core.info(refusedLine(...args))
             }
         });
     }

@@ -10,7 +10,7 @@ import { runSucceeded } from './batch/outcome.js'
 import { RateGate } from './requests/rate-gate.js'
 import type { Deps, Transport } from './ports.js'
 import { proxyFor } from './requests/proxy.js'
-import { retryLine } from './report/log-lines.js'
+import { refusedLine, retryLine } from './report/log-lines.js'
 import { ProgressLog } from './report/progress.js'
 import { publish, publishInvalidInputs } from './report/publish.js'
 import { ResultsFile, resultsFileName } from './report/results-file.js'
@@ -92,15 +92,19 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     ifMissing: settings.ifMissing,
     dryRun: settings.dryRun,
     failOnError: settings.failOnError,
-    accountId: settings.accountId
+    accountId: settings.accountId,
+    authKind: settings.auth.kind
   }
   const base = { ...asked, videos: new Tally(asked), cancelled: false }
 
   if (settings.source.kind === 'library') core.info('Listing the videos that match the filters…')
   const chosen = await chooseVideos(settings.source, settings.exclude, {
     readFile: deps.readFile,
-    fetchPage: pageFetcher(client, attempts, (retry, delay, reason) =>
-      core.info(retryLine('video list', 'read', retry, delay, reason))
+    fetchPage: pageFetcher(
+      client,
+      attempts,
+      (retry, delay, reason) => core.info(retryLine('video list', 'read', retry, delay, reason)),
+      settings.auth.kind
     )
   })
   if (!chosen.ok) {
@@ -202,7 +206,8 @@ async function theBatch(
             progress.videoDone(video)
             videoDone(video, index)
           },
-          retrying: (...args) => core.info(retryLine(...args))
+          retrying: (...args) => core.info(retryLine(...args)),
+          refused: (...args) => core.info(refusedLine(...args))
         }
       }
     )

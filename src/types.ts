@@ -47,7 +47,10 @@ export const NO_MESSAGES: readonly CloudflareMessage[] = Object.freeze([])
 
 /** One entry of an envelope's `errors` or `messages` array, normalised. */
 export interface CloudflareMessage {
-  /** Cloudflare's numeric code; `null` when the failure had no envelope (HTML body, network). */
+  /**
+   * Cloudflare's numeric code (one sent as a string of digits is read as its number); `null` when
+   * there is none (no envelope, an HTML body, a network failure, or a code that is not a number).
+   */
   code: number | null
   message: string
   documentation_url?: string
@@ -97,13 +100,14 @@ export interface NetworkFailure {
   mayHaveReachedServer: boolean
 }
 
-/** What happened to one (video, download type) request. */
 /**
  * What happened to one (video, download type) request. `missing`: there was nothing to delete (a
  * 404 that is Cloudflare's "not found", or in a dry run a download that does not exist);
- * `would-delete`: a dry run found the download, so a real run would delete it.
+ * `would-delete`: a dry run found the download, so a real run would delete it; `not-sent`: never
+ * sent because Cloudflare had refused the credentials (it counts as `failed`); `cancelled`: never
+ * sent because the step was cancelled.
  */
-export type RequestOutcome = 'deleted' | 'would-delete' | 'missing' | 'failed' | 'cancelled'
+export type RequestOutcome = 'deleted' | 'would-delete' | 'missing' | 'failed' | 'not-sent' | 'cancelled'
 
 /** What happened to one video, across its requests. */
 export type VideoOutcome = RequestOutcome
@@ -178,6 +182,8 @@ export interface VideoTally {
   readonly requestCounts: Readonly<Record<RequestOutcome, number>>
   /** The first video's record: a one-video run's `result` output is its result as it is. */
   readonly first: VideoRecord | undefined
+  /** Some request's result was too large to keep, and is kept only as its size (batch/outcome.ts). */
+  readonly resultsNotKept: boolean
   /** Each list output's items, as JSON text (report/outputs.ts). */
   readonly outputs: Readonly<Record<ListOutput, FirstItems<string>>>
   /** The requests' annotations: the first of each level, and how many each level had (report/annotations.ts). */
@@ -196,6 +202,8 @@ export interface ReportSettings {
   dryRun: boolean
   failOnError: boolean
   accountId: string
+  /** The kind of credentials sent, for what to fix when Cloudflare refuses them. */
+  authKind: Auth['kind']
   /** How the videos were chosen; absent when choosing them failed. */
   choice?: ChoiceSummary
 }

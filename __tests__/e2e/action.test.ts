@@ -118,7 +118,7 @@ describe('dist/index.js', () => {
     })
     expect(result.code).toBe(1)
     expect(result.stdout).toContain(
-      `::error title=Failed%3A default download of video 00000000000000000000000000000001::HTTP 403: [10000] Authentication error. Either the API token lacks the Stream Write permission, or it is not valid for account ${standIn.accountId} (check \`account-id\` and the token's account resources).`
+      `::error title=Failed%3A default download of video 00000000000000000000000000000001::HTTP 403: [10000] Authentication error. Either the API token is invalid or expired, lacks the Stream Write permission (Stream Read for a dry run or a listing), or is not valid for account ${standIn.accountId} (check \`account-id\` and the token's account resources).`
     )
     expect(result.outputs).toMatchObject({ success: 'false', failed: '["00000000000000000000000000000001"]' })
     expect(JSON.parse(result.outputs.errors ?? '')).toEqual([

@@ -82,8 +82,10 @@ describe('dist/index.js and hostile answers', () => {
       allowDangerousHtml: true
     })
     expect(html).not.toMatch(/<a |<img|<strong>bold/)
-    // The full text is still there for a program to read, as JSON.
-    expect(JSON.parse(result.outputs.errors ?? '[]')).toContainEqual(expect.objectContaining({ code: 10000, message }))
+    // The text is still there for a program to read, as JSON, as far as it is kept (500 characters).
+    expect(JSON.parse(result.outputs.errors ?? '[]')).toContainEqual(
+      expect.objectContaining({ code: 10000, message: `${message.slice(0, 499)}…` })
+    )
   })
 
   it("never lets text from the network start a command in the runner's other syntax, ##[name], or after white space", async () => {
@@ -295,5 +297,90 @@ describe('dist/index.js and a proxy that never answers', () => {
       ['00000000000000000000000000000003', 'cancelled']
     ])
     expect(result.summary).toContain('The step was cancelled')
+  })
+})
+
+describe('dist/index.js and answers that would stop, stall or swell the run', () => {
+  /** `n` distinct 32-hex ids. */
+  const hexIds = (n: number): string[] => Array.from({ length: n }, (_, i) => (i + 1).toString(16).padStart(32, '0'))
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers })
+    res.end(JSON.stringify(body))
+  }
+
+  it('stops at a refused token: at most `concurrency` DELETEs after the first 403, the rest not-sent, one error', async () => {
+    let refusedAt: number | undefined
+    const { port, hits } = await listen((_req, res) => {
+      // A little latency, so that several requests are in flight when the first answer comes.
+      setTimeout(() => {
+        refusedAt ??= hits.length
+        json(res, 403, { success: false, errors: [{ code: 10000, message: 'Authentication error' }], messages: [] })
+      }, 20)
+    })
+    const ids = hexIds(40)
+    const result = await runStep(inputs(port, { 'video-id': ids.join(' '), concurrency: '4' }))
+    expect(result.code).toBe(1)
+    const deletes = hits.filter((hit) => hit.startsWith('DELETE '))
+    expect(deletes.length - (refusedAt ?? 0)).toBeLessThanOrEqual(4)
+    const results = JSON.parse(result.outputs.results ?? '[]') as { outcome: string }[]
+    expect(results.filter((video) => video.outcome === 'failed')).toHaveLength(deletes.length)
+    expect(results.filter((video) => video.outcome === 'not-sent')).toHaveLength(40 - deletes.length)
+    expect(JSON.parse(result.outputs.failed ?? '[]')).toEqual(ids)
+    const stops = result.stdout.split('\n').filter((line) => line.includes('Cloudflare refused the credentials, so'))
+    expect(stops).toHaveLength(1)
+    expect(stops[0]).toMatch(/^::error title=Stopped%3A credentials refused::.*Either the API token is invalid/)
+  })
+
+  it('fails a 404 whose routing code comes as a string', async () => {
+    const { port } = await listen((_req, res) =>
+      json(res, 404, { success: false, errors: [{ code: '7003', message: 'No route for that URI' }], messages: [] })
+    )
+    const result = await runStep(inputs(port, { 'video-id': hexIds(1).join(' '), 'if-missing': 'ignore' }))
+    expect(result.code).toBe(1)
+    expect(result.outputs).toMatchObject({ success: 'false', failed: JSON.stringify(hexIds(1)), missing: '[]' })
+    expect((JSON.parse(result.outputs.errors ?? '[]') as unknown[])[0]).toMatchObject({ code: 7003 })
+  })
+
+  it('completes under a policy that allows no request (q=0), sending at least one request per reset', async () => {
+    const { port, hits } = await listen((_req, res) =>
+      json(
+        res,
+        200,
+        { success: true, errors: [], messages: [], result: 'ok' },
+        {
+          ratelimit: '"default";r=0;t=1',
+          'ratelimit-policy': '"default";q=0;w=1'
+        }
+      )
+    )
+    const result = await runStep(inputs(port, { 'video-id': hexIds(2).join(' '), concurrency: '1' }))
+    expect(result.code).toBe(0)
+    expect(hits).toHaveLength(2)
+    expect(result.outputs.deleted).toBe(JSON.stringify(hexIds(2)))
+  })
+
+  it('keeps a result of about 1 MiB only as its size, within the output budget, and says truncated', async () => {
+    const { port } = await listen((_req, res) =>
+      json(res, 200, { success: true, errors: [], messages: [], result: 'x'.repeat(1_000_000) })
+    )
+    for (const ids of [hexIds(1), hexIds(2)]) {
+      const result = await runStep(inputs(port, { 'video-id': ids.join(' ') }))
+      expect(result.code).toBe(0)
+      expect(result.outputs.truncated).toBe('true')
+      expect(Buffer.byteLength(result.outputs.result ?? '')).toBeLessThanOrEqual(100_000)
+      expect(result.outputs.result).toContain('result of 1000002 bytes not kept')
+    }
+  })
+
+  it('keeps only the first 20 of 1,000 errors of an answer', async () => {
+    const errors = Array.from({ length: 1000 }, (_, i) => ({ code: 1234, message: `error ${i} ${'y'.repeat(1000)}` }))
+    const { port } = await listen((_req, res) => json(res, 403, { success: false, errors, messages: [] }))
+    const result = await runStep(inputs(port, { 'video-id': hexIds(1).join(' ') }))
+    expect(result.code).toBe(1)
+    const kept = JSON.parse(result.outputs.errors ?? '[]') as { code: number | null; message: string }[]
+    expect(kept.filter((error) => error.code === 1234)).toHaveLength(20)
+    expect(kept.at(-1)).toMatchObject({ code: null, message: '980 more not kept (the first 20 are)' })
+    for (const error of kept) expect(error.message.length).toBeLessThanOrEqual(500)
+    expect(result.stdout).not.toContain('error 20 ')
   })
 })

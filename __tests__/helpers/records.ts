@@ -41,6 +41,7 @@ export const report = (videos: VideoRecord[], over: Partial<Omit<RunReport, 'vid
     dryRun: false,
     failOnError: true,
     accountId: 'acc1',
+    authKind: 'token',
     success: true,
     cancelled: false,
     ...over

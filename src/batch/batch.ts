@@ -2,12 +2,23 @@
  * The batch: every (video, download type) deletion, or in a dry run one read of each video's
  * downloads, at most `concurrency` at a time, each through the rate gate and the retry policy
  * (attempts.ts). Per-video problems are outcomes, never exceptions, and every video is accounted
- * for, cancelled ones included.
+ * for, unsent ones included.
+ *
+ * An answer that refuses the credentials (a 401, or a 403 with an authentication code) would be the
+ * answer to every request: the batch then sends nothing new, not even a retry, and the requests not
+ * yet sent are `not-sent`. Only requests already in flight (fewer than `concurrency`) still answer.
  */
 import { type AttemptDeps, sendWithRetries } from '../requests/attempts.js'
 import type { CloudflareClient } from '../cloudflare/client.js'
-import { plannedRecords, recordFromAttempts, videoOutcome } from './outcome.js'
-import type { DownloadType, RequestRecord, VideoRecord } from '../types.js'
+import {
+  plannedRecords,
+  recordFromAttempts,
+  refusesCredentials,
+  type Unsent,
+  UNSENT_ORDER,
+  videoOutcome
+} from './outcome.js'
+import type { Answer, DownloadType, RequestRecord, VideoRecord } from '../types.js'
 
 export interface BatchPlan {
   videoIds: readonly string[]
@@ -22,6 +33,8 @@ export interface BatchEvents {
   /** A video's requests are all done (in download-type order); `index` is its place in `videoIds`. */
   videoDone: (video: VideoRecord, index: number) => void
   retrying: (videoId: string, type: DownloadType | 'read', retry: number, delayMs: number, reason: string) => void
+  /** Cloudflare refused the credentials (HTTP `status`): said once, when the batch stops sending. */
+  refused: (videoId: string, status: number) => void
 }
 
 export interface BatchDeps {
@@ -39,6 +52,24 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<void> 
   // The requests of the videos in progress; a finished video is handed on and forgotten.
   const inProgress = new Map<number, RequestRecord[]>()
   const share = sharedAnswers()
+  // What stops new requests, one signal per reason in UNSENT_ORDER: the step's cancellation, and a
+  // refusal of the credentials. The attempts stop on either; the first that holds names the outcome.
+  const refusal = new AbortController()
+  const stops: Record<Unsent, AbortSignal> = { cancelled: deps.attempts.cancel.stop, 'not-sent': refusal.signal }
+  const attempts: AttemptDeps = {
+    ...deps.attempts,
+    cancel: { ...deps.attempts.cancel, stop: AbortSignal.any(UNSENT_ORDER.map((reason) => stops[reason])) }
+  }
+  const unsent = (): Unsent => UNSENT_ORDER.find((reason) => stops[reason].aborted) ?? 'cancelled'
+  /** One request; an answer that refuses the credentials stops the batch as soon as it is read. */
+  const send = async (videoId: string, request: () => Promise<Answer>): Promise<Answer> => {
+    const answer = await request()
+    if (!refusal.signal.aborted && refusesCredentials(answer)) {
+      refusal.abort()
+      deps.events.refused(videoId, answer.status)
+    }
+    return answer
+  }
   let next = 0
   const finish = (index: number, done: RequestRecord[]): void => {
     inProgress.delete(index)
@@ -58,19 +89,19 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<void> 
       if (done === undefined) inProgress.set(index, (done = []))
       if (plan.dryRun) {
         const attempted = await sendWithRetries(
-          (signal) => deps.client.getDownloads(videoId, signal),
-          deps.attempts,
+          (signal) => send(videoId, () => deps.client.getDownloads(videoId, signal)),
+          attempts,
           (...args) => deps.events.retrying(videoId, 'read', ...args)
         )
-        done.push(...plannedRecords(downloadTypes, attempted))
+        done.push(...plannedRecords(downloadTypes, attempted, unsent()))
       } else {
         const type = downloadTypes[task % perVideo] as DownloadType
         const attempted = await sendWithRetries(
-          (signal) => deps.client.deleteDownload(videoId, type, signal),
-          deps.attempts,
+          (signal) => send(videoId, () => deps.client.deleteDownload(videoId, type, signal)),
+          attempts,
           (...args) => deps.events.retrying(videoId, type, ...args)
         )
-        done.push(recordFromAttempts(type, attempted))
+        done.push(recordFromAttempts(type, attempted, unsent()))
       }
       if (done.length === downloadTypes.length) finish(index, done)
     }

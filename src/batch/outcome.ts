@@ -4,9 +4,11 @@
  */
 import {
   type Answer,
+  type Auth,
   type CloudflareMessage,
   type DownloadType,
   type Envelope,
+  type HttpAnswer,
   type RequestOutcome,
   type RequestRecord,
   type VideoOutcome,
@@ -15,7 +17,68 @@ import {
 import type { Attempted } from '../requests/attempts.js'
 
 /** Every outcome, in the order the closing line counts them. */
-export const OUTCOMES: readonly RequestOutcome[] = ['deleted', 'would-delete', 'missing', 'failed', 'cancelled']
+export const OUTCOMES: readonly RequestOutcome[] = [
+  'deleted',
+  'would-delete',
+  'missing',
+  'failed',
+  'not-sent',
+  'cancelled'
+]
+
+/**
+ * Why a request was never sent, the first that applies: the step was cancelled, then the credentials
+ * were refused (a time limit's outcome would come next). The batch holds one stop per entry.
+ */
+export const UNSENT_ORDER = ['cancelled', 'not-sent'] as const
+export type Unsent = (typeof UNSENT_ORDER)[number]
+
+/** What a request that was sent but not retried says, by what stopped it. */
+const NOT_RETRIED: Readonly<Record<Unsent, string>> = {
+  cancelled: 'The step was cancelled before a retry.',
+  'not-sent': 'Not retried: Cloudflare refused the credentials, so nothing more is sent.'
+}
+
+/** Bytes of JSON a request's `result` may have and be kept; a larger one is kept as its size only. */
+export const MAX_RESULT_BYTES = 1024
+
+/**
+ * A result as the records keep it: as it is when short, else only its size (a hostile or broken
+ * server can answer megabytes; no real answer to a delete or a read of downloads is near this).
+ */
+export function keptResult(result: unknown): unknown {
+  if (result === null || result === undefined) return null
+  // A short text (`ok`) fits whatever its characters (at most 3 bytes each, and its quotes): no need to serialise it.
+  if (typeof result === 'string' && result.length <= MAX_RESULT_BYTES / 4) return result
+  const bytes = Buffer.byteLength(JSON.stringify(result) ?? '')
+  return bytes <= MAX_RESULT_BYTES ? result : `result of ${bytes} bytes not kept`
+}
+
+/** Whether a kept result is only the size of one too large to keep (keptResult). */
+export function resultNotKept(result: unknown): boolean {
+  return typeof result === 'string' && /^result of \d+ bytes not kept$/.test(result)
+}
+
+/** Cloudflare's authentication errors: the credentials themselves are refused, for every video alike. */
+export const AUTH_CODES: ReadonlySet<number> = new Set([10000, 9109])
+
+/**
+ * Whether an answer refuses the credentials, so every other request would get the same: a 401, or
+ * a 403 that carries one of Cloudflare's authentication codes (a 403 may also be about one video).
+ */
+export function refusesCredentials(answer: Answer | undefined): answer is HttpAnswer {
+  if (answer?.kind !== 'http') return false
+  if (answer.status === 401) return true
+  return answer.status === 403 && hasCode(answer.envelope, AUTH_CODES)
+}
+
+/** What to fix when Cloudflare refuses the credentials, naming the kind that was sent. */
+export function credentialsHint(auth: Auth['kind'], accountId?: string): string {
+  const account = accountId === undefined ? 'the account in `account-id`' : `account ${accountId}`
+  return auth === 'token'
+    ? `the API token is invalid or expired, lacks the Stream Write permission (Stream Read for a dry run or a listing), or is not valid for ${account} (check \`account-id\` and the token's account resources)`
+    : `the Global API key / e-mail pair is wrong (\`api-key\` must be the Global API key of the user whose e-mail is \`email\`), or that user is not a member of ${account} (check \`account-id\`)`
+}
 
 /** The record of a request from its last answer; `attempts` and `answerLost` come from the retry loop. */
 export function recordFromAnswer(
@@ -40,7 +103,7 @@ export function recordFromAnswer(
     download_type: type,
     outcome: 'failed',
     status_code: answer.status,
-    result: envelope ? envelope.result : null,
+    result: envelope ? keptResult(envelope.result) : null,
     errors: envelope ? envelope.errors : [],
     messages: envelope ? envelope.messages : [],
     ray_id: answer.rayId ?? null,
@@ -58,15 +121,24 @@ export const ROUTING_CODES: ReadonlySet<number> = new Set([7000, 7003])
 
 /**
  * Whether a 404 is Cloudflare saying that the download (or video) does not exist: a JSON envelope
- * that reports failure with no routing error. A 404 from anything else (an HTML page, an empty
- * body, "No route for that URI") means the request went somewhere else, and nothing was deleted.
+ * that reports failure with at least one error, none of them a routing or an authentication code.
+ * Cloudflare does not document its "not found" codes, so the rule names what is not "not found":
+ * a 404 from anything else (an HTML page, an empty body, no error, "No route for that URI") means
+ * the request went somewhere else, and nothing was deleted. The envelope reads codes sent as
+ * strings as numbers (envelope.ts).
  */
 function saysNotFound(envelope: Envelope | undefined): boolean {
   return (
     envelope !== undefined &&
     !envelope.success &&
-    !envelope.errors.some((error) => error.code !== null && ROUTING_CODES.has(error.code))
+    envelope.errors.length > 0 &&
+    !hasCode(envelope, ROUTING_CODES) &&
+    !hasCode(envelope, AUTH_CODES)
   )
+}
+
+function hasCode(envelope: Envelope | undefined, codes: ReadonlySet<number>): boolean {
+  return envelope?.errors.some((error) => error.code !== null && codes.has(error.code)) ?? false
 }
 
 function explainFailure(
@@ -95,7 +167,7 @@ function explainFailure(
   return [{ code: null, message: `HTTP ${status} without an error in the envelope` }]
 }
 
-/** A request that produced no answer: one never sent (`cancelled`). */
+/** A request that produced no answer: one never sent (`cancelled`, `not-sent`). */
 export function emptyRecord(type: DownloadType, outcome: RequestRecord['outcome']): RequestRecord {
   return {
     download_type: type,
@@ -110,11 +182,18 @@ export function emptyRecord(type: DownloadType, outcome: RequestRecord['outcome'
   }
 }
 
-/** The record of a deletion from its attempts (attempts.ts). */
-export function recordFromAttempts(type: DownloadType, attempted: Attempted): RequestRecord {
-  if (attempted.last === undefined) return emptyRecord(type, 'cancelled')
+/**
+ * The record of a deletion from its attempts (attempts.ts); `unsent` is what stopped the batch
+ * when the attempts were cut short (nothing sent, or no retry).
+ */
+export function recordFromAttempts(
+  type: DownloadType,
+  attempted: Attempted,
+  unsent: Unsent = 'cancelled'
+): RequestRecord {
+  if (attempted.last === undefined) return emptyRecord(type, unsent)
   const record = recordFromAnswer(type, attempted.last, attempted.attempts, attempted.answerLost)
-  return attempted.cancelledBeforeRetry ? withNote(record, 'The step was cancelled before a retry.') : record
+  return attempted.stoppedBeforeRetry ? withNote(record, NOT_RETRIED[unsent]) : record
 }
 
 /**
@@ -123,10 +202,14 @@ export function recordFromAttempts(type: DownloadType, attempted: Attempted): Re
  * listed is `missing`; a video Cloudflare does not know is `missing` for every type, and a failed
  * read is `failed` for every type, as the deletion would have been.
  */
-export function plannedRecords(types: readonly DownloadType[], attempted: Attempted): RequestRecord[] {
+export function plannedRecords(
+  types: readonly DownloadType[],
+  attempted: Attempted,
+  unsent: Unsent = 'cancelled'
+): RequestRecord[] {
   const { last } = attempted
-  if (last === undefined) return types.map((type) => emptyRecord(type, 'cancelled'))
-  const read = recordFromAttempts('default', attempted)
+  if (last === undefined) return types.map((type) => emptyRecord(type, unsent))
+  const read = recordFromAttempts('default', attempted, unsent)
   const downloads =
     last.kind === 'http' && last.status === 200 && last.envelope?.success === true ? last.envelope.result : undefined
   return types.map((type) => {
@@ -136,7 +219,7 @@ export function plannedRecords(types: readonly DownloadType[], attempted: Attemp
     const found = isRecord(downloads) ? downloads[type] : undefined
     return found === undefined || found === null
       ? { ...base, outcome: 'missing', result: null }
-      : { ...base, outcome: 'would-delete', result: found }
+      : { ...base, outcome: 'would-delete', result: keptResult(found) }
   })
 }
 
@@ -148,20 +231,30 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** A video's outcome: the first of these that one of its requests has (unsent ones in UNSENT_ORDER). */
+const VIDEO_ORDER: readonly VideoOutcome[] = ['failed', ...UNSENT_ORDER, 'deleted', 'would-delete', 'missing']
+
 /**
- * A video's outcome across its requests: `failed` if any failed, else `cancelled` if any was never
- * sent, else `deleted` (or `would-delete` in a dry run) if any download was (or would be) deleted:
- * with `download-type: all`, a video that has no audio rendition is still `deleted`; else `missing`.
+ * A video's outcome across its requests: `failed` if any failed, else why one was never sent
+ * (`cancelled`, then `not-sent`), else `deleted` (or `would-delete` in a dry run) if any download
+ * was (or would be) deleted: with `download-type: all`, a video that has no audio rendition is
+ * still `deleted`; else `missing`.
  */
 export function videoOutcome(requests: readonly RequestRecord[]): VideoOutcome {
-  const order: VideoOutcome[] = ['failed', 'cancelled', 'deleted', 'would-delete', 'missing']
-  return order.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'missing'
+  return VIDEO_ORDER.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'missing'
 }
 
-/** Whether the run did everything asked: nothing failed or cancelled, and no 404 when `if-missing: fail`. */
+/** Outcomes that count as a failure of the video: it is in the `failed` output, and fails the step. */
+export const FAILED_OUTCOMES: readonly VideoOutcome[] = ['failed', 'not-sent']
+
+/** Whether the run did everything asked: nothing failed, unsent or cancelled, and no 404 when `if-missing: fail`. */
 export function runSucceeded(
   counts: Readonly<Record<RequestOutcome, number>>,
   ifMissing: 'warn' | 'ignore' | 'fail'
 ): boolean {
-  return counts.failed === 0 && counts.cancelled === 0 && !(counts.missing > 0 && ifMissing === 'fail')
+  return (
+    FAILED_OUTCOMES.every((outcome) => counts[outcome] === 0) &&
+    counts.cancelled === 0 &&
+    !(counts.missing > 0 && ifMissing === 'fail')
+  )
 }

@@ -3,6 +3,11 @@
  * Never throws: an HTML error page from the edge (502, 520–527), an empty body or truncated JSON
  * all become a `problem` that names the content type. The HTTP status is not in it: every place that
  * shows a problem (annotations, log, summary, results) shows the status beside it.
+ *
+ * What it keeps of `errors` and `messages` is bounded whatever the answer holds: the first
+ * {@link MAX_ENTRIES} of each, every text cut to {@link MAX_FIELD} characters, and a code given as
+ * a string of digits (`"7003"`) read as the number it is, so every rule and every output sees one
+ * kind of code. Every text the report shows is built from these kept entries.
  */
 import { type CloudflareMessage, type Envelope, NO_MESSAGES } from '../types.js'
 
@@ -36,20 +41,43 @@ function mediaType(contentType: string | undefined): string {
   return contentType?.split(';')[0]?.trim() || 'no content type'
 }
 
-/** Keeps what a user needs of each entry; an entry that is not an object still shows as text. */
+/** Entries of `errors` (and of `messages`) kept of one answer; a note says how many more there were. */
+export const MAX_ENTRIES = 20
+/** Characters kept of each text of an entry (its message, its documentation link). */
+export const MAX_FIELD = 500
+
+/** Keeps what a user needs of the first entries; an entry that is not an object still shows as text. */
 function readMessages(value: unknown): readonly CloudflareMessage[] {
   if (!Array.isArray(value) || value.length === 0) return NO_MESSAGES
-  return value.map((entry): CloudflareMessage => {
-    if (!isRecord(entry)) return { code: null, message: String(entry) }
+  const kept = value.slice(0, MAX_ENTRIES).map((entry): CloudflareMessage => {
+    if (!isRecord(entry)) return { code: null, message: cut(String(entry)) }
     const message: CloudflareMessage = {
-      code: typeof entry.code === 'number' ? entry.code : null,
-      message: typeof entry.message === 'string' ? entry.message : JSON.stringify(entry)
+      code: readCode(entry.code),
+      message: cut(typeof entry.message === 'string' ? entry.message : JSON.stringify(entry))
     }
     if (typeof entry.documentation_url === 'string' && entry.documentation_url !== '') {
-      message.documentation_url = entry.documentation_url
+      message.documentation_url = cut(entry.documentation_url)
     }
     return message
   })
+  const more = value.length - MAX_ENTRIES
+  if (more > 0) kept.push({ code: null, message: `${more} more not kept (the first ${MAX_ENTRIES} are)` })
+  return kept
+}
+
+/** Cloudflare's codes are integers; one sent as a string of digits is that integer, anything else none. */
+function readCode(code: unknown): number | null {
+  const value = typeof code === 'string' && /^\s*\d{1,15}\s*$/.test(code) ? Number(code) : code
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : null
+}
+
+/** The first MAX_FIELD characters of a text, never half a surrogate pair, `…` where it was cut. */
+export function cut(text: string, max = MAX_FIELD): string {
+  if (text.length <= max) return text
+  let end = max - 1
+  const last = text.charCodeAt(end - 1)
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1
+  return `${text.slice(0, end)}…`
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -4,6 +4,8 @@
 import type { FirstFitting } from './first-fitting.js'
 import type { Annotation, AnnotationLevel, ReportSettings, RequestRecord, RunReport, VideoRecord } from '../types.js'
 import { describeErrors } from '../cloudflare/messages.js'
+import { credentialsHint } from '../batch/outcome.js'
+import { notSentProblem } from './verdict.js'
 
 /** GitHub shows at most 10 annotations of each level per step; past that, one line points to the summary. */
 export const ANNOTATIONS_PER_LEVEL = 10
@@ -53,6 +55,11 @@ export function buildAnnotations(report: RunReport): Annotation[] {
         })
       }
     }
+    // The credentials refused: said once, not once per video never sent.
+    const notSent = level === failure ? notSentProblem(report) : undefined
+    if (notSent !== undefined && count++ < ANNOTATIONS_PER_LEVEL) {
+      kept.push({ level: failure, title: 'Stopped: credentials refused', message: notSent })
+    }
     list.push(...kept)
     const more = count - ANNOTATIONS_PER_LEVEL
     if (more > 0) {
@@ -95,11 +102,11 @@ function annotate(video: VideoRecord, request: RequestRecord, report: ReportSett
   return {
     level: failure,
     title: `Failed: ${what}`,
-    message: `${status}${describeErrors(request.errors, ': ')}${hint(request.status_code, report.accountId)}`
+    message: `${status}${describeErrors(request.errors, ': ')}${hint(request.status_code, report)}`
   }
 }
 
-function hint(status: number | null, accountId: string): string {
+function hint(status: number | null, report: ReportSettings): string {
   if (status !== 401 && status !== 403) return ''
-  return `. Either the API token lacks the Stream Write permission, or it is not valid for account ${accountId} (check \`account-id\` and the token's account resources).`
+  return `. Either ${credentialsHint(report.authKind, report.accountId)}.`
 }

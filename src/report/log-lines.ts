@@ -16,6 +16,11 @@ export function requestLine(videoId: string, record: RequestRecord): string {
   return `${videoId} ${record.download_type}: ${record.outcome}${detail ? ` (${detail})` : ''}${errors}`
 }
 
+/** The log line when Cloudflare refuses the credentials and the batch stops sending. */
+export function refusedLine(videoId: string, status: number): string {
+  return `${videoId}: HTTP ${status}, Cloudflare refused the credentials: nothing more is sent, and the requests not yet sent are \`not-sent\`.`
+}
+
 export function retryLine(
   videoId: string,
   type: DownloadType | 'read',

@@ -1,9 +1,12 @@
 /**
  * The action's outputs, every one a string as the runner stores them. GitHub keeps at most 1 MB of
  * outputs per job, so each output has a share of that budget: when a full value would be larger,
- * it carries the videos that need attention first (failed, cancelled, missing), is cut to fit,
- * and `truncated` says `true`. `results-file` always has everything.
+ * it carries the videos that need attention first (failed and not-sent, cancelled, missing), is cut
+ * to fit, and `truncated` says `true`; so it does when an answer's result was too large to keep.
+ * `results-file` always has every record.
  */
+import { FAILED_OUTCOMES } from '../batch/outcome.js'
+import { notSentProblem } from './verdict.js'
 import type { FirstFitting } from './first-fitting.js'
 import type {
   CloudflareMessage,
@@ -40,7 +43,7 @@ export const LIST_BUDGET: Record<ListOutput, number> = {
 export const itemSize = (json: string): number => Buffer.byteLength(json) + 1
 
 /** Outcomes in the order an output carries them when it must be cut: what needs attention first. */
-const ATTENTION_ORDER: Partial<Record<VideoOutcome, number>> = { failed: 0, cancelled: 1, missing: 2 }
+const ATTENTION_ORDER: Partial<Record<VideoOutcome, number>> = { failed: 0, 'not-sent': 0, cancelled: 1, missing: 2 }
 
 /**
  * Adds a finished video (the `index`th of the input) to the list outputs. Each item's key is
@@ -54,9 +57,9 @@ export function addToOutputs(
 ): void {
   const id = (): string => JSON.stringify(video.video_id)
   lists.selected.add([0, index, 0], id)
-  if (video.outcome === 'deleted' || video.outcome === 'missing' || video.outcome === 'failed') {
-    lists[video.outcome].add([0, index, 0], id)
-  }
+  // A video not sent failed as much as one refused: the retry recipe takes `failed` as it is.
+  if (FAILED_OUTCOMES.includes(video.outcome)) lists.failed.add([0, index, 0], id)
+  else if (video.outcome === 'deleted' || video.outcome === 'missing') lists[video.outcome].add([0, index, 0], id)
   const rank = ATTENTION_ORDER[video.outcome] ?? 3
   lists.results.add([rank, index, 0], () => JSON.stringify(video))
   lists.result.add([rank, index, 0], () => `${id()}:${JSON.stringify(resultOf(video, settings))}`)
@@ -99,7 +102,7 @@ function entryJson(entry: CloudflareMessage, video: VideoRecord, request: Reques
 /** The action's outputs, every one a string as the runner stores them. */
 export function buildOutputs(report: RunReport): Record<string, string> {
   const { videos } = report
-  let truncated = false
+  let truncated = videos.resultsNotKept
   /** In input order when nothing was left out; else what needs attention first, cut to fit. */
   const list = (name: ListOutput, first: readonly string[] = []): string => {
     const { kept, cut } = videos.outputs[name]
@@ -109,14 +112,18 @@ export function buildOutputs(report: RunReport): Record<string, string> {
     return fitted.text
   }
   const single = singleRequest(videos.count === 1 ? videos.first : undefined)
+  const singleText = single && singleResult(single.result)
+  truncated ||= singleText?.cut ?? false
   const outputs: Record<string, string> = {
     success: String(report.success),
     // The map keyed by video id is built like the arrays, then given its braces.
-    result: single ? resultText(single.result) : `{${list('result').slice(1, -1)}}`,
-    // A failure of the whole run (the list failed, over the cap) is the first error.
+    result: singleText ? singleText.text : `{${list('result').slice(1, -1)}}`,
+    // A failure of the whole run (the list failed, over the cap; the credentials refused) is the first error.
     errors: list(
       'errors',
-      report.runProblem === undefined ? [] : [JSON.stringify({ code: null, message: report.runProblem })]
+      [report.runProblem, notSentProblem(report)]
+        .filter((problem) => problem !== undefined)
+        .map((message) => JSON.stringify({ code: null, message }))
     ),
     messages: list('messages'),
     results: list('results'),
@@ -155,9 +162,11 @@ export function jsonArray(pieces: readonly string[], budget: number): { text: st
   return { text: `[${kept.join(',')}]`, cut: false }
 }
 
-function resultText(result: unknown): string {
-  if (result === null || result === undefined) return ''
-  return typeof result === 'string' ? result : JSON.stringify(result)
+/** The one request's result as it is, within the `result` budget like every other output (else empty, and cut). */
+function singleResult(result: unknown): { text: string; cut: boolean } {
+  const text =
+    result === null || result === undefined ? '' : typeof result === 'string' ? result : JSON.stringify(result)
+  return Buffer.byteLength(text) <= OUTPUT_BUDGET.result ? { text, cut: false } : { text: '', cut: true }
 }
 
 /** The outputs when the inputs could not be used: nothing was sent, every problem is an error. */

@@ -4,6 +4,7 @@
  * budget. A finished video's record is then dropped: the results file has every one.
  */
 import { addAnnotations, ANNOTATIONS_PER_LEVEL, CANCELLED_NAMED } from './annotations.js'
+import { resultNotKept } from '../batch/outcome.js'
 import { FirstFitting } from './first-fitting.js'
 import { addToOutputs, itemSize, LIST_BUDGET } from './outputs.js'
 import { addRows, MAX_ROWS, MAX_SUMMARY_BYTES, rowSize } from './summary.js'
@@ -22,6 +23,7 @@ const zero = (): Record<RequestOutcome, number> => ({
   'would-delete': 0,
   missing: 0,
   failed: 0,
+  'not-sent': 0,
   cancelled: 0
 })
 
@@ -36,6 +38,7 @@ export class Tally implements VideoTally {
   requestCount = 0
   readonly requestCounts = zero()
   first: VideoRecord | undefined
+  resultsNotKept = false
   readonly outputs: Record<ListOutput, FirstFitting<string>> = {
     results: jsonItems(LIST_BUDGET.results),
     result: jsonItems(LIST_BUDGET.result),
@@ -59,7 +62,10 @@ export class Tally implements VideoTally {
     this.first ??= video
     this.videoCounts[video.outcome] += 1
     this.requestCount += video.requests.length
-    for (const request of video.requests) this.requestCounts[request.outcome] += 1
+    for (const request of video.requests) {
+      this.requestCounts[request.outcome] += 1
+      if (resultNotKept(request.result)) this.resultsNotKept = true
+    }
     if (video.outcome === 'cancelled') this.cancelled.add([index], () => video.video_id)
     addToOutputs(this.outputs, video, index, this.settings)
     addAnnotations(this.annotations, this.annotationCounts, video, index, this.settings)

@@ -1,8 +1,8 @@
 /**
  * The closing line of the log, which is also the step's failure message when it fails.
  */
-import type { ChoiceSummary, RunReport } from '../types.js'
-import { OUTCOMES } from '../batch/outcome.js'
+import type { ChoiceSummary, ReportSettings, RunReport, VideoTally } from '../types.js'
+import { credentialsHint, OUTCOMES } from '../batch/outcome.js'
 
 /** The closing line of the log, and the step's failure message when it fails. */
 export function verdict(report: RunReport): string {
@@ -14,6 +14,20 @@ export function verdict(report: RunReport): string {
   const mode = report.dryRun ? ' (dry run: nothing was deleted)' : ''
   if (count === 0) return `No videos to act on${mode}`
   return `${count} video${count === 1 ? '' : 's'}: ${totals}${mode}`
+}
+
+/**
+ * Why requests were `not-sent`, and what to fix, said once for the whole run (the error output,
+ * an annotation, the summary); undefined when every request was sent or cancelled.
+ */
+export function notSentProblem(report: ReportSettings & { videos: VideoTally }): string | undefined {
+  const count = report.videos.requestCounts['not-sent']
+  if (count === 0) return undefined
+  const requests = `${count} request${count === 1 ? ' was' : 's were'}`
+  return (
+    `Cloudflare refused the credentials, so nothing more was sent: ${requests} not sent (\`not-sent\`). ` +
+    `Either ${credentialsHint(report.authKind, report.accountId)}. Once that is fixed, run again with the \`failed\` output as \`video-id\`.`
+  )
 }
 
 /** What the source gave and what the guards did, in one line for the log and the summary. */

@@ -26,8 +26,8 @@ export interface Attempted {
   attempts: number
   /** An earlier attempt may have reached Cloudflare but its answer was lost. */
   answerLost: boolean
-  /** The step was cancelled before a retry that the policy would have made. */
-  cancelledBeforeRetry: boolean
+  /** `cancel.stop` came before a retry that the policy would have made. */
+  stoppedBeforeRetry: boolean
 }
 
 /** What the log hears of a retry: it comes after `delayMs`, for `reason`. */
@@ -43,14 +43,14 @@ export async function sendWithRetries(
   let answerLost = false
   for (let attempt = 1; ; attempt++) {
     if (!(await acquireSlot(gate, clock, cancel.stop, deps.waiting))) {
-      return { last, attempts: attempt - 1, answerLost, cancelledBeforeRetry: last !== undefined }
+      return { last, attempts: attempt - 1, answerLost, stoppedBeforeRetry: last !== undefined }
     }
     if (last?.kind === 'network' && last.mayHaveReachedServer) answerLost = true
     last = await send(cancel.abort)
     gate.finish(clock.now(), last)
     const reason = retryReason(last)
     if (reason === undefined || attempt > deps.maxRetries || cancel.stop.aborted) {
-      return { last, attempts: attempt, answerLost, cancelledBeforeRetry: false }
+      return { last, attempts: attempt, answerLost, stoppedBeforeRetry: false }
     }
     const delay = retryDelayMs(last, attempt, clock.now(), deps.random)
     // A throttled answer means the whole account is blocked: hold every worker, not just this one.

@@ -7,6 +7,10 @@
  * - the quota the answers' headers report: once only the reserve is left in the window, new
  *   requests wait until the window has surely reset;
  * - a token bucket for `requests-per-minute` (smooth, not fixed sleeps).
+ *
+ * Whatever the headers say, the gate never stalls: a policy that allows no more than `concurrency`
+ * requests per window is taken for absent, the reserve is always less than the policy's quota, and
+ * once a window has surely reset at least one request goes out to learn the new one.
  */
 import type { Clock } from '../ports.js'
 import type { Answer } from '../types.js'
@@ -54,7 +58,9 @@ export class RateGate {
    * how many are left. 2 × concurrency, or 1% of the quota if larger.
    */
   get reserve(): number {
-    return Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.01))
+    const reserve = Math.max(2 * this.options.concurrency, Math.ceil((this.policy?.quota ?? 0) * 0.01))
+    // A fresh window's full quota must be above the reserve, or no request would ever start.
+    return this.policy === undefined ? reserve : Math.min(reserve, this.policy.quota - 1)
   }
 
   /** Why and until when a new request must wait; undefined when it may start now. */
@@ -84,7 +90,8 @@ export class RateGate {
   finish(now: number, answer: Answer): void {
     this.inFlight -= 1
     const said = readRateLimit(answer, now)
-    if (said.policy) this.policy = said.policy
+    // A quota that one round of requests uses up cannot be planned with: as if none were given.
+    if (said.policy && said.policy.quota > this.options.concurrency) this.policy = said.policy
     if (said.window === undefined) return
     // The server computed `t` before the answer arrived and rounded it up to whole seconds: the
     // window resets by `resetBy`, and at most a second before it.

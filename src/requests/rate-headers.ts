@@ -61,11 +61,14 @@ function parseRatelimit(value: string | undefined): WindowState | undefined {
   return best
 }
 
-/** The most restrictive item of `Ratelimit-Policy`: the smallest quota per window. */
+/**
+ * The most restrictive item of `Ratelimit-Policy`: the smallest quota per window. An item that
+ * allows no request (`q=0`) or has no window (`w=0`) is no policy: it is skipped.
+ */
 function parseRatelimitPolicy(value: string | undefined): Policy | undefined {
   let best: Policy | undefined
   for (const { q, w } of parseRateLimitItems(value)) {
-    if (q === undefined || w === undefined || w === 0) continue
+    if (q === undefined || w === undefined || q === 0 || w === 0) continue
     if (best === undefined || q < best.quota) best = { quota: q, windowSeconds: capSeconds(w) }
   }
   return best

@@ -5,13 +5,15 @@
 import { type AttemptDeps, type Retrying, sendWithRetries } from '../requests/attempts.js'
 import type { CloudflareClient } from '../cloudflare/client.js'
 import type { FetchPage } from '../cloudflare/video-list.js'
-import { recordFromAnswer } from '../batch/outcome.js'
+import { credentialsHint, recordFromAnswer } from '../batch/outcome.js'
+import type { Auth } from '../types.js'
 import { describeErrors } from '../cloudflare/messages.js'
 
 export function pageFetcher(
   client: Pick<CloudflareClient, 'listVideos'>,
   attempts: AttemptDeps,
-  retrying: Retrying
+  retrying: Retrying,
+  authKind: Auth['kind'] = 'token'
 ): FetchPage {
   return async (query) => {
     const attempted = await sendWithRetries((signal) => client.listVideos(query, signal), attempts, retrying)
@@ -22,10 +24,7 @@ export function pageFetcher(
     }
     const record = recordFromAnswer('default', last, attempted.attempts, attempted.answerLost)
     const status = record.status_code === null ? 'no answer' : `HTTP ${record.status_code}`
-    const auth =
-      record.status_code === 401 || record.status_code === 403
-        ? ': the API token needs the Stream Read permission (Stream Write includes it) on this account'
-        : ''
+    const auth = record.status_code === 401 || record.status_code === 403 ? `. Either ${credentialsHint(authKind)}` : ''
     return { ok: false, problem: `${status}${describeErrors(record.errors, ': ')}${auth}` }
   }
 }
