@@ -452,7 +452,7 @@ function endlessPage(query, videos, state) {
   /** @type {unknown[]} */
   const result = []
   for (let i = 1; i <= limit; i++) {
-    const uid = (++state.made).toString(16).padStart(32, 'e')
+    const uid = `e${(++state.made).toString(16).padStart(31, '0')}`
     videos.set(uid, { default: true, audio: false })
     const at = from + i * 1000
     result.push(
