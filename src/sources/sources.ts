@@ -5,7 +5,7 @@
  * is the exact list of ids the run will act on, or why there is none.
  */
 import { type Parsed, parseIdList } from '../inputs/input-parsers.js'
-import { selectVideos, totalBound } from '../cloudflare/paging.js'
+import { selectVideos } from '../cloudflare/paging.js'
 import type { FetchPage, ListedVideo } from '../cloudflare/video-list.js'
 import type { VideoSource } from '../inputs/settings.js'
 import type { VideoFilters } from '../types.js'
