@@ -154,13 +154,15 @@ export async function selectVideos(
           'the library is changing fast or the server is wrong'
       )
     }
-    if (options.afterPage?.({ videos, pages, total }) === 'stop') return done(false)
+    const verdict = options.afterPage?.({ videos, pages, total })
 
     const fresh = videos.length - before
     const last = page.videos[page.videos.length - 1]
     // A short page is the last one, unless `total` says more remain: then ask on until a page brings nothing new.
     const remain = total === undefined ? 0 : total - videos.length
     if (page.entries < limit && (remain <= 0 || fresh === 0 || last === undefined)) return done(true)
+    // Stopped only when more would be asked for: a list that has ended is whole.
+    if (verdict === 'stop') return done(false)
     if (last === undefined) return fail(`${where} is full of entries, none of them readable`)
     const nextAt = last.at - 1
     if (nextAt <= cursorAt && page.entries < limit) {
