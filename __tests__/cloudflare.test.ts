@@ -224,8 +224,8 @@ describe('CloudflareClient, as the transport tells it the answer', () => {
     const { cf, sent } = scripted(() => response(200, {}, null))
     const answer = await cf.listVideos(new URLSearchParams({ limit: '1000' }), live)
     expect(sent[0]).toMatchObject({ method: 'GET', path: '/client/v4/accounts/acc/stream?limit=1000' })
-    expect(sent[0]?.maxBodyBytes).toBe(64 * 1024 * 1024)
-    expect(answer).toMatchObject({ problem: 'HTTP 200 with an answer over 64 MiB, which was not read' })
+    expect(sent[0]?.maxBodyBytes).toBe(16 * 1024 * 1024)
+    expect(answer).toMatchObject({ problem: 'HTTP 200 with an answer over 16 MiB, which was not read' })
   })
 
   it('says an answer over the limit was not read, keeping its status and headers', async () => {

@@ -256,6 +256,44 @@ describe('the video list, against the OpenAPI description', () => {
     expect(validateQueryValue(schemaOf('start'), 'yesterday')).not.toEqual([])
   })
 
+  it('checks each exact filter against the field the video schema declares for it, and leaves search alone', () => {
+    interface Schema {
+      $ref?: string
+      type?: string
+      description?: string
+      properties?: Record<string, Schema>
+    }
+    const schemas = spec.components.schemas as Record<string, Schema>
+    const video = schemas.stream_videos?.properties ?? {}
+    expect(refName(video.creator ?? {})).toBe('stream_creator')
+    expect(refName(video.status?.properties?.state ?? {})).toBe('stream_media_state')
+    expect(video.liveInput?.type).toBe('string')
+    expect(video.meta?.type).toBe('object')
+    expect(schemas.stream_video_name?.description).toMatch(/exact string match on the `name` key in the `meta` field/)
+    expect(schemas.stream_search?.description).toMatch(/partial word match/)
+    // An entry that agrees with every filter passes; one that differs in any checked field does not.
+    const entry = {
+      uid: 'ea95132c15732412d22c1476fa83f27a',
+      created: '2026-01-01T00:00:00Z',
+      creator: everyFilter.creator,
+      status: { state: everyFilter.status },
+      liveInput: everyFilter.liveInputId,
+      meta: { name: everyFilter.videoName }
+    }
+    expect(readVideoPage([entry], everyFilter).contradictions).toEqual([])
+    for (const [field, value] of [
+      ['creator', 'other'],
+      ['status', { state: 'error' }],
+      ['liveInput', 'other'],
+      ['meta', { name: 'Puppy.mp4' }]
+    ] as const) {
+      expect(readVideoPage([{ ...entry, [field]: value }], everyFilter).contradictions).toHaveLength(1)
+    }
+    expect(
+      readVideoPage([{ ...entry, meta: { name: 'puppy-x' } }], { search: 'nothing alike' }).contradictions
+    ).toEqual([])
+  })
+
   it('offers exactly the spec’s media states for the status filter', () => {
     const states = (spec.components.schemas.stream_media_state as { enum: string[] }).enum
     expect([...MEDIA_STATES]).toEqual(states)

@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { request } from 'undici'
 import { formatMicros, instantMicros } from '../src/inputs/instants.js'
-import { selectVideos, type Selection } from '../src/cloudflare/paging.js'
+import { selectVideos, totalBound, type Selection } from '../src/cloudflare/paging.js'
 import {
   listQuery,
   MAX_PAGE_SIZE,
@@ -71,7 +71,8 @@ describe('readVideoPage', () => {
         { uid: 'b2', created: '2024-01-01T00:00:01Z', at: at + 1_000_000 }
       ],
       entries: 2,
-      problems: []
+      problems: [],
+      contradictions: []
     })
   })
 
@@ -101,7 +102,8 @@ describe('readVideoPage', () => {
     expect(readVideoPage({ uid: 'x' })).toEqual({
       videos: [],
       entries: 0,
-      problems: ["the list's result is an object, not an array"]
+      problems: ["the list's result is an object, not an array"],
+      contradictions: []
     })
   })
 
@@ -234,7 +236,7 @@ describe('selectVideos over an in-memory list', () => {
             expect(!last.ok && last.problem).toContain(`${limit} or more videos share the created instant`)
             for (const uid of uids) expect(expected.some((v) => v.uid === uid)).toBe(true)
           } else {
-            expect(last).toEqual({ ok: true, pages: list.queries.length, selected: expected.length })
+            expect(last).toEqual({ ok: true, pages: list.queries.length, selected: expected.length, complete: true })
             expect(uids.map((uid) => library.find((v) => v.uid === uid)?.at)).toEqual(expected.map((v) => v.at))
             expect([...uids].sort()).toEqual(expected.map((v) => v.uid).sort())
           }
@@ -254,7 +256,7 @@ describe('selectVideos over an in-memory list', () => {
     const list = memoryList(library, { startInclusive: false })
     const { uids, last } = await run(list.fetchPage, {}, 3)
     expect(uids).toEqual(['a', 'b', 'c', 'd', 'e'])
-    expect(last).toEqual({ ok: true, pages: 3, selected: 5 })
+    expect(last).toEqual({ ok: true, pages: 3, selected: 5, complete: true })
     expect(list.queries.map((q) => q.get('start'))).toEqual([
       null,
       '2026-01-01T00:00:00.000999Z',
@@ -281,7 +283,7 @@ describe('selectVideos over an in-memory list', () => {
     const list = memoryList(library, { startInclusive: true })
     const { last } = await run(list.fetchPage, {}, 3, true)
     // Each next page starts 1 µs before the last video seen, so it shows that one again.
-    expect(last).toEqual({ ok: true, pages: 4, selected: 7, total: 7 })
+    expect(last).toEqual({ ok: true, pages: 4, selected: 7, total: 7, complete: true })
     expect(list.queries.map((q) => q.get('include_counts'))).toEqual(['true', null, null, null])
   })
 })
@@ -308,11 +310,12 @@ describe('selectVideos against answers that break the contract', () => {
     )
   })
 
-  it('stops on a video created before the start asked for that it no longer remembers', async () => {
-    const page: PageAnswer = { ok: true, videos: [video('a', 0), video('b', 1500), video('c', 3000)] }
-    const { last } = await run(scripted([page]).fetchPage, {}, 3)
+  it('stops on a new video created before the start asked for', async () => {
+    const first: PageAnswer = { ok: true, videos: [video('a', 0), video('b', 1500), video('c', 3000)] }
+    const second: PageAnswer = { ok: true, videos: [video('z', 0), video('c', 3000), video('d', 4000)] }
+    const { last } = await run(scripted([first, second]).fetchPage, {}, 3)
     expect(!last.ok && last.problem).toBe(
-      'page 2 of the video list (start 2026-01-01T00:00:02.999999Z) has video a, created ' +
+      'page 2 of the video list (start 2026-01-01T00:00:02.999999Z) has video z, created ' +
         '"2026-01-01T00:00:00.000Z", before the start asked for'
     )
   })
@@ -327,7 +330,7 @@ describe('selectVideos against answers that break the contract', () => {
   it('stops on a video created after end', async () => {
     const end = formatMicros(BASE + 3000)
     const { last } = await run(scripted([{ ok: true, videos: [video('a', 1), video('b', 4)] }]).fetchPage, { end }, 3)
-    expect(!last.ok && last.problem).toContain('has video b, created "2026-01-01T00:00:00.004Z", after end')
+    expect(!last.ok && last.problem).toContain('has video b, created "2026-01-01T00:00:00.004Z", after created-before')
   })
 
   it('stops on an entry it cannot read, and on a result that is no list', async () => {
@@ -378,7 +381,134 @@ describe('selectVideos against answers that break the contract', () => {
 
   it('ignores a total that is not a whole number', async () => {
     const { last } = await run(scripted([{ ok: true, videos: [], total: '12' }]).fetchPage, {}, 5, true)
-    expect(last).toEqual({ ok: true, pages: 1, selected: 0 })
+    expect(last).toEqual({ ok: true, pages: 1, selected: 0, complete: true })
+  })
+})
+
+describe('selectVideos checks what the server says', () => {
+  const video = (uid: string, ms: number, extra: Record<string, unknown> = {}) => ({
+    uid,
+    created: formatMicros(BASE + ms * 1000),
+    ...extra
+  })
+  const pages = (answers: PageAnswer[]) => {
+    const queries: URLSearchParams[] = []
+    const fetchPage: FetchPage = async (query) => {
+      queries.push(query)
+      return answers[Math.min(queries.length - 1, answers.length - 1)] as PageAnswer
+    }
+    return { fetchPage, queries }
+  }
+
+  it.each([
+    ['creator', { creator: 'alice' }, { creator: 'bob' }, '"bob"'],
+    ['creator', { creator: 'alice' }, { creator: null }, 'null'],
+    ['status', { status: 'ready' }, { status: { state: 'error' } }, '"error"'],
+    ['status', { status: 'ready' }, { status: {} }, 'undefined'],
+    ['live-input-id', { liveInputId: 'in1' }, { liveInput: 'in2' }, '"in2"'],
+    ['video-name', { videoName: 'a.mp4' }, { meta: { name: 'b.mp4' } }, '"b.mp4"']
+  ] as const)('fails naming `%s` when an entry contradicts the filter sent', async (input, filters, entry, shown) => {
+    const good = {
+      creator: 'alice',
+      status: { state: 'ready' },
+      liveInput: 'in1',
+      meta: { name: 'a.mp4' }
+    }
+    const server = pages([{ ok: true, videos: [video('a', 0, good), video('b', 1, { ...good, ...entry })] }])
+    const selection = await selectVideos(server.fetchPage, filters, { limit: 5 })
+    expect(selection.ok).toBe(false)
+    expect(selection.ok ? '' : selection.problem).toContain(`video b has ${input} ${shown}`)
+    expect(selection.ok ? '' : selection.problem).toContain(`(filter \`${input}\`)`)
+  })
+
+  it('checks no field the filters did not send, and leaves search to the server', async () => {
+    const server = pages([{ ok: true, videos: [video('a', 0, { creator: 'bob', meta: { name: 'other' } })] }])
+    const selection = await selectVideos(server.fetchPage, { search: 'puppy' }, { limit: 5 })
+    expect(selection).toMatchObject({ ok: true, complete: true })
+  })
+
+  it('accepts a video created exactly at created-after or created-before (Cloudflare does not say which is inclusive)', async () => {
+    const start = formatMicros(BASE)
+    const end = formatMicros(BASE + 2000)
+    const server = pages([{ ok: true, videos: [video('a', 0), video('b', 1), video('c', 2)] }])
+    const selection = await selectVideos(server.fetchPage, { start, end }, { limit: 5 })
+    expect(selection).toMatchObject({ ok: true, complete: true })
+    expect(selection.videos.map((v) => v.uid)).toEqual(['a', 'b', 'c'])
+    const early = await selectVideos(pages([{ ok: true, videos: [video('z', -1)] }]).fetchPage, { start }, { limit: 5 })
+    expect(early.ok ? '' : early.problem).toContain(
+      'has video z, created "2025-12-31T23:59:59.999Z", before created-after'
+    )
+  })
+
+  it('selects a uid once even when a later page shows it again with another created', async () => {
+    const server = pages([
+      { ok: true, videos: [video('a', 0), video('b', 1)] },
+      { ok: true, videos: [video('b', 1), video('a', 5)] },
+      { ok: true, videos: [video('a', 5)] }
+    ])
+    const selection = await selectVideos(server.fetchPage, {}, { limit: 2 })
+    expect(selection).toMatchObject({ ok: true, complete: true })
+    expect(selection.videos.map((v) => v.uid)).toEqual(['a', 'b'])
+  })
+
+  it('asks on after a short page while total says more remain, and ends at a page with nothing new', async () => {
+    const server = pages([
+      { ok: true, videos: [video('a', 0), video('b', 1)], total: 4 },
+      { ok: true, videos: [video('b', 1), video('c', 2)] },
+      { ok: true, videos: [video('c', 2)] }
+    ])
+    const selection = await selectVideos(server.fetchPage, {}, { limit: 5, includeCounts: true })
+    expect(selection).toMatchObject({ ok: true, complete: true, pages: 3, total: 4 })
+    expect(selection.videos.map((v) => v.uid)).toEqual(['a', 'b', 'c'])
+    expect(server.queries[1]?.get('start')).toBe(formatMicros(BASE + 1000 - 1))
+  })
+
+  it('fails, saying the list ended early, when a short page cannot be paged past while total says more remain', async () => {
+    const server = pages([
+      { ok: true, videos: [video('a', 0), video('b', 0)], total: 9 },
+      { ok: true, videos: [video('b', 0), video('c', 0)] }
+    ])
+    const selection = await selectVideos(server.fetchPage, {}, { limit: 5, includeCounts: true })
+    expect(selection.ok ? '' : selection.problem).toContain('the list ended early')
+    expect(selection.ok ? '' : selection.problem).toContain('with 3 videos found where its total said 9')
+  })
+
+  it('stops a list that keeps bringing new videos past its total, plus 10% and 1,000', async () => {
+    let next = 0
+    const queries: URLSearchParams[] = []
+    const endless: FetchPage = async (query) => {
+      queries.push(query)
+      const videos = Array.from({ length: 1000 }, () => video(`e${next}`, next++))
+      return { ok: true, videos, total: 5000 }
+    }
+    const selection = await selectVideos(endless, {}, { includeCounts: true })
+    expect(totalBound(5000)).toBe(6500)
+    expect(selection.ok ? '' : selection.problem).toBe(
+      'the list brought 7000 videos, more than its total of 5000 (plus 10% and 1000): the library is changing fast or the server is wrong'
+    )
+    expect(queries).toHaveLength(7)
+  })
+
+  it('ends where the caller says stop, as an incomplete selection', async () => {
+    let next = 0
+    const endless: FetchPage = async () => ({
+      ok: true,
+      videos: [video(`e${next}`, next++), video(`e${next}`, next++)]
+    })
+    const seen: number[] = []
+    const selection = await selectVideos(
+      endless,
+      {},
+      {
+        limit: 2,
+        afterPage: ({ videos, pages }) => {
+          seen.push(pages)
+          return videos.length >= 6 ? 'stop' : undefined
+        }
+      }
+    )
+    expect(selection).toMatchObject({ ok: true, complete: false, pages: 3 })
+    expect(seen).toEqual([1, 2, 3])
   })
 })
 
@@ -389,6 +519,7 @@ describe('selectVideos', () => {
     expect(selection).toEqual({
       ok: true,
       pages: 5,
+      complete: true,
       videos: library.map((v) => ({ uid: v.uid, created: formatMicros(v.at), at: v.at }))
     })
     let calls = 0

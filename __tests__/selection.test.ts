@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeLibrary, startStandIn } from '../dev/stand-in.js'
 import { runAction } from '../src/run.js'
-import { recordingCore, testDeps, VIRTUAL_EPOCH, type WrittenFiles } from './helpers/fakes.js'
+import { fastClock, recordingCore, testDeps, VIRTUAL_EPOCH, type WrittenFiles } from './helpers/fakes.js'
 import { resultsLines } from './helpers/records.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
@@ -69,10 +69,15 @@ describe('selection by filters', () => {
   })
 
   it('sends nothing at all, and fails, when the selection is larger than max-videos', async () => {
+    const old = createdBefore(library(), 90).length
     const r = await run({ 'created-before': '90d', 'max-videos': '10' })
     expect(standIn.log.filter((entry) => entry.method === 'DELETE')).toEqual([])
+    // One page holds the whole selection: its count is exact.
+    expect(standIn.log).toHaveLength(1)
     expect(r.failed).toMatch(
-      /^The selection has \d+ videos, more than `max-videos` \(10\): nothing was sent\. .*raise `max-videos`/
+      new RegExp(
+        `^The selection has ${old} videos, more than \`max-videos\` \\(10\\): nothing was sent\\. .*raise \`max-videos\``
+      )
     )
     expect(r.outputs).toMatchObject({ success: 'false', selected: '[]', deleted: '[]' })
   })
@@ -121,6 +126,79 @@ describe('selection by filters', () => {
     // One video a line, in the order they finished.
     const results = resultsLines(r.written.get(path) ?? '')
     expect(results.map((video) => video.video_id).sort()).toEqual([...(r.json('selected') as string[])].sort())
+  })
+})
+
+describe('listing a library that is large, changing or lying', () => {
+  const listRequests = () => standIn.log.filter((entry) => entry.path.includes('/stream?'))
+  const deletes = () => standIn.log.filter((entry) => entry.method === 'DELETE').map((e) => e.path.split('/')[6])
+  const since = { 'created-after': '2020-01-01T00:00:00Z' }
+
+  it('stops listing once the selection must be refused, and deletes nothing', async () => {
+    const big = makeLibrary(5000, { start: '2025-01-01T00:00:00Z', stepMs: 1000 })
+    const r = await run({ ...since, 'keep-latest': '5', 'max-videos': '1000' }, { library: big })
+    // keep-latest ignores the total: the second page brings 1,999 videos, 1,994 of them acted on.
+    expect(listRequests()).toHaveLength(2)
+    expect(deletes()).toEqual([])
+    expect(r.failed).toMatch(
+      /^The selection has at least 1994 videos, more than `max-videos` \(1000\): nothing was sent\./
+    )
+    expect(r.failed).toContain('Listing stopped after 2 pages (the video list counts 5000).')
+  })
+
+  it('fails naming creator, and deletes nothing, when the entries contradict the filter sent', async () => {
+    const lib = makeLibrary(30, { start: '2025-01-01T00:00:00Z', creators: ['alice'] })
+    const r = await run({ creator: 'alice' }, { library: lib, hostileList: { claim: { creator: 'bob' } } })
+    expect(deletes()).toEqual([])
+    expect(r.failed).toMatch(
+      /^Listing the videos failed, so nothing was deleted: .*has creator "bob", not "alice" \(filter `creator`\)/
+    )
+  })
+
+  it('selects and deletes a video once when the list shows it again on later pages with another created', async () => {
+    const big = makeLibrary(1500, { start: '2025-01-01T00:00:00Z', stepMs: 1000 })
+    const r = await run(
+      { ...since, 'max-videos': '0', 'keep-latest': '1' },
+      { library: big, quota: 100_000, hostileList: { repeatFirst: true } }
+    )
+    expect(listRequests()).toHaveLength(2)
+    const deleted = deletes()
+    expect(deleted).toHaveLength(1499)
+    expect(new Set(deleted).size).toBe(1499)
+    // keep-latest counts the repeated video once, where its first created put it.
+    expect(deleted).toContain(big[0]?.uid)
+    expect(r.said('info')).toContain('The filters select 1500 videos; the 1 newest kept (keep-latest): acting on 1499.')
+  })
+
+  it('asks on after pages shorter than limit while total says more remain', async () => {
+    const lib = makeLibrary(50, { start: '2025-01-01T00:00:00Z', stepMs: 1000 })
+    const r = await run({ ...since, 'dry-run': 'true' }, { library: lib, hostileList: { pageCap: 7 } })
+    expect(r.failed).toBeUndefined()
+    expect((r.json('selected') as string[]).sort()).toEqual(lib.map((v) => v.uid).sort())
+  })
+
+  it('says how far the listing got, at most every 10 s of the run’s clock', async () => {
+    const big = makeLibrary(6000, { start: '2025-01-01T00:00:00Z', stepMs: 1000 })
+    standIn = await startStandIn({ library: big })
+    const recorder = recordingCore({
+      'account-id': standIn.accountId,
+      'api-token': standIn.token,
+      'base-url': standIn.baseUrl,
+      ...since,
+      // Every video kept: the run ends after the listing.
+      'keep-latest': '1000000',
+      'max-videos': '0'
+    })
+    // A virtual clock that also moves 4 s with every request the stand-in sees.
+    const virtual = fastClock()
+    const clock = { now: () => virtual.now() + standIn.log.length * 4000, sleep: virtual.sleep }
+    await runAction(testDeps(recorder.core, { clock }))
+    expect(recorder.failed).toBeUndefined()
+    expect(standIn.log).toHaveLength(7)
+    expect(recorder.said('info').filter((line) => line.startsWith('Listing:'))).toEqual([
+      'Listing: 3 pages read, 2,998 videos found so far.',
+      'Listing: 6 pages read, 5,995 videos found so far.'
+    ])
   })
 })
 

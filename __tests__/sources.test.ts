@@ -123,6 +123,123 @@ describe('keep-latest', () => {
   })
 })
 
+describe('max-videos while listing', () => {
+  const base = Date.UTC(2026, 0, 1) * 1000
+  /** An in-memory list (inclusive start, `limit` per page), counting its requests; `total` unless told not to. */
+  const memoryList = (instants: number[], options: { total?: boolean } = {}) => {
+    const videos = [...instants].sort((x, y) => x - y).map((ms, i) => ({ uid: `u${i}`, at: base + ms * 1000 }))
+    let requests = 0
+    const fetchPage: FetchPage = async (query) => {
+      requests++
+      const start = query.has('start') ? (instantMicros(query.get('start') ?? '') as number) : -Infinity
+      const matching = videos.filter((v) => v.at >= start)
+      const page = matching.slice(0, Number(query.get('limit')))
+      return {
+        ok: true,
+        videos: page.map((v) => ({ uid: v.uid, created: formatMicros(v.at) })),
+        ...(options.total !== false && query.get('include_counts') === 'true' ? { total: matching.length } : {})
+      }
+    }
+    return { fetchPage, requests: () => requests }
+  }
+  /** A server that never runs out: every page 1,000 new videos, later than the last. */
+  const endless = (total?: number) => {
+    let next = 0
+    let requests = 0
+    const fetchPage: FetchPage = async () => {
+      requests++
+      const videos = Array.from({ length: 1000 }, () => ({ uid: `e${next}`, created: formatMicros(base + next++) }))
+      return { ok: true, videos, ...(total === undefined ? {} : { total }) }
+    }
+    return { fetchPage, requests: () => requests }
+  }
+  const choose = (
+    fetchPage: FetchPage,
+    cap: { maxVideos: number; dryRun: boolean },
+    keepLatest = 0,
+    exclude: string[] = []
+  ) =>
+    chooseVideos(
+      { kind: 'library', filters: {}, keepLatest },
+      new Set(exclude),
+      { readFile: files({}), fetchPage },
+      cap
+    )
+
+  it('stops an endless list as soon as the selection must be refused, and says "at least"', async () => {
+    const server = endless()
+    const chosen = await choose(server.fetchPage, { maxVideos: 1000, dryRun: false })
+    expect(server.requests()).toBe(2)
+    expect(chosen).toEqual({
+      ok: false,
+      failure: {
+        kind: 'listing',
+        problem:
+          'The selection has at least 2000 videos, more than `max-videos` (1000): nothing was sent. Narrow it, or raise ' +
+          '`max-videos` (0 for no cap) if that many is what you meant. Listing stopped after 2 pages.'
+      }
+    })
+  })
+
+  it('stops after the first page when its total already says so (without keep-latest)', async () => {
+    const server = endless(250_000)
+    const chosen = await choose(server.fetchPage, { maxVideos: 1000, dryRun: false }, 0, ['e0'])
+    expect(server.requests()).toBe(1)
+    expect(chosen.ok ? '' : chosen.failure.problem).toMatch(
+      /^The selection has at least 249999 videos, more than `max-videos` \(1000\).* Listing stopped after 1 page \(the video list counts 250000\)\.$/
+    )
+  })
+
+  it('lets a dry run list on past the cap within the total bound, and stops it at the cap without a total', async () => {
+    const withTotal = endless(3000)
+    const listed: number[] = []
+    const chosen = await chooseVideos(
+      { kind: 'library', filters: {}, keepLatest: 0 },
+      new Set(),
+      { readFile: files({}), fetchPage: withTotal.fetchPage, listed: (pages) => listed.push(pages) },
+      { maxVideos: 1000, dryRun: true }
+    )
+    // 3,000 + 300 + 1,000: the fifth page brings the 4,996th video.
+    expect(chosen.ok ? '' : chosen.failure.problem).toContain('more than its total of 3000 (plus 10% and 1000)')
+    expect(withTotal.requests()).toBe(5)
+    expect(listed).toEqual([1, 2, 3, 4])
+    const noTotal = endless()
+    const stopped = await choose(noTotal.fetchPage, { maxVideos: 1000, dryRun: true })
+    expect(noTotal.requests()).toBe(2)
+    expect(stopped.ok ? '' : stopped.failure.problem).toMatch(/^The selection has at least 2000 videos/)
+  })
+
+  it('never refuses a selection the whole list would allow, nor lists further than the whole list', async () => {
+    let stopped = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 400 }), { maxLength: 2600, size: 'max' }),
+        fc.nat(40),
+        fc.nat(2700),
+        fc.boolean(),
+        async (instants, keep, maxVideos, withTotal) => {
+          const whole = memoryList(instants, { total: withTotal })
+          const full = await choose(whole.fetchPage, { maxVideos: 0, dryRun: false }, keep, ['u0'])
+          const capped = memoryList(instants, { total: withTotal })
+          const chosen = await choose(capped.fetchPage, { maxVideos, dryRun: false }, keep, ['u0'])
+          if (!full.ok) throw new Error(full.failure.problem)
+          expect(capped.requests()).toBeLessThanOrEqual(whole.requests())
+          // Listed to the end, it is the whole list's choice (a refusal is then overCap's, with the exact count).
+          expect(chosen.ok ? chosen : full).toEqual(full)
+          // Stopped early, only where the whole list is over the cap, and "at least" is true.
+          if (!chosen.ok) stopped++
+          const atLeast = chosen.ok ? undefined : Number(/at least (\d+) videos/.exec(chosen.failure.problem)?.[1])
+          const honest =
+            atLeast === undefined || (maxVideos > 0 && atLeast > maxVideos && atLeast <= full.choice.ids.length)
+          expect({ honest, problem: chosen.ok ? '' : chosen.failure.problem }).toMatchObject({ honest: true })
+        }
+      ),
+      { numRuns: 60 }
+    )
+    expect(stopped).toBeGreaterThan(0)
+  })
+})
+
 describe('overCap', () => {
   const choice = (n: number, origin: 'ids' | 'library' = 'ids') => ({
     ids: Array.from({ length: n }, (_, i) => `v${i}`),

@@ -15,6 +15,8 @@
  * and `total` (with `include_counts=true`). Cloudflare does not say whether `start` and `end` are
  * inclusive, so both are options. `GET …/stream/{id}/downloads` answers each download's `status`,
  * `url` and `percentComplete`. List requests count against the quota like every other request.
+ * With `hostileList`, the list lies in the ways a broken or hostile server could (see
+ * {@link HostileList}).
  */
 import { createServer } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
@@ -61,9 +63,21 @@ import { randomBytes } from 'node:crypto'
  *   lockoutMs?: number,
  *   latencyMs?: number,
  *   faults?: FaultRule[],
+ *   hostileList?: HostileList,
  *   port?: number,
  *   tls?: { key: string, cert: string }
  * }} StandInOptions
+ * @typedef {{
+ *   claim?: { creator?: string, state?: MediaState, liveInput?: string, name?: string },
+ *   repeatFirst?: boolean,
+ *   endless?: boolean,
+ *   pageCap?: number
+ * }} HostileList
+ *   how the list lies: `claim` makes every entry say these fields (the server selected by its own
+ *   but answers others); `repeatFirst` adds the library's first video, with a later `created`,
+ *   at the end of every page but the first; `endless` answers every request with `limit` new
+ *   videos created after the `start` asked for (no `total`), whatever the library; `pageCap` cuts
+ *   every page to at most that many entries while `total` still counts them all
  */
 
 export const DEFAULT_ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
@@ -100,6 +114,7 @@ export async function startStandIn(options = {}) {
   let lockedUntil = 0
   /** @type {Set<import('node:http').ServerResponse>} */
   const hanging = new Set()
+  const hostileState = { made: 0 }
 
   /** @param {number} now */
   const rateHeaders = (now) => {
@@ -197,8 +212,10 @@ export async function startStandIn(options = {}) {
       if (!byToken && !byKey) return fail(403, 10000, 'Authentication error')
       if ((listMatch ?? match)?.[1] !== accountId) return fail(403, 10000, 'Authentication error')
       if (op === 'list') {
+        if (options.hostileList?.endless) return send(200, endlessPage(url.searchParams, videos, hostileState))
         const answer = listLibrary(library, url.searchParams, listing)
-        return 'problem' in answer ? fail(400, 10005, answer.problem) : send(200, answer.body)
+        if ('problem' in answer) return fail(400, 10005, answer.problem)
+        return send(200, options.hostileList ? lie(answer.body, options.hostileList, library) : answer.body)
       }
       const downloads = videos.get(video ?? '')
       if (!downloads) return fail(404, 10003, 'Not Found: video not found')
@@ -423,6 +440,65 @@ function listLibrary(library, query, listing) {
       ...(counts ? { total: matched } : {})
     }
   }
+}
+
+/**
+ * A page of the `endless` list: `limit` videos never seen before, 1 ms apart after the `start`
+ * asked for, each registered with a default download so a DELETE of it would succeed.
+ * @param {URLSearchParams} query
+ * @param {Map<string, { default: boolean, audio: boolean }>} videos
+ * @param {{ made: number }} state
+ */
+function endlessPage(query, videos, state) {
+  const limit = Number(query.get('limit') ?? '1000')
+  const from = micros(query.get('start') ?? '') ?? Date.UTC(2026, 0, 1) * 1000
+  /** @type {unknown[]} */
+  const result = []
+  for (let i = 1; i <= limit; i++) {
+    const uid = `e${(++state.made).toString(16).padStart(31, '0')}`
+    videos.set(uid, { default: true, audio: false })
+    const at = from + i * 1000
+    result.push(
+      describeVideo({
+        uid,
+        created: formatCreated(at),
+        at,
+        modified: formatCreated(at),
+        state: 'ready',
+        size: 1,
+        duration: 1
+      })
+    )
+  }
+  return { success: true, errors: [], messages: [], result, range: 1_000_000 }
+}
+
+/**
+ * A list answer told to lie (see `HostileList`).
+ * @param {any} body
+ * @param {HostileList} how
+ * @param {LibraryRecord[]} library
+ */
+function lie(body, how, library) {
+  /** @type {Record<string, unknown>[]} */
+  let result = body.result
+  if (how.pageCap !== undefined) result = result.slice(0, how.pageCap)
+  if (how.claim) {
+    const { creator, state, liveInput, name } = how.claim
+    result = result.map((entry) => ({
+      ...entry,
+      ...(creator === undefined ? {} : { creator }),
+      ...(state === undefined ? {} : { status: { .../** @type {object} */ (entry.status), state } }),
+      ...(liveInput === undefined ? {} : { liveInput }),
+      ...(name === undefined ? {} : { meta: { name } })
+    }))
+  }
+  const first = library[0]
+  const last = result[result.length - 1]
+  if (how.repeatFirst && first && last && last.uid !== first.uid && result[0]?.uid !== first.uid) {
+    result = [...result, { ...describeVideo(first), created: last.created }]
+  }
+  return { ...body, result }
 }
 
 /**

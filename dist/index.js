@@ -11552,7 +11552,7 @@ const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
 const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
 const Dispatcher = __nccwpck_require__(883)
 const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(3761)
+const PendingInterceptorsFormatter = __nccwpck_require__(6142)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -12480,7 +12480,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3761:
+/***/ 6142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29216,7 +29216,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_early_signals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(429);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6142);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3749);
 /**
  * The entry point the runner starts: catches signals first, then everything else is in run(),
  * which reports its own errors.
@@ -29230,7 +29230,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6142:
+/***/ 3749:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33243,7 +33243,7 @@ function envelope_isRecord(value) {
 /** Larger answers are refused: a delete's envelope is a few hundred bytes. */
 const MAX_BODY_BYTES = 1024 * 1024;
 /** A page of the video list may be this large, at most. */
-const MAX_LIST_BODY_BYTES = 64 * 1024 * 1024;
+const MAX_LIST_BODY_BYTES = 16 * 1024 * 1024;
 /**
  * `DELETE /accounts/{account_id}/stream/{identifier}/downloads` deletes the default MP4 (the
  * documented endpoint); `/downloads/audio` deletes the audio rendition.
@@ -34155,6 +34155,21 @@ class Tally {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/listing-lines.ts
+
+/** A listener for each page read that writes a line to `info` once 10 s have passed since the last one. */
+function listingProgress(clock, info) {
+    let saidAt = clock.now();
+    return (pages, videos) => {
+        const now = clock.now();
+        if (now - saidAt < PROGRESS_EVERY_MS)
+            return;
+        saidAt = now;
+        const plural = (n, word) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+        info(`Listing: ${plural(pages, 'page')} read, ${plural(videos, 'video')} found so far.`);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/input-parsers.ts
 /**
  * Pure parsers for the action's raw input strings. Each returns either a value or a message that
@@ -34617,6 +34632,21 @@ function dropUndefined(value) {
 /** The list's `limit` ceiling (the OpenAPI description: `maximum: 1000`), and its default. */
 const MAX_PAGE_SIZE = 1000;
 /**
+ * The exact filters an entry is checked against: the input's name, the query's value, and where the
+ * entry says it. `search` (a partial match whose rules Cloudflare does not give) is the server's
+ * alone; `created-after`/`created-before` are checked by the pager, which knows the cursor.
+ */
+const CHECKED = [
+    { input: 'creator', filter: 'creator', read: (entry) => entry.creator },
+    { input: 'status', filter: 'status', read: (entry) => field(entry.status, 'state') },
+    { input: 'live-input-id', filter: 'liveInputId', read: (entry) => entry.liveInput },
+    // The OpenAPI description: `video_name` is "a fast, exact string match on the `name` key in the `meta` field".
+    { input: 'video-name', filter: 'videoName', read: (entry) => field(entry.meta, 'name') }
+];
+function field(value, key) {
+    return isRecord(value) ? value[key] : undefined;
+}
+/**
  * The query parameters of one list request: `asc=true` (paging needs creation order), `limit`, the
  * filters under the API's names, and `include_counts=true` when asked. `cursor`, when given,
  * replaces `filters.start` (the next page); `end` is always the caller's.
@@ -34643,41 +34673,66 @@ const PROBLEMS_SHOWN = 5;
 /**
  * Reads the list's `result` into videos. Never throws, whatever the body: an entry without a valid
  * `uid` (1–32 letters or digits) or an RFC 3339 `created` is a problem, not a video, because it
- * can be neither deleted nor placed on the creation-time cursor.
+ * can be neither deleted nor placed on the creation-time cursor. With `filters`, an entry whose own
+ * field differs from an exact filter sent (or lacks it) is a contradiction: the server selected a
+ * video the user did not ask for, so nothing of the page can be trusted.
  */
-function readVideoPage(result) {
+function readVideoPage(result, filters = {}) {
     if (!Array.isArray(result)) {
-        return { videos: [], entries: 0, problems: [`the list's result is ${describeType(result)}, not an array`] };
+        const problems = [`the list's result is ${describeType(result)}, not an array`];
+        return { videos: [], entries: 0, problems, contradictions: [] };
     }
     const videos = [];
-    const problems = [];
-    let wrong = 0;
-    const note = (text) => {
-        if (++wrong <= PROBLEMS_SHOWN)
-            problems.push(text);
-    };
+    const problems = shortList();
+    const contradictions = shortList();
+    const checks = CHECKED.flatMap((check) => {
+        const wanted = filters[check.filter];
+        return wanted === undefined || wanted === '' ? [] : [{ ...check, wanted }];
+    });
     for (let i = 0; i < result.length; i++) {
         const item = result[i];
         if (!isRecord(item)) {
-            note(`entry ${i} is ${describeType(item)}, not a video object`);
+            problems.note(`entry ${i} is ${describeType(item)}, not a video object`);
             continue;
         }
         const { uid, created } = item;
         if (typeof uid !== 'string' || !IDENTIFIER.test(uid)) {
-            note(`entry ${i} has no valid uid (${typeof uid === 'string' ? quote(uid) : describeType(uid)})`);
+            problems.note(`entry ${i} has no valid uid (${typeof uid === 'string' ? quote(uid) : describeType(uid)})`);
             continue;
         }
         const at = typeof created === 'string' ? instantMicros(created) : undefined;
         if (at === undefined || typeof created !== 'string') {
             const shown = typeof created === 'string' ? quote(created) : describeType(created);
-            note(created === undefined ? `video ${uid} has no created` : `video ${uid} has created ${shown}, not a date-time`);
+            problems.note(created === undefined ? `video ${uid} has no created` : `video ${uid} has created ${shown}, not a date-time`);
             continue;
+        }
+        for (const check of checks) {
+            const value = check.read(item);
+            if (value === check.wanted)
+                continue;
+            const shown = typeof value === 'string' ? quote(value) : describeType(value);
+            contradictions.note(`video ${uid} has ${check.input} ${shown}, not ${quote(check.wanted)} (filter \`${check.input}\`)`);
         }
         videos.push({ uid, created, at });
     }
-    if (wrong > PROBLEMS_SHOWN)
-        problems.push(`and ${wrong - PROBLEMS_SHOWN} more malformed entries`);
-    return { videos, entries: result.length, problems };
+    return {
+        videos,
+        entries: result.length,
+        problems: problems.close('malformed entries'),
+        contradictions: contradictions.close('contradictions')
+    };
+}
+/** A list that keeps its first few texts, then only counts: a hostile page stays one line. */
+function shortList() {
+    const texts = [];
+    let count = 0;
+    return {
+        note: (text) => {
+            if (++count <= PROBLEMS_SHOWN)
+                texts.push(text);
+        },
+        close: (what) => (count > PROBLEMS_SHOWN ? [...texts, `and ${count - PROBLEMS_SHOWN} more ${what}`] : texts)
+    };
 }
 function describeType(value) {
     if (value === null || value === undefined)
@@ -34698,22 +34753,36 @@ function describeType(value) {
  * with either reading of `start`, the videos at that instant that did not fit on the page come
  * back, and the ones already seen are dropped by `uid`. When a whole page shares one instant, no
  * `start` is known to get past it: that is a failure, never looped on or skipped.
+ *
+ * What the server says is checked, not trusted: each entry against the filters sent (video-list.ts),
+ * its `created` against the range asked for, and the number of videos against the first page's
+ * `total`. A caller bounds the rest (`max-videos`) through `afterPage`.
  */
 
 
 
 
 /**
- * How far back, in microseconds, uids are remembered below the cursor. A server that compares
- * `start` at a coarser precision than it writes `created` sends back a little more than asked;
- * those repeats are still recognised. Anything older that comes back is an error.
+ * How many more videos than the first page's `total` said the list may bring before it is stopped
+ * as changing too fast or wrong: 10 % of `total` plus this. It bounds a listing that nothing else
+ * bounds (`max-videos: 0`, a dry run over `max-videos`), whatever pages the server keeps sending.
  */
-const TAIL_US = 1_000_000;
+const TOTAL_SLACK = 1000;
+/** The most videos the list may bring, as its `total` said: `total` + 10 % + {@link TOTAL_SLACK}. */
+function totalBound(total) {
+    return total + Math.floor(total / 10) + TOTAL_SLACK;
+}
 /**
  * Lists every video the filters select. Never throws and never loops: every next request starts
  * strictly later than the one before, or the selection fails and says why.
  *
- * - Only the uids near the cursor are remembered (see `TAIL_US`), not every uid seen.
+ * - A uid is one video: one seen again (on the next page's overlap, or anywhere later, even with
+ *   another `created`) is skipped, so it is selected once and counted once.
+ * - A page shorter than `limit` ends the list, unless the first page's `total` says more videos
+ *   remain: then the list is asked again from the cursor, and ends at a page that brings no new
+ *   video. A short page that cannot advance the cursor while `total` says more remain is a failure
+ *   ("the list ended early"), not a silent end.
+ * - It fails when the list brings more videos than `totalBound(total)`.
  * - It fails when `limit` or more videos share one `created` instant: no `start` gets past them
  *   without risking a miss (a full page of one instant cannot say whether more follow). It fails
  *   too on an entry it cannot read, and on answers that break the order it relies on: a page out
@@ -34729,6 +34798,7 @@ async function selectVideos(fetchPage, filters, options = {}) {
     let pages = 0;
     let total;
     const counts = () => ({ videos, pages, ...(total === undefined ? {} : { total }) });
+    const done = (complete) => ({ ok: true, ...counts(), complete });
     const fail = (problem) => ({ ok: false, ...counts(), problem });
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
         return fail(`the page size must be a whole number from 1 to ${MAX_PAGE_SIZE}, not ${limit}`);
@@ -34741,8 +34811,8 @@ async function selectVideos(fetchPage, filters, options = {}) {
     }
     let cursor = filters.start;
     let cursorAt = startAt;
-    /** uid → created (µs) of the videos seen at or near the cursor, oldest first. */
-    const recent = new Map();
+    /** Every uid selected: the videos already hold as much, and a uid must never count twice. */
+    const seen = new Set();
     for (;;) {
         const query = listQuery(filters, { cursor, limit, includeCounts: options.includeCounts === true && pages === 0 });
         let answer;
@@ -34758,31 +34828,53 @@ async function selectVideos(fetchPage, filters, options = {}) {
             return fail(`${where}: ${answer.problem}`);
         if (pages === 1 && options.includeCounts)
             total = readCount(answer.total);
-        const page = readVideoPage(answer.videos);
+        const page = readVideoPage(answer.videos, filters);
         if (page.problems.length > 0)
             return fail(`${where} has entries that cannot be read: ${page.problems.join('; ')}`);
+        if (page.contradictions.length > 0) {
+            return fail(`${where} has videos the filters exclude: ${page.contradictions.join('; ')}`);
+        }
         let previous = -Infinity;
+        const before = videos.length;
         for (const video of page.videos) {
             if (video.at < previous) {
                 return fail(`${where} is not in creation order at video ${video.uid} (asc=true not honoured?)`);
             }
             previous = video.at;
+            // Equal to the bound is accepted: Cloudflare does not say whether start and end are inclusive.
             if (video.at > endAt) {
-                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, after end ${filters.end}`);
+                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, after created-before ${filters.end}`);
             }
-            if (recent.has(video.uid))
+            if (seen.has(video.uid))
                 continue;
             if (video.at < cursorAt) {
-                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, before the start asked for`);
+                const asked = pages === 1 ? `created-after ${filters.start}` : 'the start asked for';
+                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, before ${asked}`);
             }
-            recent.set(video.uid, video.at);
+            seen.add(video.uid);
             videos.push(video);
         }
-        // A short page is the last one.
-        if (page.entries < limit)
-            return { ok: true, ...counts() };
+        if (total !== undefined && videos.length > totalBound(total)) {
+            return fail(`the list brought ${videos.length} videos, more than its total of ${total} (plus 10% and ${TOTAL_SLACK}): ` +
+                'the library is changing fast or the server is wrong');
+        }
+        const verdict = options.afterPage?.({ videos, pages, total });
+        const fresh = videos.length - before;
         const last = page.videos[page.videos.length - 1];
+        // A short page is the last one, unless `total` says more remain: then ask on until a page brings nothing new.
+        const remain = total === undefined ? 0 : total - videos.length;
+        if (page.entries < limit && (remain <= 0 || fresh === 0 || last === undefined))
+            return done(true);
+        // Stopped only when more would be asked for: a list that has ended is whole.
+        if (verdict === 'stop')
+            return done(false);
+        if (last === undefined)
+            return fail(`${where} is full of entries, none of them readable`);
         const nextAt = last.at - 1;
+        if (nextAt <= cursorAt && page.entries < limit) {
+            return fail(`the list ended early: ${where} is short and cannot be paged past, with ${videos.length} videos ` +
+                `found where its total said ${total}`);
+        }
         if (nextAt <= cursorAt) {
             const shared = page.videos.every((video) => video.at === last.at);
             return fail(shared
@@ -34794,12 +34886,6 @@ async function selectVideos(fetchPage, filters, options = {}) {
         }
         cursorAt = nextAt;
         cursor = formatMicros(nextAt);
-        // Oldest first (creation order), so pruning stops at the first uid still near the cursor.
-        for (const [uid, at] of recent) {
-            if (at >= cursorAt - TAIL_US)
-                break;
-            recent.delete(uid);
-        }
     }
 }
 /** `total` as the body gave it: a whole number, or nothing (a count that is not one is ignored). */
@@ -34816,9 +34902,9 @@ function readCount(value) {
  */
 
 
-async function chooseVideos(source, exclude, deps) {
+async function chooseVideos(source, exclude, deps, cap = { maxVideos: 0, dryRun: false }) {
     if (source.kind === 'library')
-        return chooseFromLibrary(source, exclude, deps.fetchPage);
+        return chooseFromLibrary(source, exclude, deps, cap);
     let found;
     if (source.kind === 'ids')
         found = source.ids;
@@ -34848,10 +34934,35 @@ async function readIdFile(source, readFile) {
         ? parsed
         : { ok: false, problem: `The file of \`video-id-file\` (${source.input}) ${parsed.problem}.` };
 }
-async function chooseFromLibrary(source, exclude, fetchPage) {
-    const selection = await selectVideos(fetchPage, source.filters, { includeCounts: true });
+/**
+ * The selection from the library. A real run stops listing as soon as the selection can only be
+ * larger than `max-videos` (the videos acted on so far already are, or, without `keep-latest`, the
+ * first page's `total` less every `exclude` id is), and fails as `max-videos` does, with "at least".
+ * A dry run lists on to show the whole plan, within the pager's `total` bound; without a `total`
+ * nothing else bounds it, so it stops at the cap like a real run.
+ */
+async function chooseFromLibrary(source, exclude, deps, cap) {
+    let atLeast = 0;
+    const selection = await selectVideos(deps.fetchPage, source.filters, {
+        includeCounts: true,
+        afterPage: ({ videos, pages, total }) => {
+            deps.listed?.(pages, videos.length);
+            if (cap.maxVideos === 0 || (cap.dryRun && total !== undefined))
+                return undefined;
+            const counted = total !== undefined && source.keepLatest === 0 ? total - exclude.size : 0;
+            // Only when the cheap bound allows it: acting ≤ found − keep-latest.
+            const acting = videos.length - source.keepLatest > cap.maxVideos ? actingOn(videos, exclude, source.keepLatest) : 0;
+            atLeast = Math.max(counted, acting);
+            return atLeast > cap.maxVideos ? 'stop' : undefined;
+        }
+    });
     if (!selection.ok)
         return fail('listing', `Listing the videos failed, so nothing was deleted: ${selection.problem}.`);
+    if (!selection.complete) {
+        const counts = selection.total === undefined ? '' : ` (the video list counts ${selection.total})`;
+        return fail('listing', overCapMessage('The selection has', `at least ${atLeast}`, cap.maxVideos) +
+            ` Listing stopped after ${selection.pages} page${selection.pages === 1 ? '' : 's'}${counts}.`);
+    }
     const notExcluded = selection.videos.filter((video) => !exclude.has(video.uid));
     const split = splitKeepLatest(notExcluded, source.keepLatest);
     const choice = {
@@ -34872,9 +34983,15 @@ function fail(kind, problem) {
 function overCap(choice, maxVideos) {
     if (maxVideos === 0 || choice.ids.length <= maxVideos)
         return undefined;
-    const what = choice.origin === 'library' ? 'The selection has' : 'The list has';
-    return (`${what} ${choice.ids.length} videos, more than \`max-videos\` (${maxVideos}): nothing was sent. ` +
+    return overCapMessage(choice.origin === 'library' ? 'The selection has' : 'The list has', choice.ids.length, maxVideos);
+}
+function overCapMessage(what, count, maxVideos) {
+    return (`${what} ${count} videos, more than \`max-videos\` (${maxVideos}): nothing was sent. ` +
         'Narrow it, or raise `max-videos` (0 for no cap) if that many is what you meant.');
+}
+/** How many of `videos` a run would act on after `exclude` and `keep-latest`: a lower bound while more may come. */
+function actingOn(videos, exclude, keep) {
+    return splitKeepLatest(videos.filter((video) => !exclude.has(video.uid)), keep).act.length;
 }
 /**
  * The `keep-latest N` guard: splits a selection into the videos to act on and the N most recently
@@ -34992,6 +35109,7 @@ function waitingLine(waiting, requestsPerMinute) {
 
 
 
+
 async function runAction(deps) {
     const { core } = deps;
     try {
@@ -35073,8 +35191,11 @@ async function chooseAndRun(settings, deps, transport) {
         core.info('Listing the videos that match the filters…');
     const chosen = await chooseVideos(settings.source, settings.exclude, {
         readFile: deps.readFile,
-        fetchPage: pageFetcher(client, attempts, (retry, delay, reason) => core.info(retryLine('video list', 'read', retry, delay, reason)), settings.auth.kind)
-    });
+        fetchPage: pageFetcher(client, attempts, (retry, delay, reason) => core.info(retryLine('video list', 'read', retry, delay, reason)), settings.auth.kind),
+        listed: listingProgress(deps.clock, (line) => core.info(line))
+    }, 
+    // A real run stops listing once the selection must be refused; a dry run lists on (bounded by `total`).
+    { maxVideos: settings.maxVideos, dryRun: settings.dryRun });
     if (!chosen.ok) {
         if (chosen.failure.kind === 'input')
             return publishInvalidInputs([chosen.failure.problem], core);

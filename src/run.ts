@@ -16,6 +16,7 @@ import { publish, publishInvalidInputs } from './report/publish.js'
 import { ResultsFile, resultsFileName } from './report/results-file.js'
 import { Tally } from './report/tally.js'
 import { choiceLine } from './report/verdict.js'
+import { listingProgress } from './report/listing-lines.js'
 import { readSettings, type Settings, SettingsError } from './inputs/settings.js'
 import { chooseVideos, overCap } from './sources/sources.js'
 import { errorMessage, type ReportSettings, type RunReport, type VideoRecord } from './types.js'
@@ -98,15 +99,22 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
   const base = { ...asked, videos: new Tally(asked), cancelled: false }
 
   if (settings.source.kind === 'library') core.info('Listing the videos that match the filters…')
-  const chosen = await chooseVideos(settings.source, settings.exclude, {
-    readFile: deps.readFile,
-    fetchPage: pageFetcher(
-      client,
-      attempts,
-      (retry, delay, reason) => core.info(retryLine('video list', 'read', retry, delay, reason)),
-      settings.auth.kind
-    )
-  })
+  const chosen = await chooseVideos(
+    settings.source,
+    settings.exclude,
+    {
+      readFile: deps.readFile,
+      fetchPage: pageFetcher(
+        client,
+        attempts,
+        (retry, delay, reason) => core.info(retryLine('video list', 'read', retry, delay, reason)),
+        settings.auth.kind
+      ),
+      listed: listingProgress(deps.clock, (line) => core.info(line))
+    },
+    // A real run stops listing once the selection must be refused; a dry run lists on (bounded by `total`).
+    { maxVideos: settings.maxVideos, dryRun: settings.dryRun }
+  )
   if (!chosen.ok) {
     if (chosen.failure.kind === 'input') return publishInvalidInputs([chosen.failure.problem], core)
     const cancelled = deps.cancellation.stop.aborted

@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { runStep } from '../../dev/run-step.js'
+import { makeLibrary, startStandIn } from '../../dev/stand-in.js'
 import { runnerCommands } from '../helpers/runner-commands.js'
 
 const ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
@@ -382,5 +383,81 @@ describe('dist/index.js and answers that would stop, stall or swell the run', ()
     expect(kept.at(-1)).toMatchObject({ code: null, message: '980 more not kept (the first 20 are)' })
     for (const error of kept) expect(error.message.length).toBeLessThanOrEqual(500)
     expect(result.stdout).not.toContain('error 20 ')
+  })
+})
+
+describe('dist/index.js and a video list that lies or never ends', () => {
+  let standIn: Awaited<ReturnType<typeof startStandIn>> | undefined
+  afterEach(async () => {
+    await standIn?.close()
+    standIn = undefined
+  })
+
+  async function listStep(options: Parameters<typeof startStandIn>[0], over: Record<string, string>) {
+    const served = await startStandIn({ quota: 100_000, ...options })
+    standIn = served
+    const result = await runStep({
+      'account-id': served.accountId,
+      'api-token': served.token,
+      'base-url': served.baseUrl,
+      'max-retries': '0',
+      'created-after': '2020-01-01T00:00:00Z',
+      ...over
+    })
+    const lists = served.log.filter((entry) => entry.path.includes('/stream?')).length
+    const deletes = served.log.filter((entry) => entry.method === 'DELETE').map((entry) => entry.path.split('/')[6])
+    return { ...result, lists, deletes }
+  }
+
+  it('stops endless new pages with max-videos: 1000 after two list requests, deleting nothing', async () => {
+    const result = await listStep({ hostileList: { endless: true } }, { 'max-videos': '1000' })
+    expect(result.code).toBe(1)
+    expect(result.lists).toBe(2)
+    expect(result.deletes).toEqual([])
+    expect(result.stdout).toContain(
+      '::error::The selection has at least 2000 videos, more than `max-videos` (1000): nothing was sent.'
+    )
+  })
+
+  it('deletes nothing and names creator when the entries say another creator than the one asked for', async () => {
+    const library = makeLibrary(20, { start: '2025-01-01T00:00:00Z', creators: ['alice'] })
+    const result = await listStep({ library, hostileList: { claim: { creator: 'bob' } } }, { creator: 'alice' })
+    expect(result.code).toBe(1)
+    expect(result.deletes).toEqual([])
+    expect(result.stdout).toMatch(/::error::Listing the videos failed, so nothing was deleted: .*\(filter `creator`\)/)
+    expect(result.outputs.success).toBe('false')
+  })
+
+  it('deletes a video shown again on later pages, with another created, once', async () => {
+    const library = makeLibrary(1500, { start: '2025-01-01T00:00:00Z', stepMs: 1000 })
+    const result = await listStep(
+      { library, hostileList: { repeatFirst: true } },
+      { 'max-videos': '0', 'requests-per-minute': '0', concurrency: '16' }
+    )
+    expect(result.lists).toBe(2)
+    expect(result.deletes).toHaveLength(1500)
+    expect(new Set(result.deletes).size).toBe(1500)
+    expect(result.stdout).toContain('The filters select 1500 videos: acting on 1500.')
+  })
+
+  it('fails the listing on a list page larger than 16 MiB, deleting nothing', async () => {
+    const padding = 'x'.repeat(17 * 1024 * 1024)
+    const page = JSON.stringify({
+      success: true,
+      errors: [],
+      messages: [],
+      result: [{ uid: 'ea95132c15732412d22c1476fa83f27a', created: '2025-01-01T00:00:00Z', meta: { name: padding } }],
+      total: 1
+    })
+    const { port, hits } = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(page)
+    })
+    const result = await runStep(inputs(port, { 'created-after': '2020-01-01T00:00:00Z' }))
+    expect(result.code).toBe(1)
+    expect(hits.filter((hit) => hit.startsWith('DELETE'))).toEqual([])
+    expect(result.stdout).toMatch(
+      /::error::Listing the videos failed, so nothing was deleted: page 1 of the video list/
+    )
   })
 })

@@ -11,7 +11,7 @@ import type { Answer, Auth, DownloadType, HttpAnswer } from '../types.js'
 /** Larger answers are refused: a delete's envelope is a few hundred bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024
 /** A page of the video list may be this large, at most. */
-export const MAX_LIST_BODY_BYTES = 64 * 1024 * 1024
+export const MAX_LIST_BODY_BYTES = 16 * 1024 * 1024
 
 export interface ClientOptions {
   baseUrl: string

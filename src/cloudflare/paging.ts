@@ -8,6 +8,10 @@
  * with either reading of `start`, the videos at that instant that did not fit on the page come
  * back, and the ones already seen are dropped by `uid`. When a whole page shares one instant, no
  * `start` is known to get past it: that is a failure, never looped on or skipped.
+ *
+ * What the server says is checked, not trusted: each entry against the filters sent (video-list.ts),
+ * its `created` against the range asked for, and the number of videos against the first page's
+ * `total`. A caller bounds the rest (`max-videos`) through `afterPage`.
  */
 import { quote } from '../inputs/input-parsers.js'
 import { formatMicros, instantMicros } from '../inputs/instants.js'
@@ -26,25 +30,48 @@ export interface PagingOptions {
   limit?: number
   /** Ask for `total` (with `include_counts=true`, on the first request only). */
   includeCounts?: boolean
+  /**
+   * Told after each page what was selected so far; `'stop'` ends the listing there, before the list
+   * does (the selection is then `complete: false`). The caller's bound, such as `max-videos`.
+   */
+  afterPage?: (progress: PagingProgress) => 'stop' | undefined
+}
+
+/** The listing so far: the videos selected (each uid once, in creation order), pages read, `total`. */
+export interface PagingProgress {
+  videos: readonly ListedVideo[]
+  pages: number
+  total: number | undefined
 }
 
 /** Every selected video in creation order; on failure, what was listed before it (for the report). */
 export type Selection =
-  | { ok: true; videos: ListedVideo[]; pages: number; total?: number }
+  | { ok: true; videos: ListedVideo[]; pages: number; total?: number; complete: boolean }
   | { ok: false; videos: ListedVideo[]; pages: number; total?: number; problem: string }
 
 /**
- * How far back, in microseconds, uids are remembered below the cursor. A server that compares
- * `start` at a coarser precision than it writes `created` sends back a little more than asked;
- * those repeats are still recognised. Anything older that comes back is an error.
+ * How many more videos than the first page's `total` said the list may bring before it is stopped
+ * as changing too fast or wrong: 10 % of `total` plus this. It bounds a listing that nothing else
+ * bounds (`max-videos: 0`, a dry run over `max-videos`), whatever pages the server keeps sending.
  */
-const TAIL_US = 1_000_000
+export const TOTAL_SLACK = 1000
+
+/** The most videos the list may bring, as its `total` said: `total` + 10 % + {@link TOTAL_SLACK}. */
+export function totalBound(total: number): number {
+  return total + Math.floor(total / 10) + TOTAL_SLACK
+}
 
 /**
  * Lists every video the filters select. Never throws and never loops: every next request starts
  * strictly later than the one before, or the selection fails and says why.
  *
- * - Only the uids near the cursor are remembered (see `TAIL_US`), not every uid seen.
+ * - A uid is one video: one seen again (on the next page's overlap, or anywhere later, even with
+ *   another `created`) is skipped, so it is selected once and counted once.
+ * - A page shorter than `limit` ends the list, unless the first page's `total` says more videos
+ *   remain: then the list is asked again from the cursor, and ends at a page that brings no new
+ *   video. A short page that cannot advance the cursor while `total` says more remain is a failure
+ *   ("the list ended early"), not a silent end.
+ * - It fails when the list brings more videos than `totalBound(total)`.
  * - It fails when `limit` or more videos share one `created` instant: no `start` gets past them
  *   without risking a miss (a full page of one instant cannot say whether more follow). It fails
  *   too on an entry it cannot read, and on answers that break the order it relies on: a page out
@@ -64,6 +91,7 @@ export async function selectVideos(
   let pages = 0
   let total: number | undefined
   const counts = () => ({ videos, pages, ...(total === undefined ? {} : { total }) })
+  const done = (complete: boolean): Selection => ({ ok: true, ...counts(), complete })
   const fail = (problem: string): Selection => ({ ok: false, ...counts(), problem })
 
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
@@ -78,8 +106,8 @@ export async function selectVideos(
 
   let cursor = filters.start
   let cursorAt = startAt
-  /** uid → created (µs) of the videos seen at or near the cursor, oldest first. */
-  const recent = new Map<string, number>()
+  /** Every uid selected: the videos already hold as much, and a uid must never count twice. */
+  const seen = new Set<string>()
 
   for (;;) {
     const query = listQuery(filters, { cursor, limit, includeCounts: options.includeCounts === true && pages === 0 })
@@ -94,29 +122,55 @@ export async function selectVideos(
     if (!answer.ok) return fail(`${where}: ${answer.problem}`)
     if (pages === 1 && options.includeCounts) total = readCount(answer.total)
 
-    const page = readVideoPage(answer.videos)
+    const page = readVideoPage(answer.videos, filters)
     if (page.problems.length > 0) return fail(`${where} has entries that cannot be read: ${page.problems.join('; ')}`)
+    if (page.contradictions.length > 0) {
+      return fail(`${where} has videos the filters exclude: ${page.contradictions.join('; ')}`)
+    }
     let previous = -Infinity
+    const before = videos.length
     for (const video of page.videos) {
       if (video.at < previous) {
         return fail(`${where} is not in creation order at video ${video.uid} (asc=true not honoured?)`)
       }
       previous = video.at
+      // Equal to the bound is accepted: Cloudflare does not say whether start and end are inclusive.
       if (video.at > endAt) {
-        return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, after end ${filters.end}`)
+        return fail(
+          `${where} has video ${video.uid}, created ${quote(video.created)}, after created-before ${filters.end}`
+        )
       }
-      if (recent.has(video.uid)) continue
+      if (seen.has(video.uid)) continue
       if (video.at < cursorAt) {
-        return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, before the start asked for`)
+        const asked = pages === 1 ? `created-after ${filters.start}` : 'the start asked for'
+        return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, before ${asked}`)
       }
-      recent.set(video.uid, video.at)
+      seen.add(video.uid)
       videos.push(video)
     }
+    if (total !== undefined && videos.length > totalBound(total)) {
+      return fail(
+        `the list brought ${videos.length} videos, more than its total of ${total} (plus 10% and ${TOTAL_SLACK}): ` +
+          'the library is changing fast or the server is wrong'
+      )
+    }
+    const verdict = options.afterPage?.({ videos, pages, total })
 
-    // A short page is the last one.
-    if (page.entries < limit) return { ok: true, ...counts() }
-    const last = page.videos[page.videos.length - 1] as ListedVideo
+    const fresh = videos.length - before
+    const last = page.videos[page.videos.length - 1]
+    // A short page is the last one, unless `total` says more remain: then ask on until a page brings nothing new.
+    const remain = total === undefined ? 0 : total - videos.length
+    if (page.entries < limit && (remain <= 0 || fresh === 0 || last === undefined)) return done(true)
+    // Stopped only when more would be asked for: a list that has ended is whole.
+    if (verdict === 'stop') return done(false)
+    if (last === undefined) return fail(`${where} is full of entries, none of them readable`)
     const nextAt = last.at - 1
+    if (nextAt <= cursorAt && page.entries < limit) {
+      return fail(
+        `the list ended early: ${where} is short and cannot be paged past, with ${videos.length} videos ` +
+          `found where its total said ${total}`
+      )
+    }
     if (nextAt <= cursorAt) {
       const shared = page.videos.every((video) => video.at === last.at)
       return fail(
@@ -130,11 +184,6 @@ export async function selectVideos(
     }
     cursorAt = nextAt
     cursor = formatMicros(nextAt)
-    // Oldest first (creation order), so pruning stops at the first uid still near the cursor.
-    for (const [uid, at] of recent) {
-      if (at >= cursorAt - TAIL_US) break
-      recent.delete(uid)
-    }
   }
 }
 

@@ -28,6 +28,29 @@ export interface VideoPage {
   entries: number
   /** Malformed entries and a `result` that is no array, in words (at most a few, then a count). */
   problems: string[]
+  /** Entries that contradict a filter sent, in words naming the filter (at most a few, then a count). */
+  contradictions: string[]
+}
+
+/**
+ * The exact filters an entry is checked against: the input's name, the query's value, and where the
+ * entry says it. `search` (a partial match whose rules Cloudflare does not give) is the server's
+ * alone; `created-after`/`created-before` are checked by the pager, which knows the cursor.
+ */
+const CHECKED: readonly {
+  input: string
+  filter: keyof VideoFilters
+  read: (entry: Record<string, unknown>) => unknown
+}[] = [
+  { input: 'creator', filter: 'creator', read: (entry) => entry.creator },
+  { input: 'status', filter: 'status', read: (entry) => field(entry.status, 'state') },
+  { input: 'live-input-id', filter: 'liveInputId', read: (entry) => entry.liveInput },
+  // The OpenAPI description: `video_name` is "a fast, exact string match on the `name` key in the `meta` field".
+  { input: 'video-name', filter: 'videoName', read: (entry) => field(entry.meta, 'name') }
+]
+
+function field(value: unknown, key: string): unknown {
+  return isRecord(value) ? value[key] : undefined
 }
 
 /** What `FetchPage` reports for one list request, after the caller's retries. */
@@ -74,39 +97,69 @@ const PROBLEMS_SHOWN = 5
 /**
  * Reads the list's `result` into videos. Never throws, whatever the body: an entry without a valid
  * `uid` (1–32 letters or digits) or an RFC 3339 `created` is a problem, not a video, because it
- * can be neither deleted nor placed on the creation-time cursor.
+ * can be neither deleted nor placed on the creation-time cursor. With `filters`, an entry whose own
+ * field differs from an exact filter sent (or lacks it) is a contradiction: the server selected a
+ * video the user did not ask for, so nothing of the page can be trusted.
  */
-export function readVideoPage(result: unknown): VideoPage {
+export function readVideoPage(result: unknown, filters: VideoFilters = {}): VideoPage {
   if (!Array.isArray(result)) {
-    return { videos: [], entries: 0, problems: [`the list's result is ${describeType(result)}, not an array`] }
+    const problems = [`the list's result is ${describeType(result)}, not an array`]
+    return { videos: [], entries: 0, problems, contradictions: [] }
   }
   const videos: ListedVideo[] = []
-  const problems: string[] = []
-  let wrong = 0
-  const note = (text: string) => {
-    if (++wrong <= PROBLEMS_SHOWN) problems.push(text)
-  }
+  const problems = shortList()
+  const contradictions = shortList()
+  const checks = CHECKED.flatMap((check) => {
+    const wanted = filters[check.filter]
+    return wanted === undefined || wanted === '' ? [] : [{ ...check, wanted }]
+  })
   for (let i = 0; i < result.length; i++) {
     const item: unknown = result[i]
     if (!isRecord(item)) {
-      note(`entry ${i} is ${describeType(item)}, not a video object`)
+      problems.note(`entry ${i} is ${describeType(item)}, not a video object`)
       continue
     }
     const { uid, created } = item
     if (typeof uid !== 'string' || !IDENTIFIER.test(uid)) {
-      note(`entry ${i} has no valid uid (${typeof uid === 'string' ? quote(uid) : describeType(uid)})`)
+      problems.note(`entry ${i} has no valid uid (${typeof uid === 'string' ? quote(uid) : describeType(uid)})`)
       continue
     }
     const at = typeof created === 'string' ? instantMicros(created) : undefined
     if (at === undefined || typeof created !== 'string') {
       const shown = typeof created === 'string' ? quote(created) : describeType(created)
-      note(created === undefined ? `video ${uid} has no created` : `video ${uid} has created ${shown}, not a date-time`)
+      problems.note(
+        created === undefined ? `video ${uid} has no created` : `video ${uid} has created ${shown}, not a date-time`
+      )
       continue
+    }
+    for (const check of checks) {
+      const value = check.read(item)
+      if (value === check.wanted) continue
+      const shown = typeof value === 'string' ? quote(value) : describeType(value)
+      contradictions.note(
+        `video ${uid} has ${check.input} ${shown}, not ${quote(check.wanted)} (filter \`${check.input}\`)`
+      )
     }
     videos.push({ uid, created, at })
   }
-  if (wrong > PROBLEMS_SHOWN) problems.push(`and ${wrong - PROBLEMS_SHOWN} more malformed entries`)
-  return { videos, entries: result.length, problems }
+  return {
+    videos,
+    entries: result.length,
+    problems: problems.close('malformed entries'),
+    contradictions: contradictions.close('contradictions')
+  }
+}
+
+/** A list that keeps its first few texts, then only counts: a hostile page stays one line. */
+function shortList(): { note: (text: string) => void; close: (what: string) => string[] } {
+  const texts: string[] = []
+  let count = 0
+  return {
+    note: (text) => {
+      if (++count <= PROBLEMS_SHOWN) texts.push(text)
+    },
+    close: (what) => (count > PROBLEMS_SHOWN ? [...texts, `and ${count - PROBLEMS_SHOWN} more ${what}`] : texts)
+  }
 }
 
 function describeType(value: unknown): string {

@@ -35,6 +35,14 @@ export interface SourceDeps {
   readFile: (path: string) => Promise<string>
   /** One page of the video list, after retries and pacing. */
   fetchPage: FetchPage
+  /** Told after each page of the list: pages read, videos found so far (for a progress line). */
+  listed?: (pages: number, videos: number) => void
+}
+
+/** `max-videos` (0: no cap), and whether the run is a dry run: a dry run lists on past the cap. */
+export interface Cap {
+  maxVideos: number
+  dryRun: boolean
 }
 
 type Chosen = { ok: true; choice: VideoChoice } | { ok: false; failure: ChoiceFailure }
@@ -42,9 +50,10 @@ type Chosen = { ok: true; choice: VideoChoice } | { ok: false; failure: ChoiceFa
 export async function chooseVideos(
   source: VideoSource,
   exclude: ReadonlySet<string>,
-  deps: SourceDeps
+  deps: SourceDeps,
+  cap: Cap = { maxVideos: 0, dryRun: false }
 ): Promise<Chosen> {
-  if (source.kind === 'library') return chooseFromLibrary(source, exclude, deps.fetchPage)
+  if (source.kind === 'library') return chooseFromLibrary(source, exclude, deps, cap)
   let found: readonly string[]
   if (source.kind === 'ids') found = source.ids
   else {
@@ -76,13 +85,42 @@ async function readIdFile(
     : { ok: false, problem: `The file of \`video-id-file\` (${source.input}) ${parsed.problem}.` }
 }
 
+/**
+ * The selection from the library. A real run stops listing as soon as the selection can only be
+ * larger than `max-videos` (the videos acted on so far already are, or, without `keep-latest`, the
+ * first page's `total` less every `exclude` id is), and fails as `max-videos` does, with "at least".
+ * A dry run lists on to show the whole plan, within the pager's `total` bound; without a `total`
+ * nothing else bounds it, so it stops at the cap like a real run.
+ */
 async function chooseFromLibrary(
   source: { filters: VideoFilters; keepLatest: number },
   exclude: ReadonlySet<string>,
-  fetchPage: FetchPage
+  deps: SourceDeps,
+  cap: Cap
 ): Promise<Chosen> {
-  const selection = await selectVideos(fetchPage, source.filters, { includeCounts: true })
+  let atLeast = 0
+  const selection = await selectVideos(deps.fetchPage, source.filters, {
+    includeCounts: true,
+    afterPage: ({ videos, pages, total }) => {
+      deps.listed?.(pages, videos.length)
+      if (cap.maxVideos === 0 || (cap.dryRun && total !== undefined)) return undefined
+      const counted = total !== undefined && source.keepLatest === 0 ? total - exclude.size : 0
+      // Only when the cheap bound allows it: acting ≤ found − keep-latest.
+      const acting =
+        videos.length - source.keepLatest > cap.maxVideos ? actingOn(videos, exclude, source.keepLatest) : 0
+      atLeast = Math.max(counted, acting)
+      return atLeast > cap.maxVideos ? 'stop' : undefined
+    }
+  })
   if (!selection.ok) return fail('listing', `Listing the videos failed, so nothing was deleted: ${selection.problem}.`)
+  if (!selection.complete) {
+    const counts = selection.total === undefined ? '' : ` (the video list counts ${selection.total})`
+    return fail(
+      'listing',
+      overCapMessage('The selection has', `at least ${atLeast}`, cap.maxVideos) +
+        ` Listing stopped after ${selection.pages} page${selection.pages === 1 ? '' : 's'}${counts}.`
+    )
+  }
   const notExcluded = selection.videos.filter((video) => !exclude.has(video.uid))
   const split = splitKeepLatest(notExcluded, source.keepLatest)
   const choice: VideoChoice = {
@@ -104,11 +142,26 @@ function fail(kind: ChoiceFailure['kind'], problem: string): { ok: false; failur
 /** `max-videos`: the problem when the choice is larger than the cap (0 means no cap). */
 export function overCap(choice: VideoChoice, maxVideos: number): string | undefined {
   if (maxVideos === 0 || choice.ids.length <= maxVideos) return undefined
-  const what = choice.origin === 'library' ? 'The selection has' : 'The list has'
+  return overCapMessage(
+    choice.origin === 'library' ? 'The selection has' : 'The list has',
+    choice.ids.length,
+    maxVideos
+  )
+}
+
+function overCapMessage(what: string, count: number | string, maxVideos: number): string {
   return (
-    `${what} ${choice.ids.length} videos, more than \`max-videos\` (${maxVideos}): nothing was sent. ` +
+    `${what} ${count} videos, more than \`max-videos\` (${maxVideos}): nothing was sent. ` +
     'Narrow it, or raise `max-videos` (0 for no cap) if that many is what you meant.'
   )
+}
+
+/** How many of `videos` a run would act on after `exclude` and `keep-latest`: a lower bound while more may come. */
+function actingOn(videos: readonly ListedVideo[], exclude: ReadonlySet<string>, keep: number): number {
+  return splitKeepLatest(
+    videos.filter((video) => !exclude.has(video.uid)),
+    keep
+  ).act.length
 }
 
 /**
