@@ -195,7 +195,10 @@ describe('run', () => {
       missing: '[]',
       failed: '[]',
       selected: '[]',
+      postponed: '[]',
+      'would-delete': '[]',
       truncated: 'false',
+      complete: 'false',
       'results-file': ''
     })
     expect(r.summary).toContain('2 inputs are invalid; nothing was sent to Cloudflare.')

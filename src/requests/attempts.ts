@@ -17,6 +17,11 @@ export interface AttemptDeps {
   cancel: Cancellation
   /** New requests are held for a while (throttling, quota, rate ceiling). */
   waiting: (waiting: Waiting) => void
+  /**
+   * No attempt starts at or after this instant on `clock` (the run's `time-limit`); waits for the
+   * gate or for a retry end there. Absent: no limit.
+   */
+  deadline?: number
 }
 
 /** The last answer, if any was had, and how it was reached. */
@@ -26,7 +31,7 @@ export interface Attempted {
   attempts: number
   /** An earlier attempt may have reached Cloudflare but its answer was lost. */
   answerLost: boolean
-  /** `cancel.stop` came before a retry that the policy would have made. */
+  /** `cancel.stop` or the deadline came before a retry that the policy would have made. */
   stoppedBeforeRetry: boolean
 }
 
@@ -39,10 +44,11 @@ export async function sendWithRetries(
   retrying: Retrying
 ): Promise<Attempted> {
   const { clock, gate, cancel } = deps
+  const deadline = deps.deadline ?? Infinity
   let last: Answer | undefined
   let answerLost = false
   for (let attempt = 1; ; attempt++) {
-    if (!(await acquireSlot(gate, clock, cancel.stop, deps.waiting))) {
+    if (!(await acquireSlot(gate, clock, cancel.stop, deps.waiting, deadline))) {
       return { last, attempts: attempt - 1, answerLost, stoppedBeforeRetry: last !== undefined }
     }
     if (last?.kind === 'network' && last.mayHaveReachedServer) answerLost = true
@@ -56,6 +62,7 @@ export async function sendWithRetries(
     // A throttled answer means the whole account is blocked: hold every worker, not just this one.
     if (isThrottled(last)) gate.pauseUntil(clock.now() + delay)
     retrying(attempt, delay, reason)
-    await clock.sleep(delay, cancel.stop)
+    // A retry due after the deadline is never made: wait only until the deadline, then the gate says no.
+    await clock.sleep(Math.min(delay, Math.max(0, deadline - clock.now())), cancel.stop)
   }
 }

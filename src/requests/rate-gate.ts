@@ -141,23 +141,26 @@ export class RateGate {
 
 /**
  * Waits until the gate lets a request start, then records the start. False when `signal` aborted
- * first. Each wait is told to `onWait` before it is slept.
+ * first, or when `deadline` (the run's time limit, on `clock`) came first: a wait is never slept
+ * past it. Each wait is told to `onWait` before it is slept.
  */
 export async function acquireSlot(
   gate: RateGate,
   clock: Clock,
   signal: AbortSignal,
-  onWait: (waiting: Waiting) => void
+  onWait: (waiting: Waiting) => void,
+  deadline = Infinity
 ): Promise<boolean> {
   for (;;) {
     if (signal.aborted) return false
     const now = clock.now()
+    if (now >= deadline) return false
     const waiting = gate.hold(now)
     if (waiting === undefined) {
       gate.start(now)
       return true
     }
     onWait(waiting)
-    await clock.sleep(waiting.until - now, signal)
+    await clock.sleep(Math.min(waiting.until, deadline) - now, signal)
   }
 }
