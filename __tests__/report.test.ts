@@ -216,6 +216,35 @@ describe('buildOutputs at scale', () => {
     expect((JSON.parse(outputs.selected ?? '[]') as string[]).slice(0, 2)).toEqual(['v0', 'v1'])
   })
 
+  it('fills the new id lists from the same total: every output at its budget stays under 1 MB', () => {
+    // The shares add up to what they did before postponed and would-delete had one.
+    const shares = { ...OUTPUT_BUDGET, ids: OUTPUT_BUDGET.ids * 6 }
+    expect(Object.values(shares).reduce((sum, share) => sum + share, 0)).toBe(900_000)
+    const postponed = Array.from({ length: 20_000 }, (_, i) =>
+      video(`p${i}`, 'postponed', emptyRecord('default', 'postponed'))
+    )
+    const outputs = buildOutputs(report([...many(20_000), ...postponed]))
+    const total = Object.values(outputs).reduce((sum, value) => sum + Buffer.byteLength(value), 0)
+    expect(total).toBeLessThan(1_000_000)
+    expect(Buffer.byteLength(outputs.postponed ?? '')).toBeLessThanOrEqual(OUTPUT_BUDGET.ids)
+    expect((JSON.parse(outputs.postponed ?? '[]') as string[]).slice(0, 2)).toEqual(['p0', 'p1'])
+    expect(outputs.complete).toBe('false')
+    expect(outputs.truncated).toBe('true')
+  })
+
+  it('lists a dry run’s would-delete ids, and is complete when everything was read', () => {
+    const plan = [
+      video('a', 'would-delete', emptyRecord('default', 'would-delete')),
+      video('b', 'missing', emptyRecord('default', 'missing'))
+    ]
+    const outputs = buildOutputs(report(plan, { dryRun: true }))
+    expect(outputs['would-delete']).toBe('["a"]')
+    expect(outputs.postponed).toBe('[]')
+    expect(outputs.complete).toBe('true')
+    expect(buildOutputs(report(plan, { dryRun: true, cancelled: true })).complete).toBe('false')
+    expect(buildOutputs(report([], { runProblem: 'The list failed' })).complete).toBe('false')
+  })
+
   it('says the same whatever order the videos finished in', () => {
     const videos = [
       ...many(6000),

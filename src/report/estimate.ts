@@ -27,16 +27,16 @@ export function estimateLine(plan: EstimatePlan): string {
   const requests = plan.videos * plan.perVideo
   const line =
     `${plan.videos} video${plan.videos === 1 ? '' : 's'}, about ${requests} request${requests === 1 ? '' : 's'} ` +
-    `at the current rate limit (${rate} a minute): about ${duration((requests / rate) * 60_000)}`
+    `at the current rate limit (${rate} a minute): ${duration((requests / rate) * 60_000)}`
   if (plan.timeLeftMs === undefined) return `${line}.`
   const fit = Math.min(plan.videos, Math.floor(((Math.max(0, plan.timeLeftMs) / 60_000) * rate) / plan.perVideo))
   return `${line}; about ${fit === plan.videos ? 'all' : fit} fit in this run (time-limit).`
 }
 
-/** A duration in the unit a person reads it in. */
+/** About how long, in the unit a person reads it in. */
 function duration(ms: number): string {
   const minutes = ms / 60_000
   if (minutes < 1) return 'under a minute'
-  if (minutes < 90) return `${Math.round(minutes)} minute${Math.round(minutes) === 1 ? '' : 's'}`
-  return `${(minutes / 60).toFixed(1)} hours`
+  if (minutes < 90) return `about ${Math.round(minutes)} minute${Math.round(minutes) === 1 ? '' : 's'}`
+  return `about ${(minutes / 60).toFixed(1)} hours`
 }
