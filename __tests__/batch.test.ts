@@ -340,7 +340,7 @@ describe('runBatch with a time limit (virtual clock)', () => {
       'deleted',
       'deleted',
       'postponed', // its MP4 deleted, its audio never sent
-      ...Array(7).fill('postponed')
+      ...ids(7).map(() => 'postponed')
     ])
     expect(videos[2]?.requests.map((r) => [r.outcome, r.attempts])).toEqual([
       ['deleted', 1],
