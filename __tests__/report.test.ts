@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { emptyRecord } from '../src/batch/outcome.js'
 import { buildAnnotations } from '../src/report/annotations.js'
+import { estimateLine } from '../src/report/estimate.js'
 import { requestLine, retryLine } from '../src/report/log-lines.js'
 import { FirstFitting } from '../src/report/first-fitting.js'
 import { buildOutputs, OUTPUT_BUDGET } from '../src/report/outputs.js'
@@ -349,5 +350,28 @@ describe('ProgressLog', () => {
     log.videoDone(video('v0', 'deleted', deleted()))
     log.finish()
     expect(lines).toEqual(['Progress: 1 of 1,234,567 videos (0%), 1000.0 videos/s, about 21 min left.'])
+  })
+})
+
+describe('estimateLine', () => {
+  it('counts the requests at the rate the run keeps, never above Cloudflare’s 240 a minute', () => {
+    expect(estimateLine({ videos: 20_000, perVideo: 2, requestsPerMinute: 200 })).toBe(
+      '20000 videos, about 40000 requests at the current rate limit (200 a minute): about 3.3 hours.'
+    )
+    expect(estimateLine({ videos: 1, perVideo: 1, requestsPerMinute: 0 })).toBe(
+      '1 video, about 1 request at the current rate limit (240 a minute): under a minute.'
+    )
+    expect(estimateLine({ videos: 2400, perVideo: 1, requestsPerMinute: 6000 })).toContain(
+      '(240 a minute): about 10 minutes.'
+    )
+  })
+
+  it('with a time limit, says how many videos fit in what is left of it', () => {
+    const plan = { videos: 20_000, perVideo: 2, requestsPerMinute: 200 }
+    expect(estimateLine({ ...plan, timeLeftMs: 50 * 60_000 })).toMatch(
+      /: about 3\.3 hours; about 5000 fit in this run \(time-limit\)\.$/
+    )
+    expect(estimateLine({ ...plan, timeLeftMs: 6 * 3_600_000 })).toMatch(/; all fit in this run/)
+    expect(estimateLine({ ...plan, timeLeftMs: -5 })).toMatch(/; about 0 fit in this run/)
   })
 })

@@ -30,7 +30,7 @@ export function estimateLine(plan: EstimatePlan): string {
     `at the current rate limit (${rate} a minute): ${duration((requests / rate) * 60_000)}`
   if (plan.timeLeftMs === undefined) return `${line}.`
   const fit = Math.min(plan.videos, Math.floor(((Math.max(0, plan.timeLeftMs) / 60_000) * rate) / plan.perVideo))
-  return `${line}; about ${fit === plan.videos ? 'all' : fit} fit in this run (time-limit).`
+  return `${line}; ${fit === plan.videos ? 'all' : `about ${fit}`} fit in this run (time-limit).`
 }
 
 /** About how long, in the unit a person reads it in. */
