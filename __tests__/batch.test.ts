@@ -360,8 +360,26 @@ describe('runBatch with a time limit (virtual clock)', () => {
     expect(failed).toMatchObject({ status_code: 429, attempts: 1 })
     expect(failed?.errors.at(-1)?.message).toBe('Not retried: the run reached its `time-limit`.')
     expect(starts.map((s) => s.videoId)).toEqual(['vid0', 'vid1'])
-    // The 5-minute pause ends at the limit, not after it.
+    // The 5-minute pause holds the others until the limit, not after it.
     expect(clock.now()).toBe(deadline)
+  })
+
+  it('does not wait for a retry due after the limit: the worker takes the next video', async () => {
+    const clock = fastClock()
+    const start = clock.now()
+    // vid1 gets a 503 (retry in 0.5 s × 2^n by the fixed random); the limit comes before that retry.
+    const { client, starts } = slowClient(clock, 200, (videoId) =>
+      videoId === 'vid1' ? { kind: 'http', status: 503, envelope: undefined, problem: 'Service unavailable' } : ok
+    )
+    const { videos, retries } = await cleanUp(
+      client,
+      { videoIds: ids(3), concurrency: 1, deadline: start + 700 },
+      clock
+    )
+    expect(retries).toEqual([])
+    expect(videos.map((v) => v.outcome)).toEqual(['deleted', 'failed', 'deleted'])
+    expect(videos[1]?.requests[0]?.errors.at(-1)?.message).toBe('Not retried: the run reached its `time-limit`.')
+    expect(starts.map((s) => s.at - start)).toEqual([0, 200, 400])
   })
 
   it('cuts a wait at the rate gate short: the waiting request is postponed', async () => {

@@ -12,7 +12,7 @@
  * no retry starts; requests never sent are `postponed`, and one whose retry never came keeps its
  * failing answer (`failed`).
  */
-import { type AttemptDeps, sendWithRetries } from '../requests/attempts.js'
+import { type AttemptDeps, type Attempted, sendWithRetries } from '../requests/attempts.js'
 import type { CloudflareClient } from '../cloudflare/client.js'
 import {
   plannedRecords,
@@ -69,7 +69,8 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<void> 
     ...deps.attempts,
     cancel: { ...deps.attempts.cancel, stop: AbortSignal.any([deps.attempts.cancel.stop, refusal.signal]) }
   }
-  const unsent = (): Unsent => UNSENT_ORDER.find((reason) => stops[reason]()) ?? 'cancelled'
+  const unsent = (attempted: Attempted): Unsent =>
+    UNSENT_ORDER.find((reason) => stops[reason]()) ?? (attempted.retryPastDeadline ? 'postponed' : 'cancelled')
   /** One request; an answer that refuses the credentials stops the batch as soon as it is read. */
   const send = async (videoId: string, request: () => Promise<Answer>): Promise<Answer> => {
     const answer = await request()
@@ -102,7 +103,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<void> 
           attempts,
           (...args) => deps.events.retrying(videoId, 'read', ...args)
         )
-        done.push(...plannedRecords(downloadTypes, attempted, unsent()))
+        done.push(...plannedRecords(downloadTypes, attempted, unsent(attempted)))
       } else {
         const type = downloadTypes[task % perVideo] as DownloadType
         const attempted = await sendWithRetries(
@@ -110,7 +111,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<void> 
           attempts,
           (...args) => deps.events.retrying(videoId, type, ...args)
         )
-        done.push(recordFromAttempts(type, attempted, unsent()))
+        done.push(recordFromAttempts(type, attempted, unsent(attempted)))
       }
       if (done.length === downloadTypes.length) finish(index, done)
     }

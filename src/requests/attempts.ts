@@ -33,6 +33,8 @@ export interface Attempted {
   answerLost: boolean
   /** `cancel.stop` or the deadline came before a retry that the policy would have made. */
   stoppedBeforeRetry: boolean
+  /** The retry the policy would have made was due at or after the deadline, so it was not waited for. */
+  retryPastDeadline?: true
 }
 
 /** What the log hears of a retry: it comes after `delayMs`, for `reason`. */
@@ -61,8 +63,11 @@ export async function sendWithRetries(
     const delay = retryDelayMs(last, attempt, clock.now(), deps.random)
     // A throttled answer means the whole account is blocked: hold every worker, not just this one.
     if (isThrottled(last)) gate.pauseUntil(clock.now() + delay)
+    // A retry due after the deadline is never made: no need to wait for it.
+    if (clock.now() + delay >= deadline) {
+      return { last, attempts: attempt, answerLost, stoppedBeforeRetry: true, retryPastDeadline: true }
+    }
     retrying(attempt, delay, reason)
-    // A retry due after the deadline is never made: wait only until the deadline, then the gate says no.
-    await clock.sleep(Math.min(delay, Math.max(0, deadline - clock.now())), cancel.stop)
+    await clock.sleep(delay, cancel.stop)
   }
 }
