@@ -364,6 +364,10 @@ describe('estimateLine', () => {
     expect(estimateLine({ videos: 2400, perVideo: 1, requestsPerMinute: 6000 })).toContain(
       '(240 a minute): about 10 minutes.'
     )
+    // What the list's Ratelimit-Policy said, when it said it: 600 per 5 minutes.
+    expect(estimateLine({ videos: 1200, perVideo: 1, requestsPerMinute: 200, quotaPerMinute: 120 })).toContain(
+      '(120 a minute): about 10 minutes.'
+    )
   })
 
   it('with a time limit, says how many videos fit in what is left of it', () => {

@@ -147,6 +147,7 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     videos: ids.length,
     perVideo: settings.dryRun ? 1 : settings.downloadTypes.length,
     requestsPerMinute: settings.requestsPerMinute,
+    quotaPerMinute: attempts.gate.policyPerMinute,
     timeLeftMs: deadline === undefined ? undefined : deadline - deps.clock.now()
   })
   core.info(estimate)

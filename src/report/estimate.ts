@@ -12,18 +12,24 @@ export interface EstimatePlan {
   perVideo: number
   /** `requests-per-minute`; 0 for no ceiling of the run's own. */
   requestsPerMinute: number
+  /** The quota per minute the answers' rate-limit headers reported, when they did (the list's answers). */
+  quotaPerMinute?: number
   /** What is left of the time limit, when there is one. */
   timeLeftMs?: number
 }
 
-/** The rate the run can keep: its own ceiling, never above Cloudflare's quota. */
-export function assumedRate(requestsPerMinute: number): number {
-  return requestsPerMinute > 0 ? Math.min(requestsPerMinute, CLOUDFLARE_PER_MINUTE) : CLOUDFLARE_PER_MINUTE
+/**
+ * The rate the run can keep: its own ceiling, never above the quota (what the answers' headers
+ * said, else Cloudflare's documented one), in whole requests a minute.
+ */
+export function assumedRate(requestsPerMinute: number, quotaPerMinute = CLOUDFLARE_PER_MINUTE): number {
+  const quota = Math.max(1, Math.floor(quotaPerMinute))
+  return requestsPerMinute > 0 ? Math.min(requestsPerMinute, quota) : quota
 }
 
 /** "N videos, about R requests at … a minute: about T", and with a time limit "; about K fit in this run". */
 export function estimateLine(plan: EstimatePlan): string {
-  const rate = assumedRate(plan.requestsPerMinute)
+  const rate = assumedRate(plan.requestsPerMinute, plan.quotaPerMinute)
   const requests = plan.videos * plan.perVideo
   const line =
     `${plan.videos} video${plan.videos === 1 ? '' : 's'}, about ${requests} request${requests === 1 ? '' : 's'} ` +

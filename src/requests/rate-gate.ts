@@ -109,6 +109,11 @@ export class RateGate {
     }
   }
 
+  /** The quota the answers' `Ratelimit-Policy` reported, per minute; undefined until one did. */
+  get policyPerMinute(): number | undefined {
+    return this.policy && (this.policy.quota * 60) / this.policy.windowSeconds
+  }
+
   /** Holds every new request until `until` (a 429's Retry-After applies to the whole run). */
   pauseUntil(until: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, until)
