@@ -238,9 +238,9 @@ const VIDEO_ORDER: readonly VideoOutcome[] = ['failed', ...UNSENT_ORDER, 'delete
 
 /**
  * A video's outcome across its requests: `failed` if any failed, else why one was never sent
- * (`cancelled`, then `not-sent`, then `postponed`), else `deleted` (or `would-delete` in a dry run) if any download
- * was (or would be) deleted: with `download-type: all`, a video that has no audio rendition is
- * still `deleted`; else `missing`.
+ * (`cancelled`, then `not-sent`, then `postponed`), else `deleted` (or `would-delete` in a dry
+ * run) if any download was (or would be) deleted: with `download-type: all`, a video that has no
+ * audio rendition is still `deleted`; else `missing`.
  */
 export function videoOutcome(requests: readonly RequestRecord[]): VideoOutcome {
   return VIDEO_ORDER.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'missing'

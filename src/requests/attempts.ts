@@ -18,8 +18,8 @@ export interface AttemptDeps {
   /** New requests are held for a while (throttling, quota, rate ceiling). */
   waiting: (waiting: Waiting) => void
   /**
-   * No attempt starts at or after this instant on `clock` (the run's `time-limit`); waits for the
-   * gate or for a retry end there. Absent: no limit.
+   * No attempt starts at or after this instant on `clock` (the run's `time-limit`): a wait at the
+   * gate ends there, and a retry due after it is not made. Absent: no limit.
    */
   deadline?: number
 }
