@@ -1,11 +1,10 @@
 /** The batch of deletions with the real client against the loopback stand-in; clocks are injected. */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { type BatchPlan, runBatch } from '../src/batch/batch.js'
-import type { CloudflareClient } from '../src/cloudflare/client.js'
+import { type BatchDeps, type BatchPlan, runBatch } from '../src/batch/batch.js'
 import { RateGate } from '../src/requests/rate-gate.js'
 import { waitingLog } from '../src/report/waiting-lines.js'
 import type { Clock } from '../src/ports.js'
-import type { VideoRecord } from '../src/types.js'
+import type { Answer, VideoRecord } from '../src/types.js'
 import type { FaultRule } from '../dev/stand-in.js'
 import { closeStandInClients, type StandIn, standInClient } from './helpers/stand-in-client.js'
 import { fastClock, neverCancelled, realClock } from './helpers/fakes.js'
@@ -24,10 +23,21 @@ async function setUp(options: Parameters<typeof standInClient>[0] & { clientToke
 afterEach(closeStandInClients)
 
 /** The plan, and the run-wide settings the batch takes through its retry and pacing deps. */
-type Options = Partial<BatchPlan> & { maxRetries?: number; requestsPerMinute?: number; onRefused?: () => void }
+type Options = Partial<BatchPlan> & {
+  maxRetries?: number
+  requestsPerMinute?: number
+  onRefused?: () => void
+  /** The time limit, on the batch's clock. */
+  deadline?: number
+}
 
-async function cleanUp(client: CloudflareClient, over: Options, clock: Clock = fastClock(), cancel = neverCancelled()) {
-  const { maxRetries = 5, requestsPerMinute = 0, onRefused, ...rest } = over
+async function cleanUp(
+  client: BatchDeps['client'],
+  over: Options,
+  clock: Clock = fastClock(),
+  cancel = neverCancelled()
+) {
+  const { maxRetries = 5, requestsPerMinute = 0, onRefused, deadline, ...rest } = over
   const plan: BatchPlan = { videoIds: ['vid0'], downloadTypes: ['default'], dryRun: false, concurrency: 4, ...rest }
   const retries: string[] = []
   const refusals: string[] = []
@@ -42,7 +52,8 @@ async function cleanUp(client: CloudflareClient, over: Options, clock: Clock = f
       random: () => 0.5,
       maxRetries,
       cancel,
-      waiting: waitingLog(requestsPerMinute, (line) => waits.push(line))
+      waiting: waitingLog(requestsPerMinute, (line) => waits.push(line)),
+      deadline
     },
     events: {
       videoDone: (video, index) => void (videos[index] = video),
@@ -284,5 +295,146 @@ describe('runBatch', () => {
       errors: [expect.anything(), { code: null, message: 'The step was cancelled before a retry.' }]
     })
     expect(standIn.log).toHaveLength(1)
+  })
+})
+
+describe('runBatch with a time limit (virtual clock)', () => {
+  const ok: Answer = { kind: 'http', status: 200, envelope: { success: true, errors: [], messages: [], result: 'ok' } }
+  const throttled: Answer = {
+    kind: 'http',
+    status: 429,
+    retryAfter: '300',
+    envelope: { success: false, errors: [{ code: 971, message: 'Please wait' }], messages: [], result: null }
+  }
+
+  /** A client whose every answer takes `latencyMs` of the virtual clock; each start is logged. */
+  function slowClient(clock: Clock, latencyMs: number, answer: (videoId: string) => Answer = () => ok) {
+    const starts: { videoId: string; at: number }[] = []
+    const respond = async (videoId: string): Promise<Answer> => {
+      starts.push({ videoId, at: clock.now() })
+      await clock.sleep(latencyMs)
+      return answer(videoId)
+    }
+    return {
+      starts,
+      client: {
+        deleteDownload: (videoId: string) => respond(videoId),
+        getDownloads: (videoId: string) => respond(videoId)
+      } as BatchDeps['client']
+    }
+  }
+
+  it('sends no request at or after the limit: the rest is postponed, nothing failed', async () => {
+    const clock = fastClock()
+    const { client, starts } = slowClient(clock, 200)
+    const deadline = clock.now() + 1000
+    const { videos } = await cleanUp(
+      client,
+      { videoIds: ids(10), downloadTypes: ['default', 'audio'], concurrency: 1, deadline },
+      clock
+    )
+    // One request at a time, 200 ms each: starts at 0, 200, …, 800 ms; the 6th would start at the limit.
+    expect(starts).toHaveLength(5)
+    expect(starts.every(({ at }) => at < deadline)).toBe(true)
+    expect(videos.map((v) => v.outcome)).toEqual([
+      'deleted',
+      'deleted',
+      'postponed', // its MP4 deleted, its audio never sent
+      ...ids(7).map(() => 'postponed')
+    ])
+    expect(videos[2]?.requests.map((r) => [r.outcome, r.attempts])).toEqual([
+      ['deleted', 1],
+      ['postponed', 0]
+    ])
+    expect(videos).toHaveLength(10)
+  })
+
+  it('keeps a failing answer waiting for a retry as failed, and cuts the 429 pause at the limit', async () => {
+    const clock = fastClock()
+    const start = clock.now()
+    const { client, starts } = slowClient(clock, 200, (videoId) => (videoId === 'vid1' ? throttled : ok))
+    const deadline = start + 10_000
+    const { videos } = await cleanUp(client, { videoIds: ids(4), concurrency: 1, deadline }, clock)
+    expect(videos.map((v) => v.outcome)).toEqual(['deleted', 'failed', 'postponed', 'postponed'])
+    const failed = videos[1]?.requests[0]
+    expect(failed).toMatchObject({ status_code: 429, attempts: 1 })
+    expect(failed?.errors.at(-1)?.message).toBe('Not retried: the run reached its `time-limit`.')
+    expect(starts.map((s) => s.videoId)).toEqual(['vid0', 'vid1'])
+    // The 5-minute pause holds the others until the limit, not after it.
+    expect(clock.now()).toBe(deadline)
+  })
+
+  it('does not wait for a retry due after the limit: the worker takes the next video', async () => {
+    const clock = fastClock()
+    const start = clock.now()
+    // vid1 gets a 503 (retry in 0.5 s × 2^n by the fixed random); the limit comes before that retry.
+    const { client, starts } = slowClient(clock, 200, (videoId) =>
+      videoId === 'vid1' ? { kind: 'http', status: 503, envelope: undefined, problem: 'Service unavailable' } : ok
+    )
+    const { videos, retries } = await cleanUp(
+      client,
+      { videoIds: ids(3), concurrency: 1, deadline: start + 700 },
+      clock
+    )
+    expect(retries).toEqual([])
+    expect(videos.map((v) => v.outcome)).toEqual(['deleted', 'failed', 'deleted'])
+    expect(videos[1]?.requests[0]?.errors.at(-1)?.message).toBe('Not retried: the run reached its `time-limit`.')
+    expect(starts.map((s) => s.at - start)).toEqual([0, 200, 400])
+  })
+
+  it('cuts a wait at the rate gate short: the waiting request is postponed', async () => {
+    const clock = fastClock()
+    const { client, starts } = slowClient(clock, 0)
+    // 6 a minute: a request every 10 s; the limit leaves room for the first ones only.
+    const deadline = clock.now() + 25_000
+    const { videos } = await cleanUp(
+      client,
+      { videoIds: ids(6), concurrency: 1, requestsPerMinute: 6, deadline },
+      clock
+    )
+    // One token every 10 s: starts at 0, 10 and 20 s; the 4th would wait until 30 s, and its wait ends at 25 s.
+    expect(starts.map(({ at }) => at - (deadline - 25_000))).toEqual([0, 10_000, 20_000])
+    expect(videos.map((v) => v.outcome)).toEqual([
+      'deleted',
+      'deleted',
+      'deleted',
+      'postponed',
+      'postponed',
+      'postponed'
+    ])
+    expect(clock.now()).toBe(deadline)
+  })
+
+  it('postpones a dry run’s reads alike', async () => {
+    const clock = fastClock()
+    const { client } = slowClient(clock, 200, () => ({
+      kind: 'http',
+      status: 200,
+      envelope: { success: true, errors: [], messages: [], result: { default: { status: 'ready' } } }
+    }))
+    const { videos } = await cleanUp(
+      client,
+      {
+        videoIds: ids(3),
+        downloadTypes: ['default', 'audio'],
+        dryRun: true,
+        concurrency: 1,
+        deadline: clock.now() + 300
+      },
+      clock
+    )
+    expect(videos.map((v) => v.outcome)).toEqual(['would-delete', 'would-delete', 'postponed'])
+  })
+
+  it('names a request never sent cancelled, then not-sent, before postponed', async () => {
+    const clock = fastClock()
+    const { client } = slowClient(clock, 200)
+    const stop = new AbortController()
+    stop.abort()
+    const { videos } = await cleanUp(client, { videoIds: ids(2), concurrency: 1, deadline: clock.now() }, clock, {
+      stop: stop.signal,
+      abort: new AbortController().signal
+    })
+    expect(videos.map((v) => v.outcome)).toEqual(['cancelled', 'cancelled'])
   })
 })

@@ -8,6 +8,8 @@ import {
   parseInteger
 } from '../src/inputs/input-parsers.js'
 import { isLoopbackHost } from '../src/inputs/loopback.js'
+import { MAX_TIME_LIMIT_MS, parseTimeLimit } from '../src/inputs/instants.js'
+import fc from 'fast-check'
 
 /** A Stream video uid: 32 hexadecimal characters, `n` at the end. */
 const uid = (n: number): string => `ea95132c15732412d22c1476fa8${n.toString(16).padStart(5, '0')}`
@@ -180,5 +182,40 @@ describe('isLoopbackHost', () => {
 
   it('does not trust *.localhost names, which are resolved through DNS like any other', () => {
     expect(['api.localhost', 'evil.localhost'].some(isLoopbackHost)).toBe(false)
+  })
+})
+
+describe('parseTimeLimit', () => {
+  it('takes a whole number with s, min or h, up to 6h, as milliseconds', () => {
+    expect(parseTimeLimit('90s')).toEqual({ ok: true, value: 90_000 })
+    expect(parseTimeLimit(' 50min ')).toEqual({ ok: true, value: 3_000_000 })
+    expect(parseTimeLimit('5H')).toEqual({ ok: true, value: 18_000_000 })
+    expect(parseTimeLimit('6h')).toEqual({ ok: true, value: MAX_TIME_LIMIT_MS })
+    expect(parseTimeLimit('21600s')).toEqual({ ok: true, value: MAX_TIME_LIMIT_MS })
+  })
+
+  it.each([
+    ['21601s', 'at most 6h'],
+    ['1d', 'at most 6h'],
+    ['0min', 'zero'],
+    ['50m', 'write minutes as min'],
+    ['1.5h', 'use a whole number'],
+    ['90', 'use a whole number'],
+    ['', 'use a whole number'],
+    ['-5min', 'use a whole number']
+  ])('refuses %p (%s)', (raw, problem) => {
+    const parsed = parseTimeLimit(raw)
+    expect(parsed.ok).toBe(false)
+    expect(parsed.ok ? '' : parsed.problem).toContain(problem)
+  })
+
+  it('accepts exactly the whole seconds from 1 s to 6 h', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 * 21_600 }), (seconds) => {
+        const fits = seconds >= 1 && seconds <= 21_600
+        const parsed = parseTimeLimit(`${seconds}s`)
+        expect(parsed.ok ? parsed.value : 'refused').toEqual(fits ? seconds * 1000 : 'refused')
+      })
+    )
   })
 })

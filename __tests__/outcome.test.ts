@@ -11,6 +11,7 @@ import {
   recordFromAttempts,
   refusesCredentials,
   resultNotKept,
+  runComplete,
   runSucceeded,
   videoOutcome
 } from '../src/batch/outcome.js'
@@ -228,11 +229,16 @@ describe('recordFromAttempts', () => {
     const none = { last: undefined, attempts: 0, answerLost: false, stoppedBeforeRetry: false }
     expect(recordFromAttempts('audio', none, 'not-sent')).toMatchObject({ outcome: 'not-sent', attempts: 0 })
     expect(recordFromAttempts('audio', none, 'cancelled')).toMatchObject({ outcome: 'cancelled', attempts: 0 })
+    expect(recordFromAttempts('audio', none, 'postponed')).toMatchObject({ outcome: 'postponed', attempts: 0 })
     const busy = { ...none, last: read(503, { success: false, errors: [{ code: 1000, message: 'x' }] }), attempts: 1 }
     expect(recordFromAttempts('default', { ...busy, stoppedBeforeRetry: true }, 'not-sent').errors.at(-1)).toEqual({
       code: null,
       message: 'Not retried: Cloudflare refused the credentials, so nothing more is sent.'
     })
+    // A failing answer waiting for a retry when the time limit came stays failed, with that answer.
+    const late = recordFromAttempts('default', { ...busy, stoppedBeforeRetry: true }, 'postponed')
+    expect(late).toMatchObject({ outcome: 'failed', status_code: 503, attempts: 1 })
+    expect(late.errors.at(-1)?.message).toBe('Not retried: the run reached its `time-limit`.')
   })
 })
 
@@ -251,6 +257,10 @@ describe('videoOutcome', () => {
     [['failed', 'not-sent'], 'failed'],
     [['not-sent', 'cancelled'], 'cancelled'],
     [['cancelled', 'not-sent'], 'cancelled'],
+    [['deleted', 'postponed'], 'postponed'],
+    [['failed', 'postponed'], 'failed'],
+    [['postponed', 'not-sent'], 'not-sent'],
+    [['postponed', 'cancelled'], 'cancelled'],
     [['missing', 'missing'], 'missing']
   ] as const)('%p → %s', (outcomes, expected) => {
     expect(videoOutcome(outcomes.map(req))).toBe(expected)
@@ -260,7 +270,15 @@ describe('videoOutcome', () => {
 describe('runSucceeded', () => {
   /** The request counts of a run whose requests had these outcomes. */
   const counts = (...outcomes: RequestRecord['outcome'][]) => {
-    const counted = { deleted: 0, 'would-delete': 0, missing: 0, failed: 0, 'not-sent': 0, cancelled: 0 }
+    const counted = {
+      deleted: 0,
+      'would-delete': 0,
+      missing: 0,
+      failed: 0,
+      'not-sent': 0,
+      cancelled: 0,
+      postponed: 0
+    }
     for (const outcome of outcomes) counted[outcome] += 1
     return counted
   }
@@ -281,6 +299,25 @@ describe('runSucceeded', () => {
   it('fails on a request not sent, like a failed one', () => {
     expect(runSucceeded(counts('deleted', 'not-sent'), 'ignore')).toBe(false)
   })
+
+  it('succeeds when the time limit postponed requests and nothing failed', () => {
+    expect(runSucceeded(counts('deleted', 'postponed'), 'warn')).toBe(true)
+    expect(runSucceeded(counts('failed', 'postponed'), 'warn')).toBe(false)
+  })
+})
+
+describe('runComplete', () => {
+  it('is true only when every video is deleted, missing or would-delete', () => {
+    for (const done of ['deleted', 'missing', 'would-delete'] as const) {
+      expect(runComplete({ ...zero(), [done]: 3 })).toBe(true)
+    }
+    expect(runComplete(zero())).toBe(true)
+    for (const left of ['failed', 'not-sent', 'cancelled', 'postponed'] as const) {
+      expect(runComplete({ ...zero(), deleted: 5, [left]: 1 })).toBe(false)
+    }
+  })
+  const zero = () =>
+    Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<RequestRecord['outcome'], number>
 })
 
 describe('the outcomes in the docs', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { emptyRecord } from '../src/batch/outcome.js'
 import { buildAnnotations } from '../src/report/annotations.js'
+import { estimateLine } from '../src/report/estimate.js'
 import { requestLine, retryLine } from '../src/report/log-lines.js'
 import { FirstFitting } from '../src/report/first-fitting.js'
 import { buildOutputs, OUTPUT_BUDGET } from '../src/report/outputs.js'
@@ -216,6 +217,35 @@ describe('buildOutputs at scale', () => {
     expect((JSON.parse(outputs.selected ?? '[]') as string[]).slice(0, 2)).toEqual(['v0', 'v1'])
   })
 
+  it('fills the new id lists from the same total: every output at its budget stays under 1 MB', () => {
+    // The shares add up to what they did before postponed and would-delete had one.
+    const shares = { ...OUTPUT_BUDGET, ids: OUTPUT_BUDGET.ids * 6 }
+    expect(Object.values(shares).reduce((sum, share) => sum + share, 0)).toBe(900_000)
+    const postponed = Array.from({ length: 20_000 }, (_, i) =>
+      video(`p${i}`, 'postponed', emptyRecord('default', 'postponed'))
+    )
+    const outputs = buildOutputs(report([...many(20_000), ...postponed]))
+    const total = Object.values(outputs).reduce((sum, value) => sum + Buffer.byteLength(value), 0)
+    expect(total).toBeLessThan(1_000_000)
+    expect(Buffer.byteLength(outputs.postponed ?? '')).toBeLessThanOrEqual(OUTPUT_BUDGET.ids)
+    expect((JSON.parse(outputs.postponed ?? '[]') as string[]).slice(0, 2)).toEqual(['p0', 'p1'])
+    expect(outputs.complete).toBe('false')
+    expect(outputs.truncated).toBe('true')
+  })
+
+  it('lists a dry run’s would-delete ids, and is complete when everything was read', () => {
+    const plan = [
+      video('a', 'would-delete', emptyRecord('default', 'would-delete')),
+      video('b', 'missing', emptyRecord('default', 'missing'))
+    ]
+    const outputs = buildOutputs(report(plan, { dryRun: true }))
+    expect(outputs['would-delete']).toBe('["a"]')
+    expect(outputs.postponed).toBe('[]')
+    expect(outputs.complete).toBe('true')
+    expect(buildOutputs(report(plan, { dryRun: true, cancelled: true })).complete).toBe('false')
+    expect(buildOutputs(report([], { runProblem: 'The list failed' })).complete).toBe('false')
+  })
+
   it('says the same whatever order the videos finished in', () => {
     const videos = [
       ...many(6000),
@@ -320,5 +350,32 @@ describe('ProgressLog', () => {
     log.videoDone(video('v0', 'deleted', deleted()))
     log.finish()
     expect(lines).toEqual(['Progress: 1 of 1,234,567 videos (0%), 1000.0 videos/s, about 21 min left.'])
+  })
+})
+
+describe('estimateLine', () => {
+  it('counts the requests at the rate the run keeps, never above Cloudflare’s 240 a minute', () => {
+    expect(estimateLine({ videos: 20_000, perVideo: 2, requestsPerMinute: 200 })).toBe(
+      '20000 videos, about 40000 requests at the current rate limit (200 a minute): about 3.3 hours.'
+    )
+    expect(estimateLine({ videos: 1, perVideo: 1, requestsPerMinute: 0 })).toBe(
+      '1 video, about 1 request at the current rate limit (240 a minute): under a minute.'
+    )
+    expect(estimateLine({ videos: 2400, perVideo: 1, requestsPerMinute: 6000 })).toContain(
+      '(240 a minute): about 10 minutes.'
+    )
+    // What the list's Ratelimit-Policy said, when it said it: 600 per 5 minutes.
+    expect(estimateLine({ videos: 1200, perVideo: 1, requestsPerMinute: 200, quotaPerMinute: 120 })).toContain(
+      '(120 a minute): about 10 minutes.'
+    )
+  })
+
+  it('with a time limit, says how many videos fit in what is left of it', () => {
+    const plan = { videos: 20_000, perVideo: 2, requestsPerMinute: 200 }
+    expect(estimateLine({ ...plan, timeLeftMs: 50 * 60_000 })).toMatch(
+      /: about 3\.3 hours; about 5000 fit in this run \(time-limit\)\.$/
+    )
+    expect(estimateLine({ ...plan, timeLeftMs: 6 * 3_600_000 })).toMatch(/; all fit in this run/)
+    expect(estimateLine({ ...plan, timeLeftMs: -5 })).toMatch(/; about 0 fit in this run/)
   })
 })

@@ -38,7 +38,10 @@ describe('run', () => {
       result: 'ok',
       errors: '[]',
       deleted: '["00000000000000000000000000000001"]',
-      failed: '[]'
+      failed: '[]',
+      postponed: '[]',
+      'would-delete': '[]',
+      complete: 'true'
     })
     expect(standIn.videos.get('00000000000000000000000000000001')).toEqual({ default: false, audio: true })
     expect(r.said('info')).toContain('1 video: 1 deleted')
@@ -165,6 +168,9 @@ describe('run', () => {
       'would-delete',
       'missing'
     ])
+    expect(r.outputs['would-delete']).toBe('["00000000000000000000000000000001","00000000000000000000000000000002"]')
+    // A dry run that read everything is complete.
+    expect(r.outputs.complete).toBe('true')
     expect(r.failed).toBeUndefined()
   })
 
@@ -195,7 +201,10 @@ describe('run', () => {
       missing: '[]',
       failed: '[]',
       selected: '[]',
+      postponed: '[]',
+      'would-delete': '[]',
       truncated: 'false',
+      complete: 'false',
       'results-file': ''
     })
     expect(r.summary).toContain('2 inputs are invalid; nothing was sent to Cloudflare.')
@@ -391,5 +400,58 @@ describe('run', () => {
     await runAction(testDeps(r.core))
     expect(r.said('info')).toContain('00000000000000000000000000000001 default: HTTP 503; retry 1 in 0.5 s')
     expect(r.outputs.deleted).toBe('["00000000000000000000000000000001"]')
+  })
+
+  describe('with a time limit', () => {
+    const five = Array.from({ length: 5 }, (_, i) => `0000000000000000000000000000000${i + 1}`)
+
+    /** One request a second (requests-per-minute: 60) on the virtual clock: the limit fits exactly three. */
+    async function limited(inputs: Record<string, string> = {}) {
+      standIn = await startStandIn({ videos: Object.fromEntries(five.map((id) => [id, { default: true }])) })
+      const r = recordingCore({
+        'video-id': five.join(' '),
+        'account-id': standIn.accountId,
+        'api-token': standIn.token,
+        'base-url': standIn.baseUrl,
+        'requests-per-minute': '60',
+        concurrency: '1',
+        'time-limit': '3s',
+        ...inputs
+      })
+      await runAction(testDeps(r.core))
+      return r
+    }
+
+    it('postpones what the limit leaves, passes, and says so: complete is false', async () => {
+      const r = await limited()
+      expect(standIn.log.map((entry) => entry.method)).toEqual(['DELETE', 'DELETE', 'DELETE'])
+      expect(r.failed).toBeUndefined()
+      expect(r.outputs).toMatchObject({
+        success: 'true',
+        complete: 'false',
+        failed: '[]',
+        deleted: JSON.stringify(five.slice(0, 3)),
+        postponed: JSON.stringify(five.slice(3))
+      })
+      const notice = 'stopped at the time limit: 3 of 5 videos done, 2 postponed'
+      expect(r.said('notice')).toEqual([expect.stringContaining(notice)])
+      expect(r.summary).toContain(notice)
+      expect(r.summary).toContain(`| \`${five[4]}\` | default | postponed | – |`)
+      expect(r.said('info')).toContain('5 videos: 3 deleted, 2 postponed')
+    })
+
+    it('says how long the batch should take and how many fit, in the log and the summary', async () => {
+      const r = await limited()
+      const estimate =
+        '5 videos, about 5 requests at the current rate limit (60 a minute): under a minute; about 3 fit in this run (time-limit).'
+      expect(r.said('info')).toContain(estimate)
+      expect(r.summary).toContain(estimate)
+    })
+
+    it('changes nothing when the limit is not reached', async () => {
+      const r = await limited({ 'time-limit': '1h' })
+      expect(r.outputs).toMatchObject({ success: 'true', complete: 'true', postponed: '[]' })
+      expect(r.said('notice')).toEqual([])
+    })
   })
 })

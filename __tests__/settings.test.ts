@@ -52,8 +52,16 @@ describe('readSettings', () => {
       timeoutMs: 30_000,
       concurrency: 4,
       requestsPerMinute: 200,
-      userAgentDetails: true
+      userAgentDetails: true,
+      timeLimitMs: 0
     })
+  })
+
+  it('reads time-limit in s, min or h, and names the input when it is wrong', () => {
+    expect(readSettings(source({ ...minimal, 'time-limit': '50min' }).src).timeLimitMs).toBe(50 * 60_000)
+    expect(() => readSettings(source({ ...minimal, 'time-limit': '7h' }).src)).toThrow(
+      'Input `time-limit` is "7h": at most 6h'
+    )
   })
 
   it('expands download-type all into both renditions, default first', () => {

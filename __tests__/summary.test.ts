@@ -139,6 +139,26 @@ describe('renderSummary', () => {
   })
 })
 
+describe('renderSummary after a time limit', () => {
+  it('says where the run stopped, the estimate, and lists the postponed requests as needing attention', () => {
+    const markdown = renderSummary(
+      report(
+        [
+          video('v1', 'deleted', deleted()),
+          video('v2', 'postponed', emptyRecord('default', 'postponed')),
+          video('v3', 'postponed', emptyRecord('default', 'postponed'))
+        ],
+        { estimate: '3 videos, about 3 requests at the current rate limit (200 a minute): under a minute.' }
+      )
+    )
+    expect(markdown).toContain('> The run stopped at the time limit: 1 of 3 videos done, 2 postponed')
+    expect(markdown).toContain('3 videos, about 3 requests at the current rate limit (200 a minute): under a minute.')
+    const attention = markdown.split('### Needs attention')[1]?.split('### The rest')[0] ?? ''
+    expect(attention).toContain('| `v2` | default | postponed | – |')
+    expect(markdown).toMatch(/^✅ 3 videos: 1 deleted, 2 postponed$/m)
+  })
+})
+
 describe('renderInvalidInputs', () => {
   it('lists each problem as text and says nothing was sent', () => {
     const rendered = html(renderInvalidInputs(['Input `concurrency` is "99": use a whole number from 1 to 32.']))

@@ -29216,7 +29216,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_early_signals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(429);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3749);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4397);
 /**
  * The entry point the runner starts: catches signals first, then everything else is in run(),
  * which reports its own errors.
@@ -29230,7 +29230,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3749:
+/***/ 4397:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32649,6 +32649,10 @@ class RateGate {
             guessed: false
         };
     }
+    /** The quota the answers' `Ratelimit-Policy` reported, per minute; undefined until one did. */
+    get policyPerMinute() {
+        return this.policy && (this.policy.quota * 60) / this.policy.windowSeconds;
+    }
     /** Holds every new request until `until` (a 429's Retry-After applies to the whole run). */
     pauseUntil(until) {
         this.pausedUntil = Math.max(this.pausedUntil, until);
@@ -32680,20 +32684,23 @@ class RateGate {
 }
 /**
  * Waits until the gate lets a request start, then records the start. False when `signal` aborted
- * first. Each wait is told to `onWait` before it is slept.
+ * first, or when `deadline` (the run's time limit, on `clock`) came first: a wait is never slept
+ * past it. Each wait is told to `onWait` before it is slept.
  */
-async function acquireSlot(gate, clock, signal, onWait) {
+async function acquireSlot(gate, clock, signal, onWait, deadline = Infinity) {
     for (;;) {
         if (signal.aborted)
             return false;
         const now = clock.now();
+        if (now >= deadline)
+            return false;
         const waiting = gate.hold(now);
         if (waiting === undefined) {
             gate.start(now);
             return true;
         }
         onWait(waiting);
-        await clock.sleep(waiting.until - now, signal);
+        await clock.sleep(Math.min(waiting.until, deadline) - now, signal);
     }
 }
 
@@ -32790,10 +32797,11 @@ function retryDelayMs(answer, retry, nowMs, random) {
 
 async function sendWithRetries(send, deps, retrying) {
     const { clock, gate, cancel } = deps;
+    const deadline = deps.deadline ?? Infinity;
     let last;
     let answerLost = false;
     for (let attempt = 1;; attempt++) {
-        if (!(await acquireSlot(gate, clock, cancel.stop, deps.waiting))) {
+        if (!(await acquireSlot(gate, clock, cancel.stop, deps.waiting, deadline))) {
             return { last, attempts: attempt - 1, answerLost, stoppedBeforeRetry: last !== undefined };
         }
         if (last?.kind === 'network' && last.mayHaveReachedServer)
@@ -32808,6 +32816,10 @@ async function sendWithRetries(send, deps, retrying) {
         // A throttled answer means the whole account is blocked: hold every worker, not just this one.
         if (isThrottled(last))
             gate.pauseUntil(clock.now() + delay);
+        // A retry due after the deadline is never made: no need to wait for it.
+        if (clock.now() + delay >= deadline) {
+            return { last, attempts: attempt, answerLost, stoppedBeforeRetry: true, retryPastDeadline: true };
+        }
         retrying(attempt, delay, reason);
         await clock.sleep(delay, cancel.stop);
     }
@@ -32855,17 +32867,19 @@ const OUTCOMES = [
     'missing',
     'failed',
     'not-sent',
-    'cancelled'
+    'cancelled',
+    'postponed'
 ];
 /**
  * Why a request was never sent, the first that applies: the step was cancelled, then the credentials
- * were refused (a time limit's outcome would come next). The batch holds one stop per entry.
+ * were refused, then the run's `time-limit` was reached. The batch holds one stop per entry.
  */
-const UNSENT_ORDER = ['cancelled', 'not-sent'];
+const UNSENT_ORDER = ['cancelled', 'not-sent', 'postponed'];
 /** What a request that was sent but not retried says, by what stopped it. */
 const NOT_RETRIED = {
     cancelled: 'The step was cancelled before a retry.',
-    'not-sent': 'Not retried: Cloudflare refused the credentials, so nothing more is sent.'
+    'not-sent': 'Not retried: Cloudflare refused the credentials, so nothing more is sent.',
+    postponed: 'Not retried: the run reached its `time-limit`.'
 };
 /** Bytes of JSON a request's `result` may have and be kept; a larger one is kept as its size only. */
 const MAX_RESULT_BYTES = 1024;
@@ -32981,7 +32995,7 @@ function explainFailure(status, problem, location, envelope) {
         return [];
     return [{ code: null, message: `HTTP ${status} without an error in the envelope` }];
 }
-/** A request that produced no answer: one never sent (`cancelled`, `not-sent`). */
+/** A request that produced no answer: one never sent (`cancelled`, `not-sent`, `postponed`). */
 function emptyRecord(type, outcome) {
     return {
         download_type: type,
@@ -33038,20 +33052,32 @@ function outcome_isRecord(value) {
 const VIDEO_ORDER = ['failed', ...UNSENT_ORDER, 'deleted', 'would-delete', 'missing'];
 /**
  * A video's outcome across its requests: `failed` if any failed, else why one was never sent
- * (`cancelled`, then `not-sent`), else `deleted` (or `would-delete` in a dry run) if any download
- * was (or would be) deleted: with `download-type: all`, a video that has no audio rendition is
- * still `deleted`; else `missing`.
+ * (`cancelled`, then `not-sent`, then `postponed`), else `deleted` (or `would-delete` in a dry
+ * run) if any download was (or would be) deleted: with `download-type: all`, a video that has no
+ * audio rendition is still `deleted`; else `missing`.
  */
 function videoOutcome(requests) {
     return VIDEO_ORDER.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'missing';
 }
 /** Outcomes that count as a failure of the video: it is in the `failed` output, and fails the step. */
 const FAILED_OUTCOMES = ['failed', 'not-sent'];
-/** Whether the run did everything asked: nothing failed, unsent or cancelled, and no 404 when `if-missing: fail`. */
+/**
+ * Whether the run did everything asked: nothing failed, unsent or cancelled, and no 404 when
+ * `if-missing: fail`. Requests `postponed` by the time limit are not a failure: a later run does them.
+ */
 function runSucceeded(counts, ifMissing) {
     return (FAILED_OUTCOMES.every((outcome) => counts[outcome] === 0) &&
         counts.cancelled === 0 &&
         !(counts.missing > 0 && ifMissing === 'fail'));
+}
+/** Outcomes of a video whose work is done: nothing is left for a later run. */
+const DONE_OUTCOMES = ['deleted', 'missing', 'would-delete'];
+/**
+ * Whether every selected video is done (the `complete` output): false after a time limit, a
+ * cancellation, refused credentials or any failure; true for a dry run that read everything.
+ */
+function runComplete(counts) {
+    return OUTCOMES.every((outcome) => DONE_OUTCOMES.includes(outcome) || counts[outcome] === 0);
 }
 
 ;// CONCATENATED MODULE: ./src/batch/batch.ts
@@ -33064,6 +33090,10 @@ function runSucceeded(counts, ifMissing) {
  * An answer that refuses the credentials (a 401, or a 403 with an authentication code) would be the
  * answer to every request: the batch then sends nothing new, not even a retry, and the requests not
  * yet sent are `not-sent`. Only requests already in flight (fewer than `concurrency`) still answer.
+ *
+ * The run's time limit (`attempts.deadline`) works the same way: from that instant no request and
+ * no retry starts; requests never sent are `postponed`, and one whose retry never came keeps its
+ * failing answer (`failed`).
  */
 
 
@@ -33075,15 +33105,20 @@ async function runBatch(plan, deps) {
     // The requests of the videos in progress; a finished video is handed on and forgotten.
     const inProgress = new Map();
     const share = sharedAnswers();
-    // What stops new requests, one signal per reason in UNSENT_ORDER: the step's cancellation, and a
-    // refusal of the credentials. The attempts stop on either; the first that holds names the outcome.
+    // What stops new requests, one per reason in UNSENT_ORDER: the step's cancellation, a refusal of
+    // the credentials, the time limit. The attempts stop on any; the first that holds names the outcome.
     const refusal = new AbortController();
-    const stops = { cancelled: deps.attempts.cancel.stop, 'not-sent': refusal.signal };
+    const { clock, deadline = Infinity } = deps.attempts;
+    const stops = {
+        cancelled: () => deps.attempts.cancel.stop.aborted,
+        'not-sent': () => refusal.signal.aborted,
+        postponed: () => clock.now() >= deadline
+    };
     const attempts = {
         ...deps.attempts,
-        cancel: { ...deps.attempts.cancel, stop: AbortSignal.any(UNSENT_ORDER.map((reason) => stops[reason])) }
+        cancel: { ...deps.attempts.cancel, stop: AbortSignal.any([deps.attempts.cancel.stop, refusal.signal]) }
     };
-    const unsent = () => UNSENT_ORDER.find((reason) => stops[reason].aborted) ?? 'cancelled';
+    const unsent = (attempted) => UNSENT_ORDER.find((reason) => stops[reason]()) ?? (attempted.retryPastDeadline ? 'postponed' : 'cancelled');
     /** One request; an answer that refuses the credentials stops the batch as soon as it is read. */
     const send = async (videoId, request) => {
         const answer = await request();
@@ -33113,12 +33148,12 @@ async function runBatch(plan, deps) {
                 inProgress.set(index, (done = []));
             if (plan.dryRun) {
                 const attempted = await sendWithRetries((signal) => send(videoId, () => deps.client.getDownloads(videoId, signal)), attempts, (...args) => deps.events.retrying(videoId, 'read', ...args));
-                done.push(...plannedRecords(downloadTypes, attempted, unsent()));
+                done.push(...plannedRecords(downloadTypes, attempted, unsent(attempted)));
             }
             else {
                 const type = downloadTypes[task % perVideo];
                 const attempted = await sendWithRetries((signal) => send(videoId, () => deps.client.deleteDownload(videoId, type, signal)), attempts, (...args) => deps.events.retrying(videoId, type, ...args));
-                done.push(recordFromAttempts(type, attempted, unsent()));
+                done.push(recordFromAttempts(type, attempted, unsent(attempted)));
             }
             if (done.length === downloadTypes.length)
                 finish(index, done);
@@ -33520,6 +33555,17 @@ function choiceLine(choice, acting) {
     ].filter((part) => part !== undefined);
     return `${from}${guards.length > 0 ? `; ${guards.join(', ')}` : ''}: acting on ${acting}.`;
 }
+/**
+ * What the time limit left for a later run, said once (a notice, the summary); undefined when the
+ * run did not reach its time limit with work left.
+ */
+function timeLimitNotice(videos) {
+    if (videos.requestCounts.postponed === 0)
+        return undefined;
+    const postponed = videos.videoCounts.postponed;
+    return (`stopped at the time limit: ${videos.count - postponed} of ${videos.count} videos done, ${postponed} postponed ` +
+        '(never sent; the `postponed` output lists them, and a later run does them)');
+}
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 
@@ -33568,6 +33614,11 @@ function buildAnnotations(report) {
         const notSent = level === failure ? notSentProblem(report) : undefined;
         if (notSent !== undefined && count++ < ANNOTATIONS_PER_LEVEL) {
             kept.push({ level: failure, title: 'Stopped: credentials refused', message: notSent });
+        }
+        // The time limit is no failure: one notice, after the requests' own.
+        const stopped = level === 'notice' ? timeLimitNotice(videos) : undefined;
+        if (stopped !== undefined && count++ < ANNOTATIONS_PER_LEVEL) {
+            kept.push({ level, title: 'Stopped at the time limit', message: stopped });
         }
         list.push(...kept);
         const more = count - ANNOTATIONS_PER_LEVEL;
@@ -33631,9 +33682,12 @@ function hint(status, report) {
  */
 
 
-/** Each output's share of GitHub's 1 MB per job, in bytes of JSON (about 0.9 MB in all). */
+/**
+ * Each output's share of GitHub's 1 MB per job, in bytes of JSON (about 0.9 MB in all): `results`
+ * gave up a share for the `postponed` and `would-delete` id lists, so the total stays as it was.
+ */
 const OUTPUT_BUDGET = {
-    results: 400_000,
+    results: 300_000,
     errors: 150_000,
     messages: 50_000,
     result: 100_000,
@@ -33648,12 +33702,22 @@ const LIST_BUDGET = {
     deleted: OUTPUT_BUDGET.ids,
     missing: OUTPUT_BUDGET.ids,
     failed: OUTPUT_BUDGET.ids,
-    selected: OUTPUT_BUDGET.ids
+    selected: OUTPUT_BUDGET.ids,
+    postponed: OUTPUT_BUDGET.ids,
+    'would-delete': OUTPUT_BUDGET.ids
 };
 /** An item's share of its output's budget: its bytes and the comma before it (`[]` is the last of it). */
 const itemSize = (json) => Buffer.byteLength(json) + 1;
 /** Outcomes in the order an output carries them when it must be cut: what needs attention first. */
-const ATTENTION_ORDER = { failed: 0, 'not-sent': 0, cancelled: 1, missing: 2 };
+const ATTENTION_ORDER = {
+    failed: 0,
+    'not-sent': 0,
+    cancelled: 1,
+    postponed: 1,
+    missing: 2
+};
+/** The outcomes whose videos have an id list of their own (besides `failed`, which takes not-sent too). */
+const ID_LISTS = ['deleted', 'missing', 'postponed', 'would-delete'];
 /**
  * Adds a finished video (the `index`th of the input) to the list outputs. Each item's key is
  * [attention rank, index, position]: the order of a cut output (the id lists are never reordered).
@@ -33664,8 +33728,11 @@ function addToOutputs(lists, video, index, settings) {
     // A video not sent failed as much as one refused: the retry recipe takes `failed` as it is.
     if (FAILED_OUTCOMES.includes(video.outcome))
         lists.failed.add([0, index, 0], id);
-    else if (video.outcome === 'deleted' || video.outcome === 'missing')
-        lists[video.outcome].add([0, index, 0], id);
+    else {
+        const own = ID_LISTS.find((name) => name === video.outcome);
+        if (own !== undefined)
+            lists[own].add([0, index, 0], id);
+    }
     const rank = ATTENTION_ORDER[video.outcome] ?? 3;
     lists.results.add([rank, index, 0], () => JSON.stringify(video));
     lists.result.add([rank, index, 0], () => `${id()}:${JSON.stringify(resultOf(video, settings))}`);
@@ -33723,9 +33790,13 @@ function buildOutputs(report) {
         deleted: list('deleted'),
         missing: list('missing'),
         failed: list('failed'),
-        selected: list('selected')
+        selected: list('selected'),
+        postponed: list('postponed'),
+        'would-delete': list('would-delete')
     };
     outputs.truncated = String(truncated);
+    // Done means every selected video is done: nothing failed, cancelled, refused or left for later.
+    outputs.complete = String(report.runProblem === undefined && !report.cancelled && runComplete(videos.videoCounts));
     outputs['results-file'] = report.resultsFile ?? '';
     return outputs;
 }
@@ -33770,7 +33841,10 @@ function invalidInputOutputs(problems) {
         missing: '[]',
         failed: '[]',
         selected: '[]',
+        postponed: '[]',
+        'would-delete': '[]',
         truncated: 'false',
+        complete: 'false',
         'results-file': ''
     };
 }
@@ -33799,10 +33873,12 @@ const HEADER = [
 /** What a row costs of the byte budget: its bytes and its newline. */
 const rowSize = (line) => Buffer.byteLength(line) + 1;
 /** Outcomes a user should look at, most urgent first. */
-const ATTENTION = ['failed', 'not-sent', 'cancelled', 'missing'];
+const ATTENTION = ['failed', 'not-sent', 'cancelled', 'postponed', 'missing'];
 /** What needs attention: a selection meets many videos with nothing to delete, ordinary there. */
 function attentionOutcomes(settings) {
-    return settings.choice?.origin === 'library' || settings.dryRun ? ATTENTION.slice(0, 3) : ATTENTION;
+    return settings.choice?.origin === 'library' || settings.dryRun
+        ? ATTENTION.filter((outcome) => outcome !== 'missing')
+        : ATTENTION;
 }
 /**
  * Adds the rows of a finished video's requests (the `index`th of the input): what needs attention
@@ -33832,6 +33908,9 @@ function renderSummary(report) {
     const notSent = notSentProblem(report);
     if (notSent !== undefined)
         lines.push('> [!CAUTION]', `> ${notSent}`, '');
+    const stopped = timeLimitNotice(report.videos);
+    if (stopped !== undefined)
+        lines.push('> [!NOTE]', `> The run ${stopped}.`, '');
     // A run-level problem may quote Cloudflare (a failed list request): shown as text. The closing
     // line is the action's own words and numbers: no network text in it.
     if (report.runProblem !== undefined)
@@ -33840,6 +33919,8 @@ function renderSummary(report) {
         lines.push(`${mark(report)} ${verdict(report)}`, '');
     if (report.choice)
         lines.push(choiceLine(report.choice, report.videos.count), '');
+    if (report.estimate !== undefined)
+        lines.push(report.estimate, '');
     const { videos } = report;
     const attention = attentionOutcomes(report);
     const count = (keep) => OUTCOMES.filter(keep).reduce((sum, outcome) => sum + videos.requestCounts[outcome], 0);
@@ -34105,7 +34186,8 @@ const zero = () => ({
     missing: 0,
     failed: 0,
     'not-sent': 0,
-    cancelled: 0
+    cancelled: 0,
+    postponed: 0
 });
 /** JSON items within `budget` bytes once in brackets. */
 const jsonItems = (budget) => new FirstFitting(itemSize, budget - 1);
@@ -34119,16 +34201,7 @@ class Tally {
     requestCounts = zero();
     first;
     resultsNotKept = false;
-    outputs = {
-        results: jsonItems(LIST_BUDGET.results),
-        result: jsonItems(LIST_BUDGET.result),
-        errors: jsonItems(LIST_BUDGET.errors),
-        messages: jsonItems(LIST_BUDGET.messages),
-        deleted: jsonItems(LIST_BUDGET.deleted),
-        missing: jsonItems(LIST_BUDGET.missing),
-        failed: jsonItems(LIST_BUDGET.failed),
-        selected: jsonItems(LIST_BUDGET.selected)
-    };
+    outputs = Object.fromEntries(Object.entries(LIST_BUDGET).map(([name, budget]) => [name, jsonItems(budget)]));
     annotations = { error: firstAnnotations(), warning: firstAnnotations(), notice: firstAnnotations() };
     annotationCounts = { error: 0, warning: 0, notice: 0 };
     cancelled = new FirstFitting(() => 0, Infinity, CANCELLED_NAMED);
@@ -34168,6 +34241,42 @@ function listingProgress(clock, info) {
         const plural = (n, word) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
         info(`Listing: ${plural(pages, 'page')} read, ${plural(videos, 'video')} found so far.`);
     };
+}
+
+;// CONCATENATED MODULE: ./src/report/estimate.ts
+/**
+ * How long the batch should take, said once the videos are chosen: the requests it needs at the
+ * rate the run keeps to, and with a time limit how many videos fit in this run.
+ */
+/** Cloudflare's documented quota, 1,200 requests per 5 minutes per user, as a rate per minute. */
+const CLOUDFLARE_PER_MINUTE = 240;
+/**
+ * The rate the run can keep: its own ceiling, never above the quota (what the answers' headers
+ * said, else Cloudflare's documented one), in whole requests a minute.
+ */
+function assumedRate(requestsPerMinute, quotaPerMinute = CLOUDFLARE_PER_MINUTE) {
+    const quota = Math.max(1, Math.floor(quotaPerMinute));
+    return requestsPerMinute > 0 ? Math.min(requestsPerMinute, quota) : quota;
+}
+/** "N videos, about R requests at … a minute: about T", and with a time limit "; about K fit in this run". */
+function estimateLine(plan) {
+    const rate = assumedRate(plan.requestsPerMinute, plan.quotaPerMinute);
+    const requests = plan.videos * plan.perVideo;
+    const line = `${plan.videos} video${plan.videos === 1 ? '' : 's'}, about ${requests} request${requests === 1 ? '' : 's'} ` +
+        `at the current rate limit (${rate} a minute): ${estimate_duration((requests / rate) * 60_000)}`;
+    if (plan.timeLeftMs === undefined)
+        return `${line}.`;
+    const fit = Math.min(plan.videos, Math.floor(((Math.max(0, plan.timeLeftMs) / 60_000) * rate) / plan.perVideo));
+    return `${line}; ${fit === plan.videos ? 'all' : `about ${fit}`} fit in this run (time-limit).`;
+}
+/** About how long, in the unit a person reads it in. */
+function estimate_duration(ms) {
+    const minutes = ms / 60_000;
+    if (minutes < 1)
+        return 'under a minute';
+    if (minutes < 90)
+        return `about ${Math.round(minutes)} minute${Math.round(minutes) === 1 ? '' : 's'}`;
+    return `about ${(minutes / 60).toFixed(1)} hours`;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/input-parsers.ts
@@ -34400,6 +34509,30 @@ function formatMicros(at) {
     const micros = at - ms * 1000;
     return micros === 0 ? iso : `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
 }
+const LIMIT_UNITS = { s: 1000, ...AGE_UNITS };
+/** GitHub ends a job after 6 hours: a longer time limit never applies. */
+const MAX_TIME_LIMIT_MS = 6 * 3_600_000;
+/**
+ * Reads `time-limit`: a whole number with `s`, `min` or `h` (as the ages take them, plus seconds),
+ * above zero and at most 6h. Returns milliseconds.
+ */
+function parseTimeLimit(raw) {
+    const text = raw.trim();
+    const accepted = 'use a whole number with s, min or h, at most 6h (90s, 50min, 5h)';
+    const m = /^(\d{1,6})\s*([a-z]+)$/i.exec(text);
+    const unit = (m?.[2] ?? '').toLowerCase();
+    if (unit === 'm')
+        return instants_bad(`is ${quote(raw)}: write minutes as min (50min)`);
+    const size = LIMIT_UNITS[unit];
+    if (m === null || size === undefined)
+        return instants_bad(`is ${quote(raw)}: ${accepted}`);
+    const ms = Number(m[1]) * size;
+    if (ms === 0)
+        return instants_bad(`is ${quote(raw)}: a time limit of zero would send nothing; leave it out for no limit`);
+    if (ms > MAX_TIME_LIMIT_MS)
+        return instants_bad(`is ${quote(raw)}: at most 6h, the longest a GitHub job runs`);
+    return instants_ok(ms);
+}
 
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
 /**
@@ -34474,7 +34607,8 @@ function readSettings(source) {
         timeoutMs: integer('timeout-seconds', 30, 1, 600) * 1000,
         concurrency: integer('concurrency', 4, 1, 32),
         requestsPerMinute: integer('requests-per-minute', 200, 0, 6000),
-        userAgentDetails: flag('user-agent-details', true)
+        userAgentDetails: flag('user-agent-details', true),
+        timeLimitMs: from('time-limit') === '' ? 0 : check('time-limit', parseTimeLimit(from('time-limit')), 0)
     };
     if (problems.length > 0)
         throw new SettingsError(problems);
@@ -35110,8 +35244,11 @@ function waitingLine(waiting, requestsPerMinute) {
 
 
 
+
 async function runAction(deps) {
     const { core } = deps;
+    // The time limit counts from here: the start of the step, as the run's clock tells it.
+    const startedAt = deps.clock.now();
     try {
         let settings;
         try {
@@ -35132,7 +35269,7 @@ async function runAction(deps) {
             await publishInvalidInputs(error.problems, core);
             return;
         }
-        await withTransport(settings, deps);
+        await withTransport(settings, deps, startedAt);
     }
     catch (error) {
         core.setFailed(errorMessage(error));
@@ -35143,7 +35280,7 @@ async function runAction(deps) {
 }
 /** How long closing the connections may hold up the end of the run (a socket stuck connecting). */
 const CLOSE_WAIT_MS = 1000;
-async function withTransport(settings, deps) {
+async function withTransport(settings, deps, startedAt) {
     const { core } = deps;
     const proxy = proxyFor(new URL(settings.baseUrl), deps.env, (message) => core.warning(message));
     if (proxy?.password)
@@ -35152,7 +35289,7 @@ async function withTransport(settings, deps) {
         core.info(`Using the proxy at ${proxy.host}.`);
     const transport = deps.createTransport(proxy, { connections: settings.concurrency, timeoutMs: settings.timeoutMs });
     try {
-        await chooseAndRun(settings, deps, transport);
+        await chooseAndRun(settings, deps, transport, startedAt);
     }
     finally {
         const close = new AbortController();
@@ -35160,7 +35297,7 @@ async function withTransport(settings, deps) {
         close.abort();
     }
 }
-async function chooseAndRun(settings, deps, transport) {
+async function chooseAndRun(settings, deps, transport, startedAt) {
     const { core } = deps;
     const client = new CloudflareClient({
         baseUrl: settings.baseUrl,
@@ -35223,12 +35360,23 @@ async function chooseAndRun(settings, deps, transport) {
         core.notice(`${why}: nothing to do.`);
         return publish({ ...base, success: true, choice: summary }, settings.summary, core);
     }
+    // The listing is not bounded by the time limit (a cut listing is no selection); the batch is:
+    // no request or retry starts once it is reached.
+    const deadline = settings.timeLimitMs > 0 ? startedAt + settings.timeLimitMs : undefined;
+    const estimate = estimateLine({
+        videos: ids.length,
+        perVideo: settings.dryRun ? 1 : settings.downloadTypes.length,
+        requestsPerMinute: settings.requestsPerMinute,
+        quotaPerMinute: attempts.gate.policyPerMinute,
+        timeLeftMs: deadline === undefined ? undefined : deadline - deps.clock.now()
+    });
+    core.info(estimate);
     // Each finished video goes to the results file and to what the report needs of it, then is dropped.
     const videos = new Tally({ ...asked, choice: summary });
     const results = new ResultsFile(resultsFileName(deps.tempDir, deps.context, deps.clock.now()), deps.createLineFile, (message) => core.warning(message));
     let resultsFile;
     try {
-        await theBatch(settings, deps, client, attempts, ids, choice.origin !== 'library', (video, index) => {
+        await theBatch(settings, deps, client, { ...attempts, deadline }, ids, choice.origin !== 'library', (video, index) => {
             results.write(video);
             videos.add(video, index);
         });
@@ -35242,7 +35390,8 @@ async function chooseAndRun(settings, deps, transport) {
         choice: summary,
         success: runSucceeded(videos.requestCounts, settings.ifMissing),
         cancelled: deps.cancellation.stop.aborted,
-        resultsFile
+        resultsFile,
+        estimate
     };
     await publish(report, settings.summary, core);
 }

@@ -17,6 +17,7 @@ import { ResultsFile, resultsFileName } from './report/results-file.js'
 import { Tally } from './report/tally.js'
 import { choiceLine } from './report/verdict.js'
 import { listingProgress } from './report/listing-lines.js'
+import { estimateLine } from './report/estimate.js'
 import { readSettings, type Settings, SettingsError } from './inputs/settings.js'
 import { chooseVideos, overCap } from './sources/sources.js'
 import { errorMessage, type ReportSettings, type RunReport, type VideoRecord } from './types.js'
@@ -26,6 +27,8 @@ import { waitingLog } from './report/waiting-lines.js'
 
 export async function runAction(deps: Deps): Promise<void> {
   const { core } = deps
+  // The time limit counts from here: the start of the step, as the run's clock tells it.
+  const startedAt = deps.clock.now()
   try {
     let settings: Settings
     try {
@@ -44,7 +47,7 @@ export async function runAction(deps: Deps): Promise<void> {
       await publishInvalidInputs(error.problems, core)
       return
     }
-    await withTransport(settings, deps)
+    await withTransport(settings, deps, startedAt)
   } catch (error) {
     core.setFailed(errorMessage(error))
   } finally {
@@ -55,14 +58,14 @@ export async function runAction(deps: Deps): Promise<void> {
 /** How long closing the connections may hold up the end of the run (a socket stuck connecting). */
 const CLOSE_WAIT_MS = 1000
 
-async function withTransport(settings: Settings, deps: Deps): Promise<void> {
+async function withTransport(settings: Settings, deps: Deps, startedAt: number): Promise<void> {
   const { core } = deps
   const proxy = proxyFor(new URL(settings.baseUrl), deps.env, (message) => core.warning(message))
   if (proxy?.password) core.setSecret(decodeURIComponent(proxy.password))
   if (proxy) core.info(`Using the proxy at ${proxy.host}.`)
   const transport = deps.createTransport(proxy, { connections: settings.concurrency, timeoutMs: settings.timeoutMs })
   try {
-    await chooseAndRun(settings, deps, transport)
+    await chooseAndRun(settings, deps, transport, startedAt)
   } finally {
     const close = new AbortController()
     await Promise.race([transport.destroy().catch(() => undefined), deps.clock.sleep(CLOSE_WAIT_MS, close.signal)])
@@ -70,7 +73,7 @@ async function withTransport(settings: Settings, deps: Deps): Promise<void> {
   }
 }
 
-async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport): Promise<void> {
+async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport, startedAt: number): Promise<void> {
   const { core } = deps
   const client = new CloudflareClient({
     baseUrl: settings.baseUrl,
@@ -145,6 +148,18 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     return publish({ ...base, success: true, choice: summary }, settings.summary, core)
   }
 
+  // The listing is not bounded by the time limit (a cut listing is no selection); the batch is:
+  // no request or retry starts once it is reached.
+  const deadline = settings.timeLimitMs > 0 ? startedAt + settings.timeLimitMs : undefined
+  const estimate = estimateLine({
+    videos: ids.length,
+    perVideo: settings.dryRun ? 1 : settings.downloadTypes.length,
+    requestsPerMinute: settings.requestsPerMinute,
+    quotaPerMinute: attempts.gate.policyPerMinute,
+    timeLeftMs: deadline === undefined ? undefined : deadline - deps.clock.now()
+  })
+  core.info(estimate)
+
   // Each finished video goes to the results file and to what the report needs of it, then is dropped.
   const videos = new Tally({ ...asked, choice: summary })
   const results = new ResultsFile(
@@ -154,10 +169,18 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
   )
   let resultsFile: string | undefined
   try {
-    await theBatch(settings, deps, client, attempts, ids, choice.origin !== 'library', (video, index) => {
-      results.write(video)
-      videos.add(video, index)
-    })
+    await theBatch(
+      settings,
+      deps,
+      client,
+      { ...attempts, deadline },
+      ids,
+      choice.origin !== 'library',
+      (video, index) => {
+        results.write(video)
+        videos.add(video, index)
+      }
+    )
   } finally {
     resultsFile = results.close()
   }
@@ -167,7 +190,8 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     choice: summary,
     success: runSucceeded(videos.requestCounts, settings.ifMissing),
     cancelled: deps.cancellation.stop.aborted,
-    resultsFile
+    resultsFile,
+    estimate
   }
   await publish(report, settings.summary, core)
 }

@@ -105,9 +105,10 @@ export interface NetworkFailure {
  * 404 that is Cloudflare's "not found", or in a dry run a download that does not exist);
  * `would-delete`: a dry run found the download, so a real run would delete it; `not-sent`: never
  * sent because Cloudflare had refused the credentials (it counts as `failed`); `cancelled`: never
- * sent because the step was cancelled.
+ * sent because the step was cancelled; `postponed`: never sent because the run's `time-limit` was
+ * reached (not a failure: a later run does it).
  */
-export type RequestOutcome = 'deleted' | 'would-delete' | 'missing' | 'failed' | 'not-sent' | 'cancelled'
+export type RequestOutcome = 'deleted' | 'would-delete' | 'missing' | 'failed' | 'not-sent' | 'cancelled' | 'postponed'
 
 /** What happened to one video, across its requests. */
 export type VideoOutcome = RequestOutcome
@@ -160,7 +161,17 @@ export interface FirstItems<T> {
 }
 
 /** The outputs made of one item per video or per entry: JSON arrays, and the `result` object. */
-export type ListOutput = 'results' | 'result' | 'errors' | 'messages' | 'deleted' | 'missing' | 'failed' | 'selected'
+export type ListOutput =
+  | 'results'
+  | 'result'
+  | 'errors'
+  | 'messages'
+  | 'deleted'
+  | 'missing'
+  | 'failed'
+  | 'selected'
+  | 'postponed'
+  | 'would-delete'
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice'
 
@@ -219,6 +230,8 @@ export interface RunReport extends ReportSettings {
   runProblem?: string
   /** The results file (JSON Lines: one video's record a line), when it could be written. */
   resultsFile?: string
+  /** How long the batch should take, said after selecting (report/estimate.ts); absent when nothing was acted on. */
+  estimate?: string
 }
 
 /** An object that is neither null nor an array: what a JSON body's fields are read from. */

@@ -7,8 +7,12 @@
  * An answer that refuses the credentials (a 401, or a 403 with an authentication code) would be the
  * answer to every request: the batch then sends nothing new, not even a retry, and the requests not
  * yet sent are `not-sent`. Only requests already in flight (fewer than `concurrency`) still answer.
+ *
+ * The run's time limit (`attempts.deadline`) works the same way: from that instant no request and
+ * no retry starts; requests never sent are `postponed`, and one whose retry never came keeps its
+ * failing answer (`failed`).
  */
-import { type AttemptDeps, sendWithRetries } from '../requests/attempts.js'
+import { type AttemptDeps, type Attempted, sendWithRetries } from '../requests/attempts.js'
 import type { CloudflareClient } from '../cloudflare/client.js'
 import {
   plannedRecords,
@@ -52,15 +56,21 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<void> 
   // The requests of the videos in progress; a finished video is handed on and forgotten.
   const inProgress = new Map<number, RequestRecord[]>()
   const share = sharedAnswers()
-  // What stops new requests, one signal per reason in UNSENT_ORDER: the step's cancellation, and a
-  // refusal of the credentials. The attempts stop on either; the first that holds names the outcome.
+  // What stops new requests, one per reason in UNSENT_ORDER: the step's cancellation, a refusal of
+  // the credentials, the time limit. The attempts stop on any; the first that holds names the outcome.
   const refusal = new AbortController()
-  const stops: Record<Unsent, AbortSignal> = { cancelled: deps.attempts.cancel.stop, 'not-sent': refusal.signal }
+  const { clock, deadline = Infinity } = deps.attempts
+  const stops: Record<Unsent, () => boolean> = {
+    cancelled: () => deps.attempts.cancel.stop.aborted,
+    'not-sent': () => refusal.signal.aborted,
+    postponed: () => clock.now() >= deadline
+  }
   const attempts: AttemptDeps = {
     ...deps.attempts,
-    cancel: { ...deps.attempts.cancel, stop: AbortSignal.any(UNSENT_ORDER.map((reason) => stops[reason])) }
+    cancel: { ...deps.attempts.cancel, stop: AbortSignal.any([deps.attempts.cancel.stop, refusal.signal]) }
   }
-  const unsent = (): Unsent => UNSENT_ORDER.find((reason) => stops[reason].aborted) ?? 'cancelled'
+  const unsent = (attempted: Attempted): Unsent =>
+    UNSENT_ORDER.find((reason) => stops[reason]()) ?? (attempted.retryPastDeadline ? 'postponed' : 'cancelled')
   /** One request; an answer that refuses the credentials stops the batch as soon as it is read. */
   const send = async (videoId: string, request: () => Promise<Answer>): Promise<Answer> => {
     const answer = await request()
@@ -93,7 +103,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<void> 
           attempts,
           (...args) => deps.events.retrying(videoId, 'read', ...args)
         )
-        done.push(...plannedRecords(downloadTypes, attempted, unsent()))
+        done.push(...plannedRecords(downloadTypes, attempted, unsent(attempted)))
       } else {
         const type = downloadTypes[task % perVideo] as DownloadType
         const attempted = await sendWithRetries(
@@ -101,7 +111,7 @@ export async function runBatch(plan: BatchPlan, deps: BatchDeps): Promise<void> 
           attempts,
           (...args) => deps.events.retrying(videoId, type, ...args)
         )
-        done.push(recordFromAttempts(type, attempted, unsent()))
+        done.push(recordFromAttempts(type, attempted, unsent(attempted)))
       }
       if (done.length === downloadTypes.length) finish(index, done)
     }

@@ -23,20 +23,22 @@ export const OUTCOMES: readonly RequestOutcome[] = [
   'missing',
   'failed',
   'not-sent',
-  'cancelled'
+  'cancelled',
+  'postponed'
 ]
 
 /**
  * Why a request was never sent, the first that applies: the step was cancelled, then the credentials
- * were refused (a time limit's outcome would come next). The batch holds one stop per entry.
+ * were refused, then the run's `time-limit` was reached. The batch holds one stop per entry.
  */
-export const UNSENT_ORDER = ['cancelled', 'not-sent'] as const
+export const UNSENT_ORDER = ['cancelled', 'not-sent', 'postponed'] as const
 export type Unsent = (typeof UNSENT_ORDER)[number]
 
 /** What a request that was sent but not retried says, by what stopped it. */
 const NOT_RETRIED: Readonly<Record<Unsent, string>> = {
   cancelled: 'The step was cancelled before a retry.',
-  'not-sent': 'Not retried: Cloudflare refused the credentials, so nothing more is sent.'
+  'not-sent': 'Not retried: Cloudflare refused the credentials, so nothing more is sent.',
+  postponed: 'Not retried: the run reached its `time-limit`.'
 }
 
 /** Bytes of JSON a request's `result` may have and be kept; a larger one is kept as its size only. */
@@ -167,7 +169,7 @@ function explainFailure(
   return [{ code: null, message: `HTTP ${status} without an error in the envelope` }]
 }
 
-/** A request that produced no answer: one never sent (`cancelled`, `not-sent`). */
+/** A request that produced no answer: one never sent (`cancelled`, `not-sent`, `postponed`). */
 export function emptyRecord(type: DownloadType, outcome: RequestRecord['outcome']): RequestRecord {
   return {
     download_type: type,
@@ -236,9 +238,9 @@ const VIDEO_ORDER: readonly VideoOutcome[] = ['failed', ...UNSENT_ORDER, 'delete
 
 /**
  * A video's outcome across its requests: `failed` if any failed, else why one was never sent
- * (`cancelled`, then `not-sent`), else `deleted` (or `would-delete` in a dry run) if any download
- * was (or would be) deleted: with `download-type: all`, a video that has no audio rendition is
- * still `deleted`; else `missing`.
+ * (`cancelled`, then `not-sent`, then `postponed`), else `deleted` (or `would-delete` in a dry
+ * run) if any download was (or would be) deleted: with `download-type: all`, a video that has no
+ * audio rendition is still `deleted`; else `missing`.
  */
 export function videoOutcome(requests: readonly RequestRecord[]): VideoOutcome {
   return VIDEO_ORDER.find((outcome) => requests.some((request) => request.outcome === outcome)) ?? 'missing'
@@ -247,7 +249,10 @@ export function videoOutcome(requests: readonly RequestRecord[]): VideoOutcome {
 /** Outcomes that count as a failure of the video: it is in the `failed` output, and fails the step. */
 export const FAILED_OUTCOMES: readonly VideoOutcome[] = ['failed', 'not-sent']
 
-/** Whether the run did everything asked: nothing failed, unsent or cancelled, and no 404 when `if-missing: fail`. */
+/**
+ * Whether the run did everything asked: nothing failed, unsent or cancelled, and no 404 when
+ * `if-missing: fail`. Requests `postponed` by the time limit are not a failure: a later run does them.
+ */
 export function runSucceeded(
   counts: Readonly<Record<RequestOutcome, number>>,
   ifMissing: 'warn' | 'ignore' | 'fail'
@@ -257,4 +262,15 @@ export function runSucceeded(
     counts.cancelled === 0 &&
     !(counts.missing > 0 && ifMissing === 'fail')
   )
+}
+
+/** Outcomes of a video whose work is done: nothing is left for a later run. */
+export const DONE_OUTCOMES: readonly VideoOutcome[] = ['deleted', 'missing', 'would-delete']
+
+/**
+ * Whether every selected video is done (the `complete` output): false after a time limit, a
+ * cancellation, refused credentials or any failure; true for a dry run that read everything.
+ */
+export function runComplete(counts: Readonly<Record<VideoOutcome, number>>): boolean {
+  return OUTCOMES.every((outcome) => DONE_OUTCOMES.includes(outcome) || counts[outcome] === 0)
 }

@@ -90,3 +90,25 @@ export function formatMicros(at: number): string {
   const micros = at - ms * 1000
   return micros === 0 ? iso : `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`
 }
+
+const LIMIT_UNITS: Record<string, number> = { s: 1000, ...AGE_UNITS }
+/** GitHub ends a job after 6 hours: a longer time limit never applies. */
+export const MAX_TIME_LIMIT_MS = 6 * 3_600_000
+
+/**
+ * Reads `time-limit`: a whole number with `s`, `min` or `h` (as the ages take them, plus seconds),
+ * above zero and at most 6h. Returns milliseconds.
+ */
+export function parseTimeLimit(raw: string): Parsed<number> {
+  const text = raw.trim()
+  const accepted = 'use a whole number with s, min or h, at most 6h (90s, 50min, 5h)'
+  const m = /^(\d{1,6})\s*([a-z]+)$/i.exec(text)
+  const unit = (m?.[2] ?? '').toLowerCase()
+  if (unit === 'm') return bad(`is ${quote(raw)}: write minutes as min (50min)`)
+  const size = LIMIT_UNITS[unit]
+  if (m === null || size === undefined) return bad(`is ${quote(raw)}: ${accepted}`)
+  const ms = Number(m[1]) * size
+  if (ms === 0) return bad(`is ${quote(raw)}: a time limit of zero would send nothing; leave it out for no limit`)
+  if (ms > MAX_TIME_LIMIT_MS) return bad(`is ${quote(raw)}: at most 6h, the longest a GitHub job runs`)
+  return ok(ms)
+}

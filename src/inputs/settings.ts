@@ -15,7 +15,7 @@ import {
   parseIdentifier,
   parseInteger
 } from './input-parsers.js'
-import { instantMicros, parseInstant } from './instants.js'
+import { instantMicros, parseInstant, parseTimeLimit } from './instants.js'
 import { MEDIA_STATES, type VideoFilters } from '../types.js'
 import type { Auth, DownloadType } from '../types.js'
 import { resolve } from 'node:path'
@@ -76,6 +76,8 @@ export interface Settings {
   readonly requestsPerMinute: number
   /** Whether the User-Agent names the repository, the run and the workflow (`user-agent-details`). */
   readonly userAgentDetails: boolean
+  /** No request or retry starts this long after the step started (`time-limit`); 0 for no limit. */
+  readonly timeLimitMs: number
 }
 
 /** What the settings are read from; @actions/core and process.env in production, plain maps in tests. */
@@ -162,7 +164,8 @@ export function readSettings(source: SettingsSource): Settings {
     timeoutMs: integer('timeout-seconds', 30, 1, 600) * 1000,
     concurrency: integer('concurrency', 4, 1, 32),
     requestsPerMinute: integer('requests-per-minute', 200, 0, 6000),
-    userAgentDetails: flag('user-agent-details', true)
+    userAgentDetails: flag('user-agent-details', true),
+    timeLimitMs: from('time-limit') === '' ? 0 : check('time-limit', parseTimeLimit(from('time-limit')), 0)
   }
   if (problems.length > 0) throw new SettingsError(problems)
   return settings

@@ -5,7 +5,7 @@ import type { FirstFitting } from './first-fitting.js'
 import type { Annotation, AnnotationLevel, ReportSettings, RequestRecord, RunReport, VideoRecord } from '../types.js'
 import { describeErrors } from '../cloudflare/messages.js'
 import { credentialsHint } from '../batch/outcome.js'
-import { notSentProblem } from './verdict.js'
+import { notSentProblem, timeLimitNotice } from './verdict.js'
 
 /** GitHub shows at most 10 annotations of each level per step; past that, one line points to the summary. */
 export const ANNOTATIONS_PER_LEVEL = 10
@@ -59,6 +59,11 @@ export function buildAnnotations(report: RunReport): Annotation[] {
     const notSent = level === failure ? notSentProblem(report) : undefined
     if (notSent !== undefined && count++ < ANNOTATIONS_PER_LEVEL) {
       kept.push({ level: failure, title: 'Stopped: credentials refused', message: notSent })
+    }
+    // The time limit is no failure: one notice, after the requests' own.
+    const stopped = level === 'notice' ? timeLimitNotice(videos) : undefined
+    if (stopped !== undefined && count++ < ANNOTATIONS_PER_LEVEL) {
+      kept.push({ level, title: 'Stopped at the time limit', message: stopped })
     }
     list.push(...kept)
     const more = count - ANNOTATIONS_PER_LEVEL

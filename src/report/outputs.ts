@@ -5,7 +5,7 @@
  * to fit, and `truncated` says `true`; so it does when an answer's result was too large to keep.
  * `results-file` always has every record.
  */
-import { FAILED_OUTCOMES } from '../batch/outcome.js'
+import { FAILED_OUTCOMES, runComplete } from '../batch/outcome.js'
 import { notSentProblem } from './verdict.js'
 import type { FirstFitting } from './first-fitting.js'
 import type {
@@ -18,9 +18,12 @@ import type {
   VideoRecord
 } from '../types.js'
 
-/** Each output's share of GitHub's 1 MB per job, in bytes of JSON (about 0.9 MB in all). */
+/**
+ * Each output's share of GitHub's 1 MB per job, in bytes of JSON (about 0.9 MB in all): `results`
+ * gave up a share for the `postponed` and `would-delete` id lists, so the total stays as it was.
+ */
 export const OUTPUT_BUDGET = {
-  results: 400_000,
+  results: 300_000,
   errors: 150_000,
   messages: 50_000,
   result: 100_000,
@@ -36,14 +39,25 @@ export const LIST_BUDGET: Record<ListOutput, number> = {
   deleted: OUTPUT_BUDGET.ids,
   missing: OUTPUT_BUDGET.ids,
   failed: OUTPUT_BUDGET.ids,
-  selected: OUTPUT_BUDGET.ids
+  selected: OUTPUT_BUDGET.ids,
+  postponed: OUTPUT_BUDGET.ids,
+  'would-delete': OUTPUT_BUDGET.ids
 }
 
 /** An item's share of its output's budget: its bytes and the comma before it (`[]` is the last of it). */
 export const itemSize = (json: string): number => Buffer.byteLength(json) + 1
 
 /** Outcomes in the order an output carries them when it must be cut: what needs attention first. */
-const ATTENTION_ORDER: Partial<Record<VideoOutcome, number>> = { failed: 0, 'not-sent': 0, cancelled: 1, missing: 2 }
+const ATTENTION_ORDER: Partial<Record<VideoOutcome, number>> = {
+  failed: 0,
+  'not-sent': 0,
+  cancelled: 1,
+  postponed: 1,
+  missing: 2
+}
+
+/** The outcomes whose videos have an id list of their own (besides `failed`, which takes not-sent too). */
+const ID_LISTS = ['deleted', 'missing', 'postponed', 'would-delete'] as const satisfies readonly ListOutput[]
 
 /**
  * Adds a finished video (the `index`th of the input) to the list outputs. Each item's key is
@@ -59,7 +73,10 @@ export function addToOutputs(
   lists.selected.add([0, index, 0], id)
   // A video not sent failed as much as one refused: the retry recipe takes `failed` as it is.
   if (FAILED_OUTCOMES.includes(video.outcome)) lists.failed.add([0, index, 0], id)
-  else if (video.outcome === 'deleted' || video.outcome === 'missing') lists[video.outcome].add([0, index, 0], id)
+  else {
+    const own = ID_LISTS.find((name) => name === video.outcome)
+    if (own !== undefined) lists[own].add([0, index, 0], id)
+  }
   const rank = ATTENTION_ORDER[video.outcome] ?? 3
   lists.results.add([rank, index, 0], () => JSON.stringify(video))
   lists.result.add([rank, index, 0], () => `${id()}:${JSON.stringify(resultOf(video, settings))}`)
@@ -130,9 +147,13 @@ export function buildOutputs(report: RunReport): Record<string, string> {
     deleted: list('deleted'),
     missing: list('missing'),
     failed: list('failed'),
-    selected: list('selected')
+    selected: list('selected'),
+    postponed: list('postponed'),
+    'would-delete': list('would-delete')
   }
   outputs.truncated = String(truncated)
+  // Done means every selected video is done: nothing failed, cancelled, refused or left for later.
+  outputs.complete = String(report.runProblem === undefined && !report.cancelled && runComplete(videos.videoCounts))
   outputs['results-file'] = report.resultsFile ?? ''
   return outputs
 }
@@ -181,7 +202,10 @@ export function invalidInputOutputs(problems: readonly string[]): Record<string,
     missing: '[]',
     failed: '[]',
     selected: '[]',
+    postponed: '[]',
+    'would-delete': '[]',
     truncated: 'false',
+    complete: 'false',
     'results-file': ''
   }
 }

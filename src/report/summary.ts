@@ -9,7 +9,7 @@ import type { FirstFitting } from './first-fitting.js'
 import type { FirstItems, ReportSettings, RequestRecord, RunReport, VideoRecord } from '../types.js'
 import { OUTCOMES } from '../batch/outcome.js'
 import { describeErrors } from '../cloudflare/messages.js'
-import { choiceLine, notSentProblem, verdict } from './verdict.js'
+import { choiceLine, notSentProblem, timeLimitNotice, verdict } from './verdict.js'
 
 /** Rows shown at most, over both tables; `results` (and `results-file`) have them all. */
 export const MAX_ROWS = 1000
@@ -27,11 +27,13 @@ const HEADER = [
 export const rowSize = (line: string): number => Buffer.byteLength(line) + 1
 
 /** Outcomes a user should look at, most urgent first. */
-const ATTENTION: readonly RequestRecord['outcome'][] = ['failed', 'not-sent', 'cancelled', 'missing']
+const ATTENTION: readonly RequestRecord['outcome'][] = ['failed', 'not-sent', 'cancelled', 'postponed', 'missing']
 
 /** What needs attention: a selection meets many videos with nothing to delete, ordinary there. */
 function attentionOutcomes(settings: ReportSettings): readonly RequestRecord['outcome'][] {
-  return settings.choice?.origin === 'library' || settings.dryRun ? ATTENTION.slice(0, 3) : ATTENTION
+  return settings.choice?.origin === 'library' || settings.dryRun
+    ? ATTENTION.filter((outcome) => outcome !== 'missing')
+    : ATTENTION
 }
 
 /**
@@ -69,11 +71,14 @@ export function renderSummary(report: RunReport): string {
   // The action's own words (the account id is validated hex): the reason once, not in every row.
   const notSent = notSentProblem(report)
   if (notSent !== undefined) lines.push('> [!CAUTION]', `> ${notSent}`, '')
+  const stopped = timeLimitNotice(report.videos)
+  if (stopped !== undefined) lines.push('> [!NOTE]', `> The run ${stopped}.`, '')
   // A run-level problem may quote Cloudflare (a failed list request): shown as text. The closing
   // line is the action's own words and numbers: no network text in it.
   if (report.runProblem !== undefined) lines.push(`❌ ${markdownText(report.runProblem, 2000)}`, '')
   else lines.push(`${mark(report)} ${verdict(report)}`, '')
   if (report.choice) lines.push(choiceLine(report.choice, report.videos.count), '')
+  if (report.estimate !== undefined) lines.push(report.estimate, '')
 
   const { videos } = report
   const attention = attentionOutcomes(report)

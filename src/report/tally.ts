@@ -24,7 +24,8 @@ const zero = (): Record<RequestOutcome, number> => ({
   missing: 0,
   failed: 0,
   'not-sent': 0,
-  cancelled: 0
+  cancelled: 0,
+  postponed: 0
 })
 
 /** JSON items within `budget` bytes once in brackets. */
@@ -39,16 +40,9 @@ export class Tally implements VideoTally {
   readonly requestCounts = zero()
   first: VideoRecord | undefined
   resultsNotKept = false
-  readonly outputs: Record<ListOutput, FirstFitting<string>> = {
-    results: jsonItems(LIST_BUDGET.results),
-    result: jsonItems(LIST_BUDGET.result),
-    errors: jsonItems(LIST_BUDGET.errors),
-    messages: jsonItems(LIST_BUDGET.messages),
-    deleted: jsonItems(LIST_BUDGET.deleted),
-    missing: jsonItems(LIST_BUDGET.missing),
-    failed: jsonItems(LIST_BUDGET.failed),
-    selected: jsonItems(LIST_BUDGET.selected)
-  }
+  readonly outputs = Object.fromEntries(
+    Object.entries(LIST_BUDGET).map(([name, budget]) => [name, jsonItems(budget)])
+  ) as Record<ListOutput, FirstFitting<string>>
   readonly annotations = { error: firstAnnotations(), warning: firstAnnotations(), notice: firstAnnotations() }
   readonly annotationCounts: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 }
   readonly cancelled = new FirstFitting<string>(() => 0, Infinity, CANCELLED_NAMED)

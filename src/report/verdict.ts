@@ -43,3 +43,16 @@ export function choiceLine(choice: ChoiceSummary, acting: number): string {
   ].filter((part) => part !== undefined)
   return `${from}${guards.length > 0 ? `; ${guards.join(', ')}` : ''}: acting on ${acting}.`
 }
+
+/**
+ * What the time limit left for a later run, said once (a notice, the summary); undefined when the
+ * run did not reach its time limit with work left.
+ */
+export function timeLimitNotice(videos: VideoTally): string | undefined {
+  if (videos.requestCounts.postponed === 0) return undefined
+  const postponed = videos.videoCounts.postponed
+  return (
+    `stopped at the time limit: ${videos.count - postponed} of ${videos.count} videos done, ${postponed} postponed ` +
+    '(never sent; the `postponed` output lists them, and a later run does them)'
+  )
+}

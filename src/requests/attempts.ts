@@ -17,6 +17,11 @@ export interface AttemptDeps {
   cancel: Cancellation
   /** New requests are held for a while (throttling, quota, rate ceiling). */
   waiting: (waiting: Waiting) => void
+  /**
+   * No attempt starts at or after this instant on `clock` (the run's `time-limit`): a wait at the
+   * gate ends there, and a retry due after it is not made. Absent: no limit.
+   */
+  deadline?: number
 }
 
 /** The last answer, if any was had, and how it was reached. */
@@ -26,8 +31,10 @@ export interface Attempted {
   attempts: number
   /** An earlier attempt may have reached Cloudflare but its answer was lost. */
   answerLost: boolean
-  /** `cancel.stop` came before a retry that the policy would have made. */
+  /** `cancel.stop` or the deadline came before a retry that the policy would have made. */
   stoppedBeforeRetry: boolean
+  /** The retry the policy would have made was due at or after the deadline, so it was not waited for. */
+  retryPastDeadline?: true
 }
 
 /** What the log hears of a retry: it comes after `delayMs`, for `reason`. */
@@ -39,10 +46,11 @@ export async function sendWithRetries(
   retrying: Retrying
 ): Promise<Attempted> {
   const { clock, gate, cancel } = deps
+  const deadline = deps.deadline ?? Infinity
   let last: Answer | undefined
   let answerLost = false
   for (let attempt = 1; ; attempt++) {
-    if (!(await acquireSlot(gate, clock, cancel.stop, deps.waiting))) {
+    if (!(await acquireSlot(gate, clock, cancel.stop, deps.waiting, deadline))) {
       return { last, attempts: attempt - 1, answerLost, stoppedBeforeRetry: last !== undefined }
     }
     if (last?.kind === 'network' && last.mayHaveReachedServer) answerLost = true
@@ -55,6 +63,10 @@ export async function sendWithRetries(
     const delay = retryDelayMs(last, attempt, clock.now(), deps.random)
     // A throttled answer means the whole account is blocked: hold every worker, not just this one.
     if (isThrottled(last)) gate.pauseUntil(clock.now() + delay)
+    // A retry due after the deadline is never made: no need to wait for it.
+    if (clock.now() + delay >= deadline) {
+      return { last, attempts: attempt, answerLost, stoppedBeforeRetry: true, retryPastDeadline: true }
+    }
     retrying(attempt, delay, reason)
     await clock.sleep(delay, cancel.stop)
   }

@@ -109,6 +109,11 @@ export class RateGate {
     }
   }
 
+  /** The quota the answers' `Ratelimit-Policy` reported, per minute; undefined until one did. */
+  get policyPerMinute(): number | undefined {
+    return this.policy && (this.policy.quota * 60) / this.policy.windowSeconds
+  }
+
   /** Holds every new request until `until` (a 429's Retry-After applies to the whole run). */
   pauseUntil(until: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, until)
@@ -141,23 +146,26 @@ export class RateGate {
 
 /**
  * Waits until the gate lets a request start, then records the start. False when `signal` aborted
- * first. Each wait is told to `onWait` before it is slept.
+ * first, or when `deadline` (the run's time limit, on `clock`) came first: a wait is never slept
+ * past it. Each wait is told to `onWait` before it is slept.
  */
 export async function acquireSlot(
   gate: RateGate,
   clock: Clock,
   signal: AbortSignal,
-  onWait: (waiting: Waiting) => void
+  onWait: (waiting: Waiting) => void,
+  deadline = Infinity
 ): Promise<boolean> {
   for (;;) {
     if (signal.aborted) return false
     const now = clock.now()
+    if (now >= deadline) return false
     const waiting = gate.hold(now)
     if (waiting === undefined) {
       gate.start(now)
       return true
     }
     onWait(waiting)
-    await clock.sleep(waiting.until - now, signal)
+    await clock.sleep(Math.min(waiting.until, deadline) - now, signal)
   }
 }
