@@ -12,6 +12,7 @@ import {
   type RequestOutcome,
   type RequestRecord,
   type VideoOutcome,
+  isRecord,
   NO_MESSAGES
 } from '../types.js'
 import type { Attempted } from '../requests/attempts.js'
@@ -227,10 +228,6 @@ export function plannedRecords(
 
 function withNote(record: RequestRecord, note: string): RequestRecord {
   return { ...record, errors: [...record.errors, { code: null, message: note }] }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** A video's outcome: the first of these that one of its requests has (unsent ones in UNSENT_ORDER). */

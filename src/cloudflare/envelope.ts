@@ -9,7 +9,7 @@
  * a string of digits (`"7003"`) read as the number it is, so every rule and every output sees one
  * kind of code. Every text the report shows is built from these kept entries.
  */
-import { type CloudflareMessage, type Envelope, NO_MESSAGES } from '../types.js'
+import { type CloudflareMessage, type Envelope, isRecord, NO_MESSAGES } from '../types.js'
 
 export type BodyReading = { envelope: Envelope } | { problem: string }
 
@@ -78,8 +78,4 @@ export function cut(text: string, max = MAX_FIELD): string {
   const last = text.charCodeAt(end - 1)
   if (last >= 0xd800 && last <= 0xdbff) end -= 1
   return `${text.slice(0, end)}…`
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -10,8 +10,9 @@ export const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4'
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string }
 
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
-const bad = <T>(problem: string): Parsed<T> => ({ ok: false, problem })
+/** A parsed value, or the problem with it: the one pair of helpers every parser uses. */
+export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
+export const bad = <T>(problem: string): Parsed<T> => ({ ok: false, problem })
 
 /** Stream video UIDs and account ids as Cloudflare returns them: 1–32 characters of `[A-Za-z0-9]` (the API's `maxLength: 32`). */
 export const IDENTIFIER = /^[A-Za-z0-9]{1,32}$/

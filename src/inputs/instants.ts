@@ -3,10 +3,7 @@
  * them: RFC 3339 date-times to the microsecond (the list pages by them, so no precision may be
  * lost), and ages counted back from now (`90d`).
  */
-import { type Parsed, quote } from './input-parsers.js'
-
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
-const bad = <T>(problem: string): Parsed<T> => ({ ok: false, problem })
+import { bad, ok, type Parsed, quote } from './input-parsers.js'
 
 const AGE_UNITS: Record<string, number> = { min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
 /** About a century: older ages are typing mistakes, and would leave the range Date handles well. */

@@ -71,10 +71,7 @@ function duration(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`
 }
 
-/**
- * 12,345: by hand, because the first `toLocaleString` of a process loads ICU's number formatting,
- * about 10 ms (bench/RESULTS.md).
- */
+/** 12,345, whatever the runner's locale. */
 function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return n.toLocaleString('en-US')
 }

@@ -3,7 +3,7 @@
  * decides the step's failure. The only place that calls `setFailed` for a finished run.
  */
 import type { ActionsCore } from '../ports.js'
-import type { RunReport } from '../types.js'
+import { errorMessage, type RunReport } from '../types.js'
 import { buildAnnotations } from './annotations.js'
 import { buildOutputs, invalidInputOutputs } from './outputs.js'
 import { renderInvalidInputs, renderSummary } from './summary.js'
@@ -16,7 +16,7 @@ export async function publish(report: RunReport, summary: boolean, core: Actions
     try {
       await core.writeSummary(renderSummary(report))
     } catch (error) {
-      core.warning(`The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`)
+      core.warning(`The job summary could not be written: ${errorMessage(error)}`)
     }
   }
   const line = report.runProblem ?? verdict(report)
@@ -38,7 +38,7 @@ export async function publishInvalidInputs(problems: readonly string[], core: Ac
   try {
     await core.writeSummary(renderInvalidInputs(problems))
   } catch (error) {
-    core.warning(`The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`)
+    core.warning(`The job summary could not be written: ${errorMessage(error)}`)
   }
   if (problems.length === 1) {
     core.setFailed(problems[0] ?? '')
