@@ -85,7 +85,7 @@ describe('CloudflareClient.deleteDownload', () => {
     ['html520', 520, /^text\/html/],
     ['empty', 502, /^an empty body/],
     ['not-json', 200, /^application\/json, not a JSON envelope/],
-    ['huge', 200, /HTTP 200 with an answer over 1 MiB, which was not read/]
+    ['huge', 200, /^HTTP 200 with an answer over 1 MiB, larger than Cloudflare sends \(not read\)$/]
   ] as const)('turns the %s misbehaviour into a problem', async (fault, status, problem) => {
     const cf = await client([{ fault }])
     const answer = await cf.deleteDownload('vid1', 'default', live)
@@ -224,8 +224,10 @@ describe('CloudflareClient, as the transport tells it the answer', () => {
     const { cf, sent } = scripted(() => response(200, {}, null))
     const answer = await cf.listVideos(new URLSearchParams({ limit: '1000' }), live)
     expect(sent[0]).toMatchObject({ method: 'GET', path: '/client/v4/accounts/acc/stream?limit=1000' })
-    expect(sent[0]?.maxBodyBytes).toBe(64 * 1024 * 1024)
-    expect(answer).toMatchObject({ problem: 'HTTP 200 with an answer over 64 MiB, which was not read' })
+    expect(sent[0]?.maxBodyBytes).toBe(16 * 1024 * 1024)
+    expect(answer).toMatchObject({
+      problem: 'HTTP 200 with an answer over 16 MiB, larger than Cloudflare sends (not read)'
+    })
   })
 
   it('says an answer over the limit was not read, keeping its status and headers', async () => {
@@ -234,8 +236,16 @@ describe('CloudflareClient, as the transport tells it the answer', () => {
       kind: 'http',
       status: 200,
       rayId: 'r',
-      problem: 'HTTP 200 with an answer over 1 MiB, which was not read'
+      problem: 'HTTP 200 with an answer over 1 MiB, larger than Cloudflare sends (not read)'
     })
+  })
+
+  it('names the size of an answer refused by its content-length, for a DELETE and a downloads read', async () => {
+    const { cf } = scripted(() => ({ ...response(403, {}, null), unreadBytes: 5_000_000 }))
+    const problem = 'HTTP 403 with an answer of 5000000 bytes, larger than Cloudflare sends (not read)'
+    expect(await cf.deleteDownload('vid', 'default', live)).toMatchObject({ status: 403, problem })
+    expect(await cf.getDownloads('vid', live)).toMatchObject({ status: 403, problem })
+    expect(await cf.deleteDownload('vid', 'default', live)).not.toHaveProperty('envelope')
   })
 
   it('passes a network failure on as it is', async () => {

@@ -8,10 +8,10 @@ import { readEnvelope } from './envelope.js'
 import type { Transport } from '../ports.js'
 import type { Answer, Auth, DownloadType, HttpAnswer } from '../types.js'
 
-/** Larger answers are refused: a delete's envelope is a few hundred bytes. */
+/** Larger answers are refused unread: a delete's or a downloads read's envelope is a few hundred bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024
-/** A page of the video list may be this large, at most. */
-export const MAX_LIST_BODY_BYTES = 64 * 1024 * 1024
+/** A page of the video list may be this large, at most: a real page of 1,000 videos is a few MB. */
+export const MAX_LIST_BODY_BYTES = 16 * 1024 * 1024
 
 export interface ClientOptions {
   baseUrl: string
@@ -78,7 +78,7 @@ export class CloudflareClient {
       signal
     })
     if (reply.kind === 'network') return reply
-    const { status, headers, body } = reply
+    const { status, headers, body, unreadBytes } = reply
     const answer: HttpAnswer = {
       kind: 'http',
       status,
@@ -91,7 +91,8 @@ export class CloudflareClient {
       location: headers.location
     }
     if (body === undefined) {
-      answer.problem = `HTTP ${status} with an answer over ${maxBodyBytes / 1024 / 1024} MiB, which was not read`
+      const size = unreadBytes === undefined ? `over ${maxBodyBytes / 1024 / 1024} MiB` : `of ${unreadBytes} bytes`
+      answer.problem = `HTTP ${status} with an answer ${size}, larger than Cloudflare sends (not read)`
       return answer
     }
     const reading = readEnvelope(headers['content-type'], body)
