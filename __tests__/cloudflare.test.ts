@@ -240,6 +240,27 @@ describe('CloudflareClient, as the transport tells it the answer', () => {
     })
   })
 
+  it('does not parse an answer of more tiny JSON values than Cloudflare sends, whatever its size', async () => {
+    const envelope = (count: number): string =>
+      `{"success":false,"errors":[${Array.from({ length: count }, () => '{}').join(',')}],"messages":[],"result":null}`
+    const { cf } = scripted(() => response(403, {}, envelope(10_001)))
+    const answer = await cf.deleteDownload('vid', 'default', live)
+    expect(answer).toMatchObject({
+      status: 403,
+      problem: 'HTTP 403 with an answer of over 10000 JSON values, larger than Cloudflare sends (not parsed)'
+    })
+    expect(answer).not.toHaveProperty('envelope')
+    const fewer = scripted(() => response(403, {}, envelope(4_000)))
+    expect(await fewer.cf.deleteDownload('vid', 'default', live)).toMatchObject({ envelope: { success: false } })
+    // A page of the video list may hold far more: 1,000 videos of some 100 values each.
+    const page = scripted(() => response(200, {}, envelope(200_000)))
+    expect(await page.cf.listVideos(new URLSearchParams(), live)).toMatchObject({ envelope: { success: false } })
+    const hostile = scripted(() => response(200, {}, envelope(500_001)))
+    expect(await hostile.cf.listVideos(new URLSearchParams(), live)).toMatchObject({
+      problem: 'HTTP 200 with an answer of over 500000 JSON values, larger than Cloudflare sends (not parsed)'
+    })
+  })
+
   it('names the size of an answer refused by its content-length, for a DELETE and a downloads read', async () => {
     const { cf } = scripted(() => ({ ...response(403, {}, null), unreadBytes: 5_000_000 }))
     const problem = 'HTTP 403 with an answer of 5000000 bytes, larger than Cloudflare sends (not read)'
