@@ -200,13 +200,10 @@ describe('dist/index.js cancelled while a connection never completes', () => {
       'a TLS handshake',
       (port: number) => ({
         with: { 'base-url': `https://127.0.0.1:${port}/client/v4` },
-        env: {} as Record<string, string>
+        env: {}
       })
     ],
-    [
-      'a proxy CONNECT',
-      (port: number) => ({ with: {}, env: { HTTPS_PROXY: `http://127.0.0.1:${port}` } as Record<string, string> })
-    ]
+    ['a proxy CONNECT', (port: number) => ({ with: {}, env: { HTTPS_PROXY: `http://127.0.0.1:${port}` } })]
   ])('ends the process with its exit code after the report, %s hanging', async (_what, setup) => {
     const hung = await silent()
     const through = setup(hung.port)
@@ -284,20 +281,6 @@ process.on('exit', () => writeFileSync(${JSON.stringify(file)}, String(process.r
     expect(JSON.parse(result.outputs.failed ?? '[]')).toHaveLength(1000)
     expect(result.stdout).toContain('an answer of over 10000 JSON values, larger than Cloudflare sends (not parsed)')
     expect(result.outputs['results-file']).not.toBe('')
-    expect(peak).toBeLessThan(300 * MiB)
-  }, 120_000)
-
-  it('stays under 300 MiB for 1,000 DELETE answers each just under both limits, parsed', async () => {
-    // 3,000 errors of three values each: under the 10,000 values an answer may hold, so parsed.
-    const errors = Array.from({ length: 3_000 }, (_, i) => `{"code":${i},"message":"${'m'.repeat(310)}"}`)
-    const body = `{"success":false,"errors":[${errors.join(',')}],"messages":[],"result":null}`
-    expect(body.length).toBeGreaterThan(0.95 * MiB)
-    expect(body.length).toBeLessThan(MiB)
-    const { port } = await listen(answering(403, body))
-    const { result, peak } = await runMeasured(thousand(port))
-    expect(result.code).toBe(1)
-    expect(JSON.parse(result.outputs.failed ?? '[]')).toHaveLength(1000)
-    expect(result.outputs.errors).toContain('2980 more not kept (the first 20 are)')
     expect(peak).toBeLessThan(300 * MiB)
   }, 120_000)
 })
