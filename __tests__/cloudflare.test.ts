@@ -85,7 +85,7 @@ describe('CloudflareClient.deleteDownload', () => {
     ['html520', 520, /^text\/html/],
     ['empty', 502, /^an empty body/],
     ['not-json', 200, /^application\/json, not a JSON envelope/],
-    ['huge', 200, /HTTP 200 with an answer over 1 MiB, which was not read/]
+    ['huge', 200, /^HTTP 200 with an answer over 1 MiB, larger than Cloudflare sends \(not read\)$/]
   ] as const)('turns the %s misbehaviour into a problem', async (fault, status, problem) => {
     const cf = await client([{ fault }])
     const answer = await cf.deleteDownload('vid1', 'default', live)
@@ -225,7 +225,9 @@ describe('CloudflareClient, as the transport tells it the answer', () => {
     const answer = await cf.listVideos(new URLSearchParams({ limit: '1000' }), live)
     expect(sent[0]).toMatchObject({ method: 'GET', path: '/client/v4/accounts/acc/stream?limit=1000' })
     expect(sent[0]?.maxBodyBytes).toBe(16 * 1024 * 1024)
-    expect(answer).toMatchObject({ problem: 'HTTP 200 with an answer over 16 MiB, which was not read' })
+    expect(answer).toMatchObject({
+      problem: 'HTTP 200 with an answer over 16 MiB, larger than Cloudflare sends (not read)'
+    })
   })
 
   it('says an answer over the limit was not read, keeping its status and headers', async () => {
@@ -234,8 +236,37 @@ describe('CloudflareClient, as the transport tells it the answer', () => {
       kind: 'http',
       status: 200,
       rayId: 'r',
-      problem: 'HTTP 200 with an answer over 1 MiB, which was not read'
+      problem: 'HTTP 200 with an answer over 1 MiB, larger than Cloudflare sends (not read)'
     })
+  })
+
+  it('does not parse an answer of more tiny JSON values than Cloudflare sends, whatever its size', async () => {
+    const envelope = (count: number): string =>
+      `{"success":false,"errors":[${Array.from({ length: count }, () => '{}').join(',')}],"messages":[],"result":null}`
+    const { cf } = scripted(() => response(403, {}, envelope(10_001)))
+    const answer = await cf.deleteDownload('vid', 'default', live)
+    expect(answer).toMatchObject({
+      status: 403,
+      problem: 'HTTP 403 with an answer of over 10000 JSON values, larger than Cloudflare sends (not parsed)'
+    })
+    expect(answer).not.toHaveProperty('envelope')
+    const fewer = scripted(() => response(403, {}, envelope(4_000)))
+    expect(await fewer.cf.deleteDownload('vid', 'default', live)).toMatchObject({ envelope: { success: false } })
+    // A page of the video list may hold far more: 1,000 videos of some 100 values each.
+    const page = scripted(() => response(200, {}, envelope(200_000)))
+    expect(await page.cf.listVideos(new URLSearchParams(), live)).toMatchObject({ envelope: { success: false } })
+    const hostile = scripted(() => response(200, {}, envelope(500_001)))
+    expect(await hostile.cf.listVideos(new URLSearchParams(), live)).toMatchObject({
+      problem: 'HTTP 200 with an answer of over 500000 JSON values, larger than Cloudflare sends (not parsed)'
+    })
+  })
+
+  it('names the size of an answer refused by its content-length, for a DELETE and a downloads read', async () => {
+    const { cf } = scripted(() => ({ ...response(403, {}, null), unreadBytes: 5_000_000 }))
+    const problem = 'HTTP 403 with an answer of 5000000 bytes, larger than Cloudflare sends (not read)'
+    expect(await cf.deleteDownload('vid', 'default', live)).toMatchObject({ status: 403, problem })
+    expect(await cf.getDownloads('vid', live)).toMatchObject({ status: 403, problem })
+    expect(await cf.deleteDownload('vid', 'default', live)).not.toHaveProperty('envelope')
   })
 
   it('passes a network failure on as it is', async () => {

@@ -121,7 +121,8 @@ describe('createTransport', () => {
 
   it.each([
     [407, 'the proxy refused the tunnel: 407, check the proxy credentials'],
-    [502, 'the proxy refused the tunnel: 502']
+    [502, 'the proxy refused the tunnel: 502'],
+    [503, 'the proxy refused the tunnel: 503']
   ])('reports a refused CONNECT (%i) with the proxy’s status, as never sent', async (status, message) => {
     const proxy = await startConnectProxy(undefined, status)
     try {
@@ -202,17 +203,19 @@ describe('createTransport', () => {
       const more = (): void => void (res.write(Buffer.alloc(512)) ? setImmediate(more) : res.once('drain', more))
       more()
     })
-    expect(await transport().send(get(origin))).toMatchObject({
+    const answer = await transport().send(get(origin))
+    expect(answer).toMatchObject({
       kind: 'response',
       status: 200,
       headers: { 'cf-ray': 'r' },
       body: undefined
     })
+    expect(answer).not.toHaveProperty('unreadBytes')
   })
 
   it('does not read a body whose declared length is over the limit', async () => {
     const origin = await rawServer((_req, res) => res.end('x'.repeat(2000)))
-    expect(await transport().send(get(origin))).toMatchObject({ status: 200, body: undefined })
+    expect(await transport().send(get(origin))).toMatchObject({ status: 200, body: undefined, unreadBytes: 2000 })
   })
 
   it('ends a request when the step is cancelled, and says so rather than a timeout', async () => {

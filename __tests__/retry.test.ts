@@ -32,9 +32,16 @@ describe('retryReason', () => {
     (code) => expect(retryReason(network(code))).toBe(`${code} happened`)
   )
 
-  it.each(['ABORTED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UND_ERR_INVALID_ARG'])('does not retry %s', (code) => {
-    expect(retryReason(network(code))).toBeUndefined()
-  })
+  it.each(['PROXY_502', 'PROXY_503'])('retries a proxy refusing the tunnel with %s, like a 5xx', (code) =>
+    expect(retryReason(network(code))).toBe(`${code} happened`)
+  )
+
+  it.each(['ABORTED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UND_ERR_INVALID_ARG', 'PROXY_407', 'PROXY_403'])(
+    'does not retry %s',
+    (code) => {
+      expect(retryReason(network(code))).toBeUndefined()
+    }
+  )
 
   it('calls a 429 rate limiting', () => expect(retryReason(http(429))).toBe('HTTP 429 (rate limited)'))
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { EventEmitter } from 'node:events'
-import { DEADLINE_MS, GRACE_MS, watchSignals } from '../src/runner/signals.js'
+import { DEADLINE_MS, GRACE_MS, exitWhenFlushed, watchSignals } from '../src/runner/signals.js'
+import { Writable } from 'node:stream'
 
 /** Timers that run only when the test says so. */
 function manualTimers() {
@@ -32,7 +33,7 @@ describe('watchSignals', () => {
     const process = new EventEmitter()
     const timers = manualTimers()
     const said: string[] = []
-    const exits: number[] = []
+    const exits: (number | undefined)[] = []
     const watch = watchSignals(
       process,
       (signal) => said.push(signal),
@@ -66,7 +67,7 @@ describe('watchSignals', () => {
   it('cancels its timers once the run is over', () => {
     const process = new EventEmitter()
     const timers = manualTimers()
-    const exits: number[] = []
+    const exits: (number | undefined)[] = []
     const watch = watchSignals(
       process,
       () => undefined,
@@ -79,23 +80,27 @@ describe('watchSignals', () => {
     expect(exits).toEqual([])
   })
 
-  it('keeps listening after the first signal, and after the run, so no signal can kill the process mid-report', () => {
+  it('keeps listening after the first signal, and after the run, so no signal kills the process by the signal', () => {
     const process = new EventEmitter()
     const said: string[] = []
+    const exits: (number | undefined)[] = []
     const watch = watchSignals(
       process,
       (signal) => said.push(signal),
-      () => undefined,
+      (code) => exits.push(code),
       manualTimers()
     )
     process.emit('SIGINT')
     expect(process.listenerCount('SIGINT')).toBe(1)
     expect(process.listenerCount('SIGTERM')).toBe(1)
     watch.dispose()
-    // Still there (Node's default handler would end the process by the signal), and doing nothing.
+    // Still there (Node's default handler would end the process by the signal): a signal after the
+    // report ends the process with the exit code the report set (exit() without a code).
     expect(process.listenerCount('SIGINT') + process.listenerCount('SIGTERM')).toBe(2)
+    expect(exits).toEqual([])
     process.emit('SIGTERM')
     expect(said).toEqual(['SIGINT'])
+    expect(exits).toEqual([undefined])
   })
 
   it.each(['SIGINT', 'SIGTERM'] as const)('acts at once on a %s that arrived while the action was loading', (early) => {
@@ -110,5 +115,27 @@ describe('watchSignals', () => {
     )
     expect(said).toEqual([early])
     expect(watch.stop.aborted).toBe(true)
+  })
+})
+
+describe('exitWhenFlushed', () => {
+  it('ends the process, with the exit code set so far, only once stdout and stderr have taken every write', async () => {
+    const events: string[] = []
+    const slow = (name: string) =>
+      new Writable({
+        highWaterMark: 1,
+        write: (chunk: Buffer, _encoding, done) => {
+          events.push(`${name} wrote ${chunk.length}`)
+          setImmediate(done)
+        }
+      })
+    const stdout = slow('stdout')
+    const stderr = slow('stderr')
+    stdout.write('outputs and summary\n')
+    stderr.write('x\n')
+    await exitWhenFlushed({ stdout, stderr, exit: (code) => events.push(`exit ${String(code)}`) })
+    expect(events.at(-1)).toBe('exit undefined')
+    expect(events.filter((e) => e.startsWith('exit'))).toHaveLength(1)
+    expect(events.slice(0, 2).sort()).toEqual(['stderr wrote 2', 'stdout wrote 20'])
   })
 })

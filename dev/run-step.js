@@ -62,6 +62,16 @@ export function parseOutputFile(text) {
  * }} StepOptions
  */
 
+/** The runner's RUNNER_TEMP for every step of this process (results files outlive their step), removed at exit. */
+let runnerTemp = ''
+function sharedRunnerTemp() {
+  if (runnerTemp === '') {
+    runnerTemp = mkdtempSync(join(tmpdir(), 'runner-temp-'))
+    process.on('exit', () => rmSync(runnerTemp, { recursive: true, force: true }))
+  }
+  return runnerTemp
+}
+
 /**
  * @param {Record<string, string>} withInputs
  * @param {StepOptions} [options]
@@ -87,6 +97,7 @@ export async function runStep(withInputs, options = {}) {
       GITHUB_RUN_ATTEMPT: '1',
       GITHUB_WORKFLOW: 'Cleanup',
       GITHUB_SERVER_URL: 'https://github.com',
+      RUNNER_TEMP: sharedRunnerTemp(),
       ...inputEnv(withInputs),
       ...options.env
     },

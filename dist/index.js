@@ -29216,35 +29216,35 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_early_signals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(429);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4397);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8661);
 /**
  * The entry point the runner starts: catches signals first, then everything else is in run(),
- * which reports its own errors.
+ * which reports its own errors. Once the report is written the process ends with its exit code,
+ * whatever sockets remain: one stuck connecting (a TLS handshake, a proxy's CONNECT that never
+ * completes) would otherwise keep it alive until the runner kills it.
  */
 
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .eF)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .endProcess */ .JZ)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 4397:
+/***/ 8661:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  JZ: () => (/* binding */ endProcess),
   eF: () => (/* binding */ run)
 });
 
 // UNUSED EXPORTS: productionDeps, safeDelay
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "os"
@@ -32412,8 +32412,11 @@ async function exchange(dispatcher, { origin, path, method, headers, maxBodyByte
     };
     // Past the limit, the rest is not read: the connection is closed instead.
     const discard = () => (answer.body.on('error', () => undefined).destroy(), response);
-    if (Number(answer.headers['content-length']) > maxBodyBytes)
+    const declared = Number(answer.headers['content-length']);
+    if (declared > maxBodyBytes) {
+        response.unreadBytes = declared;
         return discard();
+    }
     const chunks = [];
     let size = 0;
     for await (const chunk of answer.body) {
@@ -32487,6 +32490,97 @@ function asError(value) {
 function describe(err, cause, code) {
     const said = http_text(cause.message) ?? http_text(err.message) ?? code;
     return said.includes(code) ? said : `${code}: ${said}`;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/runner/files.ts
+/**
+ * The files the action touches on the runner: the `video-id-file` it reads (only a regular file
+ * inside the workspace, of bounded size, read without blocking) and the results file it writes
+ * (created new, never through a link, readable by its owner only).
+ */
+
+
+
+
+/** An id file larger than this is refused: 64 MiB is two million ids, far past any batch. */
+const MAX_ID_FILE_BYTES = 64 * 1024 * 1024;
+const tooLarge = `is larger than ${MAX_ID_FILE_BYTES / 1024 / 1024} MiB`;
+const CHUNK_BYTES = 1024 * 1024;
+/** A file the action will not read; `reason` completes "names <file>, which …" and says nothing of the content. */
+class FileRefused extends Error {
+    code;
+    reason;
+    constructor(code, reason) {
+        super(reason);
+        this.code = code;
+        this.reason = reason;
+        this.name = 'FileRefused';
+    }
+}
+/**
+ * Reads `path` as UTF-8 when, after every link is followed, it is a regular file inside `workspace`
+ * of at most {@link MAX_ID_FILE_BYTES}; else throws {@link FileRefused} (or the system's error, such
+ * as ENOENT). Opened non-blocking and checked on the open descriptor before any byte is read, so a
+ * FIFO or a device never holds up the process and the file checked is the file read.
+ */
+async function readWorkspaceFile(path, workspace) {
+    const [real, root] = await Promise.all([(0,external_node_fs_promises_namespaceObject.realpath)(path), (0,external_node_fs_promises_namespaceObject.realpath)(workspace)]);
+    const inside = (0,external_node_path_namespaceObject.relative)(root, real);
+    if (inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
+        throw new FileRefused('EOUTSIDE', 'is outside the workspace (GITHUB_WORKSPACE), after following links');
+    }
+    const file = await (0,external_node_fs_promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
+    try {
+        const stat = await file.stat();
+        if (!stat.isFile())
+            throw new FileRefused('ENOTREGULAR', 'is not a regular file');
+        if (stat.size > MAX_ID_FILE_BYTES)
+            throw new FileRefused('ETOOLARGE', tooLarge);
+        // The size can change after fstat: the limit holds for what is read, too.
+        const chunks = [];
+        let length = 0;
+        for (;;) {
+            const { bytesRead, buffer } = await file.read(Buffer.alloc(CHUNK_BYTES), 0, CHUNK_BYTES);
+            if (bytesRead === 0)
+                return Buffer.concat(chunks, length).toString('utf8');
+            length += bytesRead;
+            if (length > MAX_ID_FILE_BYTES)
+                throw new FileRefused('ETOOLARGE', tooLarge);
+            chunks.push(buffer.subarray(0, bytesRead));
+        }
+    }
+    finally {
+        await file.close();
+    }
+}
+/**
+ * Creates `path` for writing a line at a time, each line whole before the call returns. The file
+ * must not exist yet and is never reached through a link (a link or file planted under the name
+ * makes this throw); only its owner may read it.
+ */
+function createLineFile(path) {
+    const flags = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | external_node_fs_namespaceObject.constants.O_NOFOLLOW;
+    const fd = (0,external_node_fs_namespaceObject.openSync)(path, flags, 0o600);
+    return {
+        writeLine: (line) => {
+            const bytes = Buffer.from(`${line}\n`);
+            for (let written = 0; written < bytes.length;)
+                written += (0,external_node_fs_namespaceObject.writeSync)(fd, bytes, written);
+        },
+        close: () => (0,external_node_fs_namespaceObject.closeSync)(fd)
+    };
+}
+/** A folder of this process's own under the system's temporary folder, readable by its owner only. */
+function privateTempDir() {
+    return (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'cloudflare-stream-delete-downloads-'));
 }
 
 ;// CONCATENATED MODULE: ./src/requests/rate-headers.ts
@@ -32728,7 +32822,10 @@ const RETRYABLE_NETWORK_CODES = new Set([
     'UND_ERR_CLOSED',
     'UND_ERR_CONNECT_TIMEOUT',
     'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT'
+    'UND_ERR_BODY_TIMEOUT',
+    // A proxy that could not reach Cloudflare, or is overloaded, refusing the tunnel (http.ts's codes).
+    'PROXY_502',
+    'PROXY_503'
 ]);
 /** Cloudflare's codes for "over the rate limit": 971 today, 10100 in older answers. */
 const THROTTLED_CODES = new Set([971, 10100]);
@@ -33036,7 +33133,7 @@ function plannedRecords(types, attempted, unsent = 'cancelled') {
         // Anything but a successful read (not found, failed, cancelled) holds for every type alike.
         if (read.outcome !== 'deleted')
             return base;
-        const found = outcome_isRecord(downloads) ? downloads[type] : undefined;
+        const found = isRecord(downloads) ? downloads[type] : undefined;
         return found === undefined || found === null
             ? { ...base, outcome: 'missing', result: null }
             : { ...base, outcome: 'would-delete', result: keptResult(found) };
@@ -33044,9 +33141,6 @@ function plannedRecords(types, attempted, unsent = 'cancelled') {
 }
 function withNote(record, note) {
     return { ...record, errors: [...record.errors, { code: null, message: note }] };
-}
-function outcome_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /** A video's outcome: the first of these that one of its requests has (unsent ones in UNSENT_ORDER). */
 const VIDEO_ORDER = ['failed', ...UNSENT_ORDER, 'deleted', 'would-delete', 'missing'];
@@ -33206,7 +33300,7 @@ function readEnvelope(contentType, body) {
         const said = title ? `: "${title.replace(/\s+/g, ' ')}"` : '';
         return { problem: `${mediaType(contentType)}, not a JSON envelope${said}` };
     }
-    if (!envelope_isRecord(parsed) || typeof parsed.success !== 'boolean') {
+    if (!isRecord(parsed) || typeof parsed.success !== 'boolean') {
         return { problem: 'JSON that is not a Cloudflare envelope' };
     }
     const envelope = {
@@ -33232,7 +33326,7 @@ function readMessages(value) {
     if (!Array.isArray(value) || value.length === 0)
         return NO_MESSAGES;
     const kept = value.slice(0, MAX_ENTRIES).map((entry) => {
-        if (!envelope_isRecord(entry))
+        if (!isRecord(entry))
             return { code: null, message: cut(String(entry)) };
         const message = {
             code: readCode(entry.code),
@@ -33263,9 +33357,6 @@ function cut(text, max = MAX_FIELD) {
         end -= 1;
     return `${text.slice(0, end)}…`;
 }
-function envelope_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 ;// CONCATENATED MODULE: ./src/cloudflare/client.ts
 /**
@@ -33275,10 +33366,8 @@ function envelope_isRecord(value) {
  * server can do: every attempt ends as an {@link Answer}.
  */
 
-/** Larger answers are refused: a delete's envelope is a few hundred bytes. */
-const MAX_BODY_BYTES = 1024 * 1024;
-/** A page of the video list may be this large, at most. */
-const MAX_LIST_BODY_BYTES = 16 * 1024 * 1024;
+const ANSWER_LIMITS = { bytes: 1024 * 1024, values: 10_000 };
+const LIST_LIMITS = { bytes: 16 * 1024 * 1024, values: 500_000 };
 /**
  * `DELETE /accounts/{account_id}/stream/{identifier}/downloads` deletes the default MP4 (the
  * documented endpoint); `/downloads/audio` deletes the audio rendition.
@@ -33313,20 +33402,20 @@ class CloudflareClient {
         const url = new URL(`${this.options.baseUrl}/accounts/${this.options.accountId}/stream`);
         url.search = query.toString();
         // A page of 1,000 videos is megabytes of JSON: each video object is a kilobyte or more.
-        return this.send('GET', url, signal, MAX_LIST_BODY_BYTES);
+        return this.send('GET', url, signal, LIST_LIMITS);
     }
-    async send(method, url, signal, maxBodyBytes = MAX_BODY_BYTES) {
+    async send(method, url, signal, limits = ANSWER_LIMITS) {
         const reply = await this.options.transport.send({
             origin: url.origin,
             path: url.pathname + url.search,
             method,
             headers: this.headers,
-            maxBodyBytes,
+            maxBodyBytes: limits.bytes,
             signal
         });
         if (reply.kind === 'network')
             return reply;
-        const { status, headers, body } = reply;
+        const { status, headers, body, unreadBytes } = reply;
         const answer = {
             kind: 'http',
             status,
@@ -33339,7 +33428,12 @@ class CloudflareClient {
             location: headers.location
         };
         if (body === undefined) {
-            answer.problem = `HTTP ${status} with an answer over ${maxBodyBytes / 1024 / 1024} MiB, which was not read`;
+            const size = unreadBytes === undefined ? `over ${limits.bytes / 1024 / 1024} MiB` : `of ${unreadBytes} bytes`;
+            answer.problem = `HTTP ${status} with an answer ${size}, larger than Cloudflare sends (not read)`;
+            return answer;
+        }
+        if (overValues(body, limits.values)) {
+            answer.problem = `HTTP ${status} with an answer of over ${limits.values} JSON values, larger than Cloudflare sends (not parsed)`;
             return answer;
         }
         const reading = readEnvelope(headers['content-type'], body);
@@ -33349,6 +33443,16 @@ class CloudflareClient {
             answer.problem = reading.problem;
         return answer;
     }
+}
+/** Whether `body` holds more than `max` JSON values, counted as commas, `{` and `[` (strings' included). */
+function overValues(body, max) {
+    let count = 0;
+    for (let i = 0; i < body.length; i++) {
+        const c = body.charCodeAt(i);
+        if ((c === 44 || c === 123 || c === 91) && ++count > max)
+            return true;
+    }
+    return false;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/loopback.ts
@@ -33509,12 +33613,9 @@ function duration(seconds) {
         return `${Math.round(seconds / 60)} min`;
     return `${(seconds / 3600).toFixed(1)} h`;
 }
-/**
- * 12,345: by hand, because the first `toLocaleString` of a process loads ICU's number formatting,
- * about 10 ms (bench/RESULTS.md).
- */
+/** 12,345, whatever the runner's locale. */
 function thousands(n) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return n.toLocaleString('en-US');
 }
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
@@ -33992,6 +34093,7 @@ function renderInvalidInputs(problems) {
 
 
 
+
 async function publish(report, summary, core) {
     for (const [name, value] of Object.entries(buildOutputs(report)))
         core.setOutput(name, value);
@@ -34002,7 +34104,7 @@ async function publish(report, summary, core) {
             await core.writeSummary(renderSummary(report));
         }
         catch (error) {
-            core.warning(`The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`);
+            core.warning(`The job summary could not be written: ${errorMessage(error)}`);
         }
     }
     const line = report.runProblem ?? verdict(report);
@@ -34029,7 +34131,7 @@ async function publishInvalidInputs(problems, core) {
         await core.writeSummary(renderInvalidInputs(problems));
     }
     catch (error) {
-        core.warning(`The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`);
+        core.warning(`The job summary could not be written: ${errorMessage(error)}`);
     }
     if (problems.length === 1) {
         core.setFailed(problems[0] ?? '');
@@ -34040,14 +34142,13 @@ async function publishInvalidInputs(problems, core) {
     core.setFailed(`${problems.length} inputs are invalid; nothing was sent to Cloudflare.`);
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/report/results-file.ts
 /**
  * The results file: every video's record as JSON Lines, one video a line, written as each video
  * finishes (in the order they finish) to the runner's temporary folder for an artifact upload.
  * Each line is written whole, so a process killed mid-run leaves only whole lines.
  */
+
 
 /** A name of its own for each run, attempt and step. */
 function resultsFileName(dir, context, now) {
@@ -34107,7 +34208,7 @@ class ResultsFile {
         }
     }
     warnOf(error) {
-        this.warn(`The results file could not be written: ${error instanceof Error ? error.message : String(error)}`);
+        this.warn(`The results file could not be written: ${errorMessage(error)}`);
     }
 }
 
@@ -34288,6 +34389,7 @@ function estimate_duration(ms) {
 
 /** Cloudflare's API, where every request goes unless `base-url` says otherwise. */
 const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
+/** A parsed value, or the problem with it: the one pair of helpers every parser uses. */
 const input_parsers_ok = (value) => ({ ok: true, value });
 const bad = (problem) => ({ ok: false, problem });
 /** Stream video UIDs and account ids as Cloudflare returns them: 1–32 characters of `[A-Za-z0-9]` (the API's `maxLength: 32`). */
@@ -34431,8 +34533,6 @@ function parseBaseUrl(raw) {
  * lost), and ages counted back from now (`90d`).
  */
 
-const instants_ok = (value) => ({ ok: true, value });
-const instants_bad = (problem) => ({ ok: false, problem });
 const AGE_UNITS = { min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 /** About a century: older ages are typing mistakes, and would leave the range Date handles well. */
 const MAX_AGE_MS = 36_500 * 86_400_000;
@@ -34448,31 +34548,31 @@ const ACCEPTED = 'use an RFC 3339 date-time with a zone, years 1900–2199 (2026
 function parseInstant(raw, now) {
     const text = raw.trim();
     if (text === '')
-        return instants_bad(`is empty: ${ACCEPTED}`);
+        return bad(`is empty: ${ACCEPTED}`);
     const age = /^(\d{1,6})\s*([a-z]+)$/i.exec(text);
     if (age) {
         const unit = (age[2] ?? '').toLowerCase();
         const size = AGE_UNITS[unit];
         if (unit === 'm')
-            return instants_bad(`is ${quote(raw)}: "m" could mean minutes or months; write 30min, or days (90d)`);
+            return bad(`is ${quote(raw)}: "m" could mean minutes or months; write 30min, or days (90d)`);
         if (/^(mo|mon|month|months|y|yr|yrs|year|years)$/.test(unit)) {
-            return instants_bad(`is ${quote(raw)}: months and years vary in length; write days (e.g. 90d or 365d)`);
+            return bad(`is ${quote(raw)}: months and years vary in length; write days (e.g. 90d or 365d)`);
         }
         if (size === undefined)
-            return instants_bad(`is ${quote(raw)}: ${ACCEPTED}`);
+            return bad(`is ${quote(raw)}: ${ACCEPTED}`);
         const ms = Number(age[1]) * size;
         if (ms > MAX_AGE_MS)
-            return instants_bad(`is ${quote(raw)}: an age over 100 years is surely a mistake`);
-        return instants_ok(new Date(now - ms).toISOString());
+            return bad(`is ${quote(raw)}: an age over 100 years is surely a mistake`);
+        return input_parsers_ok(new Date(now - ms).toISOString());
     }
     if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-        return instants_bad(`is ${quote(raw)}: give a time and zone too, e.g. ${text}T00:00:00Z`);
+        return bad(`is ${quote(raw)}: give a time and zone too, e.g. ${text}T00:00:00Z`);
     }
     if (/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) {
-        return instants_bad(`is ${quote(raw)}: give a zone (Z for UTC, or an offset such as +02:00); without one the time is ambiguous`);
+        return bad(`is ${quote(raw)}: give a zone (Z for UTC, or an offset such as +02:00); without one the time is ambiguous`);
     }
     const at = instantMicros(text);
-    return at === undefined ? instants_bad(`is ${quote(raw)}: ${ACCEPTED}`) : instants_ok(formatMicros(at));
+    return at === undefined ? bad(`is ${quote(raw)}: ${ACCEPTED}`) : input_parsers_ok(formatMicros(at));
 }
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 /**
@@ -34522,16 +34622,16 @@ function parseTimeLimit(raw) {
     const m = /^(\d{1,6})\s*([a-z]+)$/i.exec(text);
     const unit = (m?.[2] ?? '').toLowerCase();
     if (unit === 'm')
-        return instants_bad(`is ${quote(raw)}: write minutes as min (50min)`);
+        return bad(`is ${quote(raw)}: write minutes as min (50min)`);
     const size = LIMIT_UNITS[unit];
     if (m === null || size === undefined)
-        return instants_bad(`is ${quote(raw)}: ${accepted}`);
+        return bad(`is ${quote(raw)}: ${accepted}`);
     const ms = Number(m[1]) * size;
     if (ms === 0)
-        return instants_bad(`is ${quote(raw)}: a time limit of zero would send nothing; leave it out for no limit`);
+        return bad(`is ${quote(raw)}: a time limit of zero would send nothing; leave it out for no limit`);
     if (ms > MAX_TIME_LIMIT_MS)
-        return instants_bad(`is ${quote(raw)}: at most 6h, the longest a GitHub job runs`);
-    return instants_ok(ms);
+        return bad(`is ${quote(raw)}: at most 6h, the longest a GitHub job runs`);
+    return input_parsers_ok(ms);
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
@@ -35058,9 +35158,10 @@ async function readIdFile(source, readFile) {
         text = await readFile(source.path);
     }
     catch (error) {
-        const code = error.code;
+        // A file the runner adapter refused (outside the workspace, not a regular file, too large) says why.
+        const { code, reason } = error;
         const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : 'cannot be read';
-        const problem = `Input \`video-id-file\` names ${JSON.stringify(source.input)}, which ${why} (${source.path}).`;
+        const problem = `Input \`video-id-file\` names ${JSON.stringify(source.input)}, which ${typeof reason === 'string' ? reason : why} (${source.path}).`;
         return { ok: false, problem };
     }
     const parsed = parseIdList(text);
@@ -35448,13 +35549,20 @@ const DEADLINE_MS = 7_000;
  * signal falls between the two), names a signal that arrived before (early-signals.ts catches those
  * while the action loads); it is acted on at once.
  */
-function watchSignals(source, onCancel, exit, timers = globalThis, takeEarly = () => undefined) {
+function watchSignals(source, onCancel, 
+/** Ends the process: with `code`, or without one with the exit code set so far. */
+exit, timers = globalThis, takeEarly = () => undefined) {
     const stop = new AbortController();
     const abort = new AbortController();
     const pending = [];
     let over = false;
     const handler = (signal) => () => {
-        if (over || stop.signal.aborted)
+        // After the report, a signal ends the process with the exit code the report set.
+        if (over) {
+            exit();
+            return;
+        }
+        if (stop.signal.aborted)
             return;
         onCancel(signal);
         stop.abort();
@@ -35476,15 +35584,22 @@ function watchSignals(source, onCancel, exit, timers = globalThis, takeEarly = (
     return {
         stop: stop.signal,
         abort: abort.signal,
-        // The listeners stay, doing nothing: a signal between the end of the report and the exit must
-        // not bring back Node's default handler, which would end the process by the signal instead of
-        // its exit code. They keep nothing alive.
+        // The listeners stay: a signal between the end of the report and the exit must not bring back
+        // Node's default handler, which would end the process by the signal instead of its exit code.
         dispose: () => {
             over = true;
             for (const timer of pending)
                 timers.clearTimeout(timer);
         }
     };
+}
+/**
+ * Ends the process with the exit code set so far once everything written to stdout and stderr is
+ * handed over: the outputs, the summary and the results file are written before this is called.
+ */
+async function exitWhenFlushed(proc) {
+    await Promise.all([proc.stdout, proc.stderr].map((stream) => new Promise((done) => stream.write('', done))));
+    proc.exit();
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -35501,13 +35616,18 @@ function watchSignals(source, onCancel, exit, timers = globalThis, takeEarly = (
 
 
 
-
 /** The entry point's work, and what @github/local-action calls. */
 async function run() {
     await runAction(productionDeps(await runContext()));
 }
+/**
+ * The entry point's last step: the process ends with its exit code once stdout and stderr are
+ * flushed, whatever sockets remain (@github/local-action calls run() alone and keeps its process).
+ */
+const endProcess = () => exitWhenFlushed(process);
 function productionDeps(context) {
     const core = actionsCore();
+    let tempDir;
     const cancellation = watchSignals(process, (signal) => core.warning(`Received ${signal}: sending nothing new, then reporting what was done.`), (code) => process.exit(code), globalThis, early_signals/* takeEarlySignal */.$);
     return {
         core,
@@ -35522,11 +35642,13 @@ function productionDeps(context) {
         random: Math.random,
         cancellation,
         createTransport: createTransport,
-        // Plain synchronous file I/O: the id file read at once, each results line written whole
-        // before anything else runs (a process killed between two lines leaves whole lines).
-        readFile: (path) => new Promise((resolve) => resolve((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'))),
-        createLineFile,
-        tempDir: process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(),
+        // Only a regular file inside the workspace (outside a runner: the current folder), read without blocking.
+        readFile: (path) => readWorkspaceFile(path, process.env.GITHUB_WORKSPACE || process.cwd()),
+        createLineFile: createLineFile,
+        // Without the runner's own folder, a private one, made only when the results file is written.
+        get tempDir() {
+            return (tempDir ??= process.env.RUNNER_TEMP || privateTempDir());
+        },
         dispose: cancellation.dispose
     };
 }
@@ -35535,18 +35657,6 @@ const MAX_SLEEP_MS = 600_000;
 /** A wait a timer can hold: 0 for NaN or less, at most 10 minutes (a timer overflows past 2³¹ − 1 ms). */
 function safeDelay(ms) {
     return Number.isNaN(ms) ? 0 : Math.min(Math.max(ms, 0), MAX_SLEEP_MS);
-}
-/** A file written a line at a time, each line whole before the call returns. */
-function createLineFile(path) {
-    const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'w');
-    return {
-        writeLine: (line) => {
-            const bytes = Buffer.from(`${line}\n`);
-            for (let written = 0; written < bytes.length;)
-                written += (0,external_node_fs_namespaceObject.writeSync)(fd, bytes, written);
-        },
-        close: () => (0,external_node_fs_namespaceObject.closeSync)(fd)
-    };
 }
 
 

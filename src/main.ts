@@ -3,24 +3,30 @@
  * process's signals, the wall clock and undici, then runs it. Everything else takes these through
  * {@link Deps} (ports.ts), so tests pass their own.
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { actionsCore } from './runner/actions-core.js'
 import { takeEarlySignal } from './runner/early-signals.js'
 import { runContext } from './runner/github-context.js'
 import { createTransport } from './runner/http.js'
-import type { Deps, LineFile, RunContext } from './ports.js'
+import { createLineFile, privateTempDir, readWorkspaceFile } from './runner/files.js'
+import type { Deps, RunContext } from './ports.js'
 import { runAction } from './run.js'
-import { watchSignals } from './runner/signals.js'
+import { exitWhenFlushed, watchSignals } from './runner/signals.js'
 
 /** The entry point's work, and what @github/local-action calls. */
 export async function run(): Promise<void> {
   await runAction(productionDeps(await runContext()))
 }
 
+/**
+ * The entry point's last step: the process ends with its exit code once stdout and stderr are
+ * flushed, whatever sockets remain (@github/local-action calls run() alone and keeps its process).
+ */
+export const endProcess = (): Promise<void> => exitWhenFlushed(process)
+
 export function productionDeps(context: RunContext): Deps {
   const core = actionsCore()
+  let tempDir: string | undefined
   const cancellation = watchSignals(
     process,
     (signal) => core.warning(`Received ${signal}: sending nothing new, then reporting what was done.`),
@@ -41,11 +47,13 @@ export function productionDeps(context: RunContext): Deps {
     random: Math.random,
     cancellation,
     createTransport,
-    // Plain synchronous file I/O: the id file read at once, each results line written whole
-    // before anything else runs (a process killed between two lines leaves whole lines).
-    readFile: (path) => new Promise((resolve) => resolve(readFileSync(path, 'utf8'))),
+    // Only a regular file inside the workspace (outside a runner: the current folder), read without blocking.
+    readFile: (path) => readWorkspaceFile(path, process.env.GITHUB_WORKSPACE || process.cwd()),
     createLineFile,
-    tempDir: process.env.RUNNER_TEMP || tmpdir(),
+    // Without the runner's own folder, a private one, made only when the results file is written.
+    get tempDir() {
+      return (tempDir ??= process.env.RUNNER_TEMP || privateTempDir())
+    },
     dispose: cancellation.dispose
   }
 }
@@ -56,16 +64,4 @@ const MAX_SLEEP_MS = 600_000
 /** A wait a timer can hold: 0 for NaN or less, at most 10 minutes (a timer overflows past 2³¹ − 1 ms). */
 export function safeDelay(ms: number): number {
   return Number.isNaN(ms) ? 0 : Math.min(Math.max(ms, 0), MAX_SLEEP_MS)
-}
-
-/** A file written a line at a time, each line whole before the call returns. */
-function createLineFile(path: string): LineFile {
-  const fd = openSync(path, 'w')
-  return {
-    writeLine: (line) => {
-      const bytes = Buffer.from(`${line}\n`)
-      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written)
-    },
-    close: () => closeSync(fd)
-  }
 }

@@ -67,6 +67,8 @@ export interface TransportResponse {
   headers: Readonly<Record<string, string | undefined>>
   /** The body as UTF-8 text, or undefined when it was larger than `maxBodyBytes` (then not read). */
   body: string | undefined
+  /** An unread body's size when its `content-length` said it. */
+  unreadBytes?: number
 }
 
 /** No answer: the connection failed, the attempt timed out, or the step was cancelled. */

@@ -8,10 +8,19 @@ import { readEnvelope } from './envelope.js'
 import type { Transport } from '../ports.js'
 import type { Answer, Auth, DownloadType, HttpAnswer } from '../types.js'
 
-/** Larger answers are refused: a delete's envelope is a few hundred bytes. */
-export const MAX_BODY_BYTES = 1024 * 1024
-/** A page of the video list may be this large, at most. */
-export const MAX_LIST_BODY_BYTES = 16 * 1024 * 1024
+/**
+ * What one answer may hold before it is refused unparsed: its bytes, and its JSON values (commas
+ * and openings counted, a slight overcount). Each value costs tens of bytes once parsed, so a body
+ * of tiny values (`[{},{},…]`) costs far more than its size: the count keeps any run's memory
+ * bounded. A real delete's or downloads read's envelope is a few hundred bytes and a few dozen
+ * values; a real page of 1,000 videos a few MB and some 100,000 values.
+ */
+interface Limits {
+  bytes: number
+  values: number
+}
+const ANSWER_LIMITS: Limits = { bytes: 1024 * 1024, values: 10_000 }
+const LIST_LIMITS: Limits = { bytes: 16 * 1024 * 1024, values: 500_000 }
 
 export interface ClientOptions {
   baseUrl: string
@@ -60,25 +69,20 @@ export class CloudflareClient {
     const url = new URL(`${this.options.baseUrl}/accounts/${this.options.accountId}/stream`)
     url.search = query.toString()
     // A page of 1,000 videos is megabytes of JSON: each video object is a kilobyte or more.
-    return this.send('GET', url, signal, MAX_LIST_BODY_BYTES)
+    return this.send('GET', url, signal, LIST_LIMITS)
   }
 
-  private async send(
-    method: 'GET' | 'DELETE',
-    url: URL,
-    signal: AbortSignal,
-    maxBodyBytes = MAX_BODY_BYTES
-  ): Promise<Answer> {
+  private async send(method: 'GET' | 'DELETE', url: URL, signal: AbortSignal, limits = ANSWER_LIMITS): Promise<Answer> {
     const reply = await this.options.transport.send({
       origin: url.origin,
       path: url.pathname + url.search,
       method,
       headers: this.headers,
-      maxBodyBytes,
+      maxBodyBytes: limits.bytes,
       signal
     })
     if (reply.kind === 'network') return reply
-    const { status, headers, body } = reply
+    const { status, headers, body, unreadBytes } = reply
     const answer: HttpAnswer = {
       kind: 'http',
       status,
@@ -91,7 +95,12 @@ export class CloudflareClient {
       location: headers.location
     }
     if (body === undefined) {
-      answer.problem = `HTTP ${status} with an answer over ${maxBodyBytes / 1024 / 1024} MiB, which was not read`
+      const size = unreadBytes === undefined ? `over ${limits.bytes / 1024 / 1024} MiB` : `of ${unreadBytes} bytes`
+      answer.problem = `HTTP ${status} with an answer ${size}, larger than Cloudflare sends (not read)`
+      return answer
+    }
+    if (overValues(body, limits.values)) {
+      answer.problem = `HTTP ${status} with an answer of over ${limits.values} JSON values, larger than Cloudflare sends (not parsed)`
       return answer
     }
     const reading = readEnvelope(headers['content-type'], body)
@@ -99,4 +108,14 @@ export class CloudflareClient {
     else answer.problem = reading.problem
     return answer
   }
+}
+
+/** Whether `body` holds more than `max` JSON values, counted as commas, `{` and `[` (strings' included). */
+function overValues(body: string, max: number): boolean {
+  let count = 0
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i)
+    if ((c === 44 || c === 123 || c === 91) && ++count > max) return true
+  }
+  return false
 }

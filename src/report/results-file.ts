@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path'
 import type { LineFile, RunContext } from '../ports.js'
-import type { VideoRecord } from '../types.js'
+import { errorMessage, type VideoRecord } from '../types.js'
 
 /** A name of its own for each run, attempt and step. */
 export function resultsFileName(dir: string, context: RunContext, now: number): string {
@@ -64,6 +64,6 @@ export class ResultsFile {
   }
 
   private warnOf(error: unknown): void {
-    this.warn(`The results file could not be written: ${error instanceof Error ? error.message : String(error)}`)
+    this.warn(`The results file could not be written: ${errorMessage(error)}`)
   }
 }

@@ -30,7 +30,10 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'UND_ERR_CLOSED',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT'
+  'UND_ERR_BODY_TIMEOUT',
+  // A proxy that could not reach Cloudflare, or is overloaded, refusing the tunnel (http.ts's codes).
+  'PROXY_502',
+  'PROXY_503'
 ])
 
 /** Cloudflare's codes for "over the rate limit": 971 today, 10100 in older answers. */

@@ -75,7 +75,11 @@ async function exchange(
   }
   // Past the limit, the rest is not read: the connection is closed instead.
   const discard = (): TransportResponse => (answer.body.on('error', () => undefined).destroy(), response)
-  if (Number(answer.headers['content-length']) > maxBodyBytes) return discard()
+  const declared = Number(answer.headers['content-length'])
+  if (declared > maxBodyBytes) {
+    response.unreadBytes = declared
+    return discard()
+  }
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of answer.body as AsyncIterable<Buffer>) {

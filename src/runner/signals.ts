@@ -4,8 +4,9 @@
  * (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-cancellation).
  * On the first signal the run sends nothing new; after a grace period requests still in flight
  * are given up (an attempt ends at once then, even one still connecting), so the outputs and the
- * summary are written well before the kill. Later signals change nothing: the listeners stay in
- * place until the run is over, so Node's default handler (exit at once) never comes back mid-report.
+ * summary are written well before the kill. Later signals change nothing until the run is over
+ * (Node's default handler, exit at once, never comes back mid-report); after it, a signal ends the
+ * process with the exit code the report set.
  */
 import type { Cancellation } from '../ports.js'
 
@@ -21,7 +22,7 @@ export interface SignalSource {
 }
 
 export interface CancellationWatch extends Cancellation {
-  /** The run is over: later signals are ignored, and the timers are cleared. */
+  /** The run is over: the timers are cleared, and a later signal ends the process with its exit code. */
   dispose: () => void
 }
 
@@ -33,7 +34,8 @@ export interface CancellationWatch extends Cancellation {
 export function watchSignals(
   source: SignalSource,
   onCancel: (signal: string) => void,
-  exit: (code: number) => void,
+  /** Ends the process: with `code`, or without one with the exit code set so far. */
+  exit: (code?: number) => void,
   timers: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout } = globalThis,
   takeEarly: () => Signal | undefined = () => undefined
 ): CancellationWatch {
@@ -42,7 +44,12 @@ export function watchSignals(
   const pending: ReturnType<typeof setTimeout>[] = []
   let over = false
   const handler = (signal: Signal) => (): void => {
-    if (over || stop.signal.aborted) return
+    // After the report, a signal ends the process with the exit code the report set.
+    if (over) {
+      exit()
+      return
+    }
+    if (stop.signal.aborted) return
     onCancel(signal)
     stop.abort()
     pending.push(timers.setTimeout(() => abort.abort(), GRACE_MS))
@@ -61,12 +68,27 @@ export function watchSignals(
   return {
     stop: stop.signal,
     abort: abort.signal,
-    // The listeners stay, doing nothing: a signal between the end of the report and the exit must
-    // not bring back Node's default handler, which would end the process by the signal instead of
-    // its exit code. They keep nothing alive.
+    // The listeners stay: a signal between the end of the report and the exit must not bring back
+    // Node's default handler, which would end the process by the signal instead of its exit code.
     dispose: () => {
       over = true
       for (const timer of pending) timers.clearTimeout(timer)
     }
   }
+}
+
+/** A process, as far as ending it goes. */
+export interface Ending {
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+  exit: (code?: number) => void
+}
+
+/**
+ * Ends the process with the exit code set so far once everything written to stdout and stderr is
+ * handed over: the outputs, the summary and the results file are written before this is called.
+ */
+export async function exitWhenFlushed(proc: Ending): Promise<void> {
+  await Promise.all([proc.stdout, proc.stderr].map((stream) => new Promise((done) => stream.write('', done))))
+  proc.exit()
 }

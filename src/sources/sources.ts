@@ -74,9 +74,10 @@ async function readIdFile(
   try {
     text = await readFile(source.path)
   } catch (error) {
-    const code = (error as { code?: unknown }).code
+    // A file the runner adapter refused (outside the workspace, not a regular file, too large) says why.
+    const { code, reason } = error as { code?: unknown; reason?: unknown }
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : 'cannot be read'
-    const problem = `Input \`video-id-file\` names ${JSON.stringify(source.input)}, which ${why} (${source.path}).`
+    const problem = `Input \`video-id-file\` names ${JSON.stringify(source.input)}, which ${typeof reason === 'string' ? reason : why} (${source.path}).`
     return { ok: false, problem }
   }
   const parsed = parseIdList(text)

@@ -1,0 +1,286 @@
+/**
+ * dist/index.js against hostile files, connections that never complete and answers too large to
+ * be real: an id file is read only inside the workspace, a refused file is named but never echoed,
+ * a cancelled step ends its process, and memory stays bounded whatever the answers carry.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync
+} from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import type { ChildProcess } from 'node:child_process'
+import { runStep, type StepResult } from '../../dev/run-step.js'
+
+const ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
+const ID = '0000000000000000000000000000000a'
+let servers: { close: (done: () => void) => unknown }[] = []
+const sockets = new Set<Socket>()
+let dirs: string[] = []
+
+afterEach(async () => {
+  for (const socket of sockets) socket.destroy()
+  sockets.clear()
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))))
+  servers = []
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+  dirs = []
+})
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  dirs.push(dir)
+  return dir
+}
+
+/** A loopback API that answers every request with `handle`; `hits` lists what it was asked. */
+async function listen(handle: (req: IncomingMessage, res: ServerResponse) => void) {
+  const hits: string[] = []
+  const server: Server = createServer((req, res) => {
+    hits.push(`${req.method} ${req.url}`)
+    handle(req, res)
+  })
+  server.on('connection', (socket) => sockets.add(socket))
+  servers.push(server)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { port: (server.address() as AddressInfo).port, hits }
+}
+
+const ok = (_req: IncomingMessage, res: ServerResponse): void => {
+  res.writeHead(200, { 'content-type': 'application/json' })
+  res.end(JSON.stringify({ success: true, errors: [], messages: [], result: null }))
+}
+
+const inputs = (port: number, over: Record<string, string> = {}): Record<string, string> => ({
+  'account-id': ACCOUNT,
+  'api-token': 'hostile-files-token',
+  'base-url': `http://127.0.0.1:${port}/client/v4`,
+  'max-retries': '0',
+  ...over
+})
+
+/** runStep with a RUNNER_TEMP of its own (removed after the test) for the results file. */
+const step = (withInputs: Record<string, string>, options: Parameters<typeof runStep>[1] = {}): Promise<StepResult> =>
+  runStep(withInputs, { ...options, env: { RUNNER_TEMP: tempDir('runner-temp-'), ...options.env } })
+
+/** Everything a run shows the user: the log, the outputs and the summary. */
+const shown = (result: StepResult): string =>
+  [result.stdout, result.stderr, JSON.stringify(result.outputs), result.summary].join('\n')
+
+describe('dist/index.js and video-id-file', () => {
+  /** A workspace with one good id file, and a secret file beside it, outside the workspace. */
+  function workspace(): { root: string; secret: string } {
+    const base = tempDir('hostile-files-')
+    const root = join(base, 'work', 'repo')
+    mkdirSync(root, { recursive: true })
+    writeFileSync(join(root, 'ids.txt'), `${ID}\n`)
+    const secret = join(base, 'secret.txt')
+    writeFileSync(secret, 'hunter2-first-line-of-a-secret\n')
+    return { root, secret }
+  }
+
+  it.each([
+    ['a path up and out of the workspace', (_root: string, secret: string) => `../../${secret.split('/').at(-1)}`],
+    ['an absolute path outside it', (_root: string, secret: string) => secret],
+    ['/etc/passwd', () => '/etc/passwd'],
+    ['/proc/self/environ', () => '/proc/self/environ'],
+    [
+      'a link inside the workspace to a file outside it',
+      (root: string, secret: string) => {
+        symlinkSync(secret, join(root, 'link.txt'))
+        return 'link.txt'
+      }
+    ],
+    [
+      'a link inside the workspace to /dev/zero',
+      (root: string) => {
+        symlinkSync('/dev/zero', join(root, 'zero.txt'))
+        return 'zero.txt'
+      }
+    ]
+  ])('refuses %s, naming the problem and echoing nothing of the file', async (_what, place) => {
+    const { root, secret } = workspace()
+    const { port, hits } = await listen(ok)
+    const file = place(root, secret)
+    const result = await step(inputs(port, { 'video-id-file': file }), { env: { GITHUB_WORKSPACE: root } })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('which is outside the workspace (GITHUB_WORKSPACE), after following links')
+    expect(shown(result)).not.toMatch(/hunter2|root:|PATH=|GITHUB_OUTPUT=/)
+    expect(hits).toEqual([])
+  })
+
+  it('refuses a FIFO at once (no writer ever comes) as not a regular file', async () => {
+    const { root } = workspace()
+    execFileSync('mkfifo', [join(root, 'fifo')])
+    const { port, hits } = await listen(ok)
+    // Without the fix this run never ends: the test's own timeout is the bound.
+    const result = await step(inputs(port, { 'video-id-file': 'fifo' }), { env: { GITHUB_WORKSPACE: root } })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('names "fifo", which is not a regular file')
+    expect(hits).toEqual([])
+  })
+
+  it('refuses a file over 64 MiB without reading it', async () => {
+    const { root } = workspace()
+    const big = join(root, 'big.txt')
+    writeFileSync(big, `${ID}\n`)
+    truncateSync(big, 64 * 1024 * 1024 + 1)
+    const { port, hits } = await listen(ok)
+    const result = await step(inputs(port, { 'video-id-file': 'big.txt' }), { env: { GITHUB_WORKSPACE: root } })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('names "big.txt", which is larger than 64 MiB')
+    expect(hits).toEqual([])
+  })
+
+  it('reads a file inside the workspace, through a link that stays inside it', async () => {
+    const { root } = workspace()
+    mkdirSync(join(root, 'lists'))
+    symlinkSync(join(root, 'ids.txt'), join(root, 'lists', 'today.txt'))
+    const { port, hits } = await listen(ok)
+    const result = await step(inputs(port, { 'video-id-file': 'lists/today.txt' }), {
+      env: { GITHUB_WORKSPACE: root }
+    })
+    expect(result.code).toBe(0)
+    expect(result.outputs.deleted).toBe(JSON.stringify([ID]))
+    expect(hits).toEqual([`DELETE /client/v4/accounts/${ACCOUNT}/stream/${ID}/downloads`])
+  })
+})
+
+describe('dist/index.js and the results file', () => {
+  it('without RUNNER_TEMP, writes it in a private folder of its own, readable by its owner only', async () => {
+    const { port } = await listen(ok)
+    const result = await runStep(inputs(port, { 'video-id': ID }))
+    expect(result.code).toBe(0)
+    const path = result.outputs['results-file'] ?? ''
+    expect(path).not.toBe('')
+    expect(dirname(dirname(path))).toBe(tmpdir())
+    // Only a folder of the run's own is removed afterwards, never the system's temporary folder.
+    dirs.push(dirname(path))
+    expect(statSync(dirname(path)).mode & 0o777).toBe(0o700)
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    expect(readFileSync(path, 'utf8')).toContain(ID)
+  })
+})
+
+describe('dist/index.js cancelled while a connection never completes', () => {
+  /** Accepts TCP and never says a word: a TLS handshake, or a proxy's CONNECT, that never completes. */
+  async function silent(): Promise<{ port: number; connections: () => number }> {
+    let count = 0
+    const server = createNetServer((socket) => {
+      count += 1
+      sockets.add(socket)
+    })
+    servers.push(server)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return { port: (server.address() as AddressInfo).port, connections: () => count }
+  }
+
+  /** SIGINT once the first connection is open (a request is in flight). */
+  const interruptWhenConnected = (connections: () => number) => (child: ChildProcess) => {
+    const timer = setInterval(() => {
+      if (connections() === 0) return
+      clearInterval(timer)
+      child.kill('SIGINT')
+    }, 10)
+    child.on('exit', () => clearInterval(timer))
+  }
+
+  it.each([
+    [
+      'a TLS handshake',
+      (port: number) => ({
+        with: { 'base-url': `https://127.0.0.1:${port}/client/v4` },
+        env: {}
+      })
+    ],
+    ['a proxy CONNECT', (port: number) => ({ with: {}, env: { HTTPS_PROXY: `http://127.0.0.1:${port}` } })]
+  ])('ends the process with its exit code after the report, %s hanging', async (_what, setup) => {
+    const hung = await silent()
+    const through = setup(hung.port)
+    // Without the fix the process never exits: the test's own timeout is the bound.
+    const result = await step(
+      { 'account-id': ACCOUNT, 'api-token': 'hostile-files-token', 'video-id': ID, ...through.with },
+      { env: through.env, onStart: interruptWhenConnected(hung.connections) }
+    )
+    expect(result.signal).toBeNull()
+    expect(result.code).toBe(1)
+    expect(result.outputs).toMatchObject({ success: 'false', failed: JSON.stringify([ID]) })
+    expect(result.summary).toContain('The step was cancelled')
+  })
+})
+
+describe('dist/index.js and answers larger than Cloudflare sends', () => {
+  const hexIds = (n: number): string[] => Array.from({ length: n }, (_, i) => (i + 1).toString(16).padStart(32, '0'))
+  const MiB = 1024 * 1024
+
+  /** Answers every request with `body` (a string, sent with its content-length) and `status`. */
+  const answering =
+    (status: number, body: string) =>
+    (_req: IncomingMessage, res: ServerResponse): void => {
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+      res.end(body)
+    }
+
+  /** Runs the step and reads its peak memory (resident set, bytes) as the process saw it at exit. */
+  async function runMeasured(withInputs: Record<string, string>): Promise<{ result: StepResult; peak: number }> {
+    const file = join(tempDir('maxrss-'), 'maxrss')
+    const hook = `import { writeFileSync } from 'node:fs'
+process.on('exit', () => writeFileSync(${JSON.stringify(file)}, String(process.resourceUsage().maxRSS * 1024)))`
+    const result = await step(withInputs, { nodeArgs: [`--import=data:text/javascript,${encodeURIComponent(hook)}`] })
+    return { result, peak: Number(readFileSync(file, 'utf8')) }
+  }
+
+  it('refuses a DELETE answer over 1 MiB unread, naming its size, and fails the video', async () => {
+    const { port } = await listen(answering(200, JSON.stringify({ success: true, result: 'x'.repeat(2 * MiB) })))
+    const result = await step(inputs(port, { 'video-id': ID }))
+    expect(result.code).toBe(1)
+    expect(result.outputs.failed).toBe(JSON.stringify([ID]))
+    expect(result.stdout).toMatch(/an answer of 20971\d\d bytes, larger than Cloudflare sends/)
+  })
+
+  it('refuses a downloads read over 1 MiB the same way (dry run)', async () => {
+    const { port } = await listen(answering(200, JSON.stringify({ success: true, result: { x: 'y'.repeat(2 * MiB) } })))
+    const result = await step(inputs(port, { 'video-id': ID, 'dry-run': 'true' }))
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/an answer of 20971\d\d bytes, larger than Cloudflare sends/)
+  })
+
+  it('fails the listing on a page over 16 MiB, deleting nothing', async () => {
+    const page = JSON.stringify({ success: true, errors: [], messages: [], result: [], pad: 'z'.repeat(17 * MiB) })
+    const { port, hits } = await listen(answering(200, page))
+    const result = await step(inputs(port, { creator: 'alice' }))
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(
+      /Listing the videos failed, so nothing was deleted: .*an answer of 17\d{6} bytes, larger than Cloudflare sends/
+    )
+    expect(hits.filter((hit) => hit.startsWith('DELETE'))).toEqual([])
+  })
+
+  /** 1,000 videos at the highest concurrency and no pacing: the most answers held at once. */
+  const thousand = (port: number, over: Record<string, string> = {}): Record<string, string> =>
+    inputs(port, { 'video-id': hexIds(1000).join(' '), concurrency: '32', 'requests-per-minute': '0', ...over })
+
+  it('refuses unparsed, and stays under 300 MiB for, 1,000 DELETE answers of ~1 MiB of empty errors', async () => {
+    const body = `{"success":false,"errors":[${Array.from({ length: 330_000 }, () => '{}').join(',')}],"messages":[]}`
+    expect(body.length).toBeGreaterThan(0.9 * MiB)
+    expect(body.length).toBeLessThan(MiB)
+    const { port, hits } = await listen(answering(403, body))
+    const { result, peak } = await runMeasured(thousand(port))
+    expect(result.code).toBe(1)
+    expect(hits).toHaveLength(1000)
+    expect(JSON.parse(result.outputs.failed ?? '[]')).toHaveLength(1000)
+    expect(result.stdout).toContain('an answer of over 10000 JSON values, larger than Cloudflare sends (not parsed)')
+    expect(result.outputs['results-file']).not.toBe('')
+    expect(peak).toBeLessThan(300 * MiB)
+  }, 120_000)
+})
