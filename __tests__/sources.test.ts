@@ -68,10 +68,15 @@ describe('chooseVideos', () => {
 })
 
 describe('keep-latest', () => {
-  /** A library of one page, in creation order, as the list answers it. */
+  /** A library of one page, in creation order (or newest first with asc=false), as the list answers it. */
   const onePage =
     (videos: { uid: string; created: string }[]): FetchPage =>
-    async () => ({ ok: true, videos })
+    async (query) => {
+      const at = (video: { created: string }) => instantMicros(video.created) as number
+      const end = query.has('end') ? (instantMicros(query.get('end') ?? '') as number) : Infinity
+      const within = videos.filter((video) => at(video) <= end)
+      return { ok: true, videos: query.get('asc') === 'false' ? [...within].reverse() : within }
+    }
   const choose = async (videos: { uid: string; created: string }[], keepLatest: number, exclude: string[] = []) => {
     const chosen = await chooseVideos({ kind: 'library', filters: {}, keepLatest }, new Set(exclude), {
       readFile: files({}),
@@ -132,7 +137,9 @@ describe('max-videos while listing', () => {
     const fetchPage: FetchPage = async (query) => {
       requests++
       const start = query.has('start') ? (instantMicros(query.get('start') ?? '') as number) : -Infinity
-      const matching = videos.filter((v) => v.at >= start)
+      const end = query.has('end') ? (instantMicros(query.get('end') ?? '') as number) : Infinity
+      const matching = videos.filter((v) => v.at >= start && v.at <= end)
+      if (query.get('asc') === 'false') matching.reverse()
       const page = matching.slice(0, Number(query.get('limit')))
       return {
         ok: true,
