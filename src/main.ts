@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { actionsCore } from './runner/actions-core.js'
 import { takeEarlySignal } from './runner/early-signals.js'
 import { runContext } from './runner/github-context.js'
+import { checkpointFiles } from './runner/checkpoint-file.js'
 import { createTransport } from './runner/http.js'
 import type { Deps, LineFile, RunContext } from './ports.js'
 import { runAction } from './run.js'
@@ -45,6 +46,7 @@ export function productionDeps(context: RunContext): Deps {
     // before anything else runs (a process killed between two lines leaves whole lines).
     readFile: (path) => new Promise((resolve) => resolve(readFileSync(path, 'utf8'))),
     createLineFile,
+    checkpointFiles,
     tempDir: process.env.RUNNER_TEMP || tmpdir(),
     dispose: cancellation.dispose
   }

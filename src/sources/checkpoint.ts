@@ -173,11 +173,16 @@ export function serializeCheckpoint(checkpoint: Checkpoint): string {
   return `${JSON.stringify({ version: CHECKPOINT_VERSION, identity, ...(cursor === undefined ? {} : { cursor }), failed }, null, 1)}\n`
 }
 
-/** Where this run starts listing: the later of `created-after` and the cursor (both inclusive enough). */
+/**
+ * Where this run starts listing: the later of `created-after` and the cursor. The cursor is asked
+ * for 1 µs early, so that the videos at its instant come back whether the list's `start` is
+ * inclusive or not (Cloudflare does not say).
+ */
 export function listingStart(createdAfter: string | undefined, cursor: string | undefined): string | undefined {
   if (cursor === undefined) return createdAfter
-  if (createdAfter === undefined) return cursor
-  return (instantMicros(cursor) as number) > (instantMicros(createdAfter) as number) ? cursor : createdAfter
+  const cursorAt = instantMicros(cursor) as number
+  if (createdAfter !== undefined && (instantMicros(createdAfter) as number) >= cursorAt) return createdAfter
+  return formatMicros(cursorAt - 1)
 }
 
 /** How a video's run ended, for the checkpoint: handled, failed (with why), or neither (held). */

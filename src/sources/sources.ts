@@ -6,7 +6,7 @@
  */
 import { type Parsed, parseIdList } from '../inputs/input-parsers.js'
 import { latestVideos, selectVideos } from '../cloudflare/paging.js'
-import { formatMicros } from '../inputs/instants.js'
+import { formatMicros, instantMicros } from '../inputs/instants.js'
 import type { FetchPage, ListedVideo } from '../cloudflare/video-list.js'
 import type { VideoSource } from '../inputs/settings.js'
 import type { VideoFilters } from '../types.js'
@@ -26,6 +26,26 @@ export interface VideoChoice {
   readonly total?: number
   /** List requests made. */
   readonly pages: number
+  /** With a checkpoint: what the next one is computed from. */
+  readonly resumed?: Resumed
+}
+
+/** A selection resumed from a checkpoint: where it started, and what it listed from there. */
+export interface Resumed {
+  /** The remembered failures tried first (their ids lead `ids`). */
+  readonly first: number
+  /** The videos acted on from the listing, in creation order. */
+  readonly listed: readonly ListedVideo[]
+  /** The `created` (µs) of the oldest video `keep-latest` kept, when it kept any. */
+  readonly keptFrom?: number
+  /** The list's count of selected videos from the cursor on (up to those kept), when it gave one. */
+  readonly after?: number
+}
+
+/** Where a selection resumes: the listing's start (a checkpoint's cursor), and the ids to try first. */
+export interface Resume {
+  readonly from: string | undefined
+  readonly first: readonly { readonly id: string; readonly created: string }[]
 }
 
 /** The videos could not be chosen: an input to fix (nothing sent), or the video list failed. */
@@ -52,9 +72,10 @@ export async function chooseVideos(
   source: VideoSource,
   exclude: ReadonlySet<string>,
   deps: SourceDeps,
-  cap: Cap = { maxVideos: 0, dryRun: false }
+  cap: Cap = { maxVideos: 0, dryRun: false },
+  resume?: Resume
 ): Promise<Chosen> {
-  if (source.kind === 'library') return chooseFromLibrary(source, exclude, deps, cap)
+  if (source.kind === 'library') return chooseFromLibrary(source, exclude, deps, cap, resume)
   let found: readonly string[]
   if (source.kind === 'ids') found = source.ids
   else {
@@ -99,7 +120,8 @@ async function chooseFromLibrary(
   source: { filters: VideoFilters; keepLatest: number },
   exclude: ReadonlySet<string>,
   deps: SourceDeps,
-  cap: Cap
+  cap: Cap,
+  resume: Resume | undefined
 ): Promise<Chosen> {
   const listingFailed = (problem: string) =>
     fail('listing', `Listing the videos failed, so nothing was deleted: ${problem}.`)
@@ -114,22 +136,31 @@ async function chooseFromLibrary(
     )
     if (!latest.ok) return listingFailed(latest.problem)
     const uids = new Set(latest.videos.filter((video) => !exclude.has(video.uid)).map((video) => video.uid))
-    // Fewer than N videos: every one is kept, and nothing is left to list.
-    if (latest.boundary === undefined) {
-      const choice: VideoChoice = {
-        ids: [],
-        origin: 'library',
-        found: latest.videos.length,
-        excluded: latest.videos.length - uids.size,
-        kept: uids.size,
-        pages: latest.pages,
-        ...(latest.total === undefined ? {} : { total: latest.total })
-      }
-      return { ok: true, choice }
+    keep = {
+      uids,
+      videos: latest.videos,
+      // Fewer than N videos: every one is kept, and nothing is left to list.
+      boundary: latest.boundary ?? -Infinity,
+      pages: latest.pages,
+      total: latest.total
     }
-    keep = { uids, videos: latest.videos, boundary: latest.boundary, pages: latest.pages, total: latest.total }
   }
-  const filters = keep.boundary === Infinity ? source.filters : { ...source.filters, end: formatMicros(keep.boundary) }
+  const first = (resume?.first ?? []).filter(
+    (video) =>
+      !exclude.has(video.id) && !keep.uids.has(video.id) && (instantMicros(video.created) ?? Infinity) < keep.boundary
+  )
+  if (keep.boundary === -Infinity) {
+    return {
+      ok: true,
+      choice: choiceOf(source, exclude, keep, first, { videos: [], pages: 0 }, [], resume !== undefined)
+    }
+  }
+  const start = resume === undefined ? source.filters.start : resume.from
+  const filters: VideoFilters = {
+    ...source.filters,
+    ...(start === undefined ? {} : { start }),
+    ...(keep.boundary === Infinity ? {} : { end: formatMicros(keep.boundary) })
+  }
   const acting = (videos: readonly ListedVideo[]) =>
     videos.filter((video) => !exclude.has(video.uid) && !keep.uids.has(video.uid) && video.at < keep.boundary)
   let atLeast = 0
@@ -154,23 +185,50 @@ async function chooseFromLibrary(
         ` Listing stopped after ${pages} page${pages === 1 ? '' : 's'}${counts}.`
     )
   }
-  const act = acting(selection.videos)
+  return {
+    ok: true,
+    choice: choiceOf(source, exclude, keep, first, selection, acting(selection.videos), resume !== undefined)
+  }
+}
+
+/** The choice from what was listed: the remembered failures first, then the videos listed in creation order. */
+function choiceOf(
+  source: { keepLatest: number },
+  exclude: ReadonlySet<string>,
+  keep: Kept,
+  first: Resume['first'],
+  selection: { videos: readonly ListedVideo[]; pages: number; total?: number },
+  act: readonly ListedVideo[],
+  resumed: boolean
+): VideoChoice {
   // With keep-latest, the creation-order listing stops at the kept: the newest-first one counted the whole selection.
   const total = source.keepLatest > 0 ? keep.total : selection.total
+  const firstIds = new Set(first.map((video) => video.id))
   // Every video seen once: the newest found first, then the listing (which may end at their boundary).
   const all = new Map([...keep.videos, ...selection.videos].map((video) => [video.uid, video]))
   const excluded = [...all.keys()].filter((uid) => exclude.has(uid)).length
-  const choice: VideoChoice = {
-    ids: act.map((video) => video.uid),
+  const keptAt = keep.videos.filter((video) => keep.uids.has(video.uid)).map((video) => video.at)
+  const keptFrom = keptAt.length === 0 ? undefined : Math.min(...keptAt)
+  return {
+    ids: [...firstIds, ...act.map((video) => video.uid).filter((uid) => !firstIds.has(uid))],
     origin: 'library',
     found: all.size,
     excluded,
     // Kept: the newest found first, and any listed since at or after their boundary (the safe side).
     kept: all.size - excluded - act.length,
     pages: selection.pages + keep.pages,
-    ...(total === undefined ? {} : { total })
+    ...(total === undefined ? {} : { total }),
+    ...(resumed
+      ? {
+          resumed: {
+            first: firstIds.size,
+            listed: act,
+            ...(keptFrom === undefined ? {} : { keptFrom }),
+            ...(selection.total === undefined ? {} : { after: selection.total })
+          }
+        }
+      : {})
   }
-  return { ok: true, choice }
 }
 
 /** The videos `keep-latest` keeps: their uids, and the `created` (µs) of the N-th newest; none kept: Infinity. */
