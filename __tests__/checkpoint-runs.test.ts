@@ -10,7 +10,7 @@ import { makeLibrary, startStandIn } from '../dev/stand-in.js'
 import { runAction } from '../src/run.js'
 import { createTransport } from '../src/runner/http.js'
 import type { Deps } from '../src/ports.js'
-import { recordingCore, testDeps, VIRTUAL_EPOCH } from './helpers/fakes.js'
+import { fastClock, recordingCore, testDeps, VIRTUAL_EPOCH } from './helpers/fakes.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn | undefined
@@ -31,7 +31,13 @@ function workspace(): string {
 }
 
 /** One run of the action against the stand-in; with `stopAfter`, cancelled once that many DELETEs were sent. */
-async function runOnce(server: StandIn, dir: string, inputs: Record<string, string>, stopAfter?: number) {
+async function runOnce(
+  server: StandIn,
+  dir: string,
+  inputs: Record<string, string>,
+  stopAfter?: number,
+  startAt = VIRTUAL_EPOCH
+) {
   const recorder = recordingCore({
     'account-id': server.accountId,
     'api-token': server.token,
@@ -42,6 +48,7 @@ async function runOnce(server: StandIn, dir: string, inputs: Record<string, stri
   let deletes = 0
   const over: Partial<Deps> = {
     env: { GITHUB_WORKSPACE: dir },
+    clock: fastClock(startAt),
     cancellation: { stop: stop.signal, abort: new AbortController().signal },
     createTransport: (_proxy, options) => {
       const transport = createTransport(undefined, options)
@@ -109,6 +116,39 @@ describe('checkpoint-file across runs', () => {
     expect(idle.sent.filter((entry) => entry.method !== 'GET' || !entry.path.includes('/stream?'))).toEqual([])
     expect(idle.said('info').some((line) => line.startsWith('Checkpoint saved: cursor '))).toBe(true)
   }, 120_000)
+
+  it('cleans what ages in between daily runs, and retries first the failures of a run that met 500s half way', async () => {
+    // 1,000 videos, one every 6 hours: about 600 older than 90 days, 4 more each day.
+    const library = makeLibrary(1000, { start: new Date(VIRTUAL_EPOCH - 240 * DAY).toISOString(), stepMs: DAY / 4 })
+    const server = await startStandIn({ library, quota: 1_000_000 })
+    standIn = server
+    const dir = workspace()
+    const inputs = { 'created-before': '90d', 'keep-latest': '5', 'checkpoint-file': 'cp.json', 'max-videos': '0' }
+    const run = (day: number, stopAfter?: number) => runOnce(server, dir, inputs, stopAfter, VIRTUAL_EPOCH + day * DAY)
+
+    await run(0, 300)
+    // Half way through the backlog the API answers 500 for a while (every retry of a few videos).
+    server.addFaults([{ op: 'delete', times: 60, fault: '500' }])
+    const failing = await run(1)
+    const remembered = (JSON.parse(readFileSync(join(dir, 'cp.json'), 'utf8')) as { failed: { id: string }[] }).failed
+    expect(remembered.length).toBeGreaterThan(0)
+    expect(failing.said('info').join('\n')).toContain(`${remembered.length} failures remembered`)
+    const next = await run(2)
+    // Tried first: they lead the run's list of videos.
+    const order = JSON.parse(next.outputs.selected ?? '[]') as string[]
+    expect(new Set(order.slice(0, remembered.length))).toEqual(new Set(remembered.map((entry) => entry.id)))
+    expect(next.failed).toBeUndefined()
+    for (let day = 3; day <= 5; day++) expect((await run(day)).failed).toBeUndefined()
+
+    // Every video older than 90 days on day 5 but the 5 newest of them has no download left.
+    const old = library.filter((video) => Date.parse(video.created) < VIRTUAL_EPOCH + 5 * DAY - 90 * DAY)
+    const kept = new Set(old.slice(-5).map((video) => video.uid))
+    const left = old.filter((video) => !kept.has(video.uid) && server.videos.get(video.uid)?.default)
+    expect(left.map((video) => video.uid)).toEqual([])
+    // Later runs sent at most the videos that aged in (4 a day), the kept ones they released, and the cursor's own.
+    const last = await run(6)
+    expect(last.deletes).toBeLessThanOrEqual(4 + 5 + 1)
+  }, 60_000)
 
   it('refuses a checkpoint of another selection, naming the field, and sends nothing', async () => {
     const server = await startStandIn({ library: makeLibrary(30, { start: '2025-01-01T00:00:00Z' }) })
