@@ -145,9 +145,11 @@ async function chooseFromLibrary(
       total: latest.total
     }
   }
+  // Remembered failures, less those excluded or kept now (every selected video is kept when fewer than N).
+  const keptFrom = keep.boundary === -Infinity ? Infinity : keep.boundary
   const first = (resume?.first ?? []).filter(
     (video) =>
-      !exclude.has(video.id) && !keep.uids.has(video.id) && (instantMicros(video.created) ?? Infinity) < keep.boundary
+      !exclude.has(video.id) && !keep.uids.has(video.id) && (instantMicros(video.created) ?? Infinity) < keptFrom
   )
   if (keep.boundary === -Infinity) {
     return {
