@@ -1,5 +1,5 @@
 /** Test doubles passed in through Deps: a clock that never waits, and a recording @actions/core. */
-import { checkpointFiles } from '../../src/runner/checkpoint-file.js'
+import { checkpointFiles } from '../../src/runner/checkpoint-io.js'
 import { readFile } from 'node:fs/promises'
 import { createTransport } from '../../src/runner/http.js'
 import type { ActionsCore, Cancellation, Clock, Deps, Transport, TransportRequest } from '../../src/ports.js'

@@ -1,7 +1,7 @@
 /**
  * The checkpoint of a selection (`checkpoint-file`), pure: reading and checking its text, whether it
  * belongs to this run, and the next one from what the run did. The file itself is the runner's
- * (runner/checkpoint-file.ts).
+ * (runner/checkpoint-io.ts).
  *
  * The cursor is an instant: every selected video created strictly before it has been handled (its
  * downloads deleted or found absent) or is in `failed`. The next run lists from it, inclusive.

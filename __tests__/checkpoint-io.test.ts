@@ -13,7 +13,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { checkpointFiles, MAX_CHECKPOINT_BYTES } from '../src/runner/checkpoint-file.js'
+import { checkpointFiles, MAX_CHECKPOINT_BYTES } from '../src/runner/checkpoint-io.js'
 
 const dirs: string[] = []
 const folder = () => {
