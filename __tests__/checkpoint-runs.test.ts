@@ -115,6 +115,7 @@ describe('checkpoint-file across runs', () => {
     expect(idle.failed).toBeUndefined()
     expect(idle.sent.filter((entry) => entry.method !== 'GET' || !entry.path.includes('/stream?'))).toEqual([])
     expect(idle.said('info').some((line) => line.startsWith('Checkpoint saved: cursor '))).toBe(true)
+    expect(idle.said('notice')).toContain('No video to act on since the checkpoint: nothing to do.')
   }, 120_000)
 
   it('cleans what ages in between daily runs, and retries first the failures of a run that met 500s half way', async () => {

@@ -152,11 +152,13 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
   }
   if (ids.length === 0) {
     const why =
-      choice.origin === 'library'
-        ? 'No video matches the filters'
-        : choice.found === 0
-          ? 'The list is empty'
-          : 'Every id is excluded'
+      choice.resumed !== undefined
+        ? 'No video to act on since the checkpoint'
+        : choice.origin === 'library'
+          ? 'No video matches the filters'
+          : choice.found === 0
+            ? 'The list is empty'
+            : 'Every id is excluded'
     core.notice(`${why}: nothing to do.`)
     if (checkpoint?.ok) await saveCheckpoint(settings, deps, checkpoint.value, choice, () => undefined)
     return publish({ ...base, success: true, choice: summary }, settings.summary, core)
