@@ -30,6 +30,7 @@ import {
   serializeCheckpoint
 } from './sources/checkpoint.js'
 import { instantMicros } from './inputs/instants.js'
+import { safeText } from './safe-text.js'
 import { errorMessage, type ReportSettings, type RunReport, type VideoRecord } from './types.js'
 import { userAgent } from './cloudflare/user-agent.js'
 import { pageFetcher } from './sources/page-fetcher.js'
@@ -300,7 +301,8 @@ function handlingOf(video: VideoRecord): Handling {
   const error = [status === null || status === undefined ? 'no answer' : `HTTP ${status}`, said]
     .filter(Boolean)
     .join(': ')
-  return { kind: 'failed', error }
+  // Network text, kept in the file and shown again by a later run: neutralised and bounded now.
+  return { kind: 'failed', error: safeText(error, 300) }
 }
 
 /** Writes the next checkpoint after a real run (never after a dry run), and says where it stands. */
