@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { request } from 'undici'
 import { formatMicros, instantMicros } from '../src/inputs/instants.js'
-import { selectVideos, totalBound, type Selection } from '../src/cloudflare/paging.js'
+import { latestVideos, selectVideos, totalBound, type Selection } from '../src/cloudflare/paging.js'
 import {
   listQuery,
   MAX_PAGE_SIZE,
@@ -618,5 +618,58 @@ describe('the pager over HTTP, against the stand-in', () => {
     } finally {
       await standIn.close()
     }
+  })
+})
+
+describe('latestVideos over an in-memory list read newest first', () => {
+  /** The list with asc=false: newest first, `end` read inclusive or not, `limit` per page. */
+  const newestFirst = (videos: Model[], endInclusive: boolean) => {
+    const queries: URLSearchParams[] = []
+    const fetchPage: FetchPage = async (query) => {
+      queries.push(query)
+      expect(query.get('asc')).toBe('false')
+      const end = query.has('end') ? (instantMicros(query.get('end') ?? '') as number) : Infinity
+      const start = query.has('start') ? (instantMicros(query.get('start') ?? '') as number) : -Infinity
+      const matching = videos
+        .filter((v) => (endInclusive ? v.at <= end : v.at < end) && v.at >= start)
+        .sort((a, b) => b.at - a.at)
+      return {
+        ok: true,
+        videos: matching.slice(0, Number(query.get('limit'))).map((v) => ({ uid: v.uid, created: formatMicros(v.at) })),
+        total: query.get('include_counts') === 'true' ? matching.length : undefined
+      }
+    }
+    return { fetchPage, queries }
+  }
+
+  it('finds the N newest accepted videos and every one tied with the N-th, or fails only on a page of one instant', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        libraryArb,
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.boolean(),
+        fc.array(fc.nat(80), { maxLength: 10 }),
+        async (library, limit, count, endInclusive, excludedIndexes) => {
+          const excluded = new Set(excludedIndexes.map((i) => `v${i}`))
+          const accept = (video: { uid: string }) => !excluded.has(video.uid)
+          const list = newestFirst(library, endInclusive)
+          const latest = await latestVideos(list.fetchPage, {}, count, accept, { limit })
+          const accepted = library.filter(accept).sort((a, b) => b.at - a.at)
+          const boundary = accepted[count - 1]?.at
+          const expected = library.filter((v) => boundary === undefined || v.at >= boundary)
+          if (!latest.ok) {
+            // Only when a page's worth shares one instant at or above the boundary.
+            const groups = new Map<number, number>()
+            for (const v of expected) groups.set(v.at, (groups.get(v.at) ?? 0) + 1)
+            expect(Math.max(0, ...groups.values())).toBeGreaterThanOrEqual(limit)
+            return
+          }
+          expect(latest.boundary).toBe(boundary)
+          expect(latest.videos.map((v) => v.uid).sort()).toEqual(expected.map((v) => v.uid).sort())
+          expect(list.queries.length).toBeLessThanOrEqual(library.length + 2)
+        }
+      )
+    )
   })
 })

@@ -14,7 +14,7 @@
  * stand-in has its quota to itself, and a paced run over a library would take minutes.
  */
 import { describe, expect, it } from '@jest/globals'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
@@ -84,6 +84,7 @@ interface Context {
   outputs: Map<string, Record<string, string>>
   token: string
   accountId: string
+  runId: number
 }
 
 // ── A small evaluator for the expressions the recipes use ────────────────────────────────────────
@@ -196,6 +197,8 @@ function lookup(path: string, context: Context): Value {
       if (name === 'event_name') return context.event
       if (name === 'event.pull_request.number') return context.event === 'pull_request' ? 42 : null
       if (name === 'repository') return 'octo/app'
+      if (name === 'run_id') return context.runId
+      if (name === 'run_attempt') return 1
       break
     case 'inputs':
       return context.inputs[name] ?? null
@@ -252,6 +255,40 @@ function asWorkflow(block: unknown): Workflow {
   throw new Error('a yaml block must be a list of steps or a workflow with jobs')
 }
 
+/** What several runs of a workflow share: the stand-in (its library as the runs left it) and the cache. */
+interface Shared {
+  standIn: Awaited<ReturnType<typeof startStandIn>>
+  /** The cache's entries: a folder per key, in the order they were saved. */
+  cache: string
+}
+
+let runIds = 1000
+
+/**
+ * actions/cache/restore and actions/cache/save, emulated by a folder kept between runs: restore
+ * copies the newest entry whose key is the step's key or starts with a `restore-keys` prefix; save
+ * stores the path under its key, which must be new (a cache entry is never overwritten).
+ */
+function emulateCache(step: Step, withInputs: Record<string, string>, workspace: string, cache: string | undefined) {
+  const uses = step.uses ?? ''
+  if (!/^actions\/cache\/(restore|save)@/.test(uses)) return
+  expect(uses).toMatch(/@v\d+$/)
+  const path = join(workspace, withInputs.path ?? '')
+  const key = withInputs.key ?? ''
+  expect(key).not.toBe('')
+  if (cache === undefined) return
+  const entries = existsSync(cache) ? readdirSync(cache).sort() : []
+  if (uses.startsWith('actions/cache/save@')) {
+    expect(entries.some((entry) => entry.endsWith(`~${key}`))).toBe(false)
+    if (existsSync(path))
+      cpSync(path, join(cache, `${String(entries.length).padStart(4, '0')}~${key}`), { recursive: true })
+    return
+  }
+  const prefixes = [key, ...(withInputs['restore-keys'] ?? '').split('\n').map((line) => line.trim())].filter(Boolean)
+  const hit = [...entries].reverse().find((entry) => prefixes.some((prefix) => entry.split('~')[1]?.startsWith(prefix)))
+  if (hit !== undefined) cpSync(join(cache, hit), path, { recursive: true })
+}
+
 /** Runs every step of the recipe that uses this action, and checks what the recipe reads of them. */
 async function checkRecipe(source: string, options: { emptyFile?: boolean } = {}): Promise<Run[]> {
   const workflow = asWorkflow(parse(source))
@@ -285,16 +322,11 @@ async function runJob(
   job: Job,
   event: string,
   matrix: Record<string, Value>,
-  emptyFile: boolean
+  emptyFile: boolean,
+  shared?: Shared
 ): Promise<Run[]> {
   const runs: Run[] = []
-  const standIn = await startStandIn({
-    videos: { [UPLOADED]: { default: true, audio: true } },
-    library: LIBRARY,
-    key: KEY,
-    email: EMAIL,
-    quota: 1_000_000
-  })
+  const standIn = shared?.standIn ?? (await startStandIn(standInOptions()))
   const workspace = mkdtempSync(join(tmpdir(), 'recipe-workspace-'))
   const runnerTemp = mkdtempSync(join(tmpdir(), 'recipe-temp-'))
   try {
@@ -305,7 +337,8 @@ async function runJob(
       env: {},
       outputs: new Map(),
       token: standIn.token,
-      accountId: standIn.accountId
+      accountId: standIn.accountId,
+      runId: runIds++
     }
     const envOf = (...layers: (Record<string, Value> | undefined)[]): Record<string, string> =>
       Object.fromEntries(
@@ -324,6 +357,7 @@ async function runJob(
         // The artifact recipe uploads the results file: it must be there.
         expect(existsSync(withInputs.path ?? '')).toBe(true)
       }
+      emulateCache(step, withInputs, workspace, shared?.cache)
       if (!isAction(step)) continue
       expect(step.uses).toMatch(/@v1$/)
       const rate = withInputs['requests-per-minute']
@@ -363,11 +397,21 @@ async function runJob(
       if (JSON_ARRAYS.has(name)) expect(Array.isArray(JSON.parse(outputs[name] ?? ''))).toBe(true)
     }
   } finally {
-    await standIn.close()
+    if (shared === undefined) await standIn.close()
     rmSync(workspace, { recursive: true, force: true })
     rmSync(runnerTemp, { recursive: true, force: true })
   }
   return runs
+}
+
+function standInOptions(): Parameters<typeof startStandIn>[0] {
+  return {
+    videos: { [UPLOADED]: { default: true, audio: true } },
+    library: LIBRARY,
+    key: KEY,
+    email: EMAIL,
+    quota: 1_000_000
+  }
 }
 
 /** An `if:` is an expression with or without `${{ }}`. */
@@ -427,18 +471,38 @@ describe('README recipes', () => {
       ['workflow_dispatch', 'true'],
       ['pull_request', 'true']
     ])
-    const [real] = runs
-    // The window: only videos created between 98 and 90 days ago, less the 20 newest of them.
-    const created = new Map(LIBRARY.map((video) => [video.uid, Date.parse(video.created)]))
-    const inWindow = LIBRARY.filter((video) => {
-      const age = Date.now() - Date.parse(video.created)
-      return age > 90 * DAY_MS + 60_000 && age < 98 * DAY_MS - 60_000
-    }).length
-    const selected = JSON.parse(real?.result.outputs.selected ?? '[]') as string[]
-    expect(selected.length).toBeGreaterThanOrEqual(inWindow - 20 - 1)
-    for (const id of selected) {
-      const age = Date.now() - (created.get(id) ?? 0)
-      expect(age > 90 * DAY_MS && age < 98 * DAY_MS).toBe(true)
+  })
+
+  it('converges over scheduled runs: the checkpoint, kept by the cache, leaves later runs only the list requests', async () => {
+    const source = blocks.find(({ heading }) => heading === 'Scheduled cleanup by age')?.source ?? ''
+    const workflow = asWorkflow(parse(source))
+    const job = Object.values(workflow.jobs)[0] as Job
+    const standIn = await startStandIn(standInOptions())
+    const cache = mkdtempSync(join(tmpdir(), 'recipe-cache-'))
+    const shared: Shared = { standIn, cache }
+    try {
+      const old = LIBRARY.filter((video) => Date.parse(video.created) < Date.now() - 90 * DAY_MS - 60_000)
+      const newest = new Set(old.slice(-20).map((video) => video.uid))
+      const [first] = await runJob(workflow, job, 'schedule', {}, false, shared)
+      if (first?.result.code !== 0) throw new Error(`the step failed: ${first ? describeRun(first) : 'no run'}`)
+      const selected = JSON.parse(first.result.outputs.selected ?? '[]') as string[]
+      // Every video older than 90 days but the 20 newest of them, once.
+      expect(new Set(selected)).toEqual(
+        new Set(old.filter((video) => !newest.has(video.uid)).map((video) => video.uid))
+      )
+      expect(first.result.stdout).toContain('Checkpoint: none yet')
+      expect(readdirSync(cache)).toHaveLength(1)
+      for (let day = 2; day <= 3; day++) {
+        const [later] = await runJob(workflow, job, 'schedule', {}, false, shared)
+        if (later?.result.code !== 0) throw new Error(`the step failed: ${later ? describeRun(later) : 'no run'}`)
+        expect(later.result.stdout).toContain('Checkpoint: resuming from ')
+        // Nothing aged in since: only the list is read, nothing is sent for the videos already cleaned.
+        expect(later.requests.filter((request) => !request.path.includes('/stream?'))).toEqual([])
+        expect(readdirSync(cache)).toHaveLength(day)
+      }
+    } finally {
+      await standIn.close()
+      rmSync(cache, { recursive: true, force: true })
     }
   })
 
@@ -455,7 +519,8 @@ describe('README recipes', () => {
         env: {},
         outputs: new Map(),
         token: '',
-        accountId: ''
+        accountId: '',
+        runId: 1
       }
       return {
         group: evaluate(workflow.concurrency.group, context),

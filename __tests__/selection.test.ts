@@ -59,7 +59,9 @@ describe('selection by filters', () => {
     expect(new Set(deletes)).toEqual(new Set(acted))
     // Listing went through the same client: GET requests with the filters, in creation order.
     const lists = standIn.log.filter((entry) => entry.method === 'GET')
-    expect(lists[0]?.path).toMatch(/\/stream\?asc=true&limit=1000&end=.*&include_counts=true$/)
+    // keep-latest reads the newest first, then the rest in creation order up to the oldest kept.
+    expect(lists[0]?.path).toMatch(/\/stream\?asc=false&limit=1000&end=.*&include_counts=true$/)
+    expect(lists[1]?.path).toMatch(/\/stream\?asc=true&limit=1000&end=.*&include_counts=true$/)
     expect(r.said('info')).toContain(
       `The filters select ${old.length} videos; 1 excluded, the 5 newest kept (keep-latest): acting on ${acted.length}.`
     )
@@ -137,13 +139,13 @@ describe('listing a library that is large, changing or lying', () => {
   it('stops listing once the selection must be refused, and deletes nothing', async () => {
     const big = makeLibrary(5000, { start: '2025-01-01T00:00:00Z', stepMs: 1000 })
     const r = await run({ ...since, 'keep-latest': '5', 'max-videos': '1000' }, { library: big })
-    // keep-latest ignores the total: the second page brings 1,999 videos, 1,994 of them acted on.
+    // The newest first (one page), then the first page in creation order: its total less the kept says so.
     expect(listRequests()).toHaveLength(2)
     expect(deletes()).toEqual([])
     expect(r.failed).toMatch(
-      /^The selection has at least 1994 videos, more than `max-videos` \(1000\): nothing was sent\./
+      /^The selection has at least 4990 videos, more than `max-videos` \(1000\): nothing was sent\./
     )
-    expect(r.failed).toContain('Listing stopped after 2 pages (the video list counts 5000).')
+    expect(r.failed).toContain('Listing stopped after 2 pages (the video list counts 4995).')
   })
 
   it('fails naming creator, and deletes nothing, when the entries contradict the filter sent', async () => {
@@ -161,7 +163,8 @@ describe('listing a library that is large, changing or lying', () => {
       { ...since, 'max-videos': '0', 'keep-latest': '1' },
       { library: big, quota: 100_000, hostileList: { repeatFirst: true } }
     )
-    expect(listRequests()).toHaveLength(2)
+    // One page newest first (keep-latest), then two in creation order.
+    expect(listRequests()).toHaveLength(3)
     const deleted = deletes()
     expect(deleted).toHaveLength(1499)
     expect(new Set(deleted).size).toBe(1499)

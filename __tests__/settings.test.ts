@@ -298,12 +298,28 @@ describe('readSettings: where the videos come from', () => {
       { 'video-id': '000000000000000000000000000000a1', 'keep-latest': '3' },
       /`keep-latest` works only with selection filters/
     ],
+    [
+      { 'video-id': '000000000000000000000000000000a1', 'checkpoint-file': 'cp.json' },
+      /`checkpoint-file` works only with selection filters/
+    ],
+    [
+      { 'video-id-file': 'ids.txt', 'checkpoint-file': 'cp.json' },
+      /`checkpoint-file` works only with selection filters/
+    ],
     [{ 'created-before': '90 days' }, /`created-before` is "90 days"/],
     [{ 'created-before': '90m' }, /minutes or months/],
     [{ status: 'done' }, /`status` is "done": use one of pendingupload/],
     [{ 'created-after': '2026-06-01T00:00:00Z', 'created-before': '2026-01-01T00:00:00Z' }, /select nothing/]
   ])('refuses %j', (inputs, problem) => {
     expect(problems(() => read(inputs))).toEqual([expect.stringMatching(problem)])
+  })
+
+  it('reads checkpoint-file as a path from the workspace, for a selection', () => {
+    expect(read({ 'created-before': '90d', 'checkpoint-file': 'state/cp.json' }).checkpointFile).toEqual({
+      path: expect.stringMatching(/state\/cp\.json$/),
+      input: 'state/cp.json'
+    })
+    expect(read({ 'created-before': '90d' }).checkpointFile).toBeUndefined()
   })
 
   it('reports the problems of every source given, with the conflict between them', () => {

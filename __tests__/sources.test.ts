@@ -68,10 +68,15 @@ describe('chooseVideos', () => {
 })
 
 describe('keep-latest', () => {
-  /** A library of one page, in creation order, as the list answers it. */
+  /** A library of one page, in creation order (or newest first with asc=false), as the list answers it. */
   const onePage =
     (videos: { uid: string; created: string }[]): FetchPage =>
-    async () => ({ ok: true, videos })
+    async (query) => {
+      const at = (video: { created: string }) => instantMicros(video.created) as number
+      const end = query.has('end') ? (instantMicros(query.get('end') ?? '') as number) : Infinity
+      const within = videos.filter((video) => at(video) <= end)
+      return { ok: true, videos: query.get('asc') === 'false' ? [...within].reverse() : within }
+    }
   const choose = async (videos: { uid: string; created: string }[], keepLatest: number, exclude: string[] = []) => {
     const chosen = await chooseVideos({ kind: 'library', filters: {}, keepLatest }, new Set(exclude), {
       readFile: files({}),
@@ -123,6 +128,66 @@ describe('keep-latest', () => {
   })
 })
 
+describe('a selection resumed from a checkpoint', () => {
+  const base = Date.UTC(2026, 0, 1) * 1000
+  const videos = Array.from({ length: 10 }, (_, i) => ({ uid: `v${i}`, created: formatMicros(base + i * 1000) }))
+  /** The list with an inclusive `start` and `end`, either order, recording each query. */
+  const list = () => {
+    const queries: URLSearchParams[] = []
+    const fetchPage: FetchPage = async (query) => {
+      queries.push(query)
+      const bound = (name: string, none: number) =>
+        query.has(name) ? (instantMicros(query.get(name) ?? '') as number) : none
+      const [start, end] = [bound('start', -Infinity), bound('end', Infinity)]
+      const at = (video: { created: string }) => instantMicros(video.created) as number
+      const within = videos.filter((video) => at(video) >= start && at(video) <= end)
+      return { ok: true, videos: query.get('asc') === 'false' ? [...within].reverse() : within }
+    }
+    return { fetchPage, queries }
+  }
+
+  it('lists from the cursor, tries the remembered failures first, and keeps the newest of the whole selection', async () => {
+    const server = list()
+    const resume = {
+      from: videos[6]?.created,
+      first: [
+        { id: 'v1', created: videos[1]?.created ?? '' },
+        { id: 'v2', created: videos[2]?.created ?? '' },
+        { id: 'v9', created: videos[9]?.created ?? '' }
+      ]
+    }
+    const chosen = await chooseVideos(
+      { kind: 'library', filters: {}, keepLatest: 2 },
+      new Set(['v2']),
+      { readFile: files({}), fetchPage: server.fetchPage },
+      { maxVideos: 0, dryRun: false },
+      resume
+    )
+    if (!chosen.ok) throw new Error(chosen.failure.problem)
+    // v2 is excluded now, v9 kept now: neither is tried; v6 and v7 are listed from the cursor.
+    expect(chosen.choice.ids).toEqual(['v1', 'v6', 'v7'])
+    expect(chosen.choice.resumed).toMatchObject({ first: 1, keptFrom: base + 8000 })
+    expect(server.queries[0]?.get('asc')).toBe('false')
+    expect(server.queries[0]?.has('start')).toBe(false)
+    expect(server.queries[1]?.get('start')).toBe(videos[6]?.created)
+  })
+
+  it('counts the remembered failures in max-videos', async () => {
+    const server = list()
+    const first = [0, 1, 2].map((i) => ({ id: `r${i}`, created: videos[0]?.created ?? '' }))
+    const chosen = await chooseVideos(
+      { kind: 'library', filters: {}, keepLatest: 0 },
+      new Set(),
+      { readFile: files({}), fetchPage: server.fetchPage },
+      { maxVideos: 4, dryRun: false },
+      { from: videos[8]?.created, first }
+    )
+    if (!chosen.ok) throw new Error(chosen.failure.problem)
+    expect(chosen.choice.ids).toEqual(['r0', 'r1', 'r2', 'v8', 'v9'])
+    expect(overCap(chosen.choice, 4)).toContain('The selection has 5 videos, more than `max-videos` (4)')
+  })
+})
+
 describe('max-videos while listing', () => {
   const base = Date.UTC(2026, 0, 1) * 1000
   /** An in-memory list (inclusive start, `limit` per page), counting its requests; `total` unless told not to. */
@@ -132,7 +197,9 @@ describe('max-videos while listing', () => {
     const fetchPage: FetchPage = async (query) => {
       requests++
       const start = query.has('start') ? (instantMicros(query.get('start') ?? '') as number) : -Infinity
-      const matching = videos.filter((v) => v.at >= start)
+      const end = query.has('end') ? (instantMicros(query.get('end') ?? '') as number) : Infinity
+      const matching = videos.filter((v) => v.at >= start && v.at <= end)
+      if (query.get('asc') === 'false') matching.reverse()
       const page = matching.slice(0, Number(query.get('limit')))
       return {
         ok: true,

@@ -29216,7 +29216,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_early_signals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(429);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8661);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8945);
 /**
  * The entry point the runner starts: catches signals first, then everything else is in run(),
  * which reports its own errors. Once the report is written the process ends with its exit code,
@@ -29233,7 +29233,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8661:
+/***/ 8945:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32341,6 +32341,85 @@ async function runContext() {
     return { serverUrl, runId, runAttempt, workflow, repository };
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/runner/checkpoint-io.ts
+/**
+ * The checkpoint file on disk (`checkpoint-file`): read only when it resolves, after symlinks,
+ * inside one of the allowed folders (`GITHUB_WORKSPACE`, `RUNNER_TEMP`), and replaced atomically: a
+ * new file beside it, then a rename, which replaces a symlink rather than writing through it.
+ */
+
+
+
+/** The largest checkpoint read. */
+const MAX_CHECKPOINT_BYTES = 2 * 1024 * 1024;
+const checkpointFiles = {
+    async read(path, roots) {
+        // The nearest folder that exists must be inside a root; the missing ones are created.
+        let existing = path;
+        const missing = [];
+        for (;;) {
+            try {
+                await (0,external_node_fs_promises_namespaceObject.lstat)(existing);
+                break;
+            }
+            catch (error) {
+                if (error.code !== 'ENOENT')
+                    throw error;
+                const up = (0,external_node_path_namespaceObject.dirname)(existing);
+                if (up === existing)
+                    throw error;
+                missing.unshift((0,external_node_path_namespaceObject.basename)(existing));
+                existing = up;
+            }
+        }
+        const real = await (0,external_node_fs_promises_namespaceObject.realpath)(existing);
+        await mustBeInside(real, roots);
+        if (missing.length > 0) {
+            await (0,external_node_fs_promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.join)(real, ...missing.slice(0, -1)), { recursive: true });
+            return undefined;
+        }
+        const info = await (0,external_node_fs_promises_namespaceObject.stat)(real);
+        if (!info.isFile())
+            throw new Error('is not a regular file');
+        if (info.size > MAX_CHECKPOINT_BYTES)
+            throw new Error(`is larger than 2 MiB (${info.size} bytes)`);
+        return (0,external_node_fs_promises_namespaceObject.readFile)(real, 'utf8');
+    },
+    async write(path, text, roots) {
+        const folder = await (0,external_node_fs_promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.dirname)(path));
+        await mustBeInside(folder, roots);
+        const temporary = (0,external_node_path_namespaceObject.join)(folder, `.${(0,external_node_path_namespaceObject.basename)(path)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+        // `wx`: a new file, never one that exists (nor a symlink planted at its name).
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(temporary, text, { flag: 'wx', mode: 0o600 });
+        try {
+            await (0,external_node_fs_promises_namespaceObject.rename)(temporary, (0,external_node_path_namespaceObject.join)(folder, (0,external_node_path_namespaceObject.basename)(path)));
+        }
+        catch (error) {
+            await (0,external_node_fs_promises_namespaceObject.unlink)(temporary).catch(() => undefined);
+            throw error;
+        }
+    }
+};
+async function mustBeInside(real, roots) {
+    for (const root of roots) {
+        if (root === '')
+            continue;
+        const resolved = await (0,external_node_fs_promises_namespaceObject.realpath)(root).catch(() => undefined);
+        if (resolved === undefined)
+            continue;
+        const rest = (0,external_node_path_namespaceObject.relative)(resolved, real);
+        if (rest === '' || (!rest.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(rest)))
+            return;
+    }
+    throw new Error(`resolves to ${real}, outside GITHUB_WORKSPACE and RUNNER_TEMP`);
+}
+
 ;// CONCATENATED MODULE: ./src/runner/http.ts
 /**
  * The HTTP transport: undici's `request()` on one keep-alive pool for the API's origin (an `Agent`,
@@ -32494,12 +32573,8 @@ function describe(err, cause, code) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/runner/files.ts
 /**
  * The files the action touches on the runner: the `video-id-file` it reads (only a regular file
@@ -34708,7 +34783,8 @@ function readSettings(source) {
         concurrency: integer('concurrency', 4, 1, 32),
         requestsPerMinute: integer('requests-per-minute', 200, 0, 6000),
         userAgentDetails: flag('user-agent-details', true),
-        timeLimitMs: from('time-limit') === '' ? 0 : check('time-limit', parseTimeLimit(from('time-limit')), 0)
+        timeLimitMs: from('time-limit') === '' ? 0 : check('time-limit', parseTimeLimit(from('time-limit')), 0),
+        ...readCheckpointFile(from('checkpoint-file'), settingsSourceKind(from), problems, source.workspace)
     };
     if (problems.length > 0)
         throw new SettingsError(problems);
@@ -34789,6 +34865,19 @@ function readCredentials(token, key, email, problems, info, given) {
     if (!parsedEmail.ok)
         problems.push(`Input \`email\` ${parsedEmail.problem}.`);
     return parsedKey.ok && parsedEmail.ok ? { kind: 'key', email, key } : none;
+}
+/** `checkpoint-file`: a path from the workspace, for a selection by filters only. */
+function readCheckpointFile(input, kind, problems, workspace) {
+    if (input === '')
+        return {};
+    if (kind !== 'library') {
+        problems.push('Input `checkpoint-file` works only with selection filters: with `video-id` or `video-id-file` the list is the whole work.');
+        return {};
+    }
+    return { checkpointFile: { path: (0,external_node_path_namespaceObject.resolve)(workspace, input), input } };
+}
+function settingsSourceKind(from) {
+    return from('video-id') !== '' ? 'ids' : from('video-id-file') !== '' ? 'file' : 'library';
 }
 /** Exactly one source of videos: a list, a file, or filters. */
 function readSource(from, check, problems, source) {
@@ -35126,6 +35215,105 @@ async function selectVideos(fetchPage, filters, options = {}) {
 function readCount(value) {
     return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
+/**
+ * The `count` newest videos the filters select among those `accept` lets through (after `exclude`),
+ * plus every video created at the same instant as the N-th of them: the list read in descending
+ * order (`asc=false`), the mirror of {@link selectVideos}. Each next page ends 1 µs *after* the
+ * oldest instant seen, so that either reading of `end` brings back the videos of that instant that
+ * did not fit; a page wholly at one instant is a failure, never looped on.
+ */
+async function latestVideos(fetchPage, filters, count, accept, options = {}) {
+    const limit = options.limit ?? MAX_PAGE_SIZE;
+    const videos = [];
+    let pages = 0;
+    const fail = (problem) => ({ ok: false, pages, problem });
+    const startAt = filters.start === undefined ? -Infinity : instantMicros(filters.start);
+    const endAt = filters.end === undefined ? Infinity : instantMicros(filters.end);
+    if (startAt === undefined || endAt === undefined)
+        return fail('created-after or created-before is not RFC 3339');
+    let cursor = filters.end;
+    let cursorAt = endAt;
+    let total;
+    const seen = new Set();
+    let accepted = 0;
+    const counted = () => (total === undefined ? {} : { total });
+    for (;;) {
+        const query = listQuery({ ...filters, end: cursor }, { limit, includeCounts: pages === 0 });
+        query.set('asc', 'false');
+        let answer;
+        try {
+            answer = await fetchPage(query);
+        }
+        catch (error) {
+            answer = { ok: false, problem: errorMessage(error) };
+        }
+        pages++;
+        const where = `page ${pages} of the newest videos (end ${cursor ?? 'none'})`;
+        if (!answer.ok)
+            return fail(`${where}: ${answer.problem}`);
+        if (pages === 1)
+            total = readCount(answer.total);
+        const page = readVideoPage(answer.videos, filters);
+        if (page.problems.length > 0)
+            return fail(`${where} has entries that cannot be read: ${page.problems.join('; ')}`);
+        if (page.contradictions.length > 0) {
+            return fail(`${where} has videos the filters exclude: ${page.contradictions.join('; ')}`);
+        }
+        let previous = Infinity;
+        let fresh = 0;
+        for (const video of page.videos) {
+            if (video.at > previous) {
+                return fail(`${where} is not in reverse creation order at video ${video.uid} (asc=false not honoured?)`);
+            }
+            previous = video.at;
+            if (video.at < startAt) {
+                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, before created-after ${filters.start}`);
+            }
+            if (seen.has(video.uid))
+                continue;
+            if (video.at > cursorAt) {
+                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, after the end asked for`);
+            }
+            seen.add(video.uid);
+            videos.push(video);
+            fresh++;
+            if (accept(video))
+                accepted++;
+        }
+        if (total !== undefined && videos.length > totalBound(total)) {
+            return fail(`the list brought ${videos.length} videos, more than its total of ${total} (plus 10% and ${TOTAL_SLACK})`);
+        }
+        options.listed?.(pages, videos.length);
+        const oldest = page.videos[page.videos.length - 1];
+        const boundary = accepted >= count ? nthAccepted(videos, count, accept) : undefined;
+        // Done once a video older than the N-th newest has been seen: every one tied with it is in.
+        if (boundary !== undefined && oldest !== undefined && oldest.at < boundary) {
+            return { ok: true, videos: videos.filter((video) => video.at >= boundary), boundary, pages, ...counted() };
+        }
+        const remain = total === undefined ? 0 : total - videos.length;
+        if (page.entries < limit && (remain <= 0 || fresh === 0 || oldest === undefined)) {
+            return { ok: true, videos, boundary, pages, ...counted() };
+        }
+        if (oldest === undefined)
+            return fail(`${where} is full of entries, none of them readable`);
+        const nextAt = oldest.at + 1;
+        if (nextAt >= cursorAt) {
+            return fail(`${limit} or more videos share the created instant ${oldest.created} (or the end asked for is not honoured): ` +
+                'paging by creation time cannot get past them without risking missing some');
+        }
+        cursorAt = nextAt;
+        cursor = formatMicros(nextAt);
+    }
+}
+/** The `created` of the `count`-th newest accepted video of `videos` (newest first, as listed). */
+function nthAccepted(videos, count, accept) {
+    let found = 0;
+    for (const video of videos) {
+        if (accept(video) && ++found === count)
+            return video.at;
+    }
+    return -Infinity;
+}
 
 ;// CONCATENATED MODULE: ./src/sources/sources.ts
 /**
@@ -35136,9 +35324,10 @@ function readCount(value) {
  */
 
 
-async function chooseVideos(source, exclude, deps, cap = { maxVideos: 0, dryRun: false }) {
+
+async function chooseVideos(source, exclude, deps, cap = { maxVideos: 0, dryRun: false }, resume) {
     if (source.kind === 'library')
-        return chooseFromLibrary(source, exclude, deps, cap);
+        return chooseFromLibrary(source, exclude, deps, cap, resume);
     let found;
     if (source.kind === 'ids')
         found = source.ids;
@@ -35170,46 +35359,103 @@ async function readIdFile(source, readFile) {
         : { ok: false, problem: `The file of \`video-id-file\` (${source.input}) ${parsed.problem}.` };
 }
 /**
- * The selection from the library. A real run stops listing as soon as the selection can only be
- * larger than `max-videos` (the videos acted on so far already are, or, without `keep-latest`, the
- * first page's `total` less every `exclude` id is), and fails as `max-videos` does, with "at least".
- * A dry run lists on to show the whole plan, within the pager's `total` bound; without a `total`
- * nothing else bounds it, so it stops at the cap like a real run.
+ * The selection from the library. With `keep-latest`, the newest videos are found first, by the
+ * list read newest first ({@link latestVideos}), whatever the rest of the listing covers; the
+ * listing in creation order then stops at the oldest of them. A real run stops listing as soon as
+ * the selection can only be larger than `max-videos` (the videos acted on so far already are, or
+ * the first page's `total` less every `exclude` id and every kept video is), and fails as
+ * `max-videos` does, with "at least". A dry run lists on to show the whole plan, within the pager's
+ * `total` bound; without a `total` nothing else bounds it, so it stops at the cap like a real run.
  */
-async function chooseFromLibrary(source, exclude, deps, cap) {
+async function chooseFromLibrary(source, exclude, deps, cap, resume) {
+    const listingFailed = (problem) => fail('listing', `Listing the videos failed, so nothing was deleted: ${problem}.`);
+    let keep = { uids: new Set(), videos: [], boundary: Infinity, pages: 0 };
+    if (source.keepLatest > 0) {
+        const latest = await latestVideos(deps.fetchPage, source.filters, source.keepLatest, (video) => !exclude.has(video.uid), deps.listed ? { listed: deps.listed } : {});
+        if (!latest.ok)
+            return listingFailed(latest.problem);
+        const uids = new Set(latest.videos.filter((video) => !exclude.has(video.uid)).map((video) => video.uid));
+        keep = {
+            uids,
+            videos: latest.videos,
+            // Fewer than N videos: every one is kept, and nothing is left to list.
+            boundary: latest.boundary ?? -Infinity,
+            pages: latest.pages,
+            total: latest.total
+        };
+    }
+    // Remembered failures, less those excluded or kept now (every selected video is kept when fewer than N).
+    const keptFrom = keep.boundary === -Infinity ? Infinity : keep.boundary;
+    const first = (resume?.first ?? []).filter((video) => !exclude.has(video.id) && !keep.uids.has(video.id) && (instantMicros(video.created) ?? Infinity) < keptFrom);
+    if (keep.boundary === -Infinity) {
+        return {
+            ok: true,
+            choice: choiceOf(source, exclude, keep, first, { videos: [], pages: 0 }, [], resume !== undefined)
+        };
+    }
+    const start = resume === undefined ? source.filters.start : resume.from;
+    const filters = {
+        ...source.filters,
+        ...(start === undefined ? {} : { start }),
+        ...(keep.boundary === Infinity ? {} : { end: formatMicros(keep.boundary) })
+    };
+    const acting = (videos) => videos.filter((video) => !exclude.has(video.uid) && !keep.uids.has(video.uid) && video.at < keep.boundary);
     let atLeast = 0;
-    const selection = await selectVideos(deps.fetchPage, source.filters, {
+    const selection = await selectVideos(deps.fetchPage, filters, {
         includeCounts: true,
         afterPage: ({ videos, pages, total }) => {
             deps.listed?.(pages, videos.length);
             if (cap.maxVideos === 0 || (cap.dryRun && total !== undefined))
                 return undefined;
-            const counted = total !== undefined && source.keepLatest === 0 ? total - exclude.size : 0;
-            // Only when the cheap bound allows it: acting ≤ found − keep-latest.
-            const acting = videos.length - source.keepLatest > cap.maxVideos ? actingOn(videos, exclude, source.keepLatest) : 0;
-            atLeast = Math.max(counted, acting);
+            const counted = total !== undefined ? total - exclude.size - keep.uids.size : 0;
+            // Only when the cheap bound allows it: acting ≤ found.
+            atLeast = Math.max(counted, videos.length > cap.maxVideos ? acting(videos).length : 0);
             return atLeast > cap.maxVideos ? 'stop' : undefined;
         }
     });
     if (!selection.ok)
-        return fail('listing', `Listing the videos failed, so nothing was deleted: ${selection.problem}.`);
+        return listingFailed(selection.problem);
     if (!selection.complete) {
         const counts = selection.total === undefined ? '' : ` (the video list counts ${selection.total})`;
+        const pages = selection.pages + keep.pages;
         return fail('listing', overCapMessage('The selection has', `at least ${atLeast}`, cap.maxVideos) +
-            ` Listing stopped after ${selection.pages} page${selection.pages === 1 ? '' : 's'}${counts}.`);
+            ` Listing stopped after ${pages} page${pages === 1 ? '' : 's'}${counts}.`);
     }
-    const notExcluded = selection.videos.filter((video) => !exclude.has(video.uid));
-    const split = splitKeepLatest(notExcluded, source.keepLatest);
-    const choice = {
-        ids: split.act.map((video) => video.uid),
-        origin: 'library',
-        found: selection.videos.length,
-        excluded: selection.videos.length - notExcluded.length,
-        kept: split.keep.length,
-        pages: selection.pages,
-        ...(selection.total === undefined ? {} : { total: selection.total })
+    return {
+        ok: true,
+        choice: choiceOf(source, exclude, keep, first, selection, acting(selection.videos), resume !== undefined)
     };
-    return { ok: true, choice };
+}
+/** The choice from what was listed: the remembered failures first, then the videos listed in creation order. */
+function choiceOf(source, exclude, keep, first, selection, act, resumed) {
+    // With keep-latest, the creation-order listing stops at the kept: the newest-first one counted the whole selection.
+    const total = source.keepLatest > 0 ? keep.total : selection.total;
+    const firstIds = new Set(first.map((video) => video.id));
+    // Every video seen once: the newest found first, then the listing (which may end at their boundary).
+    const all = new Map([...keep.videos, ...selection.videos].map((video) => [video.uid, video]));
+    const excluded = [...all.keys()].filter((uid) => exclude.has(uid)).length;
+    const keptAt = keep.videos.filter((video) => keep.uids.has(video.uid)).map((video) => video.at);
+    const keptFrom = keptAt.length === 0 ? undefined : Math.min(...keptAt);
+    return {
+        ids: [...firstIds, ...act.map((video) => video.uid).filter((uid) => !firstIds.has(uid))],
+        origin: 'library',
+        found: all.size,
+        excluded,
+        // Kept: the newest found first, and any listed since at or after their boundary (the safe side).
+        kept: all.size - excluded - act.length,
+        pages: selection.pages + keep.pages,
+        ...(total === undefined ? {} : { total }),
+        ...(resumed
+            ? {
+                resumed: {
+                    first: firstIds.size,
+                    listed: act,
+                    ...(keptFrom === undefined ? {} : { keptFrom }),
+                    ...(selection.total === undefined ? {} : { after: selection.total })
+                }
+            }
+            : {})
+    };
 }
 function fail(kind, problem) {
     return { ok: false, failure: { kind, problem } };
@@ -35224,25 +35470,216 @@ function overCapMessage(what, count, maxVideos) {
     return (`${what} ${count} videos, more than \`max-videos\` (${maxVideos}): nothing was sent. ` +
         'Narrow it, or raise `max-videos` (0 for no cap) if that many is what you meant.');
 }
-/** How many of `videos` a run would act on after `exclude` and `keep-latest`: a lower bound while more may come. */
-function actingOn(videos, exclude, keep) {
-    return splitKeepLatest(videos.filter((video) => !exclude.has(video.uid)), keep).act.length;
+
+;// CONCATENATED MODULE: ./src/sources/checkpoint.ts
+/**
+ * The checkpoint of a selection (`checkpoint-file`), pure: reading and checking its text, whether it
+ * belongs to this run, and the next one from what the run did. The file itself is the runner's
+ * (runner/checkpoint-io.ts).
+ *
+ * The cursor is an instant: every selected video created strictly before it has been handled (its
+ * downloads deleted or found absent) or is in `failed`. The next run lists from it, inclusive.
+ */
+
+
+
+const CHECKPOINT_VERSION = 1;
+/** Runs that may try a video before it is dropped from `failed`, with a warning. */
+const MAX_TRIES = 5;
+/** At most this many failures are remembered: once full, the cursor stops at the next failure. */
+const MAX_REMEMBERED = 10_000;
+/** The longest error kept per failure. */
+const MAX_ERROR = 500;
+/** The identity of this run's checkpoint. */
+function identityOf(account, downloadType, filters) {
+    const identity = { account, downloadType };
+    if (filters.creator !== undefined)
+        identity.creator = filters.creator;
+    if (filters.videoName !== undefined)
+        identity.videoName = filters.videoName;
+    if (filters.search !== undefined)
+        identity.search = filters.search;
+    if (filters.status !== undefined)
+        identity.status = filters.status;
+    if (filters.liveInputId !== undefined)
+        identity.liveInputId = filters.liveInputId;
+    return identity;
+}
+/** The checkpoint's identity fields under their input names, in the order they are compared. */
+const IDENTITY_FIELDS = [
+    ['account', 'account-id'],
+    ['downloadType', 'download-type'],
+    ['creator', 'creator'],
+    ['videoName', 'video-name'],
+    ['search', 'search'],
+    ['status', 'status'],
+    ['liveInputId', 'live-input-id']
+];
+/** The input whose value differs from the checkpoint's, in words; undefined when it is this run's. */
+function identityMismatch(saved, run, input) {
+    for (const [field, name] of IDENTITY_FIELDS) {
+        if (saved[field] === run[field])
+            continue;
+        const shown = (value) => (value === undefined ? 'not given' : quote(value));
+        return (`The checkpoint in \`checkpoint-file\` (${input}) belongs to another selection: its \`${name}\` is ` +
+            `${shown(saved[field])}, this run's is ${shown(run[field])}. Nothing was sent. To start afresh, delete the ` +
+            'file (or the cache entry that restores it), or give `checkpoint-file` another path.');
+    }
+    return undefined;
+}
+/** Reads a checkpoint's text, field by field; a problem names the field. */
+function parseCheckpoint(text, input) {
+    const bad = (field, why) => ({
+        ok: false,
+        problem: `The checkpoint in \`checkpoint-file\` (${input}) is not one this action wrote: ${field} ${why}. Delete it to start afresh.`
+    });
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        return bad('the file', 'is not JSON');
+    }
+    if (!isRecord(data))
+        return bad('the file', 'is not a JSON object');
+    const unknown = Object.keys(data).find((key) => !['version', 'identity', 'cursor', 'failed'].includes(key));
+    if (unknown !== undefined)
+        return bad(`field ${quote(unknown)}`, 'is not a checkpoint field');
+    if (data.version !== CHECKPOINT_VERSION)
+        return bad('`version`', `is not ${CHECKPOINT_VERSION}`);
+    const identity = data.identity;
+    if (!isRecord(identity))
+        return bad('`identity`', 'is not an object');
+    const names = IDENTITY_FIELDS.map(([field]) => field);
+    const stray = Object.keys(identity).find((key) => !names.includes(key));
+    if (stray !== undefined)
+        return bad(`\`identity.${stray}\``, 'is not an identity field');
+    for (const field of names) {
+        const value = identity[field];
+        if (value !== undefined && (typeof value !== 'string' || value.length > 1024)) {
+            return bad(`\`identity.${field}\``, 'is not a text of at most 1,024 characters');
+        }
+    }
+    if (typeof identity.account !== 'string' || !IDENTIFIER.test(identity.account)) {
+        return bad('`identity.account`', 'is not an account id');
+    }
+    if (!['default', 'audio', 'all'].includes(identity.downloadType)) {
+        return bad('`identity.downloadType`', 'is not default, audio or all');
+    }
+    if (identity.status !== undefined && !MEDIA_STATES.includes(identity.status)) {
+        return bad('`identity.status`', 'is not a video state');
+    }
+    let cursor;
+    if (data.cursor !== undefined) {
+        if (typeof data.cursor !== 'string' || instantMicros(data.cursor) === undefined) {
+            return bad('`cursor`', 'is not an RFC 3339 date-time');
+        }
+        cursor = data.cursor;
+    }
+    if (!Array.isArray(data.failed))
+        return bad('`failed`', 'is not an array');
+    if (data.failed.length > MAX_REMEMBERED)
+        return bad('`failed`', `has more than ${MAX_REMEMBERED} entries`);
+    const failed = [];
+    const ids = new Set();
+    for (const [i, entry] of data.failed.entries()) {
+        const at = `\`failed[${i}]\``;
+        if (!isRecord(entry))
+            return bad(at, 'is not an object');
+        const extra = Object.keys(entry).find((key) => !['id', 'created', 'tries', 'error'].includes(key));
+        if (extra !== undefined)
+            return bad(`${at}.${extra}`, 'is not a field of a failure');
+        if (typeof entry.id !== 'string' || !IDENTIFIER.test(entry.id))
+            return bad(`${at}.id`, 'is not a video id');
+        if (ids.has(entry.id))
+            return bad(`${at}.id`, 'is there twice');
+        if (typeof entry.created !== 'string' || instantMicros(entry.created) === undefined) {
+            return bad(`${at}.created`, 'is not an RFC 3339 date-time');
+        }
+        if (!Number.isInteger(entry.tries) || entry.tries < 0 || entry.tries > MAX_TRIES) {
+            return bad(`${at}.tries`, `is not a whole number from 0 to ${MAX_TRIES}`);
+        }
+        if (typeof entry.error !== 'string' || entry.error.length > MAX_ERROR) {
+            return bad(`${at}.error`, `is not a text of at most ${MAX_ERROR} characters`);
+        }
+        ids.add(entry.id);
+        failed.push({ id: entry.id, created: entry.created, tries: entry.tries, error: entry.error });
+    }
+    const value = {
+        identity: Object.fromEntries(names.filter((field) => identity[field] !== undefined).map((field) => [field, identity[field]])),
+        failed,
+        ...(cursor === undefined ? {} : { cursor })
+    };
+    return { ok: true, value };
+}
+/** The checkpoint as the file holds it. */
+function serializeCheckpoint(checkpoint) {
+    const { identity, cursor, failed } = checkpoint;
+    return `${JSON.stringify({ version: CHECKPOINT_VERSION, identity, ...(cursor === undefined ? {} : { cursor }), failed }, null, 1)}\n`;
 }
 /**
- * The `keep-latest N` guard: splits a selection into the videos to act on and the N most recently
- * created to keep. Videos that share `created` with the N-th latest are all kept: which of them is
- * "later" is unknowable, and keeping one too many is the safe side of a deletion.
+ * Where this run starts listing: the later of `created-after` and the cursor. The cursor is asked
+ * for 1 µs early, so that the videos at its instant come back whether the list's `start` is
+ * inclusive or not (Cloudflare does not say).
  */
-function splitKeepLatest(videos, keep) {
-    if (keep <= 0)
-        return { act: [...videos], keep: [] };
-    // A stable sort: the selection is already in creation order, this only makes the guard not rely on it.
-    const order = [...videos].sort((a, b) => a.at - b.at);
-    let cut = Math.max(0, order.length - keep);
-    const boundary = order[cut]?.at;
-    while (cut > 0 && order[cut - 1]?.at === boundary)
-        cut--;
-    return { act: order.slice(0, cut), keep: order.slice(cut) };
+function listingStart(createdAfter, cursor) {
+    if (cursor === undefined)
+        return createdAfter;
+    const cursorAt = instantMicros(cursor);
+    if (createdAfter !== undefined && instantMicros(createdAfter) >= cursorAt)
+        return createdAfter;
+    return formatMicros(cursorAt - 1);
+}
+/**
+ * The checkpoint after a run. The cursor moves to the oldest video that holds it (held, kept, or a
+ * failure that found the list full); when none does, to the newest video listed (listed again next
+ * time, inclusive: at most one request), or it stays where it was.
+ */
+function nextCheckpoint(previous, run) {
+    const dropped = [];
+    const failed = [];
+    const remembered = new Set();
+    const settle = (entry, how) => {
+        if (how?.kind === 'handled')
+            return;
+        if (how?.kind === 'failed') {
+            const tried = { ...entry, tries: entry.tries + 1, error: how.error.slice(0, MAX_ERROR) };
+            if (tried.tries >= MAX_TRIES)
+                dropped.push(tried);
+            else
+                failed.push(tried);
+        }
+        else
+            failed.push(entry);
+        remembered.add(entry.id);
+    };
+    for (const entry of previous.failed)
+        settle(entry, run.handling(entry.id));
+    const wasRemembered = new Set(previous.failed.map((entry) => entry.id));
+    let holdAt = run.keptFrom ?? Infinity;
+    for (const video of run.listed) {
+        if (video.at >= holdAt)
+            break;
+        if (wasRemembered.has(video.uid))
+            continue;
+        const how = run.handling(video.uid);
+        if (how?.kind === 'handled')
+            continue;
+        if (how?.kind === 'failed' && failed.length < MAX_REMEMBERED) {
+            failed.push({ id: video.uid, created: video.created, tries: 1, error: how.error.slice(0, MAX_ERROR) });
+            continue;
+        }
+        holdAt = video.at;
+    }
+    const newest = run.listed[run.listed.length - 1];
+    const reached = holdAt !== Infinity ? holdAt : newest?.at;
+    // Never backwards: videos behind the cursor are not reconsidered (a larger keep-latest, for one).
+    const was = previous.cursor === undefined ? -Infinity : instantMicros(previous.cursor);
+    const cursor = reached === undefined || reached <= was ? previous.cursor : formatMicros(reached);
+    return {
+        checkpoint: { identity: previous.identity, failed, ...(cursor === undefined ? {} : { cursor }) },
+        dropped
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -35346,6 +35783,9 @@ function waitingLine(waiting, requestsPerMinute) {
 
 
 
+
+
+
 async function runAction(deps) {
     const { core } = deps;
     // The time limit counts from here: the start of the step, as the run's clock tells it.
@@ -35425,6 +35865,10 @@ async function chooseAndRun(settings, deps, transport, startedAt) {
         authKind: settings.auth.kind
     };
     const base = { ...asked, videos: new Tally(asked), cancelled: false };
+    const checkpoint = await readCheckpoint(settings, deps);
+    if (checkpoint !== undefined && !checkpoint.ok)
+        return publishInvalidInputs([checkpoint.problem], core);
+    const resume = checkpoint === undefined ? undefined : resumeFrom(settings, checkpoint.value, core);
     if (settings.source.kind === 'library')
         core.info('Listing the videos that match the filters…');
     const chosen = await chooseVideos(settings.source, settings.exclude, {
@@ -35433,7 +35877,7 @@ async function chooseAndRun(settings, deps, transport, startedAt) {
         listed: listingProgress(deps.clock, (line) => core.info(line))
     }, 
     // A real run stops listing once the selection must be refused; a dry run lists on (bounded by `total`).
-    { maxVideos: settings.maxVideos, dryRun: settings.dryRun });
+    { maxVideos: settings.maxVideos, dryRun: settings.dryRun }, resume);
     if (!chosen.ok) {
         if (chosen.failure.kind === 'input')
             return publishInvalidInputs([chosen.failure.problem], core);
@@ -35453,12 +35897,16 @@ async function chooseAndRun(settings, deps, transport, startedAt) {
             'nothing. This dry run reads them all to show the plan; raise `max-videos` (0 for no cap) if that many is meant.');
     }
     if (ids.length === 0) {
-        const why = choice.origin === 'library'
-            ? 'No video matches the filters'
-            : choice.found === 0
-                ? 'The list is empty'
-                : 'Every id is excluded';
+        const why = choice.resumed !== undefined
+            ? 'No video to act on since the checkpoint'
+            : choice.origin === 'library'
+                ? 'No video matches the filters'
+                : choice.found === 0
+                    ? 'The list is empty'
+                    : 'Every id is excluded';
         core.notice(`${why}: nothing to do.`);
+        if (checkpoint?.ok)
+            await saveCheckpoint(settings, deps, checkpoint.value, choice, () => undefined);
         return publish({ ...base, success: true, choice: summary }, settings.summary, core);
     }
     // The listing is not bounded by the time limit (a cut listing is no selection); the batch is:
@@ -35476,15 +35924,21 @@ async function chooseAndRun(settings, deps, transport, startedAt) {
     const videos = new Tally({ ...asked, choice: summary });
     const results = new ResultsFile(resultsFileName(deps.tempDir, deps.context, deps.clock.now()), deps.createLineFile, (message) => core.warning(message));
     let resultsFile;
+    // With a checkpoint, how each video ended: what the next checkpoint is computed from.
+    const handled = new Map();
     try {
         await theBatch(settings, deps, client, { ...attempts, deadline }, ids, choice.origin !== 'library', (video, index) => {
             results.write(video);
             videos.add(video, index);
+            if (checkpoint?.ok)
+                handled.set(video.video_id, handlingOf(video));
         });
     }
     finally {
         resultsFile = results.close();
     }
+    if (checkpoint?.ok)
+        await saveCheckpoint(settings, deps, checkpoint.value, choice, (id) => handled.get(id));
     const report = {
         ...base,
         videos,
@@ -35537,6 +35991,96 @@ async function theBatch(settings, deps, client, attempts, ids, named, videoDone)
         if (count > 1)
             core.endGroup();
     }
+}
+/** The folders a checkpoint file may resolve into. */
+function checkpointRoots(deps) {
+    return [deps.env.GITHUB_WORKSPACE ?? '', deps.env.RUNNER_TEMP ?? ''];
+}
+/** The checkpoint this run resumes from: read, checked, and this selection's; a fresh one before the first run. */
+async function readCheckpoint(settings, deps) {
+    const file = settings.checkpointFile;
+    if (file === undefined || settings.source.kind !== 'library')
+        return undefined;
+    const identity = identityOf(settings.accountId, settings.downloadType, settings.source.filters);
+    let text;
+    try {
+        text = await deps.checkpointFiles.read(file.path, checkpointRoots(deps));
+    }
+    catch (error) {
+        return {
+            ok: false,
+            problem: `Input \`checkpoint-file\` names ${JSON.stringify(file.input)}, which ${errorMessage(error)}.`
+        };
+    }
+    if (text === undefined)
+        return { ok: true, value: { identity, failed: [] } };
+    const parsed = parseCheckpoint(text, file.input);
+    if (!parsed.ok)
+        return parsed;
+    const mismatch = identityMismatch(parsed.value.identity, identity, file.input);
+    return mismatch === undefined ? parsed : { ok: false, problem: mismatch };
+}
+/** Where the selection resumes, said in the log. */
+function resumeFrom(settings, checkpoint, core) {
+    const start = settings.source.kind === 'library' ? settings.source.filters.start : undefined;
+    const from = listingStart(start, checkpoint.cursor);
+    const failures = checkpoint.failed.length;
+    core.info((checkpoint.cursor === undefined
+        ? 'Checkpoint: none yet, listing from the oldest selected video'
+        : `Checkpoint: resuming from ${checkpoint.cursor}`) +
+        (failures > 0 ? `; ${failures} remembered failure${failures === 1 ? '' : 's'} tried first.` : '.'));
+    return { from, first: checkpoint.failed.map(({ id, created }) => ({ id, created })) };
+}
+/** How one video ended, for the checkpoint: only `deleted` and `missing` are handled; `failed` is remembered. */
+function handlingOf(video) {
+    if (video.outcome === 'deleted' || video.outcome === 'missing')
+        return { kind: 'handled' };
+    if (video.outcome !== 'failed')
+        return { kind: 'held' };
+    const failing = video.requests.find((request) => request.outcome === 'failed');
+    const said = failing?.errors[0]?.message;
+    const status = failing?.status_code;
+    const error = [status === null || status === undefined ? 'no answer' : `HTTP ${status}`, said]
+        .filter(Boolean)
+        .join(': ');
+    // Network text, kept in the file and shown again by a later run: neutralised and bounded now.
+    return { kind: 'failed', error: safeText(error, 300) };
+}
+/** Writes the next checkpoint after a real run (never after a dry run), and says where it stands. */
+async function saveCheckpoint(settings, deps, previous, choice, handling) {
+    const file = settings.checkpointFile;
+    if (file === undefined || settings.dryRun)
+        return;
+    const { core } = deps;
+    const { checkpoint, dropped } = nextCheckpoint(previous, {
+        listed: choice.resumed?.listed ?? [],
+        ...(choice.resumed?.keptFrom === undefined ? {} : { keptFrom: choice.resumed.keptFrom }),
+        handling
+    });
+    for (const entry of dropped) {
+        core.warning(`Video ${entry.id} failed in ${entry.tries} runs and is no longer retried by the checkpoint (last: ${entry.error}).`);
+    }
+    try {
+        await deps.checkpointFiles.write(file.path, serializeCheckpoint(checkpoint), checkpointRoots(deps));
+    }
+    catch (error) {
+        core.warning(`The checkpoint could not be written to ${file.input}: ${errorMessage(error)}. The next run repeats this one.`);
+        return;
+    }
+    const failures = checkpoint.failed.length;
+    core.info(`Checkpoint saved: cursor ${checkpoint.cursor ?? 'not set'}` +
+        toGo(choice, checkpoint.cursor) +
+        `; ${failures} failure${failures === 1 ? '' : 's'} remembered` +
+        (dropped.length > 0 ? `; ${dropped.length} dropped after ${dropped[0]?.tries} tries.` : '.'));
+}
+/** How many selected videos lie at or after the new cursor (kept ones not counted), when the list's total tells. */
+function toGo(choice, cursor) {
+    const after = choice.resumed?.after;
+    if (after === undefined)
+        return '';
+    const at = cursor === undefined ? -Infinity : (instantMicros(cursor) ?? -Infinity);
+    const left = Math.max(0, after - (choice.resumed?.listed ?? []).filter((video) => video.at < at).length);
+    return `; ${left} selected video${left === 1 ? '' : 's'} left from it`;
 }
 
 ;// CONCATENATED MODULE: ./src/runner/signals.ts
@@ -35616,6 +36160,7 @@ async function exitWhenFlushed(proc) {
 
 
 
+
 /** The entry point's work, and what @github/local-action calls. */
 async function run() {
     await runAction(productionDeps(await runContext()));
@@ -35645,6 +36190,7 @@ function productionDeps(context) {
         // Only a regular file inside the workspace (outside a runner: the current folder), read without blocking.
         readFile: (path) => readWorkspaceFile(path, process.env.GITHUB_WORKSPACE || process.cwd()),
         createLineFile: createLineFile,
+        checkpointFiles: checkpointFiles,
         // Without the runner's own folder, a private one, made only when the results file is written.
         get tempDir() {
             return (tempDir ??= process.env.RUNNER_TEMP || privateTempDir());

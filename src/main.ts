@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { actionsCore } from './runner/actions-core.js'
 import { takeEarlySignal } from './runner/early-signals.js'
 import { runContext } from './runner/github-context.js'
+import { checkpointFiles } from './runner/checkpoint-io.js'
 import { createTransport } from './runner/http.js'
 import { createLineFile, privateTempDir, readWorkspaceFile } from './runner/files.js'
 import type { Deps, RunContext } from './ports.js'
@@ -50,6 +51,7 @@ export function productionDeps(context: RunContext): Deps {
     // Only a regular file inside the workspace (outside a runner: the current folder), read without blocking.
     readFile: (path) => readWorkspaceFile(path, process.env.GITHUB_WORKSPACE || process.cwd()),
     createLineFile,
+    checkpointFiles,
     // Without the runner's own folder, a private one, made only when the results file is written.
     get tempDir() {
       return (tempDir ??= process.env.RUNNER_TEMP || privateTempDir())

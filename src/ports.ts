@@ -106,6 +106,14 @@ export interface LineFile {
   close: () => void
 }
 
+/** The checkpoint file (`checkpoint-file`), inside `roots` (after symlinks) or not at all. */
+export interface CheckpointFiles {
+  /** The file's text, or undefined when it does not exist yet (its missing folders then created); throws when it may not or cannot be read. */
+  read: (path: string, roots: readonly string[]) => Promise<string | undefined>
+  /** Replaces the file atomically (a new file beside it, then a rename). */
+  write: (path: string, text: string, roots: readonly string[]) => Promise<void>
+}
+
 /** Everything the run takes from outside; main.ts builds the real one. */
 export interface Deps {
   core: ActionsCore
@@ -120,6 +128,8 @@ export interface Deps {
   readFile: (path: string) => Promise<string>
   /** Creates (or empties) a file to write line by line (the results file); throws when it cannot. */
   createLineFile: (path: string) => LineFile
+  /** The checkpoint file's reading and writing. */
+  checkpointFiles: CheckpointFiles
   /** Where the results file goes: the runner's `RUNNER_TEMP`, else the system's temporary folder. */
   tempDir: string
   /** Called once the run is over (stops listening for signals). */

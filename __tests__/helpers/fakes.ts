@@ -1,4 +1,5 @@
 /** Test doubles passed in through Deps: a clock that never waits, and a recording @actions/core. */
+import { checkpointFiles } from '../../src/runner/checkpoint-io.js'
 import { readFile } from 'node:fs/promises'
 import { createTransport } from '../../src/runner/http.js'
 import type { ActionsCore, Cancellation, Clock, Deps, Transport, TransportRequest } from '../../src/ports.js'
@@ -117,6 +118,7 @@ export function testDeps(core: ActionsCore, over: Partial<Deps> = {}, written: W
         close: () => undefined
       }
     },
+    checkpointFiles,
     tempDir: '/runner/temp',
     ...over
   }

@@ -191,3 +191,121 @@ export async function selectVideos(
 function readCount(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined
 }
+
+/** The newest videos of a selection, as {@link latestVideos} found them. */
+export type Latest =
+  | {
+      ok: true
+      /** Every selected video created at or after `boundary`, newest first (each uid once). */
+      videos: ListedVideo[]
+      /** The `created` (µs) of the N-th newest accepted video; undefined when fewer than N exist (all kept). */
+      boundary: number | undefined
+      pages: number
+      /** The first page's `total`: the whole selection's count, when the list gave one. */
+      total?: number
+    }
+  | { ok: false; pages: number; problem: string }
+
+/**
+ * The `count` newest videos the filters select among those `accept` lets through (after `exclude`),
+ * plus every video created at the same instant as the N-th of them: the list read in descending
+ * order (`asc=false`), the mirror of {@link selectVideos}. Each next page ends 1 µs *after* the
+ * oldest instant seen, so that either reading of `end` brings back the videos of that instant that
+ * did not fit; a page wholly at one instant is a failure, never looped on.
+ */
+export async function latestVideos(
+  fetchPage: FetchPage,
+  filters: VideoFilters,
+  count: number,
+  accept: (video: ListedVideo) => boolean,
+  options: { limit?: number; listed?: (pages: number, videos: number) => void } = {}
+): Promise<Latest> {
+  const limit = options.limit ?? MAX_PAGE_SIZE
+  const videos: ListedVideo[] = []
+  let pages = 0
+  const fail = (problem: string): Latest => ({ ok: false, pages, problem })
+  const startAt = filters.start === undefined ? -Infinity : instantMicros(filters.start)
+  const endAt = filters.end === undefined ? Infinity : instantMicros(filters.end)
+  if (startAt === undefined || endAt === undefined) return fail('created-after or created-before is not RFC 3339')
+  let cursor = filters.end
+  let cursorAt = endAt
+  let total: number | undefined
+  const seen = new Set<string>()
+  let accepted = 0
+  const counted = () => (total === undefined ? {} : { total })
+  for (;;) {
+    const query = listQuery({ ...filters, end: cursor }, { limit, includeCounts: pages === 0 })
+    query.set('asc', 'false')
+    let answer: PageAnswer
+    try {
+      answer = await fetchPage(query)
+    } catch (error) {
+      answer = { ok: false, problem: errorMessage(error) }
+    }
+    pages++
+    const where = `page ${pages} of the newest videos (end ${cursor ?? 'none'})`
+    if (!answer.ok) return fail(`${where}: ${answer.problem}`)
+    if (pages === 1) total = readCount(answer.total)
+    const page = readVideoPage(answer.videos, filters)
+    if (page.problems.length > 0) return fail(`${where} has entries that cannot be read: ${page.problems.join('; ')}`)
+    if (page.contradictions.length > 0) {
+      return fail(`${where} has videos the filters exclude: ${page.contradictions.join('; ')}`)
+    }
+    let previous = Infinity
+    let fresh = 0
+    for (const video of page.videos) {
+      if (video.at > previous) {
+        return fail(`${where} is not in reverse creation order at video ${video.uid} (asc=false not honoured?)`)
+      }
+      previous = video.at
+      if (video.at < startAt) {
+        return fail(
+          `${where} has video ${video.uid}, created ${quote(video.created)}, before created-after ${filters.start}`
+        )
+      }
+      if (seen.has(video.uid)) continue
+      if (video.at > cursorAt) {
+        return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, after the end asked for`)
+      }
+      seen.add(video.uid)
+      videos.push(video)
+      fresh++
+      if (accept(video)) accepted++
+    }
+    if (total !== undefined && videos.length > totalBound(total)) {
+      return fail(
+        `the list brought ${videos.length} videos, more than its total of ${total} (plus 10% and ${TOTAL_SLACK})`
+      )
+    }
+    options.listed?.(pages, videos.length)
+    const oldest = page.videos[page.videos.length - 1]
+    const boundary = accepted >= count ? nthAccepted(videos, count, accept) : undefined
+    // Done once a video older than the N-th newest has been seen: every one tied with it is in.
+    if (boundary !== undefined && oldest !== undefined && oldest.at < boundary) {
+      return { ok: true, videos: videos.filter((video) => video.at >= boundary), boundary, pages, ...counted() }
+    }
+    const remain = total === undefined ? 0 : total - videos.length
+    if (page.entries < limit && (remain <= 0 || fresh === 0 || oldest === undefined)) {
+      return { ok: true, videos, boundary, pages, ...counted() }
+    }
+    if (oldest === undefined) return fail(`${where} is full of entries, none of them readable`)
+    const nextAt = oldest.at + 1
+    if (nextAt >= cursorAt) {
+      return fail(
+        `${limit} or more videos share the created instant ${oldest.created} (or the end asked for is not honoured): ` +
+          'paging by creation time cannot get past them without risking missing some'
+      )
+    }
+    cursorAt = nextAt
+    cursor = formatMicros(nextAt)
+  }
+}
+
+/** The `created` of the `count`-th newest accepted video of `videos` (newest first, as listed). */
+function nthAccepted(videos: readonly ListedVideo[], count: number, accept: (video: ListedVideo) => boolean): number {
+  let found = 0
+  for (const video of videos) {
+    if (accept(video) && ++found === count) return video.at
+  }
+  return -Infinity
+}

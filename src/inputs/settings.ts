@@ -78,6 +78,8 @@ export interface Settings {
   readonly userAgentDetails: boolean
   /** No request or retry starts this long after the step started (`time-limit`); 0 for no limit. */
   readonly timeLimitMs: number
+  /** Where the selection's checkpoint is kept between runs (`checkpoint-file`): filters only. */
+  readonly checkpointFile?: { readonly path: string; readonly input: string }
 }
 
 /** What the settings are read from; @actions/core and process.env in production, plain maps in tests. */
@@ -165,7 +167,8 @@ export function readSettings(source: SettingsSource): Settings {
     concurrency: integer('concurrency', 4, 1, 32),
     requestsPerMinute: integer('requests-per-minute', 200, 0, 6000),
     userAgentDetails: flag('user-agent-details', true),
-    timeLimitMs: from('time-limit') === '' ? 0 : check('time-limit', parseTimeLimit(from('time-limit')), 0)
+    timeLimitMs: from('time-limit') === '' ? 0 : check('time-limit', parseTimeLimit(from('time-limit')), 0),
+    ...readCheckpointFile(from('checkpoint-file'), settingsSourceKind(from), problems, source.workspace)
   }
   if (problems.length > 0) throw new SettingsError(problems)
   return settings
@@ -271,6 +274,27 @@ function readCredentials(
 }
 
 type Check = <T>(name: string, parsed: Parsed<T>, fallback: T) => T
+
+/** `checkpoint-file`: a path from the workspace, for a selection by filters only. */
+function readCheckpointFile(
+  input: string,
+  kind: 'ids' | 'file' | 'library',
+  problems: string[],
+  workspace: string
+): { checkpointFile?: { path: string; input: string } } {
+  if (input === '') return {}
+  if (kind !== 'library') {
+    problems.push(
+      'Input `checkpoint-file` works only with selection filters: with `video-id` or `video-id-file` the list is the whole work.'
+    )
+    return {}
+  }
+  return { checkpointFile: { path: resolve(workspace, input), input } }
+}
+
+function settingsSourceKind(from: (name: string) => string): 'ids' | 'file' | 'library' {
+  return from('video-id') !== '' ? 'ids' : from('video-id-file') !== '' ? 'file' : 'library'
+}
 
 /** Exactly one source of videos: a list, a file, or filters. */
 function readSource(
