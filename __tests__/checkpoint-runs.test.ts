@@ -114,7 +114,10 @@ describe('checkpoint-file across runs', () => {
     const idle = await runOnce(server, dir, inputs)
     expect(idle.failed).toBeUndefined()
     expect(idle.sent.filter((entry) => entry.method !== 'GET' || !entry.path.includes('/stream?'))).toEqual([])
-    expect(idle.said('info').some((line) => line.startsWith('Checkpoint saved: cursor '))).toBe(true)
+    const saved = idle.said('info').find((line) => line.startsWith('Checkpoint saved: cursor '))
+    expect(saved).toMatch(/; 0 selected videos left from it; 0 failures remembered\.$/)
+    // The summary says it too, the cursor in a code span.
+    expect(idle.summary).toContain(saved?.replace(/cursor (\S+);/, 'cursor `$1`;'))
     expect(idle.said('notice')).toContain('No video to act on since the checkpoint: nothing to do.')
   }, 120_000)
 
