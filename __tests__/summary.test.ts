@@ -157,6 +157,31 @@ describe('renderSummary after a time limit', () => {
     expect(attention).toContain('| `v2` | default | postponed | – |')
     expect(markdown).toMatch(/^✅ 3 videos: 1 deleted, 2 postponed$/m)
   })
+
+  it('says where the checkpoint stands: cursor, videos left, failures remembered and dropped', () => {
+    const standing = { saved: true, cursor: '2026-03-01T10:00:00.123456Z', left: 40, remembered: 2, dropped: 1 }
+    const markdown = renderSummary(report([video('v1', 'deleted', deleted())], { checkpoint: standing }))
+    expect(markdown).toContain(
+      'Checkpoint saved: cursor `2026-03-01T10:00:00.123456Z`; 40 selected videos left from it; 2 failures ' +
+        'remembered; 1 dropped after 5 tries.'
+    )
+    const first = renderSummary(report([], { checkpoint: { saved: true, remembered: 0, dropped: 0 } }))
+    expect(first).toContain('Checkpoint saved: cursor not set; 0 failures remembered.')
+    const unsaved = renderSummary(report([], { checkpoint: { saved: false, remembered: 1, dropped: 0 } }))
+    expect(unsaved).toContain('Checkpoint not saved: the next run repeats this one.')
+    expect(renderSummary(report([]))).not.toContain('Checkpoint')
+  })
+
+  it('shows a hostile cursor as text, never as markup', () => {
+    fc.assert(
+      fc.property(fc.string(), (cursor) => {
+        const rendered = html(
+          renderSummary(report([], { checkpoint: { saved: true, cursor, remembered: 0, dropped: 0 } }))
+        )
+        expect(rendered).not.toMatch(/<(a|img|em|strong|script)\b/)
+      })
+    )
+  })
 })
 
 describe('renderInvalidInputs', () => {

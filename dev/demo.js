@@ -2,8 +2,12 @@
 // stand-in for Cloudflare's Stream downloads API on 127.0.0.1, runs the bundled dist/index.js
 // exactly as the runner would, and shows the log, the outputs and the job summary, then what is
 // left on the stand-in. Scenarios: single (default), batch, dry-run, missing, bad-token, throttled,
-// cleanup (a scheduled cleanup by age over a library of 2,500 videos: a dry run, then the real run).
+// plan (a cleanup by age over a library of 2,500 videos: a dry run, then the real run), cleanup (the
+// daily scheduled cleanup with a checkpoint and a time limit, three runs over a library that ages).
 // DEMO_SCENARIO chooses one too.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { runStep } from './run-step.js'
 import { makeLibrary, startStandIn } from './stand-in.js'
 
@@ -11,6 +15,9 @@ const DAY_MS = 86_400_000
 /** The cleanup scenario's library: 2,500 videos created over the last 180 days, oldest first. */
 const LIBRARY_SIZE = 2500
 const LIBRARY_DAYS = 180
+/** The scheduled cleanup: a backlog of 60 videos 100 to 160 days old, 8 more turning 90 days old each day. */
+const BACKLOG = 60
+const AGED_A_DAY = 8
 
 /**
  * @typedef {{
@@ -20,7 +27,8 @@ const LIBRARY_DAYS = 180
  *   standInOnly?: Record<string, string>,
  *   standIn?: Parameters<typeof startStandIn>[0],
  *   token?: string,
- *   then?: { about: string, with: Record<string, string> }
+ *   then?: { about: string, with: Record<string, string> },
+ *   runs?: number
  * }} Scenario
  */
 
@@ -58,6 +66,34 @@ const scenarios = {
     token: 'not-a-valid-token'
   },
   cleanup: {
+    about:
+      `The daily scheduled cleanup that finishes by itself: a backlog of ${BACKLOG} videos older than 90 days, ` +
+      'the 5 newest of them kept, a checkpoint file kept between runs, and a time limit too short for the whole ' +
+      `backlog (the stand-in answers in 200 ms, 2 at a time). Three daily runs; each day ${AGED_A_DAY} more videos ` +
+      'turn 90 days old.',
+    videos: {},
+    with: {
+      'created-before': '90d',
+      'keep-latest': '5',
+      'checkpoint-file': '.cleanup/checkpoint.json',
+      'time-limit': '5s',
+      concurrency: '2',
+      'max-videos': '100'
+    },
+    // The stand-in has the quota to itself: its latency, not a rate limit, is what the time limit meets.
+    standInOnly: { 'requests-per-minute': '0' },
+    standIn: {
+      library: makeLibrary(BACKLOG, {
+        seed: 11,
+        start: new Date(Date.now() - 160 * DAY_MS).toISOString(),
+        stepMs: DAY_MS / 2
+      }),
+      quota: 1_000_000,
+      latencyMs: 200
+    },
+    runs: 3
+  },
+  plan: {
     about:
       'A scheduled cleanup by age over a library of 2,500 videos: the downloads of videos older than 90 days, ' +
       'keeping the 20 newest of them. First a dry run (the plan), then the real run.',
@@ -130,6 +166,17 @@ try {
     const last = standIn.library[standIn.library.length - 1]?.created.slice(0, 10)
     console.log(`The stand-in's library: ${standIn.library.length} videos created ${first} … ${last}.`)
   }
+  if (scenario.runs !== undefined) await showRuns(scenario.runs, withInputs, standInOnly)
+  else await showSteps(scenario, withInputs, standInOnly)
+} finally {
+  await standIn.close()
+}
+
+/**
+ * The scenario's step (and its `then`), then what is left on the stand-in.
+ * @param {Scenario} scenario @param {Record<string, string>} withInputs @param {Record<string, string>} standInOnly
+ */
+async function showSteps(scenario, withInputs, standInOnly) {
   const first = await showStep(withInputs, standInOnly)
   let last = first
   if (scenario.then) {
@@ -161,8 +208,6 @@ try {
     }
   }
   console.log(`  (${standIn.log.length} requests reached the stand-in)`)
-} finally {
-  await standIn.close()
 }
 
 /**
@@ -171,22 +216,8 @@ try {
  * @param {Record<string, string>} withInputs @param {Record<string, string>} standInOnly
  */
 async function showStep(withInputs, standInOnly) {
-  heading('The step, as a workflow against Cloudflare would write it')
-  console.log('- uses: your-org/cloudflare-stream-delete-downloads@v1')
-  console.log('  with:')
-  const againstCloudflare = {
-    'account-id': '${{ vars.CLOUDFLARE_ACCOUNT_ID }}',
-    'api-token': '${{ secrets.CLOUDFLARE_API_TOKEN }}',
-    ...withInputs
-  }
-  for (const [key, value] of Object.entries(againstCloudflare)) console.log(`    ${key}: ${yamlValue(value)}`)
-  console.log('    # concurrency and requests-per-minute: their defaults (4, 200); the quota is shared.')
+  showWorkflowStep(withInputs, standInOnly)
   const token = standInOnly['api-token'] ?? ''
-  console.log('\nFor the stand-in only, never against Cloudflare, the demo gives instead:')
-  for (const [key, value] of Object.entries(standInOnly)) {
-    const shown = key !== 'api-token' ? yamlValue(value) : value === standIn.token ? "(the stand-in's token)" : value
-    console.log(`    ${key}: ${shown}`)
-  }
   const result = await runStep({ ...withInputs, ...standInOnly })
   heading('Log (workflow commands shown as the runner renders them)')
   console.log(render(result.stdout, token))
@@ -200,6 +231,87 @@ async function showStep(withInputs, standInOnly) {
   console.log(lines.slice(0, SUMMARY_LINES).join('\n'))
   if (lines.length > SUMMARY_LINES) console.log(`… and ${lines.length - SUMMARY_LINES} more lines`)
   return result
+}
+
+/**
+ * The scheduled job run `runs` times, a day apart for the library: the checkpoint file stays in a
+ * folder of its own between runs (what the cache steps do in a workflow). Each run shows what it
+ * did and where its checkpoint stands.
+ * @param {number} runs @param {Record<string, string>} withInputs @param {Record<string, string>} standInOnly
+ */
+async function showRuns(runs, withInputs, standInOnly) {
+  showWorkflowStep(withInputs, standInOnly)
+  const token = standInOnly['api-token'] ?? ''
+  const workspace = mkdtempSync(join(tmpdir(), 'demo-workspace-'))
+  console.log(`\nThe checkpoint file is kept in ${workspace} between runs (the cache steps' part in a workflow).`)
+  try {
+    for (let run = 1; run <= runs; run++) {
+      if (run > 1) {
+        // The wall clock moves seconds between runs, not a day: the videos that age in are added
+        // instead, each day's in a one-day window just past the threshold and newer than the last's.
+        const aged = makeLibrary(AGED_A_DAY, {
+          seed: 100 + run,
+          start: new Date(Date.now() - (90 + runs - run + 1) * DAY_MS).toISOString(),
+          stepMs: DAY_MS / (2 * AGED_A_DAY)
+        })
+        standIn.addLibrary(aged)
+        console.log(`\nA day passes: ${aged.length} more videos turn 90 days old.`)
+      }
+      heading(`Run ${run} of ${runs}`)
+      const result = await runStep({ ...withInputs, ...standInOnly }, { env: { GITHUB_WORKSPACE: workspace } })
+      const log = render(result.stdout, token).split('\n')
+      // What a user reads first: where the run started, what it chose, how it ended, where it stopped.
+      for (const line of log) {
+        if (/^(Checkpoint|The filters select|NOTICE|WARNING|ERROR)/.test(line)) console.log(`  ${line}`)
+      }
+      const kept = Number(/the (\d+) newest kept/.exec(result.stdout)?.[1] ?? 0)
+      const { outputs } = result
+      console.log(
+        `Run ${run}: exit code ${result.code}; ${count(outputs.deleted)} deleted, ${count(outputs.missing)} ` +
+          `with nothing to delete, ${count(outputs.postponed)} postponed, ${kept} kept, ${count(outputs.failed)} failed; ` +
+          `complete: ${outputs.complete}.`
+      )
+    }
+  } finally {
+    rmSync(workspace, { recursive: true, force: true })
+  }
+  heading('What is left on the stand-in')
+  const withDownloads = standIn.library.filter((video) => standIn.videos.get(video.uid)?.default).length
+  console.log(
+    `${withDownloads} of ${standIn.library.length} videos still have their MP4 download: the 5 kept, and any` +
+      ' postponed by the last run.'
+  )
+  console.log(`  (${standIn.log.length} requests reached the stand-in)`)
+}
+
+/**
+ * The step as a workflow against Cloudflare would write it, and what the demo gives the stand-in instead.
+ * @param {Record<string, string>} withInputs @param {Record<string, string>} standInOnly
+ */
+function showWorkflowStep(withInputs, standInOnly) {
+  heading('The step, as a workflow against Cloudflare would write it')
+  console.log('- uses: your-org/cloudflare-stream-delete-downloads@v1')
+  console.log('  with:')
+  const againstCloudflare = {
+    'account-id': '${{ vars.CLOUDFLARE_ACCOUNT_ID }}',
+    'api-token': '${{ secrets.CLOUDFLARE_API_TOKEN }}',
+    ...withInputs
+  }
+  for (const [key, value] of Object.entries(againstCloudflare)) console.log(`    ${key}: ${yamlValue(value)}`)
+  const defaults = Object.entries({ concurrency: 4, 'requests-per-minute': 200 }).filter(
+    ([key]) => !(key in withInputs)
+  )
+  if (defaults.length > 0) {
+    console.log(
+      `    # ${defaults.map(([key]) => key).join(' and ')}: the default${defaults.length > 1 ? 's' : ''}` +
+        ` (${defaults.map(([, value]) => value).join(', ')}); the quota is shared.`
+    )
+  }
+  console.log('\nFor the stand-in only, never against Cloudflare, the demo gives instead:')
+  for (const [key, value] of Object.entries(standInOnly)) {
+    const shown = key !== 'api-token' ? yamlValue(value) : value === standIn.token ? "(the stand-in's token)" : value
+    console.log(`    ${key}: ${shown}`)
+  }
 }
 
 /** A value as a workflow's `with:` would write it. @param {string} value */

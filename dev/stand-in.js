@@ -256,6 +256,14 @@ export async function startStandIn(options = {}) {
     library: /** @type {readonly LibraryRecord[]} */ (library),
     log,
     stats,
+    /**
+     * Adds videos to the listed library (as if younger videos had aged past a threshold): kept
+     * sorted by `created`, their downloads known like the others'. @param {LibraryVideo[]} more
+     */
+    addLibrary: (more) => {
+      library.push(...buildLibrary(more, videos, downloadStates))
+      library.sort((a, b) => a.at - b.at)
+    },
     /** Adds faults for the next matching requests. @param {FaultRule[]} more */
     addFaults: (more) => faults.push(...more.map((rule) => ({ ...rule }))),
     close: async () => {

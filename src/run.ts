@@ -13,6 +13,7 @@ import { proxyFor } from './requests/proxy.js'
 import { refusedLine, retryLine } from './report/log-lines.js'
 import { ProgressLog } from './report/progress.js'
 import { publish, publishInvalidInputs } from './report/publish.js'
+import { checkpointLine } from './report/summary.js'
 import { ResultsFile, resultsFileName } from './report/results-file.js'
 import { Tally } from './report/tally.js'
 import { choiceLine } from './report/verdict.js'
@@ -32,7 +33,13 @@ import {
 } from './sources/checkpoint.js'
 import { instantMicros } from './inputs/instants.js'
 import { safeText } from './safe-text.js'
-import { errorMessage, type ReportSettings, type RunReport, type VideoRecord } from './types.js'
+import {
+  type CheckpointStanding,
+  errorMessage,
+  type ReportSettings,
+  type RunReport,
+  type VideoRecord
+} from './types.js'
 import { userAgent } from './cloudflare/user-agent.js'
 import { pageFetcher } from './sources/page-fetcher.js'
 import { waitingLog } from './report/waiting-lines.js'
@@ -164,8 +171,14 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
             ? 'The list is empty'
             : 'Every id is excluded'
     core.notice(`${why}: nothing to do.`)
-    if (checkpoint?.ok) await saveCheckpoint(settings, deps, checkpoint.value, choice, () => undefined)
-    return publish({ ...base, success: true, choice: summary }, settings.summary, core)
+    const standing = checkpoint?.ok
+      ? await saveCheckpoint(settings, deps, checkpoint.value, choice, () => undefined)
+      : undefined
+    return publish(
+      { ...base, success: true, choice: summary, ...(standing === undefined ? {} : { checkpoint: standing }) },
+      settings.summary,
+      core
+    )
   }
 
   // The listing is not bounded by the time limit (a cut listing is no selection); the batch is:
@@ -207,7 +220,9 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
   } finally {
     resultsFile = results.close()
   }
-  if (checkpoint?.ok) await saveCheckpoint(settings, deps, checkpoint.value, choice, (id) => handled.get(id))
+  const standing = checkpoint?.ok
+    ? await saveCheckpoint(settings, deps, checkpoint.value, choice, (id) => handled.get(id))
+    : undefined
   const report: RunReport = {
     ...base,
     videos,
@@ -215,7 +230,8 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     success: runSucceeded(videos.requestCounts, settings.ifMissing),
     cancelled: deps.cancellation.stop.aborted,
     resultsFile,
-    estimate
+    estimate,
+    ...(standing === undefined ? {} : { checkpoint: standing })
   }
   await publish(report, settings.summary, core)
 }
@@ -336,9 +352,9 @@ async function saveCheckpoint(
   previous: Checkpoint,
   choice: VideoChoice,
   handling: (id: string) => Handling | undefined
-): Promise<void> {
+): Promise<CheckpointStanding | undefined> {
   const file = settings.checkpointFile
-  if (file === undefined || settings.dryRun) return
+  if (file === undefined || settings.dryRun) return undefined
   const { core } = deps
   const { checkpoint, dropped } = nextCheckpoint(previous, {
     listed: choice.resumed?.listed ?? [],
@@ -356,22 +372,24 @@ async function saveCheckpoint(
     core.warning(
       `The checkpoint could not be written to ${file.input}: ${errorMessage(error)}. The next run repeats this one.`
     )
-    return
+    return { saved: false, remembered: previous.failed.length, dropped: 0 }
   }
-  const failures = checkpoint.failed.length
-  core.info(
-    `Checkpoint saved: cursor ${checkpoint.cursor ?? 'not set'}` +
-      toGo(choice, checkpoint.cursor) +
-      `; ${failures} failure${failures === 1 ? '' : 's'} remembered` +
-      (dropped.length > 0 ? `; ${dropped.length} dropped after ${dropped[0]?.tries} tries.` : '.')
-  )
+  const standing: CheckpointStanding = {
+    saved: true,
+    ...(checkpoint.cursor === undefined ? {} : { cursor: checkpoint.cursor }),
+    ...toGo(choice, checkpoint.cursor),
+    remembered: checkpoint.failed.length,
+    dropped: dropped.length
+  }
+  core.info(checkpointLine(standing, safeText))
+  return standing
 }
 
 /** How many selected videos lie at or after the new cursor (kept ones not counted), when the list's total tells. */
-function toGo(choice: VideoChoice, cursor: string | undefined): string {
+function toGo(choice: VideoChoice, cursor: string | undefined): { left?: number } {
   const after = choice.resumed?.after
-  if (after === undefined) return ''
+  if (after === undefined) return {}
   const at = cursor === undefined ? -Infinity : (instantMicros(cursor) ?? -Infinity)
   const left = Math.max(0, after - (choice.resumed?.listed ?? []).filter((video) => video.at < at).length)
-  return `; ${left} selected video${left === 1 ? '' : 's'} left from it`
+  return { left }
 }

@@ -232,6 +232,22 @@ export interface RunReport extends ReportSettings {
   resultsFile?: string
   /** How long the batch should take, said after selecting (report/estimate.ts); absent when nothing was acted on. */
   estimate?: string
+  /** Where the checkpoint stands after a real run with `checkpoint-file`. */
+  checkpoint?: CheckpointStanding
+}
+
+/** Where a checkpoint stands once a run has written it (or failed to). */
+export interface CheckpointStanding {
+  /** The file could be written; when not, the next run repeats this one. */
+  saved: boolean
+  /** The cursor (RFC 3339): every selected video created before it was handled or is remembered. */
+  cursor?: string
+  /** Selected videos at or after the cursor (kept ones not counted), when the list's total tells. */
+  left?: number
+  /** Failures remembered, tried first by the next run. */
+  remembered: number
+  /** Failures dropped by this run after their last try. */
+  dropped: number
 }
 
 /** An object that is neither null nor an array: what a JSON body's fields are read from. */

@@ -27,7 +27,7 @@ describe('npm run demo', () => {
     ['missing', 1, /ERROR \(Not found: default download of video 00000000000000000000a1b2c3d4e5f6\)/],
     ['bad-token', 1, /Stream Write permission/],
     [
-      'cleanup',
+      'plan',
       0,
       /The filters select \d+ videos; the 20 newest kept \(keep-latest\): acting on \d+\.[\s\S]*\d+ would-delete, \d+ missing \(dry run: nothing was deleted\)[\s\S]*The dry run planned (\d+) videos with downloads; the real run deleted the downloads of \1 \(the same selection\)/
     ],
@@ -45,7 +45,7 @@ describe('npm run demo', () => {
   })
 
   it('shows the step as a workflow against Cloudflare writes it, and the stand-in-only values apart', () => {
-    const { stdout } = demo('cleanup')
+    const { stdout } = demo('plan')
     const [againstCloudflare = '', standInOnly = ''] = stdout
       .split('── Log')[0]!
       .split('For the stand-in only, never against Cloudflare, the demo gives instead:')
@@ -56,9 +56,33 @@ describe('npm run demo', () => {
     expect(standInOnly).toMatch(/^\s*base-url: http:\/\/127\.0\.0\.1:/m)
   })
 
+  it('cleanup: three scheduled runs, each resuming where the last one stopped, the first cut by its time limit', () => {
+    const { status, stdout } = demo('cleanup')
+    expect(status).toBe(0)
+    const runs = [
+      ...stdout.matchAll(/^Run (\d): exit code (\d+); (\d+) deleted, .* (\d+) postponed, 5 kept, (\d+) failed/gm)
+    ]
+    expect(runs.map((run) => [run[1], run[2], run[5]])).toEqual([
+      ['1', '0', '0'],
+      ['2', '0', '0'],
+      ['3', '0', '0']
+    ])
+    // 55 requests at 200 ms, 2 at a time, cannot all fit in 5 s: the first run postpones some.
+    expect(Number(runs[0]?.[4])).toBeGreaterThan(0)
+    expect(Number(runs[0]?.[3])).toBeGreaterThan(0)
+    const saved = [...stdout.matchAll(/Checkpoint saved: cursor (\S+);/g)].map((match) => match[1] ?? '')
+    const resumed = [...stdout.matchAll(/Checkpoint: resuming from (\S+)\./g)].map((match) => match[1] ?? '')
+    expect(saved).toHaveLength(3)
+    expect(resumed).toEqual(saved.slice(0, 2))
+    expect(Date.parse(saved[2] ?? '')).toBeGreaterThan(Date.parse(saved[0] ?? ''))
+    expect(stdout).toMatch(/Checkpoint saved: [^\n]*; 0 failures remembered\./)
+    expect(stdout).not.toMatch(/^\s*ERROR/m)
+    expect(stdout).not.toContain('stand-in-token-0123456789')
+  }, 120_000)
+
   it('names the scenarios when given an unknown one', () => {
     const result = demo('nope')
     expect(result.status).toBe(2)
-    expect(result.stderr).toContain('Try one of: single, batch, dry-run, missing, bad-token, cleanup, throttled')
+    expect(result.stderr).toContain('Try one of: single, batch, dry-run, missing, bad-token, cleanup, plan, throttled')
   })
 })
