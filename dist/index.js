@@ -34025,6 +34025,471 @@ function invalidInputOutputs(problems) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/inputs/input-parsers.ts
+/**
+ * Pure parsers for the action's raw input strings. Each returns either a value or a message that
+ * names what is accepted; none reads the environment and none coerces a bad value into a good one.
+ */
+
+
+/** Cloudflare's API, where every request goes unless `base-url` says otherwise. */
+const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
+/** A parsed value, or the problem with it: the one pair of helpers every parser uses. */
+const input_parsers_ok = (value) => ({ ok: true, value });
+const bad = (problem) => ({ ok: false, problem });
+/** Stream video UIDs and account ids as Cloudflare returns them: 1–32 characters of `[A-Za-z0-9]` (the API's `maxLength: 32`). */
+const IDENTIFIER = /^[A-Za-z0-9]{1,32}$/;
+/**
+ * A video uid as a user gives it: 32 hexadecimal characters, as Stream makes every uid. Stricter
+ * than {@link IDENTIFIER} so that a uid cut in two by a stray space or a truncated copy fails as
+ * an input error instead of being sent, answered 404 and counted as "missing".
+ */
+const VIDEO_UID = /^[0-9a-fA-F]{32}$/;
+/** At most this many characters of a user's line are shown back: a wrong file may hold anything. */
+const SHOWN = 40;
+/** Shows a user's value in a message without letting a huge, multi-line or invisible value flood or hide in the log. */
+function quote(value, max = 48) {
+    // JSON.stringify escapes controls; bidirectional and zero-width characters are shown escaped too.
+    const oneLine = JSON.stringify(value).replace(INVISIBLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return oneLine.length > max ? `${oneLine.slice(0, max - 3)}…"` : oneLine;
+}
+/**
+ * A list of Stream video UIDs, as `video-id`, `video-id-file` and `exclude` take it: ids separated
+ * by newlines, commas or spaces, with `#` starting a comment to the end of its line; or one JSON
+ * array of id strings (so this action's own `failed` output can be fed back in). Each id must be
+ * 32 hexadecimal characters ({@link VIDEO_UID}); uppercase is lowered. A wrong id is named by its
+ * line (or its item of the array) and at most 40 of its characters. Duplicates are dropped, the
+ * first occurrence's order kept. An empty list is a value: the caller decides.
+ */
+function parseIdList(raw) {
+    const ids = new Set();
+    const wrong = [];
+    let wrongCount = 0;
+    const take = (id, place, at) => {
+        if (id === '')
+            return;
+        if (VIDEO_UID.test(id))
+            ids.add(id.toLowerCase());
+        else if (++wrongCount <= 5)
+            wrong.push(`${place} ${at} ${quote(id, SHOWN + 2)}`);
+    };
+    const text = raw.trim();
+    if (text.startsWith('[')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            return bad('starts with "[" but is not a JSON array of ids: give a JSON array, or ids separated by newlines, commas or spaces');
+        }
+        if (!Array.isArray(parsed) || !parsed.every((id) => typeof id === 'string')) {
+            return bad('is a JSON value but not an array of id strings');
+        }
+        parsed.forEach((id, i) => take(id.trim(), 'item', i + 1));
+    }
+    else {
+        // One pass over the whole text, counting lines: a file of 100,000 ids makes no array per line.
+        let line = 1;
+        for (const [token] of raw.matchAll(/\r\n?|\n|#[^\r\n]*|[^\s,#]+/g)) {
+            if (token.startsWith('\r') || token === '\n')
+                line += 1;
+            else if (!token.startsWith('#'))
+                take(token, 'line', line);
+        }
+    }
+    if (wrongCount > 0) {
+        const more = wrongCount > 5 ? ` and ${wrongCount - 5} more` : '';
+        return bad(`has ${wrong.join(', ')}${more}: a Stream video uid is 32 hexadecimal characters (0-9, a-f)`);
+    }
+    return input_parsers_ok([...ids]);
+}
+/** Free text for a filter (`creator`, `video-name`, `search`): one line of printable text, at most `max` characters. */
+function parseFilterText(raw, max) {
+    // eslint-disable-next-line no-control-regex -- a control character is what is refused here
+    if (/[\u0000-\u001f\u007f]/.test(raw))
+        return bad('must be one line of text without control characters');
+    return raw.length <= max ? input_parsers_ok(raw) : bad(`is ${raw.length} characters long: at most ${max}`);
+}
+function parseIdentifier(raw) {
+    if (raw === '')
+        return bad('is required');
+    return IDENTIFIER.test(raw) ? input_parsers_ok(raw) : bad(`is ${quote(raw)}: it must be 1–32 letters or digits`);
+}
+/** One of a fixed set of words, case-sensitive as action.yml documents them. */
+function parseChoice(raw, choices) {
+    return choices.includes(raw)
+        ? input_parsers_ok(raw)
+        : bad(`is ${quote(raw)}: use one of ${choices.join(', ')}`);
+}
+/** The YAML 1.2 core-schema booleans that @actions/core's getBooleanInput accepts; nothing else. */
+function parseBoolean(raw) {
+    if (['true', 'True', 'TRUE'].includes(raw))
+        return input_parsers_ok(true);
+    if (['false', 'False', 'FALSE'].includes(raw))
+        return input_parsers_ok(false);
+    return bad(`is ${quote(raw)}: use true or false`);
+}
+/** A whole number in [min, max], written in plain digits. */
+function parseInteger(raw, min, max) {
+    const value = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+    return value >= min && value <= max ? input_parsers_ok(value) : bad(`is ${quote(raw)}: use a whole number from ${min} to ${max}`);
+}
+/**
+ * A credential: printable ASCII without spaces, so that nothing can be smuggled into an HTTP
+ * header (no CR/LF) and a pasted value with a stray newline is caught before it is sent.
+ */
+function parseCredential(raw) {
+    return /^[\x21-\x7e]+$/.test(raw)
+        ? input_parsers_ok(raw)
+        : bad('must be printable ASCII with no spaces or line breaks (check the secret for a stray newline)');
+}
+/**
+ * The API base: `https` only, except plain `http` to loopback (tests and the demo stand-in).
+ * No user-info (it would be sent to a server, and is never echoed back), and no `?` or `#`
+ * anywhere: the request path is appended to this URL, and after a `?` or `#` it would land in the
+ * query or fragment, so every request would go to the base itself. Returned without a trailing slash.
+ */
+function parseBaseUrl(raw) {
+    // Before anything else, and without quoting the value: `https://user:pa/ss@host` does not even
+    // parse as a URL with a password, and an API base has no reason to hold an '@' anywhere.
+    if (raw.includes('@'))
+        return bad('must not contain a user name or password (an "@"): the value is not shown');
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return bad(`is ${quote(raw)}: it must be an absolute https URL`);
+    }
+    const loopback = isLoopbackHost(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        return bad(`is ${quote(raw)}: it must use https (plain http is allowed only for loopback hosts)`);
+    }
+    if (raw.includes('?') || raw.includes('#')) {
+        return bad(`is ${quote(raw)}: it must not contain "?" or "#" (give the API base only, such as ${DEFAULT_BASE_URL})`);
+    }
+    return input_parsers_ok(url.href.replace(/\/+$/, ''));
+}
+
+;// CONCATENATED MODULE: ./src/inputs/instants.ts
+/**
+ * Instants as the video list writes them and as the `created-before`/`created-after` inputs take
+ * them: RFC 3339 date-times to the microsecond (the list pages by them, so no precision may be
+ * lost), and ages counted back from now (`90d`).
+ */
+
+const AGE_UNITS = { min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/** About a century: older ages are typing mistakes, and would leave the range Date handles well. */
+const MAX_AGE_MS = 36_500 * 86_400_000;
+const ACCEPTED = 'use an RFC 3339 date-time with a zone, years 1900–2199 (2026-06-01T00:00:00Z, 2026-06-01T09:30:00.5+02:00) ' +
+    'or an age: a whole number with min, h, d or w (30min, 12h, 90d, 2w)';
+/**
+ * Reads `created-before` / `created-after`: an RFC 3339 date-time with `Z` or an offset (fractions
+ * kept to the microsecond), or an age before `now` (ms since the epoch): `30min`, `12h`, `90d`,
+ * `2w`. Returns the instant as UTC ISO 8601 (`…T00:00:00.000Z`; six fraction digits only when the
+ * input had sub-millisecond digits). A bare `m` is refused (minutes or months?), and so are months
+ * and years (they vary in length: write days), dates without a time, and times without a zone.
+ */
+function parseInstant(raw, now) {
+    const text = raw.trim();
+    if (text === '')
+        return bad(`is empty: ${ACCEPTED}`);
+    const age = /^(\d{1,6})\s*([a-z]+)$/i.exec(text);
+    if (age) {
+        const unit = (age[2] ?? '').toLowerCase();
+        const size = AGE_UNITS[unit];
+        if (unit === 'm')
+            return bad(`is ${quote(raw)}: "m" could mean minutes or months; write 30min, or days (90d)`);
+        if (/^(mo|mon|month|months|y|yr|yrs|year|years)$/.test(unit)) {
+            return bad(`is ${quote(raw)}: months and years vary in length; write days (e.g. 90d or 365d)`);
+        }
+        if (size === undefined)
+            return bad(`is ${quote(raw)}: ${ACCEPTED}`);
+        const ms = Number(age[1]) * size;
+        if (ms > MAX_AGE_MS)
+            return bad(`is ${quote(raw)}: an age over 100 years is surely a mistake`);
+        return input_parsers_ok(new Date(now - ms).toISOString());
+    }
+    if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+        return bad(`is ${quote(raw)}: give a time and zone too, e.g. ${text}T00:00:00Z`);
+    }
+    if (/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) {
+        return bad(`is ${quote(raw)}: give a zone (Z for UTC, or an offset such as +02:00); without one the time is ambiguous`);
+    }
+    const at = instantMicros(text);
+    return at === undefined ? bad(`is ${quote(raw)}: ${ACCEPTED}`) : input_parsers_ok(formatMicros(at));
+}
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+/**
+ * An RFC 3339 date-time (no leap second) as microseconds since the epoch, or undefined. Digits
+ * past the microsecond are dropped (floor), so a cursor never moves later. Years run from 1900 to
+ * 2199: microseconds are exact in a double only within about 285 years of 1970.
+ */
+function instantMicros(text) {
+    const m = RFC3339.exec(text);
+    if (!m)
+        return undefined;
+    const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+    if (year < 1900 || year > 2199 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59)
+        return undefined;
+    const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+    // Date.UTC rolls 2026-02-30 over to March: a day that does not round-trip does not exist.
+    if (day < 1 || new Date(ms).getUTCDate() !== day)
+        return undefined;
+    let offsetMinutes = 0;
+    if (!m[8]) {
+        const hours = Number(m[10]);
+        const minutes = Number(m[11]);
+        if (hours > 23 || minutes > 59)
+            return undefined;
+        offsetMinutes = (m[9] === '-' ? -1 : 1) * (hours * 60 + minutes);
+    }
+    const fraction = Number((m[7] ?? '').padEnd(6, '0').slice(0, 6));
+    return (ms - offsetMinutes * 60_000) * 1000 + fraction;
+}
+/** Microseconds since the epoch as UTC ISO 8601: three fraction digits, or six when they matter. */
+function formatMicros(at) {
+    const ms = Math.floor(at / 1000);
+    const iso = new Date(ms).toISOString();
+    const micros = at - ms * 1000;
+    return micros === 0 ? iso : `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
+}
+const LIMIT_UNITS = { s: 1000, ...AGE_UNITS };
+/** GitHub ends a job after 6 hours: a longer time limit never applies. */
+const MAX_TIME_LIMIT_MS = 6 * 3_600_000;
+/**
+ * Reads `time-limit`: a whole number with `s`, `min` or `h` (as the ages take them, plus seconds),
+ * above zero and at most 6h. Returns milliseconds.
+ */
+function parseTimeLimit(raw) {
+    const text = raw.trim();
+    const accepted = 'use a whole number with s, min or h, at most 6h (90s, 50min, 5h)';
+    const m = /^(\d{1,6})\s*([a-z]+)$/i.exec(text);
+    const unit = (m?.[2] ?? '').toLowerCase();
+    if (unit === 'm')
+        return bad(`is ${quote(raw)}: write minutes as min (50min)`);
+    const size = LIMIT_UNITS[unit];
+    if (m === null || size === undefined)
+        return bad(`is ${quote(raw)}: ${accepted}`);
+    const ms = Number(m[1]) * size;
+    if (ms === 0)
+        return bad(`is ${quote(raw)}: a time limit of zero would send nothing; leave it out for no limit`);
+    if (ms > MAX_TIME_LIMIT_MS)
+        return bad(`is ${quote(raw)}: at most 6h, the longest a GitHub job runs`);
+    return input_parsers_ok(ms);
+}
+
+;// CONCATENATED MODULE: ./src/sources/checkpoint.ts
+/**
+ * The checkpoint of a selection (`checkpoint-file`), pure: reading and checking its text, whether it
+ * belongs to this run, and the next one from what the run did. The file itself is the runner's
+ * (runner/checkpoint-io.ts).
+ *
+ * The cursor is an instant: every selected video created strictly before it has been handled (its
+ * downloads deleted or found absent) or is in `failed`. The next run lists from it, inclusive.
+ */
+
+
+
+const CHECKPOINT_VERSION = 1;
+/** Runs that may try a video before it is dropped from `failed`, with a warning. */
+const MAX_TRIES = 5;
+/** At most this many failures are remembered: once full, the cursor stops at the next failure. */
+const MAX_REMEMBERED = 10_000;
+/** The longest error kept per failure. */
+const MAX_ERROR = 500;
+/** The identity of this run's checkpoint. */
+function identityOf(account, downloadType, filters) {
+    const identity = { account, downloadType };
+    if (filters.creator !== undefined)
+        identity.creator = filters.creator;
+    if (filters.videoName !== undefined)
+        identity.videoName = filters.videoName;
+    if (filters.search !== undefined)
+        identity.search = filters.search;
+    if (filters.status !== undefined)
+        identity.status = filters.status;
+    if (filters.liveInputId !== undefined)
+        identity.liveInputId = filters.liveInputId;
+    return identity;
+}
+/** The checkpoint's identity fields under their input names, in the order they are compared. */
+const IDENTITY_FIELDS = [
+    ['account', 'account-id'],
+    ['downloadType', 'download-type'],
+    ['creator', 'creator'],
+    ['videoName', 'video-name'],
+    ['search', 'search'],
+    ['status', 'status'],
+    ['liveInputId', 'live-input-id']
+];
+/** The input whose value differs from the checkpoint's, in words; undefined when it is this run's. */
+function identityMismatch(saved, run, input) {
+    for (const [field, name] of IDENTITY_FIELDS) {
+        if (saved[field] === run[field])
+            continue;
+        const shown = (value) => (value === undefined ? 'not given' : quote(value));
+        return (`The checkpoint in \`checkpoint-file\` (${input}) belongs to another selection: its \`${name}\` is ` +
+            `${shown(saved[field])}, this run's is ${shown(run[field])}. Nothing was sent. To start afresh, delete the ` +
+            'file (or the cache entry that restores it), or give `checkpoint-file` another path.');
+    }
+    return undefined;
+}
+/** Reads a checkpoint's text, field by field; a problem names the field. */
+function parseCheckpoint(text, input) {
+    const bad = (field, why) => ({
+        ok: false,
+        problem: `The checkpoint in \`checkpoint-file\` (${input}) is not one this action wrote: ${field} ${why}. Delete it to start afresh.`
+    });
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        return bad('the file', 'is not JSON');
+    }
+    if (!isRecord(data))
+        return bad('the file', 'is not a JSON object');
+    const unknown = Object.keys(data).find((key) => !['version', 'identity', 'cursor', 'failed'].includes(key));
+    if (unknown !== undefined)
+        return bad(`field ${quote(unknown)}`, 'is not a checkpoint field');
+    if (data.version !== CHECKPOINT_VERSION)
+        return bad('`version`', `is not ${CHECKPOINT_VERSION}`);
+    const identity = data.identity;
+    if (!isRecord(identity))
+        return bad('`identity`', 'is not an object');
+    const names = IDENTITY_FIELDS.map(([field]) => field);
+    const stray = Object.keys(identity).find((key) => !names.includes(key));
+    if (stray !== undefined)
+        return bad(`\`identity.${stray}\``, 'is not an identity field');
+    for (const field of names) {
+        const value = identity[field];
+        if (value !== undefined && (typeof value !== 'string' || value.length > 1024)) {
+            return bad(`\`identity.${field}\``, 'is not a text of at most 1,024 characters');
+        }
+    }
+    if (typeof identity.account !== 'string' || !IDENTIFIER.test(identity.account)) {
+        return bad('`identity.account`', 'is not an account id');
+    }
+    if (!['default', 'audio', 'all'].includes(identity.downloadType)) {
+        return bad('`identity.downloadType`', 'is not default, audio or all');
+    }
+    if (identity.status !== undefined && !MEDIA_STATES.includes(identity.status)) {
+        return bad('`identity.status`', 'is not a video state');
+    }
+    let cursor;
+    if (data.cursor !== undefined) {
+        if (typeof data.cursor !== 'string' || instantMicros(data.cursor) === undefined) {
+            return bad('`cursor`', 'is not an RFC 3339 date-time');
+        }
+        cursor = data.cursor;
+    }
+    if (!Array.isArray(data.failed))
+        return bad('`failed`', 'is not an array');
+    if (data.failed.length > MAX_REMEMBERED)
+        return bad('`failed`', `has more than ${MAX_REMEMBERED} entries`);
+    const failed = [];
+    const ids = new Set();
+    for (const [i, entry] of data.failed.entries()) {
+        const at = `\`failed[${i}]\``;
+        if (!isRecord(entry))
+            return bad(at, 'is not an object');
+        const extra = Object.keys(entry).find((key) => !['id', 'created', 'tries', 'error'].includes(key));
+        if (extra !== undefined)
+            return bad(`${at}.${extra}`, 'is not a field of a failure');
+        if (typeof entry.id !== 'string' || !IDENTIFIER.test(entry.id))
+            return bad(`${at}.id`, 'is not a video id');
+        if (ids.has(entry.id))
+            return bad(`${at}.id`, 'is there twice');
+        if (typeof entry.created !== 'string' || instantMicros(entry.created) === undefined) {
+            return bad(`${at}.created`, 'is not an RFC 3339 date-time');
+        }
+        if (!Number.isInteger(entry.tries) || entry.tries < 0 || entry.tries > MAX_TRIES) {
+            return bad(`${at}.tries`, `is not a whole number from 0 to ${MAX_TRIES}`);
+        }
+        if (typeof entry.error !== 'string' || entry.error.length > MAX_ERROR) {
+            return bad(`${at}.error`, `is not a text of at most ${MAX_ERROR} characters`);
+        }
+        ids.add(entry.id);
+        failed.push({ id: entry.id, created: entry.created, tries: entry.tries, error: entry.error });
+    }
+    const value = {
+        identity: Object.fromEntries(names.filter((field) => identity[field] !== undefined).map((field) => [field, identity[field]])),
+        failed,
+        ...(cursor === undefined ? {} : { cursor })
+    };
+    return { ok: true, value };
+}
+/** The checkpoint as the file holds it. */
+function serializeCheckpoint(checkpoint) {
+    const { identity, cursor, failed } = checkpoint;
+    return `${JSON.stringify({ version: CHECKPOINT_VERSION, identity, ...(cursor === undefined ? {} : { cursor }), failed }, null, 1)}\n`;
+}
+/**
+ * Where this run starts listing: the later of `created-after` and the cursor. The cursor is asked
+ * for 1 µs early, so that the videos at its instant come back whether the list's `start` is
+ * inclusive or not (Cloudflare does not say).
+ */
+function listingStart(createdAfter, cursor) {
+    if (cursor === undefined)
+        return createdAfter;
+    const cursorAt = instantMicros(cursor);
+    if (createdAfter !== undefined && instantMicros(createdAfter) >= cursorAt)
+        return createdAfter;
+    return formatMicros(cursorAt - 1);
+}
+/**
+ * The checkpoint after a run. The cursor moves to the oldest video that holds it (held, kept, or a
+ * failure that found the list full); when none does, to the newest video listed (listed again next
+ * time, inclusive: at most one request), or it stays where it was.
+ */
+function nextCheckpoint(previous, run) {
+    const dropped = [];
+    const failed = [];
+    const remembered = new Set();
+    const settle = (entry, how) => {
+        if (how?.kind === 'handled')
+            return;
+        if (how?.kind === 'failed') {
+            const tried = { ...entry, tries: entry.tries + 1, error: how.error.slice(0, MAX_ERROR) };
+            if (tried.tries >= MAX_TRIES)
+                dropped.push(tried);
+            else
+                failed.push(tried);
+        }
+        else
+            failed.push(entry);
+        remembered.add(entry.id);
+    };
+    for (const entry of previous.failed)
+        settle(entry, run.handling(entry.id));
+    const wasRemembered = new Set(previous.failed.map((entry) => entry.id));
+    let holdAt = run.keptFrom ?? Infinity;
+    for (const video of run.listed) {
+        if (video.at >= holdAt)
+            break;
+        if (wasRemembered.has(video.uid))
+            continue;
+        const how = run.handling(video.uid);
+        if (how?.kind === 'handled')
+            continue;
+        if (how?.kind === 'failed' && failed.length < MAX_REMEMBERED) {
+            failed.push({ id: video.uid, created: video.created, tries: 1, error: how.error.slice(0, MAX_ERROR) });
+            continue;
+        }
+        holdAt = video.at;
+    }
+    const newest = run.listed[run.listed.length - 1];
+    const reached = holdAt !== Infinity ? holdAt : newest?.at;
+    // Never backwards: videos behind the cursor are not reconsidered (a larger keep-latest, for one).
+    const was = previous.cursor === undefined ? -Infinity : instantMicros(previous.cursor);
+    const cursor = reached === undefined || reached <= was ? previous.cursor : formatMicros(reached);
+    return {
+        checkpoint: { identity: previous.identity, failed, ...(cursor === undefined ? {} : { cursor }) },
+        dropped
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The job summary, as GitHub-flavoured Markdown: a heading, banners (dry run, cancelled), the
@@ -34032,6 +34497,7 @@ function invalidInputOutputs(problems) {
  * Text from Cloudflare is shown through markdownText (code spans), each cell is capped, and the
  * whole stays under a byte budget well below GitHub's 1 MiB per step, whatever the input.
  */
+
 
 
 
@@ -34097,6 +34563,8 @@ function renderSummary(report) {
         lines.push(choiceLine(report.choice, report.videos.count), '');
     if (report.estimate !== undefined)
         lines.push(report.estimate, '');
+    if (report.checkpoint !== undefined)
+        lines.push(checkpointLine(report.checkpoint, markdownText), '');
     const { videos } = report;
     const attention = attentionOutcomes(report);
     const count = (keep) => OUTCOMES.filter(keep).reduce((sum, outcome) => sum + videos.requestCounts[outcome], 0);
@@ -34125,6 +34593,20 @@ function renderSummary(report) {
         lines.push(`${total - shown} more rows are left out here; the \`results\` output has them all.`, '');
     }
     return `${lines.join('\n').trimEnd()}\n`;
+}
+/**
+ * Where the checkpoint stands, for the log and the summary: `show` makes the cursor safe for
+ * each (it was read from a file, checked, but text all the same).
+ */
+function checkpointLine(standing, show) {
+    if (!standing.saved)
+        return 'Checkpoint not saved: the next run repeats this one.';
+    const { cursor, left, remembered, dropped } = standing;
+    const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    return (`Checkpoint saved: cursor ${cursor === undefined ? 'not set' : show(cursor)}` +
+        (left === undefined ? '' : `; ${plural(left, 'selected video')} left from it`) +
+        `; ${plural(remembered, 'failure')} remembered` +
+        (dropped > 0 ? `; ${dropped} dropped after ${MAX_TRIES} tries.` : '.'));
 }
 /** ✅ all done, ⚪ nothing was there to delete, ❌ failed, ⚠️ failed but fail-on-error is false. */
 function mark(report) {
@@ -34453,260 +34935,6 @@ function estimate_duration(ms) {
     if (minutes < 90)
         return `about ${Math.round(minutes)} minute${Math.round(minutes) === 1 ? '' : 's'}`;
     return `about ${(minutes / 60).toFixed(1)} hours`;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/input-parsers.ts
-/**
- * Pure parsers for the action's raw input strings. Each returns either a value or a message that
- * names what is accepted; none reads the environment and none coerces a bad value into a good one.
- */
-
-
-/** Cloudflare's API, where every request goes unless `base-url` says otherwise. */
-const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
-/** A parsed value, or the problem with it: the one pair of helpers every parser uses. */
-const input_parsers_ok = (value) => ({ ok: true, value });
-const bad = (problem) => ({ ok: false, problem });
-/** Stream video UIDs and account ids as Cloudflare returns them: 1–32 characters of `[A-Za-z0-9]` (the API's `maxLength: 32`). */
-const IDENTIFIER = /^[A-Za-z0-9]{1,32}$/;
-/**
- * A video uid as a user gives it: 32 hexadecimal characters, as Stream makes every uid. Stricter
- * than {@link IDENTIFIER} so that a uid cut in two by a stray space or a truncated copy fails as
- * an input error instead of being sent, answered 404 and counted as "missing".
- */
-const VIDEO_UID = /^[0-9a-fA-F]{32}$/;
-/** At most this many characters of a user's line are shown back: a wrong file may hold anything. */
-const SHOWN = 40;
-/** Shows a user's value in a message without letting a huge, multi-line or invisible value flood or hide in the log. */
-function quote(value, max = 48) {
-    // JSON.stringify escapes controls; bidirectional and zero-width characters are shown escaped too.
-    const oneLine = JSON.stringify(value).replace(INVISIBLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return oneLine.length > max ? `${oneLine.slice(0, max - 3)}…"` : oneLine;
-}
-/**
- * A list of Stream video UIDs, as `video-id`, `video-id-file` and `exclude` take it: ids separated
- * by newlines, commas or spaces, with `#` starting a comment to the end of its line; or one JSON
- * array of id strings (so this action's own `failed` output can be fed back in). Each id must be
- * 32 hexadecimal characters ({@link VIDEO_UID}); uppercase is lowered. A wrong id is named by its
- * line (or its item of the array) and at most 40 of its characters. Duplicates are dropped, the
- * first occurrence's order kept. An empty list is a value: the caller decides.
- */
-function parseIdList(raw) {
-    const ids = new Set();
-    const wrong = [];
-    let wrongCount = 0;
-    const take = (id, place, at) => {
-        if (id === '')
-            return;
-        if (VIDEO_UID.test(id))
-            ids.add(id.toLowerCase());
-        else if (++wrongCount <= 5)
-            wrong.push(`${place} ${at} ${quote(id, SHOWN + 2)}`);
-    };
-    const text = raw.trim();
-    if (text.startsWith('[')) {
-        let parsed;
-        try {
-            parsed = JSON.parse(text);
-        }
-        catch {
-            return bad('starts with "[" but is not a JSON array of ids: give a JSON array, or ids separated by newlines, commas or spaces');
-        }
-        if (!Array.isArray(parsed) || !parsed.every((id) => typeof id === 'string')) {
-            return bad('is a JSON value but not an array of id strings');
-        }
-        parsed.forEach((id, i) => take(id.trim(), 'item', i + 1));
-    }
-    else {
-        // One pass over the whole text, counting lines: a file of 100,000 ids makes no array per line.
-        let line = 1;
-        for (const [token] of raw.matchAll(/\r\n?|\n|#[^\r\n]*|[^\s,#]+/g)) {
-            if (token.startsWith('\r') || token === '\n')
-                line += 1;
-            else if (!token.startsWith('#'))
-                take(token, 'line', line);
-        }
-    }
-    if (wrongCount > 0) {
-        const more = wrongCount > 5 ? ` and ${wrongCount - 5} more` : '';
-        return bad(`has ${wrong.join(', ')}${more}: a Stream video uid is 32 hexadecimal characters (0-9, a-f)`);
-    }
-    return input_parsers_ok([...ids]);
-}
-/** Free text for a filter (`creator`, `video-name`, `search`): one line of printable text, at most `max` characters. */
-function parseFilterText(raw, max) {
-    // eslint-disable-next-line no-control-regex -- a control character is what is refused here
-    if (/[\u0000-\u001f\u007f]/.test(raw))
-        return bad('must be one line of text without control characters');
-    return raw.length <= max ? input_parsers_ok(raw) : bad(`is ${raw.length} characters long: at most ${max}`);
-}
-function parseIdentifier(raw) {
-    if (raw === '')
-        return bad('is required');
-    return IDENTIFIER.test(raw) ? input_parsers_ok(raw) : bad(`is ${quote(raw)}: it must be 1–32 letters or digits`);
-}
-/** One of a fixed set of words, case-sensitive as action.yml documents them. */
-function parseChoice(raw, choices) {
-    return choices.includes(raw)
-        ? input_parsers_ok(raw)
-        : bad(`is ${quote(raw)}: use one of ${choices.join(', ')}`);
-}
-/** The YAML 1.2 core-schema booleans that @actions/core's getBooleanInput accepts; nothing else. */
-function parseBoolean(raw) {
-    if (['true', 'True', 'TRUE'].includes(raw))
-        return input_parsers_ok(true);
-    if (['false', 'False', 'FALSE'].includes(raw))
-        return input_parsers_ok(false);
-    return bad(`is ${quote(raw)}: use true or false`);
-}
-/** A whole number in [min, max], written in plain digits. */
-function parseInteger(raw, min, max) {
-    const value = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
-    return value >= min && value <= max ? input_parsers_ok(value) : bad(`is ${quote(raw)}: use a whole number from ${min} to ${max}`);
-}
-/**
- * A credential: printable ASCII without spaces, so that nothing can be smuggled into an HTTP
- * header (no CR/LF) and a pasted value with a stray newline is caught before it is sent.
- */
-function parseCredential(raw) {
-    return /^[\x21-\x7e]+$/.test(raw)
-        ? input_parsers_ok(raw)
-        : bad('must be printable ASCII with no spaces or line breaks (check the secret for a stray newline)');
-}
-/**
- * The API base: `https` only, except plain `http` to loopback (tests and the demo stand-in).
- * No user-info (it would be sent to a server, and is never echoed back), and no `?` or `#`
- * anywhere: the request path is appended to this URL, and after a `?` or `#` it would land in the
- * query or fragment, so every request would go to the base itself. Returned without a trailing slash.
- */
-function parseBaseUrl(raw) {
-    // Before anything else, and without quoting the value: `https://user:pa/ss@host` does not even
-    // parse as a URL with a password, and an API base has no reason to hold an '@' anywhere.
-    if (raw.includes('@'))
-        return bad('must not contain a user name or password (an "@"): the value is not shown');
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        return bad(`is ${quote(raw)}: it must be an absolute https URL`);
-    }
-    const loopback = isLoopbackHost(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        return bad(`is ${quote(raw)}: it must use https (plain http is allowed only for loopback hosts)`);
-    }
-    if (raw.includes('?') || raw.includes('#')) {
-        return bad(`is ${quote(raw)}: it must not contain "?" or "#" (give the API base only, such as ${DEFAULT_BASE_URL})`);
-    }
-    return input_parsers_ok(url.href.replace(/\/+$/, ''));
-}
-
-;// CONCATENATED MODULE: ./src/inputs/instants.ts
-/**
- * Instants as the video list writes them and as the `created-before`/`created-after` inputs take
- * them: RFC 3339 date-times to the microsecond (the list pages by them, so no precision may be
- * lost), and ages counted back from now (`90d`).
- */
-
-const AGE_UNITS = { min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-/** About a century: older ages are typing mistakes, and would leave the range Date handles well. */
-const MAX_AGE_MS = 36_500 * 86_400_000;
-const ACCEPTED = 'use an RFC 3339 date-time with a zone, years 1900–2199 (2026-06-01T00:00:00Z, 2026-06-01T09:30:00.5+02:00) ' +
-    'or an age: a whole number with min, h, d or w (30min, 12h, 90d, 2w)';
-/**
- * Reads `created-before` / `created-after`: an RFC 3339 date-time with `Z` or an offset (fractions
- * kept to the microsecond), or an age before `now` (ms since the epoch): `30min`, `12h`, `90d`,
- * `2w`. Returns the instant as UTC ISO 8601 (`…T00:00:00.000Z`; six fraction digits only when the
- * input had sub-millisecond digits). A bare `m` is refused (minutes or months?), and so are months
- * and years (they vary in length: write days), dates without a time, and times without a zone.
- */
-function parseInstant(raw, now) {
-    const text = raw.trim();
-    if (text === '')
-        return bad(`is empty: ${ACCEPTED}`);
-    const age = /^(\d{1,6})\s*([a-z]+)$/i.exec(text);
-    if (age) {
-        const unit = (age[2] ?? '').toLowerCase();
-        const size = AGE_UNITS[unit];
-        if (unit === 'm')
-            return bad(`is ${quote(raw)}: "m" could mean minutes or months; write 30min, or days (90d)`);
-        if (/^(mo|mon|month|months|y|yr|yrs|year|years)$/.test(unit)) {
-            return bad(`is ${quote(raw)}: months and years vary in length; write days (e.g. 90d or 365d)`);
-        }
-        if (size === undefined)
-            return bad(`is ${quote(raw)}: ${ACCEPTED}`);
-        const ms = Number(age[1]) * size;
-        if (ms > MAX_AGE_MS)
-            return bad(`is ${quote(raw)}: an age over 100 years is surely a mistake`);
-        return input_parsers_ok(new Date(now - ms).toISOString());
-    }
-    if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-        return bad(`is ${quote(raw)}: give a time and zone too, e.g. ${text}T00:00:00Z`);
-    }
-    if (/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) {
-        return bad(`is ${quote(raw)}: give a zone (Z for UTC, or an offset such as +02:00); without one the time is ambiguous`);
-    }
-    const at = instantMicros(text);
-    return at === undefined ? bad(`is ${quote(raw)}: ${ACCEPTED}`) : input_parsers_ok(formatMicros(at));
-}
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-/**
- * An RFC 3339 date-time (no leap second) as microseconds since the epoch, or undefined. Digits
- * past the microsecond are dropped (floor), so a cursor never moves later. Years run from 1900 to
- * 2199: microseconds are exact in a double only within about 285 years of 1970.
- */
-function instantMicros(text) {
-    const m = RFC3339.exec(text);
-    if (!m)
-        return undefined;
-    const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-    if (year < 1900 || year > 2199 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59)
-        return undefined;
-    const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-    // Date.UTC rolls 2026-02-30 over to March: a day that does not round-trip does not exist.
-    if (day < 1 || new Date(ms).getUTCDate() !== day)
-        return undefined;
-    let offsetMinutes = 0;
-    if (!m[8]) {
-        const hours = Number(m[10]);
-        const minutes = Number(m[11]);
-        if (hours > 23 || minutes > 59)
-            return undefined;
-        offsetMinutes = (m[9] === '-' ? -1 : 1) * (hours * 60 + minutes);
-    }
-    const fraction = Number((m[7] ?? '').padEnd(6, '0').slice(0, 6));
-    return (ms - offsetMinutes * 60_000) * 1000 + fraction;
-}
-/** Microseconds since the epoch as UTC ISO 8601: three fraction digits, or six when they matter. */
-function formatMicros(at) {
-    const ms = Math.floor(at / 1000);
-    const iso = new Date(ms).toISOString();
-    const micros = at - ms * 1000;
-    return micros === 0 ? iso : `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
-}
-const LIMIT_UNITS = { s: 1000, ...AGE_UNITS };
-/** GitHub ends a job after 6 hours: a longer time limit never applies. */
-const MAX_TIME_LIMIT_MS = 6 * 3_600_000;
-/**
- * Reads `time-limit`: a whole number with `s`, `min` or `h` (as the ages take them, plus seconds),
- * above zero and at most 6h. Returns milliseconds.
- */
-function parseTimeLimit(raw) {
-    const text = raw.trim();
-    const accepted = 'use a whole number with s, min or h, at most 6h (90s, 50min, 5h)';
-    const m = /^(\d{1,6})\s*([a-z]+)$/i.exec(text);
-    const unit = (m?.[2] ?? '').toLowerCase();
-    if (unit === 'm')
-        return bad(`is ${quote(raw)}: write minutes as min (50min)`);
-    const size = LIMIT_UNITS[unit];
-    if (m === null || size === undefined)
-        return bad(`is ${quote(raw)}: ${accepted}`);
-    const ms = Number(m[1]) * size;
-    if (ms === 0)
-        return bad(`is ${quote(raw)}: a time limit of zero would send nothing; leave it out for no limit`);
-    if (ms > MAX_TIME_LIMIT_MS)
-        return bad(`is ${quote(raw)}: at most 6h, the longest a GitHub job runs`);
-    return input_parsers_ok(ms);
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
@@ -35471,217 +35699,6 @@ function overCapMessage(what, count, maxVideos) {
         'Narrow it, or raise `max-videos` (0 for no cap) if that many is what you meant.');
 }
 
-;// CONCATENATED MODULE: ./src/sources/checkpoint.ts
-/**
- * The checkpoint of a selection (`checkpoint-file`), pure: reading and checking its text, whether it
- * belongs to this run, and the next one from what the run did. The file itself is the runner's
- * (runner/checkpoint-io.ts).
- *
- * The cursor is an instant: every selected video created strictly before it has been handled (its
- * downloads deleted or found absent) or is in `failed`. The next run lists from it, inclusive.
- */
-
-
-
-const CHECKPOINT_VERSION = 1;
-/** Runs that may try a video before it is dropped from `failed`, with a warning. */
-const MAX_TRIES = 5;
-/** At most this many failures are remembered: once full, the cursor stops at the next failure. */
-const MAX_REMEMBERED = 10_000;
-/** The longest error kept per failure. */
-const MAX_ERROR = 500;
-/** The identity of this run's checkpoint. */
-function identityOf(account, downloadType, filters) {
-    const identity = { account, downloadType };
-    if (filters.creator !== undefined)
-        identity.creator = filters.creator;
-    if (filters.videoName !== undefined)
-        identity.videoName = filters.videoName;
-    if (filters.search !== undefined)
-        identity.search = filters.search;
-    if (filters.status !== undefined)
-        identity.status = filters.status;
-    if (filters.liveInputId !== undefined)
-        identity.liveInputId = filters.liveInputId;
-    return identity;
-}
-/** The checkpoint's identity fields under their input names, in the order they are compared. */
-const IDENTITY_FIELDS = [
-    ['account', 'account-id'],
-    ['downloadType', 'download-type'],
-    ['creator', 'creator'],
-    ['videoName', 'video-name'],
-    ['search', 'search'],
-    ['status', 'status'],
-    ['liveInputId', 'live-input-id']
-];
-/** The input whose value differs from the checkpoint's, in words; undefined when it is this run's. */
-function identityMismatch(saved, run, input) {
-    for (const [field, name] of IDENTITY_FIELDS) {
-        if (saved[field] === run[field])
-            continue;
-        const shown = (value) => (value === undefined ? 'not given' : quote(value));
-        return (`The checkpoint in \`checkpoint-file\` (${input}) belongs to another selection: its \`${name}\` is ` +
-            `${shown(saved[field])}, this run's is ${shown(run[field])}. Nothing was sent. To start afresh, delete the ` +
-            'file (or the cache entry that restores it), or give `checkpoint-file` another path.');
-    }
-    return undefined;
-}
-/** Reads a checkpoint's text, field by field; a problem names the field. */
-function parseCheckpoint(text, input) {
-    const bad = (field, why) => ({
-        ok: false,
-        problem: `The checkpoint in \`checkpoint-file\` (${input}) is not one this action wrote: ${field} ${why}. Delete it to start afresh.`
-    });
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch {
-        return bad('the file', 'is not JSON');
-    }
-    if (!isRecord(data))
-        return bad('the file', 'is not a JSON object');
-    const unknown = Object.keys(data).find((key) => !['version', 'identity', 'cursor', 'failed'].includes(key));
-    if (unknown !== undefined)
-        return bad(`field ${quote(unknown)}`, 'is not a checkpoint field');
-    if (data.version !== CHECKPOINT_VERSION)
-        return bad('`version`', `is not ${CHECKPOINT_VERSION}`);
-    const identity = data.identity;
-    if (!isRecord(identity))
-        return bad('`identity`', 'is not an object');
-    const names = IDENTITY_FIELDS.map(([field]) => field);
-    const stray = Object.keys(identity).find((key) => !names.includes(key));
-    if (stray !== undefined)
-        return bad(`\`identity.${stray}\``, 'is not an identity field');
-    for (const field of names) {
-        const value = identity[field];
-        if (value !== undefined && (typeof value !== 'string' || value.length > 1024)) {
-            return bad(`\`identity.${field}\``, 'is not a text of at most 1,024 characters');
-        }
-    }
-    if (typeof identity.account !== 'string' || !IDENTIFIER.test(identity.account)) {
-        return bad('`identity.account`', 'is not an account id');
-    }
-    if (!['default', 'audio', 'all'].includes(identity.downloadType)) {
-        return bad('`identity.downloadType`', 'is not default, audio or all');
-    }
-    if (identity.status !== undefined && !MEDIA_STATES.includes(identity.status)) {
-        return bad('`identity.status`', 'is not a video state');
-    }
-    let cursor;
-    if (data.cursor !== undefined) {
-        if (typeof data.cursor !== 'string' || instantMicros(data.cursor) === undefined) {
-            return bad('`cursor`', 'is not an RFC 3339 date-time');
-        }
-        cursor = data.cursor;
-    }
-    if (!Array.isArray(data.failed))
-        return bad('`failed`', 'is not an array');
-    if (data.failed.length > MAX_REMEMBERED)
-        return bad('`failed`', `has more than ${MAX_REMEMBERED} entries`);
-    const failed = [];
-    const ids = new Set();
-    for (const [i, entry] of data.failed.entries()) {
-        const at = `\`failed[${i}]\``;
-        if (!isRecord(entry))
-            return bad(at, 'is not an object');
-        const extra = Object.keys(entry).find((key) => !['id', 'created', 'tries', 'error'].includes(key));
-        if (extra !== undefined)
-            return bad(`${at}.${extra}`, 'is not a field of a failure');
-        if (typeof entry.id !== 'string' || !IDENTIFIER.test(entry.id))
-            return bad(`${at}.id`, 'is not a video id');
-        if (ids.has(entry.id))
-            return bad(`${at}.id`, 'is there twice');
-        if (typeof entry.created !== 'string' || instantMicros(entry.created) === undefined) {
-            return bad(`${at}.created`, 'is not an RFC 3339 date-time');
-        }
-        if (!Number.isInteger(entry.tries) || entry.tries < 0 || entry.tries > MAX_TRIES) {
-            return bad(`${at}.tries`, `is not a whole number from 0 to ${MAX_TRIES}`);
-        }
-        if (typeof entry.error !== 'string' || entry.error.length > MAX_ERROR) {
-            return bad(`${at}.error`, `is not a text of at most ${MAX_ERROR} characters`);
-        }
-        ids.add(entry.id);
-        failed.push({ id: entry.id, created: entry.created, tries: entry.tries, error: entry.error });
-    }
-    const value = {
-        identity: Object.fromEntries(names.filter((field) => identity[field] !== undefined).map((field) => [field, identity[field]])),
-        failed,
-        ...(cursor === undefined ? {} : { cursor })
-    };
-    return { ok: true, value };
-}
-/** The checkpoint as the file holds it. */
-function serializeCheckpoint(checkpoint) {
-    const { identity, cursor, failed } = checkpoint;
-    return `${JSON.stringify({ version: CHECKPOINT_VERSION, identity, ...(cursor === undefined ? {} : { cursor }), failed }, null, 1)}\n`;
-}
-/**
- * Where this run starts listing: the later of `created-after` and the cursor. The cursor is asked
- * for 1 µs early, so that the videos at its instant come back whether the list's `start` is
- * inclusive or not (Cloudflare does not say).
- */
-function listingStart(createdAfter, cursor) {
-    if (cursor === undefined)
-        return createdAfter;
-    const cursorAt = instantMicros(cursor);
-    if (createdAfter !== undefined && instantMicros(createdAfter) >= cursorAt)
-        return createdAfter;
-    return formatMicros(cursorAt - 1);
-}
-/**
- * The checkpoint after a run. The cursor moves to the oldest video that holds it (held, kept, or a
- * failure that found the list full); when none does, to the newest video listed (listed again next
- * time, inclusive: at most one request), or it stays where it was.
- */
-function nextCheckpoint(previous, run) {
-    const dropped = [];
-    const failed = [];
-    const remembered = new Set();
-    const settle = (entry, how) => {
-        if (how?.kind === 'handled')
-            return;
-        if (how?.kind === 'failed') {
-            const tried = { ...entry, tries: entry.tries + 1, error: how.error.slice(0, MAX_ERROR) };
-            if (tried.tries >= MAX_TRIES)
-                dropped.push(tried);
-            else
-                failed.push(tried);
-        }
-        else
-            failed.push(entry);
-        remembered.add(entry.id);
-    };
-    for (const entry of previous.failed)
-        settle(entry, run.handling(entry.id));
-    const wasRemembered = new Set(previous.failed.map((entry) => entry.id));
-    let holdAt = run.keptFrom ?? Infinity;
-    for (const video of run.listed) {
-        if (video.at >= holdAt)
-            break;
-        if (wasRemembered.has(video.uid))
-            continue;
-        const how = run.handling(video.uid);
-        if (how?.kind === 'handled')
-            continue;
-        if (how?.kind === 'failed' && failed.length < MAX_REMEMBERED) {
-            failed.push({ id: video.uid, created: video.created, tries: 1, error: how.error.slice(0, MAX_ERROR) });
-            continue;
-        }
-        holdAt = video.at;
-    }
-    const newest = run.listed[run.listed.length - 1];
-    const reached = holdAt !== Infinity ? holdAt : newest?.at;
-    // Never backwards: videos behind the cursor are not reconsidered (a larger keep-latest, for one).
-    const was = previous.cursor === undefined ? -Infinity : instantMicros(previous.cursor);
-    const cursor = reached === undefined || reached <= was ? previous.cursor : formatMicros(reached);
-    return {
-        checkpoint: { identity: previous.identity, failed, ...(cursor === undefined ? {} : { cursor }) },
-        dropped
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/version.ts
 /** The action's version, as in package.json (a test keeps the two equal). */
 const VERSION = '1.0.0';
@@ -35764,6 +35781,7 @@ function waitingLine(waiting, requestsPerMinute) {
 }
 
 ;// CONCATENATED MODULE: ./src/run.ts
+
 
 
 
@@ -35905,9 +35923,10 @@ async function chooseAndRun(settings, deps, transport, startedAt) {
                     ? 'The list is empty'
                     : 'Every id is excluded';
         core.notice(`${why}: nothing to do.`);
-        if (checkpoint?.ok)
-            await saveCheckpoint(settings, deps, checkpoint.value, choice, () => undefined);
-        return publish({ ...base, success: true, choice: summary }, settings.summary, core);
+        const standing = checkpoint?.ok
+            ? await saveCheckpoint(settings, deps, checkpoint.value, choice, () => undefined)
+            : undefined;
+        return publish({ ...base, success: true, choice: summary, ...(standing === undefined ? {} : { checkpoint: standing }) }, settings.summary, core);
     }
     // The listing is not bounded by the time limit (a cut listing is no selection); the batch is:
     // no request or retry starts once it is reached.
@@ -35937,8 +35956,9 @@ async function chooseAndRun(settings, deps, transport, startedAt) {
     finally {
         resultsFile = results.close();
     }
-    if (checkpoint?.ok)
-        await saveCheckpoint(settings, deps, checkpoint.value, choice, (id) => handled.get(id));
+    const standing = checkpoint?.ok
+        ? await saveCheckpoint(settings, deps, checkpoint.value, choice, (id) => handled.get(id))
+        : undefined;
     const report = {
         ...base,
         videos,
@@ -35946,7 +35966,8 @@ async function chooseAndRun(settings, deps, transport, startedAt) {
         success: runSucceeded(videos.requestCounts, settings.ifMissing),
         cancelled: deps.cancellation.stop.aborted,
         resultsFile,
-        estimate
+        estimate,
+        ...(standing === undefined ? {} : { checkpoint: standing })
     };
     await publish(report, settings.summary, core);
 }
@@ -36050,7 +36071,7 @@ function handlingOf(video) {
 async function saveCheckpoint(settings, deps, previous, choice, handling) {
     const file = settings.checkpointFile;
     if (file === undefined || settings.dryRun)
-        return;
+        return undefined;
     const { core } = deps;
     const { checkpoint, dropped } = nextCheckpoint(previous, {
         listed: choice.resumed?.listed ?? [],
@@ -36065,22 +36086,26 @@ async function saveCheckpoint(settings, deps, previous, choice, handling) {
     }
     catch (error) {
         core.warning(`The checkpoint could not be written to ${file.input}: ${errorMessage(error)}. The next run repeats this one.`);
-        return;
+        return { saved: false, remembered: previous.failed.length, dropped: 0 };
     }
-    const failures = checkpoint.failed.length;
-    core.info(`Checkpoint saved: cursor ${checkpoint.cursor ?? 'not set'}` +
-        toGo(choice, checkpoint.cursor) +
-        `; ${failures} failure${failures === 1 ? '' : 's'} remembered` +
-        (dropped.length > 0 ? `; ${dropped.length} dropped after ${dropped[0]?.tries} tries.` : '.'));
+    const standing = {
+        saved: true,
+        ...(checkpoint.cursor === undefined ? {} : { cursor: checkpoint.cursor }),
+        ...toGo(choice, checkpoint.cursor),
+        remembered: checkpoint.failed.length,
+        dropped: dropped.length
+    };
+    core.info(checkpointLine(standing, safeText));
+    return standing;
 }
 /** How many selected videos lie at or after the new cursor (kept ones not counted), when the list's total tells. */
 function toGo(choice, cursor) {
     const after = choice.resumed?.after;
     if (after === undefined)
-        return '';
+        return {};
     const at = cursor === undefined ? -Infinity : (instantMicros(cursor) ?? -Infinity);
     const left = Math.max(0, after - (choice.resumed?.listed ?? []).filter((video) => video.at < at).length);
-    return `; ${left} selected video${left === 1 ? '' : 's'} left from it`;
+    return { left };
 }
 
 ;// CONCATENATED MODULE: ./src/runner/signals.ts
