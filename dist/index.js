@@ -35366,13 +35366,7 @@ async function selectVideos(fetchPage, filters, options = {}) {
     const seen = new Set();
     for (;;) {
         const query = listQuery(filters, { cursor, limit, includeCounts: options.includeCounts === true && pages === 0 });
-        let answer;
-        try {
-            answer = await fetchPage(query);
-        }
-        catch (error) {
-            answer = { ok: false, problem: errorMessage(error) };
-        }
+        const answer = await pageOrProblem(fetchPage, query);
         pages++;
         const where = `page ${pages} of the video list (start ${cursor ?? 'none'})`;
         if (!answer.ok)
@@ -35468,13 +35462,7 @@ async function latestVideos(fetchPage, filters, count, accept, options = {}) {
     for (;;) {
         const query = listQuery({ ...filters, end: cursor }, { limit, includeCounts: pages === 0 });
         query.set('asc', 'false');
-        let answer;
-        try {
-            answer = await fetchPage(query);
-        }
-        catch (error) {
-            answer = { ok: false, problem: errorMessage(error) };
-        }
+        const answer = await pageOrProblem(fetchPage, query);
         pages++;
         const where = `page ${pages} of the newest videos (end ${cursor ?? 'none'})`;
         if (!answer.ok)
@@ -35541,6 +35529,15 @@ function nthAccepted(videos, count, accept) {
             return video.at;
     }
     return -Infinity;
+}
+/** One page, or the problem in words: a page fetcher that throws fails the listing, it does not end the run. */
+async function pageOrProblem(fetchPage, query) {
+    try {
+        return await fetchPage(query);
+    }
+    catch (error) {
+        return { ok: false, problem: errorMessage(error) };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/sources/sources.ts

@@ -111,12 +111,7 @@ export async function selectVideos(
 
   for (;;) {
     const query = listQuery(filters, { cursor, limit, includeCounts: options.includeCounts === true && pages === 0 })
-    let answer: PageAnswer
-    try {
-      answer = await fetchPage(query)
-    } catch (error) {
-      answer = { ok: false, problem: errorMessage(error) }
-    }
+    const answer = await pageOrProblem(fetchPage, query)
     pages++
     const where = `page ${pages} of the video list (start ${cursor ?? 'none'})`
     if (!answer.ok) return fail(`${where}: ${answer.problem}`)
@@ -236,12 +231,7 @@ export async function latestVideos(
   for (;;) {
     const query = listQuery({ ...filters, end: cursor }, { limit, includeCounts: pages === 0 })
     query.set('asc', 'false')
-    let answer: PageAnswer
-    try {
-      answer = await fetchPage(query)
-    } catch (error) {
-      answer = { ok: false, problem: errorMessage(error) }
-    }
+    const answer = await pageOrProblem(fetchPage, query)
     pages++
     const where = `page ${pages} of the newest videos (end ${cursor ?? 'none'})`
     if (!answer.ok) return fail(`${where}: ${answer.problem}`)
@@ -308,4 +298,13 @@ function nthAccepted(videos: readonly ListedVideo[], count: number, accept: (vid
     if (accept(video) && ++found === count) return video.at
   }
   return -Infinity
+}
+
+/** One page, or the problem in words: a page fetcher that throws fails the listing, it does not end the run. */
+async function pageOrProblem(fetchPage: FetchPage, query: URLSearchParams): Promise<PageAnswer> {
+  try {
+    return await fetchPage(query)
+  } catch (error) {
+    return { ok: false, problem: errorMessage(error) }
+  }
 }
