@@ -672,4 +672,31 @@ describe('latestVideos over an in-memory list read newest first', () => {
       )
     )
   })
+  it('fails, naming the page, when a page is refused, throws or holds an entry it cannot read', async () => {
+    const accept = () => true
+    const refused = await latestVideos(
+      async () => ({ ok: false, problem: 'HTTP 403: Authentication error' }),
+      {},
+      3,
+      accept
+    )
+    expect(refused).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^page 1 of the newest videos \(end none\): HTTP 403/)
+    })
+    const thrown = await latestVideos(
+      async () => {
+        throw new Error('boom')
+      },
+      {},
+      3,
+      accept
+    )
+    expect(thrown).toMatchObject({ ok: false, problem: 'page 1 of the newest videos (end none): boom' })
+    const unreadable = await latestVideos(async () => ({ ok: true, videos: [{ uid: 42 }], total: 1 }), {}, 3, accept)
+    expect(unreadable).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^page 1 of the newest videos \(end none\) has entries that cannot be read/)
+    })
+  })
 })
