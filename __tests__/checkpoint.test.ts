@@ -57,6 +57,36 @@ describe('reading a checkpoint', () => {
     [
       `{"version":1,"identity":{"account":"${ACCOUNT}","downloadType":"all"},"failed":[{"id":"../x","created":"2026-01-01T00:00:00Z","tries":1,"error":""}]}`,
       '`failed[0]`.id is not a video id'
+    ],
+    [
+      `{"version":1,"identity":{"account":"${ACCOUNT}","downloadType":"all","creator":7},"failed":[]}`,
+      '`identity.creator` is not a text'
+    ],
+    [`{"version":1,"identity":{"account":"${ACCOUNT}","downloadType":"mp4"},"failed":[]}`, '`identity.downloadType`'],
+    [
+      `{"version":1,"identity":{"account":"${ACCOUNT}","downloadType":"all","status":"done"},"failed":[]}`,
+      '`identity.status` is not a video state'
+    ],
+    [`{"version":1,"identity":{"account":"${ACCOUNT}","downloadType":"all"},"failed":{}}`, '`failed` is not an array'],
+    [
+      `{"version":1,"identity":{"account":"${ACCOUNT}","downloadType":"all"},"failed":[1]}`,
+      '`failed[0]` is not an object'
+    ],
+    [
+      `{"version":1,"identity":{"account":"${ACCOUNT}","downloadType":"all"},"failed":[{"id":"${uid(1)}","created":"2026-01-01T00:00:00Z","tries":1,"error":"","more":1}]}`,
+      '`failed[0]`.more is not a field of a failure'
+    ],
+    [
+      `{"version":1,"identity":{"account":"${ACCOUNT}","downloadType":"all"},"failed":[{"id":"${uid(1)}","created":"2026-01-01T00:00:00Z","tries":1,"error":""},{"id":"${uid(1)}","created":"2026-01-01T00:00:00Z","tries":1,"error":""}]}`,
+      '`failed[1]`.id is there twice'
+    ],
+    [
+      `{"version":1,"identity":{"account":"${ACCOUNT}","downloadType":"all"},"failed":[{"id":"${uid(1)}","created":"soon","tries":1,"error":""}]}`,
+      '`failed[0]`.created is not an RFC 3339'
+    ],
+    [
+      `{"version":1,"identity":{"account":"${ACCOUNT}","downloadType":"all"},"failed":[{"id":"${uid(1)}","created":"2026-01-01T00:00:00Z","tries":1,"error":3}]}`,
+      '`failed[0]`.error is not a text'
     ]
   ])('is an input error naming the field: %s', (text, said) => {
     const read = parseCheckpoint(text, 'cp.json')
