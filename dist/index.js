@@ -33273,7 +33273,6 @@ async function runBatch(plan, deps) {
     const total = videoIds.length * perVideo;
     // The requests of the videos in progress; a finished video is handed on and forgotten.
     const inProgress = new Map();
-    const share = sharedAnswers();
     // What stops new requests, one per reason in UNSENT_ORDER: the step's cancellation, a refusal of
     // the credentials, the time limit. The attempts stop on any; the first that holds names the outcome.
     const refusal = new AbortController();
@@ -33301,9 +33300,7 @@ async function runBatch(plan, deps) {
     const finish = (index, done) => {
         inProgress.delete(index);
         // Workers finish out of order; report each video's requests in download-type order.
-        const requests = done
-            .map(share)
-            .sort((a, b) => downloadTypes.indexOf(a.download_type) - downloadTypes.indexOf(b.download_type));
+        const requests = done.sort((a, b) => downloadTypes.indexOf(a.download_type) - downloadTypes.indexOf(b.download_type));
         const video = { video_id: videoIds[index], outcome: videoOutcome(requests), requests };
         deps.events.videoDone(video, index);
     };
@@ -33329,25 +33326,6 @@ async function runBatch(plan, deps) {
         }
     };
     await Promise.all(Array.from({ length: Math.min(plan.concurrency, total) }, worker));
-}
-/** Different things said that the batch keeps one copy of: a run hears few (bounded against a hostile server). */
-const SHARED_ANSWERS = 100;
-/**
- * What answers said (result, errors, messages), one copy for all the records that heard the same:
- * a run hears few different things (every "ok", every "not found"). Keyed by their JSON.
- */
-function sharedAnswers() {
-    const seen = new Map();
-    return (request) => {
-        const key = JSON.stringify([request.result, request.errors, request.messages]);
-        const first = seen.get(key);
-        if (first === undefined) {
-            if (seen.size < SHARED_ANSWERS)
-                seen.set(key, request);
-            return request;
-        }
-        return { ...request, result: first.result, errors: first.errors, messages: first.messages };
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/cloudflare/envelope.ts
