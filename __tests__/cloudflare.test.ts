@@ -85,7 +85,7 @@ describe('CloudflareClient.deleteDownload', () => {
     ['html520', 520, /^text\/html/],
     ['empty', 502, /^an empty body/],
     ['not-json', 200, /^application\/json, not a JSON envelope/],
-    ['huge', 200, /^HTTP 200 with an answer over 1 MiB, larger than Cloudflare sends \(not read\)$/]
+    ['huge', 200, /^HTTP 200 with an answer over 64 KiB, larger than Cloudflare sends \(not read\)$/]
   ] as const)('turns the %s misbehaviour into a problem', async (fault, status, problem) => {
     const cf = await client([{ fault }])
     const answer = await cf.deleteDownload('vid1', 'default', live)
@@ -214,7 +214,7 @@ describe('CloudflareClient, as the transport tells it the answer', () => {
         path: '/client/v4/accounts/acc/stream/vid/downloads/audio',
         method: 'DELETE',
         headers: { authorization: 'Bearer t', accept: 'application/json', 'user-agent': 'ua' },
-        maxBodyBytes: 1024 * 1024,
+        maxBodyBytes: 64 * 1024,
         signal: live
       }
     ])
@@ -236,7 +236,7 @@ describe('CloudflareClient, as the transport tells it the answer', () => {
       kind: 'http',
       status: 200,
       rayId: 'r',
-      problem: 'HTTP 200 with an answer over 1 MiB, larger than Cloudflare sends (not read)'
+      problem: 'HTTP 200 with an answer over 64 KiB, larger than Cloudflare sends (not read)'
     })
   })
 

@@ -33419,7 +33419,9 @@ function cut(text, max = MAX_FIELD) {
  * server can do: every attempt ends as an {@link Answer}.
  */
 
-const ANSWER_LIMITS = { bytes: 1024 * 1024, values: 10_000 };
+// Real DELETE and downloads answers are a few hundred bytes: 64 KiB is 100× headroom, and keeps
+// 1,000 hostile answers (each read, decoded and parsed once) within a run's memory budget.
+const ANSWER_LIMITS = { bytes: 64 * 1024, values: 10_000 };
 const LIST_LIMITS = { bytes: 16 * 1024 * 1024, values: 500_000 };
 /**
  * `DELETE /accounts/{account_id}/stream/{identifier}/downloads` deletes the default MP4 (the
@@ -33481,7 +33483,7 @@ class CloudflareClient {
             location: headers.location
         };
         if (body === undefined) {
-            const size = unreadBytes === undefined ? `over ${limits.bytes / 1024 / 1024} MiB` : `of ${unreadBytes} bytes`;
+            const size = unreadBytes === undefined ? `over ${binarySize(limits.bytes)}` : `of ${unreadBytes} bytes`;
             answer.problem = `HTTP ${status} with an answer ${size}, larger than Cloudflare sends (not read)`;
             return answer;
         }
@@ -33496,6 +33498,10 @@ class CloudflareClient {
             answer.problem = reading.problem;
         return answer;
     }
+}
+/** A limit in the largest binary unit it is a whole number of: "64 KiB", "16 MiB". */
+function binarySize(bytes) {
+    return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`;
 }
 /** Whether `body` holds more than `max` JSON values, counted as commas, `{` and `[` (strings' included). */
 function overValues(body, max) {

@@ -221,13 +221,15 @@ describe('dist/index.js cancelled while a connection never completes', () => {
 
 describe('dist/index.js and answers larger than Cloudflare sends', () => {
   const hexIds = (n: number): string[] => Array.from({ length: n }, (_, i) => (i + 1).toString(16).padStart(32, '0'))
-  const MiB = 1024 * 1024
+  const KiB = 1024
+  const MiB = 1024 * KiB
 
-  /** Answers every request with `body` (a string, sent with its content-length) and `status`. */
+  /** Answers every request with `body` and `status`, with its content-length unless `chunked`. */
   const answering =
-    (status: number, body: string) =>
+    (status: number, body: string, chunked = false) =>
     (_req: IncomingMessage, res: ServerResponse): void => {
-      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+      const length = chunked ? {} : { 'content-length': Buffer.byteLength(body) }
+      res.writeHead(status, { 'content-type': 'application/json', ...length })
       res.end(body)
     }
 
@@ -240,19 +242,50 @@ process.on('exit', () => writeFileSync(${JSON.stringify(file)}, String(process.r
     return { result, peak: Number(readFileSync(file, 'utf8')) }
   }
 
-  it('refuses a DELETE answer over 1 MiB unread, naming its size, and fails the video', async () => {
-    const { port } = await listen(answering(200, JSON.stringify({ success: true, result: 'x'.repeat(2 * MiB) })))
+  /** A successful answer of exactly `bytes` bytes: to a DELETE, or (`read`) a downloads read listing the MP4. */
+  function sized(bytes: number, read: boolean): string {
+    const around = (pad: string): string =>
+      JSON.stringify({
+        success: true,
+        errors: [],
+        messages: [],
+        result: read ? { default: { status: 'ready', pad } } : pad
+      })
+    return around('x'.repeat(bytes - around('').length))
+  }
+
+  /** The two requests capped at 64 KiB: what the run is given, and the outcome of a readable answer. */
+  const requests: [string, Record<string, string>, string][] = [
+    ["a DELETE's answer", {}, 'deleted'],
+    ["a dry run's downloads answer", { 'dry-run': 'true' }, 'would-delete']
+  ]
+
+  it.each(requests)('reads %s of exactly 64 KiB', async (_request, over, outcome) => {
+    const body = sized(64 * KiB, 'dry-run' in over)
+    expect(body.length).toBe(64 * KiB)
+    const { port } = await listen(answering(200, body))
+    const result = await step(inputs(port, { 'video-id': ID, ...over }))
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(`1 video: 1 ${outcome}`)
+  })
+
+  it.each(requests)(
+    'refuses %s of 64 KiB + 1 byte unread, naming its size, and fails the video',
+    async (_request, over) => {
+      const { port } = await listen(answering(200, sized(64 * KiB + 1, 'dry-run' in over)))
+      const result = await step(inputs(port, { 'video-id': ID, ...over }))
+      expect(result.code).toBe(1)
+      expect(result.outputs.failed).toBe(JSON.stringify([ID]))
+      expect(result.stdout).toContain('an answer of 65537 bytes, larger than Cloudflare sends (not read)')
+    }
+  )
+
+  it('refuses an answer of 64 KiB + 1 byte that does not say its length, once it is past the limit', async () => {
+    const { port } = await listen(answering(200, sized(64 * KiB + 1, false), true))
     const result = await step(inputs(port, { 'video-id': ID }))
     expect(result.code).toBe(1)
     expect(result.outputs.failed).toBe(JSON.stringify([ID]))
-    expect(result.stdout).toMatch(/an answer of 20971\d\d bytes, larger than Cloudflare sends/)
-  })
-
-  it('refuses a downloads read over 1 MiB the same way (dry run)', async () => {
-    const { port } = await listen(answering(200, JSON.stringify({ success: true, result: { x: 'y'.repeat(2 * MiB) } })))
-    const result = await step(inputs(port, { 'video-id': ID, 'dry-run': 'true' }))
-    expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(/an answer of 20971\d\d bytes, larger than Cloudflare sends/)
+    expect(result.stdout).toContain('an answer over 64 KiB, larger than Cloudflare sends (not read)')
   })
 
   it('fails the listing on a page over 16 MiB, deleting nothing', async () => {
@@ -270,17 +303,45 @@ process.on('exit', () => writeFileSync(${JSON.stringify(file)}, String(process.r
   const thousand = (port: number, over: Record<string, string> = {}): Record<string, string> =>
     inputs(port, { 'video-id': hexIds(1000).join(' '), concurrency: '32', 'requests-per-minute': '0', ...over })
 
-  it('refuses unparsed, and stays under 300 MiB for, 1,000 DELETE answers of ~1 MiB of empty errors', async () => {
-    const body = `{"success":false,"errors":[${Array.from({ length: 330_000 }, () => '{}').join(',')}],"messages":[]}`
-    expect(body.length).toBeGreaterThan(0.9 * MiB)
-    expect(body.length).toBeLessThan(MiB)
-    const { port, hits } = await listen(answering(403, body))
-    const { result, peak } = await runMeasured(thousand(port))
-    expect(result.code).toBe(1)
-    expect(hits).toHaveLength(1000)
-    expect(JSON.parse(result.outputs.failed ?? '[]')).toHaveLength(1000)
-    expect(result.stdout).toContain('an answer of over 10000 JSON values, larger than Cloudflare sends (not parsed)')
-    expect(result.outputs['results-file']).not.toBe('')
-    expect(peak).toBeLessThan(300 * MiB)
-  }, 120_000)
+  /** A 403 of `count` empty errors (each `{}` and its comma two JSON values). */
+  const emptyErrors = (count: number): string =>
+    `{"success":false,"errors":[${Array.from({ length: count }, () => '{}').join(',')}],"messages":[]}`
+  const overMiB = emptyErrors(330_000)
+  /** A 200 whose result is as many strings of 110 characters as fit in 64 KiB: parsed. */
+  const strings = JSON.stringify({ success: true, errors: [], messages: [], result: Array(575).fill('r'.repeat(110)) })
+
+  it.each([
+    ['parses 1,000 answers of just under 64 KiB of short strings', 200, strings, 63 * KiB, 64 * KiB, ''],
+    [
+      'refuses unparsed 1,000 answers of over 10,000 tiny JSON values',
+      403,
+      emptyErrors(5001),
+      0,
+      64 * KiB,
+      'an answer of over 10000 JSON values, larger than Cloudflare sends (not parsed)'
+    ],
+    [
+      'refuses unread 1,000 answers of ~1 MiB',
+      403,
+      overMiB,
+      0.9 * MiB,
+      MiB,
+      `an answer of ${overMiB.length} bytes, larger than Cloudflare sends (not read)`
+    ]
+  ])(
+    '%s, under 300 MiB at concurrency 32',
+    async (_case, status, body, atLeast, below, problem) => {
+      expect(body.length).toBeGreaterThan(atLeast)
+      expect(body.length).toBeLessThan(below)
+      const { port, hits } = await listen(answering(status, body))
+      const { result, peak } = await runMeasured(thousand(port))
+      expect(result.code).toBe(status === 200 ? 0 : 1)
+      expect(hits).toHaveLength(1000)
+      expect(JSON.parse(result.outputs[status === 200 ? 'deleted' : 'failed'] ?? '[]')).toHaveLength(1000)
+      expect(result.stdout).toContain(problem)
+      expect(result.outputs['results-file']).not.toBe('')
+      expect(peak).toBeLessThan(300 * MiB)
+    },
+    120_000
+  )
 })

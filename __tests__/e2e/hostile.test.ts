@@ -360,21 +360,25 @@ describe('dist/index.js and answers that would stop, stall or swell the run', ()
     expect(result.outputs.deleted).toBe(JSON.stringify(hexIds(2)))
   })
 
-  it('keeps a result of about 1 MiB only as its size, within the output budget, and says truncated', async () => {
+  it('keeps a result of about 60 KB only as its size, within the output budget, and says truncated', async () => {
     const { port } = await listen((_req, res) =>
-      json(res, 200, { success: true, errors: [], messages: [], result: 'x'.repeat(1_000_000) })
+      json(res, 200, { success: true, errors: [], messages: [], result: 'x'.repeat(60_000) })
     )
     for (const ids of [hexIds(1), hexIds(2)]) {
       const result = await runStep(inputs(port, { 'video-id': ids.join(' ') }))
       expect(result.code).toBe(0)
       expect(result.outputs.truncated).toBe('true')
       expect(Buffer.byteLength(result.outputs.result ?? '')).toBeLessThanOrEqual(100_000)
-      expect(result.outputs.result).toContain('result of 1000002 bytes not kept')
+      expect(result.outputs.result).toContain('result of 60002 bytes not kept')
     }
   })
 
   it('keeps only the first 20 of 1,000 errors of an answer', async () => {
-    const errors = Array.from({ length: 1000 }, (_, i) => ({ code: 1234, message: `error ${i} ${'y'.repeat(1000)}` }))
+    // The first 20 long (to be cut), the rest short: the whole stays under the 64 KiB an answer may hold.
+    const errors = Array.from({ length: 1000 }, (_, i) => ({
+      code: 1234,
+      message: `error ${i} ${'y'.repeat(i < 20 ? 1000 : 1)}`
+    }))
     const { port } = await listen((_req, res) => json(res, 403, { success: false, errors, messages: [] }))
     const result = await runStep(inputs(port, { 'video-id': hexIds(1).join(' ') }))
     expect(result.code).toBe(1)

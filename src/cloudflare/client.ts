@@ -19,7 +19,9 @@ interface Limits {
   bytes: number
   values: number
 }
-const ANSWER_LIMITS: Limits = { bytes: 1024 * 1024, values: 10_000 }
+// Real DELETE and downloads answers are a few hundred bytes: 64 KiB is 100× headroom, and keeps
+// 1,000 hostile answers (each read, decoded and parsed once) within a run's memory budget.
+const ANSWER_LIMITS: Limits = { bytes: 64 * 1024, values: 10_000 }
 const LIST_LIMITS: Limits = { bytes: 16 * 1024 * 1024, values: 500_000 }
 
 export interface ClientOptions {
@@ -95,7 +97,7 @@ export class CloudflareClient {
       location: headers.location
     }
     if (body === undefined) {
-      const size = unreadBytes === undefined ? `over ${limits.bytes / 1024 / 1024} MiB` : `of ${unreadBytes} bytes`
+      const size = unreadBytes === undefined ? `over ${binarySize(limits.bytes)}` : `of ${unreadBytes} bytes`
       answer.problem = `HTTP ${status} with an answer ${size}, larger than Cloudflare sends (not read)`
       return answer
     }
@@ -108,6 +110,11 @@ export class CloudflareClient {
     else answer.problem = reading.problem
     return answer
   }
+}
+
+/** A limit in the largest binary unit it is a whole number of: "64 KiB", "16 MiB". */
+function binarySize(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`
 }
 
 /** Whether `body` holds more than `max` JSON values, counted as commas, `{` and `[` (strings' included). */
