@@ -1,41 +1,23 @@
 /** The checkpoint file on disk: inside the allowed folders after symlinks, a regular file, replaced atomically. */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync
-} from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { removeTempDirs, tempDir } from './helpers/temp-dirs.js'
 import { checkpointFiles, MAX_CHECKPOINT_BYTES } from '../src/runner/checkpoint-io.js'
 
-const dirs: string[] = []
-const folder = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'checkpoint-file-'))
-  dirs.push(dir)
-  return dir
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+afterEach(removeTempDirs)
 
 describe('the checkpoint file', () => {
   it('before the first run: nothing to read, and the missing folders are created', async () => {
-    const root = folder()
+    const root = tempDir('checkpoint-file-')
     await expect(checkpointFiles.read(join(root, 'a/b/cp.json'), [root])).resolves.toBeUndefined()
     expect(existsSync(join(root, 'a/b'))).toBe(true)
     expect(existsSync(join(root, 'a/b/cp.json'))).toBe(false)
   })
 
   it('refuses a path, or a symlink, that leads outside the allowed folders', async () => {
-    const root = folder()
-    const elsewhere = folder()
+    const root = tempDir('checkpoint-file-')
+    const elsewhere = tempDir('checkpoint-file-')
     writeFileSync(join(elsewhere, 'secret'), 'x')
     symlinkSync(join(elsewhere, 'secret'), join(root, 'cp.json'))
     await expect(checkpointFiles.read(join(root, 'cp.json'), [root])).rejects.toThrow(/outside GITHUB_WORKSPACE/)
@@ -46,7 +28,7 @@ describe('the checkpoint file', () => {
   })
 
   it('reads only a regular file of at most 2 MiB', async () => {
-    const root = folder()
+    const root = tempDir('checkpoint-file-')
     mkdirSync(join(root, 'dir'))
     await expect(checkpointFiles.read(join(root, 'dir'), [root])).rejects.toThrow('is not a regular file')
     writeFileSync(join(root, 'big'), Buffer.alloc(MAX_CHECKPOINT_BYTES + 1))
@@ -56,8 +38,8 @@ describe('the checkpoint file', () => {
   })
 
   it('replaces the file by a rename, leaving no temporary file, and never writes through a symlink', async () => {
-    const root = folder()
-    const elsewhere = folder()
+    const root = tempDir('checkpoint-file-')
+    const elsewhere = tempDir('checkpoint-file-')
     writeFileSync(join(elsewhere, 'target'), 'untouched')
     symlinkSync(join(elsewhere, 'target'), join(root, 'cp.json'))
     await checkpointFiles.write(join(root, 'cp.json'), 'new\n', [root])

@@ -3,48 +3,42 @@
  * each stopped part way by its `time-limit`, on a virtual clock that only the rate limit's pacing moves.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { makeLibrary, startStandIn } from '../dev/stand-in.js'
-import { runAction } from '../src/run.js'
-import { createTransport } from '../src/runner/http.js'
 import type { Deps } from '../src/ports.js'
-import { fastClock, recordingCore, testDeps, VIRTUAL_EPOCH } from './helpers/fakes.js'
+import { checkpointFiles } from '../src/runner/checkpoint-io.js'
+import { fastClock, VIRTUAL_EPOCH } from './helpers/fakes.js'
+import type { StandIn } from './helpers/stand-in-client.js'
+import { runAgainst } from './helpers/stand-in-run.js'
+import { removeTempDirs, tempDir } from './helpers/temp-dirs.js'
 
-type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn | undefined
-const dirs: string[] = []
 
 afterEach(async () => {
   await standIn?.close()
   standIn = undefined
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  removeTempDirs()
 })
 
 const DAY = 86_400_000
 
-function workspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'checkpoint-'))
-  dirs.push(dir)
-  return dir
-}
+const workspace = (): string => tempDir('checkpoint-')
 
-/** One run of the action against the stand-in, its clock starting at `startAt`. */
-async function runOnce(server: StandIn, dir: string, inputs: Record<string, string>, startAt = VIRTUAL_EPOCH) {
-  const recorder = recordingCore({
-    'account-id': server.accountId,
-    'api-token': server.token,
-    'base-url': server.baseUrl,
-    ...inputs
-  })
-  const over: Partial<Deps> = {
+/** One run of the action against the stand-in in workspace `dir`, its clock starting at `startAt`. */
+async function runOnce(
+  server: StandIn,
+  dir: string,
+  inputs: Record<string, string>,
+  startAt = VIRTUAL_EPOCH,
+  over: Partial<Deps> = {}
+) {
+  const before = server.log.length
+  const recorder = await runAgainst(server, inputs, {
     env: { GITHUB_WORKSPACE: dir },
     clock: fastClock(startAt),
-    createTransport: (_proxy, options) => createTransport(undefined, options)
-  }
-  const before = server.log.length
-  await runAction(testDeps(recorder.core, over))
+    ...over
+  })
   const sent = server.log.slice(before)
   return { ...recorder, deletes: sent.filter((entry) => entry.method === 'DELETE').length, sent }
 }
@@ -172,6 +166,25 @@ describe('checkpoint-file across runs', () => {
     rmSync(join(dir, 'cp.json'))
     await runOnce(server, dir, { ...inputs, 'checkpoint-file': 'cp.json', 'dry-run': 'true' })
     expect(existsSync(join(dir, 'cp.json'))).toBe(false)
+  })
+
+  it('warns when the checkpoint cannot be written, and the next run repeats this one', async () => {
+    const server = await startStandIn({ library: makeLibrary(10, { start: '2025-01-01T00:00:00Z' }) })
+    standIn = server
+    const dir = workspace()
+    const inputs = { 'created-before': '90d', 'checkpoint-file': 'cp.json', 'max-videos': '0' }
+    const unwritable = { ...checkpointFiles, write: () => Promise.reject(new Error('disk full')) }
+    const first = await runOnce(server, dir, inputs, VIRTUAL_EPOCH, { checkpointFiles: unwritable })
+    expect(first.deletes).toBe(10)
+    expect(first.said('warning')).toEqual([
+      'The checkpoint could not be written to cp.json: disk full. The next run repeats this one.'
+    ])
+    expect(first.summary).toContain('Checkpoint not saved: the next run repeats this one.')
+    expect(first.said('info').filter((line) => line.startsWith('Checkpoint saved'))).toEqual([])
+    expect(existsSync(join(dir, 'cp.json'))).toBe(false)
+    const again = await runOnce(server, dir, inputs)
+    expect(again.said('info')).toContain('Checkpoint: none yet, listing from the oldest selected video.')
+    expect(again.deletes).toBe(10)
   })
 
   it('remembers a failed video, tries it first in the next run, and drops it after 5 tries with a warning', async () => {

@@ -3,13 +3,9 @@ import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { VERSION } from '../src/version.js'
+import { action } from './helpers/action-yml.js'
 
 const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8')
-const action = parse(read('action.yml')) as {
-  inputs: Record<string, { description: string; default?: string; required?: boolean }>
-  outputs: Record<string, { description: string }>
-  runs: { using: string; main: string }
-}
 const readme = read('README.md')
 
 /** The README section under a `## ` heading, up to the next one. */

@@ -1,34 +1,16 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  truncateSync,
-  writeFileSync
-} from 'node:fs'
+import { mkdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { removeLater, removeTempDirs, tempDir } from './helpers/temp-dirs.js'
 import { createLineFile, MAX_ID_FILE_BYTES, privateTempDir, readWorkspaceFile } from '../src/runner/files.js'
 
-let dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
-  dirs = []
-})
-
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'files-test-'))
-  dirs.push(dir)
-  return dir
-}
+afterEach(removeTempDirs)
 
 describe('createLineFile', () => {
   it('creates a new file, readable by its owner only, and writes whole lines', () => {
-    const path = join(folder(), 'results.jsonl')
+    const path = join(tempDir('files-test-'), 'results.jsonl')
     const file = createLineFile(path)
     file.writeLine('{"a":1}')
     file.writeLine('{"b":2}')
@@ -38,7 +20,7 @@ describe('createLineFile', () => {
   })
 
   it('never follows a link planted under the name, and leaves its target alone', () => {
-    const dir = folder()
+    const dir = tempDir('files-test-')
     const target = join(dir, 'target')
     writeFileSync(target, 'untouched')
     symlinkSync(target, join(dir, 'results.jsonl'))
@@ -47,7 +29,7 @@ describe('createLineFile', () => {
   })
 
   it('never writes over a file already there', () => {
-    const path = join(folder(), 'results.jsonl')
+    const path = join(tempDir('files-test-'), 'results.jsonl')
     writeFileSync(path, 'theirs')
     expect(() => createLineFile(path)).toThrow(/EEXIST/)
     expect(readFileSync(path, 'utf8')).toBe('theirs')
@@ -57,7 +39,7 @@ describe('createLineFile', () => {
 describe('privateTempDir', () => {
   it('makes a new folder under the system temporary folder, for its owner only', () => {
     const dir = privateTempDir()
-    dirs.push(dir)
+    removeLater(dir)
     expect(dir.startsWith(join(tmpdir(), 'cloudflare-stream-delete-downloads-'))).toBe(true)
     expect(statSync(dir).mode & 0o777).toBe(0o700)
     expect(privateTempDir()).not.toBe(dir)
@@ -66,7 +48,7 @@ describe('privateTempDir', () => {
 
 describe('readWorkspaceFile', () => {
   function workspace(): { root: string; outside: string } {
-    const base = folder()
+    const base = tempDir('files-test-')
     const root = join(base, 'ws')
     mkdirSync(join(root, 'sub'), { recursive: true })
     writeFileSync(join(root, 'sub', 'ids.txt'), 'a\nb\n')

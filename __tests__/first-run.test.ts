@@ -5,10 +5,9 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { makeLibrary, startStandIn } from '../dev/stand-in.js'
-import { runAction } from '../src/run.js'
-import { recordingCore, testDeps } from './helpers/fakes.js'
+import type { StandIn } from './helpers/stand-in-client.js'
+import { runAgainst } from './helpers/stand-in-run.js'
 
-type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
 
 afterEach(async () => standIn?.close())
@@ -18,14 +17,7 @@ async function run(inputs: Record<string, string>) {
     videos: { vid1: { default: true } },
     library: makeLibrary(30, { start: '2024-01-01T00:00:00Z' })
   })
-  const recorder = recordingCore({
-    'account-id': standIn.accountId,
-    'api-token': standIn.token,
-    'base-url': standIn.baseUrl,
-    ...inputs
-  })
-  await runAction(testDeps(recorder.core))
-  return recorder
+  return runAgainst(standIn, inputs)
 }
 
 describe('a first run', () => {

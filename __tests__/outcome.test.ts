@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { parse } from 'yaml'
 import {
   emptyRecord,
   keptResult,
@@ -17,6 +16,7 @@ import {
 } from '../src/batch/outcome.js'
 import { readEnvelope } from '../src/cloudflare/envelope.js'
 import type { Answer, RequestRecord } from '../src/types.js'
+import { action } from './helpers/action-yml.js'
 
 /** An answer with this status and body, read as the client reads it. */
 const read = (status: number, body: unknown): Answer => ({
@@ -267,18 +267,14 @@ describe('videoOutcome', () => {
   })
 })
 
+/** Request counts with every outcome at 0. */
+const zero = () =>
+  Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<RequestRecord['outcome'], number>
+
 describe('runSucceeded', () => {
   /** The request counts of a run whose requests had these outcomes. */
   const counts = (...outcomes: RequestRecord['outcome'][]) => {
-    const counted = {
-      deleted: 0,
-      'would-delete': 0,
-      missing: 0,
-      failed: 0,
-      'not-sent': 0,
-      cancelled: 0,
-      postponed: 0
-    }
+    const counted = zero()
     for (const outcome of outcomes) counted[outcome] += 1
     return counted
   }
@@ -316,8 +312,6 @@ describe('runComplete', () => {
       expect(runComplete({ ...zero(), deleted: 5, [left]: 1 })).toBe(false)
     }
   })
-  const zero = () =>
-    Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<RequestRecord['outcome'], number>
 })
 
 describe('the outcomes in the docs', () => {
@@ -327,7 +321,6 @@ describe('the outcomes in the docs', () => {
     const outcomes = read('README.md').split('\n## Outcomes\n')[1]?.split('\n## ')[0] ?? ''
     const rows = [...outcomes.matchAll(/^\| `([a-z-]+)` +\|/gm)].map((match) => match[1])
     expect(rows).toEqual(OUTCOMES)
-    const action = parse(read('action.yml')) as { outputs: Record<string, { description: string }> }
     for (const outcome of OUTCOMES) expect(action.outputs.results?.description).toContain(outcome)
   })
 })

@@ -14,15 +14,14 @@
  * stand-in has its quota to itself, and a paced run over a library would take minutes.
  */
 import { describe, expect, it } from '@jest/globals'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
-import { ROOT, runStep, type StepResult } from '../dev/run-step.js'
+import { runStep, type StepResult } from '../dev/run-step.js'
 import { makeLibrary, startStandIn } from '../dev/stand-in.js'
+import { action } from './helpers/action-yml.js'
 import { yamlBlocks } from './helpers/readme.js'
-
-const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }
 
 const DAY_MS = 86_400_000
 /** 600 videos created over the last 200 days: about 3 a day, so every window of the recipes holds some. */

@@ -5,8 +5,10 @@ import { startStandIn } from '../dev/stand-in.js'
 import type { LineFile } from '../src/ports.js'
 import type { VideoRecord } from '../src/types.js'
 import { recordingCore, testDeps, type WrittenFiles } from './helpers/fakes.js'
+import { action } from './helpers/action-yml.js'
+import type { StandIn } from './helpers/stand-in-client.js'
+import { runAgainst, standInCore } from './helpers/stand-in-run.js'
 
-type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
 
 afterEach(async () => standIn?.close())
@@ -19,14 +21,7 @@ async function runWith(inputs: Record<string, string>, standInOptions: Parameter
     },
     ...standInOptions
   })
-  const recorder = recordingCore({
-    'account-id': standIn.accountId,
-    'api-token': standIn.token,
-    'base-url': standIn.baseUrl,
-    ...inputs
-  })
-  await runAction(testDeps(recorder.core))
-  return recorder
+  return runAgainst(standIn, inputs)
 }
 
 describe('run', () => {
@@ -187,22 +182,18 @@ describe('run', () => {
       'Input `concurrency` is "99": use a whole number from 1 to 32.'
     ])
     expect(r.failed).toBe('2 inputs are invalid; nothing was sent to Cloudflare.')
-    // Every output is still set, so that a continue-on-error workflow can read them.
-    expect(r.outputs).toEqual({
+    // Every output of action.yml is still set, so that a continue-on-error workflow can read them:
+    // the problems as errors, and nothing done.
+    expect(Object.keys(r.outputs).sort()).toEqual(Object.keys(action.outputs).sort())
+    expect(JSON.parse(r.outputs.errors ?? '')).toEqual([
+      { code: null, message: 'Input `download-type` is "mp4": use one of default, audio, all.' },
+      { code: null, message: 'Input `concurrency` is "99": use a whole number from 1 to 32.' }
+    ])
+    const lists = 'messages results deleted missing failed selected postponed would-delete'.split(' ')
+    for (const list of lists) expect([list, JSON.parse(r.outputs[list] ?? '')]).toEqual([list, []])
+    expect(r.outputs).toMatchObject({
       success: 'false',
       result: '',
-      errors: JSON.stringify([
-        { code: null, message: 'Input `download-type` is "mp4": use one of default, audio, all.' },
-        { code: null, message: 'Input `concurrency` is "99": use a whole number from 1 to 32.' }
-      ]),
-      messages: '[]',
-      results: '[]',
-      deleted: '[]',
-      missing: '[]',
-      failed: '[]',
-      selected: '[]',
-      postponed: '[]',
-      'would-delete': '[]',
       truncated: 'false',
       complete: 'false',
       'results-file': ''
@@ -234,12 +225,7 @@ describe('run', () => {
 
   it('warns but still passes when the summary cannot be written', async () => {
     standIn = await startStandIn({ videos: { '00000000000000000000000000000001': {} } })
-    const r = recordingCore({
-      'video-id': '00000000000000000000000000000001',
-      'account-id': standIn.accountId,
-      'api-token': standIn.token,
-      'base-url': standIn.baseUrl
-    })
+    const r = standInCore(standIn, { 'video-id': '00000000000000000000000000000001' })
     r.core.writeSummary = async () => {
       throw new Error('disk full')
     }
@@ -308,15 +294,17 @@ describe('run', () => {
         '00000000000000000000000000000002': {}
       }
     })
-    const r = recordingCore({
-      'video-id': '00000000000000000000000000000001 00000000000000000000000000000002 00000000000000000000000000000003',
-      'download-type': 'all',
-      'account-id': standIn.accountId,
-      'api-token': standIn.token,
-      'base-url': standIn.baseUrl
-    })
     const written: WrittenFiles = new Map()
-    await runAction(testDeps(r.core, {}, written))
+    const r = await runAgainst(
+      standIn,
+      {
+        'video-id':
+          '00000000000000000000000000000001 00000000000000000000000000000002 00000000000000000000000000000003',
+        'download-type': 'all'
+      },
+      {},
+      written
+    )
     const path = r.outputs['results-file'] ?? ''
     expect(path).toMatch(/^\/runner\/temp\/cloudflare-stream-delete-downloads-42-1-\d+\.jsonl$/)
     const lines = (written.get(path) ?? '').split('\n')
@@ -342,12 +330,6 @@ describe('run', () => {
         '00000000000000000000000000000003': {}
       }
     })
-    const r = recordingCore({
-      'video-id': '00000000000000000000000000000001 00000000000000000000000000000002 00000000000000000000000000000003',
-      'account-id': standIn.accountId,
-      'api-token': standIn.token,
-      'base-url': standIn.baseUrl
-    })
     let lines = 0
     const createLineFile = (): LineFile => {
       if (goodLines === 0) throw new Error('read-only file system')
@@ -358,7 +340,13 @@ describe('run', () => {
         close: () => undefined
       }
     }
-    await runAction(testDeps(r.core, { createLineFile }))
+    const r = await runAgainst(
+      standIn,
+      {
+        'video-id': '00000000000000000000000000000001 00000000000000000000000000000002 00000000000000000000000000000003'
+      },
+      { createLineFile }
+    )
     const why = goodLines === 0 ? 'read-only file system' : 'disk full'
     expect(r.said('warning')).toEqual([`The results file could not be written: ${why}`])
     expect(r.outputs).toMatchObject({
@@ -374,16 +362,13 @@ describe('run', () => {
     standIn = await startStandIn({
       videos: { '00000000000000000000000000000001': {}, '00000000000000000000000000000002': {} }
     })
-    const r = recordingCore({
-      'video-id': '00000000000000000000000000000001 00000000000000000000000000000002',
-      'account-id': standIn.accountId,
-      'api-token': standIn.token,
-      'base-url': standIn.baseUrl,
-      'fail-on-error': 'false'
-    })
     const stop = new AbortController()
     stop.abort()
-    await runAction(testDeps(r.core, { cancellation: { stop: stop.signal, abort: new AbortController().signal } }))
+    const r = await runAgainst(
+      standIn,
+      { 'video-id': '00000000000000000000000000000001 00000000000000000000000000000002', 'fail-on-error': 'false' },
+      { cancellation: { stop: stop.signal, abort: new AbortController().signal } }
+    )
     expect(standIn.log).toEqual([])
     expect(r.failed).toBe('Cancelled before the end. 2 videos: 2 cancelled')
     expect(r.outputs.success).toBe('false')
@@ -391,13 +376,7 @@ describe('run', () => {
 
   it('logs each retry with its reason and wait', async () => {
     standIn = await startStandIn({ videos: { '00000000000000000000000000000001': {} }, faults: [{ fault: '503' }] })
-    const r = recordingCore({
-      'video-id': '00000000000000000000000000000001',
-      'account-id': standIn.accountId,
-      'api-token': standIn.token,
-      'base-url': standIn.baseUrl
-    })
-    await runAction(testDeps(r.core))
+    const r = await runAgainst(standIn, { 'video-id': '00000000000000000000000000000001' })
     expect(r.said('info')).toContain('00000000000000000000000000000001 default: HTTP 503; retry 1 in 0.5 s')
     expect(r.outputs.deleted).toBe('["00000000000000000000000000000001"]')
   })
@@ -408,18 +387,13 @@ describe('run', () => {
     /** One request a second (requests-per-minute: 60) on the virtual clock: the limit fits exactly three. */
     async function limited(inputs: Record<string, string> = {}) {
       standIn = await startStandIn({ videos: Object.fromEntries(five.map((id) => [id, { default: true }])) })
-      const r = recordingCore({
+      return runAgainst(standIn, {
         'video-id': five.join(' '),
-        'account-id': standIn.accountId,
-        'api-token': standIn.token,
-        'base-url': standIn.baseUrl,
         'requests-per-minute': '60',
         concurrency: '1',
         'time-limit': '3s',
         ...inputs
       })
-      await runAction(testDeps(r.core))
-      return r
     }
 
     it('postpones what the limit leaves, passes, and says so: complete is false', async () => {

@@ -3,21 +3,20 @@
  * the stand-in serving a library, on a virtual clock (ages such as `90d` count back from it).
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { makeLibrary, startStandIn } from '../dev/stand-in.js'
-import { runAction } from '../src/run.js'
-import { fastClock, recordingCore, testDeps, VIRTUAL_EPOCH, type WrittenFiles } from './helpers/fakes.js'
+import { fastClock, VIRTUAL_EPOCH, type WrittenFiles } from './helpers/fakes.js'
 import { resultsLines } from './helpers/records.js'
+import type { StandIn } from './helpers/stand-in-client.js'
+import { runAgainst } from './helpers/stand-in-run.js'
+import { removeTempDirs, tempDir } from './helpers/temp-dirs.js'
 
-type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
-const dirs: string[] = []
 
 afterEach(async () => {
   await standIn?.close()
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  removeTempDirs()
 })
 
 const DAY = 86_400_000
@@ -31,14 +30,8 @@ const library = () =>
 
 async function run(inputs: Record<string, string>, options: Parameters<typeof startStandIn>[0] = {}) {
   standIn = await startStandIn({ library: library(), ...options })
-  const recorder = recordingCore({
-    'account-id': standIn.accountId,
-    'api-token': standIn.token,
-    'base-url': standIn.baseUrl,
-    ...inputs
-  })
   const written: WrittenFiles = new Map()
-  await runAction(testDeps(recorder.core, {}, written))
+  const recorder = await runAgainst(standIn, inputs, {}, written)
   const json = (name: string): unknown => JSON.parse(recorder.outputs[name] ?? 'null')
   return { ...recorder, written, json }
 }
@@ -109,13 +102,7 @@ describe('selection by filters', () => {
 
   it('fails without deleting anything when the list is refused, naming the permission', async () => {
     standIn = await startStandIn({ library: library() })
-    const r = recordingCore({
-      'account-id': standIn.accountId,
-      'api-token': 'wrong',
-      'base-url': standIn.baseUrl,
-      'created-before': '90d'
-    })
-    await runAction(testDeps(r.core))
+    const r = await runAgainst(standIn, { 'api-token': 'wrong', 'created-before': '90d' })
     expect(standIn.log.filter((entry) => entry.method === 'DELETE')).toEqual([])
     expect(r.failed).toMatch(/^Listing the videos failed, so nothing was deleted: .*HTTP 403.*Stream Read/)
     expect(JSON.parse(r.outputs.errors ?? '[]')).toEqual([{ code: null, message: r.failed }])
@@ -183,19 +170,19 @@ describe('listing a library that is large, changing or lying', () => {
   it('says how far the listing got, at most every 10 s of the run’s clock', async () => {
     const big = makeLibrary(6000, { start: '2025-01-01T00:00:00Z', stepMs: 1000 })
     standIn = await startStandIn({ library: big })
-    const recorder = recordingCore({
-      'account-id': standIn.accountId,
-      'api-token': standIn.token,
-      'base-url': standIn.baseUrl,
-      ...since,
-      // Every video kept: the run ends after the listing.
-      'keep-latest': '1000000',
-      'max-videos': '0'
-    })
     // A virtual clock that also moves 4 s with every request the stand-in sees.
     const virtual = fastClock()
     const clock = { now: () => virtual.now() + standIn.log.length * 4000, sleep: virtual.sleep }
-    await runAction(testDeps(recorder.core, { clock }))
+    const recorder = await runAgainst(
+      standIn,
+      {
+        ...since,
+        // Every video kept: the run ends after the listing.
+        'keep-latest': '1000000',
+        'max-videos': '0'
+      },
+      { clock }
+    )
     expect(recorder.failed).toBeUndefined()
     expect(standIn.log).toHaveLength(7)
     expect(recorder.said('info').filter((line) => line.startsWith('Listing:'))).toEqual([
@@ -207,8 +194,7 @@ describe('listing a library that is large, changing or lying', () => {
 
 describe('video-id-file', () => {
   const file = (text: string): string => {
-    const dir = mkdtempSync(join(tmpdir(), 'ids-'))
-    dirs.push(dir)
+    const dir = tempDir('ids-')
     writeFileSync(join(dir, 'ids.txt'), text)
     return join(dir, 'ids.txt')
   }

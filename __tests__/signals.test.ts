@@ -28,18 +28,25 @@ function manualTimers() {
   }
 }
 
+/** watchSignals on a stand-in process and manual timers, recording what it said and each exit. */
+function watched(early?: () => 'SIGINT' | 'SIGTERM') {
+  const process = new EventEmitter()
+  const timers = manualTimers()
+  const said: string[] = []
+  const exits: (number | undefined)[] = []
+  const watch = watchSignals(
+    process,
+    (signal) => said.push(signal),
+    (code) => exits.push(code),
+    timers,
+    early
+  )
+  return { process, timers, said, exits, watch }
+}
+
 describe('watchSignals', () => {
   it('stops at the first signal, aborts requests in flight after the grace period, and exits at the deadline', () => {
-    const process = new EventEmitter()
-    const timers = manualTimers()
-    const said: string[] = []
-    const exits: (number | undefined)[] = []
-    const watch = watchSignals(
-      process,
-      (signal) => said.push(signal),
-      (code) => exits.push(code),
-      timers
-    )
+    const { process, timers, said, exits, watch } = watched()
     expect([watch.stop.aborted, watch.abort.aborted]).toEqual([false, false])
     process.emit('SIGINT')
     expect(said).toEqual(['SIGINT'])
@@ -53,27 +60,13 @@ describe('watchSignals', () => {
   })
 
   it('reacts to SIGTERM alone too', () => {
-    const process = new EventEmitter()
-    const watch = watchSignals(
-      process,
-      () => undefined,
-      () => undefined,
-      manualTimers()
-    )
+    const { process, watch } = watched()
     process.emit('SIGTERM')
     expect(watch.stop.aborted).toBe(true)
   })
 
   it('cancels its timers once the run is over', () => {
-    const process = new EventEmitter()
-    const timers = manualTimers()
-    const exits: (number | undefined)[] = []
-    const watch = watchSignals(
-      process,
-      () => undefined,
-      (code) => exits.push(code),
-      timers
-    )
+    const { process, timers, exits, watch } = watched()
     process.emit('SIGINT')
     watch.dispose()
     timers.advance(DEADLINE_MS)
@@ -81,15 +74,7 @@ describe('watchSignals', () => {
   })
 
   it('keeps listening after the first signal, and after the run, so no signal kills the process by the signal', () => {
-    const process = new EventEmitter()
-    const said: string[] = []
-    const exits: (number | undefined)[] = []
-    const watch = watchSignals(
-      process,
-      (signal) => said.push(signal),
-      (code) => exits.push(code),
-      manualTimers()
-    )
+    const { process, said, exits, watch } = watched()
     process.emit('SIGINT')
     expect(process.listenerCount('SIGINT')).toBe(1)
     expect(process.listenerCount('SIGTERM')).toBe(1)
@@ -104,15 +89,7 @@ describe('watchSignals', () => {
   })
 
   it.each(['SIGINT', 'SIGTERM'] as const)('acts at once on a %s that arrived while the action was loading', (early) => {
-    const process = new EventEmitter()
-    const said: string[] = []
-    const watch = watchSignals(
-      process,
-      (signal) => said.push(signal),
-      () => undefined,
-      manualTimers(),
-      () => early
-    )
+    const { said, watch } = watched(() => early)
     expect(said).toEqual([early])
     expect(watch.stop.aborted).toBe(true)
   })

@@ -29216,7 +29216,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_early_signals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(429);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8945);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(64);
 /**
  * The entry point the runner starts: catches signals first, then everything else is in run(),
  * which reports its own errors. Once the report is written the process ends with its exit code,
@@ -29233,7 +29233,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8945:
+/***/ 64:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34266,8 +34266,8 @@ function parseTimeLimit(raw) {
 ;// CONCATENATED MODULE: ./src/sources/checkpoint.ts
 /**
  * The checkpoint of a selection (`checkpoint-file`), pure: reading and checking its text, whether it
- * belongs to this run, and the next one from what the run did. The file itself is the runner's
- * (runner/checkpoint-io.ts).
+ * belongs to this run, the next one from what the run did, and where it stands in words. The file
+ * itself is the runner's (runner/checkpoint-io.ts); checkpoint-run.ts carries it through a run.
  *
  * The cursor is an instant: every selected video created strictly before it has been handled (its
  * downloads deleted or found absent) or is in `failed`. The next run lists from it, inclusive.
@@ -34473,6 +34473,20 @@ function nextCheckpoint(previous, run) {
         dropped
     };
 }
+/**
+ * Where the checkpoint stands, for the log and the summary: `show` makes the cursor safe for
+ * each (it was read from a file, checked, but text all the same).
+ */
+function checkpointLine(standing, show) {
+    if (!standing.saved)
+        return 'Checkpoint not saved: the next run repeats this one.';
+    const { cursor, left, remembered, dropped } = standing;
+    const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    return (`Checkpoint saved: cursor ${cursor === undefined ? 'not set' : show(cursor)}` +
+        (left === undefined ? '' : `; ${plural(left, 'selected video')} left from it`) +
+        `; ${plural(remembered, 'failure')} remembered` +
+        (dropped > 0 ? `; ${dropped} dropped after ${MAX_TRIES} tries.` : '.'));
+}
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
@@ -34577,20 +34591,6 @@ function renderSummary(report) {
         lines.push(`${total - shown} more rows are left out here; the \`results\` output has them all.`, '');
     }
     return `${lines.join('\n').trimEnd()}\n`;
-}
-/**
- * Where the checkpoint stands, for the log and the summary: `show` makes the cursor safe for
- * each (it was read from a file, checked, but text all the same).
- */
-function checkpointLine(standing, show) {
-    if (!standing.saved)
-        return 'Checkpoint not saved: the next run repeats this one.';
-    const { cursor, left, remembered, dropped } = standing;
-    const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-    return (`Checkpoint saved: cursor ${cursor === undefined ? 'not set' : show(cursor)}` +
-        (left === undefined ? '' : `; ${plural(left, 'selected video')} left from it`) +
-        `; ${plural(remembered, 'failure')} remembered` +
-        (dropped > 0 ? `; ${dropped} dropped after ${MAX_TRIES} tries.` : '.'));
 }
 /** ✅ all done, ⚪ nothing was there to delete, ❌ failed, ⚠️ failed but fail-on-error is false. */
 function mark(report) {
@@ -35680,6 +35680,134 @@ function overCapMessage(what, count, maxVideos) {
         'Narrow it, or raise `max-videos` (0 for no cap) if that many is what you meant.');
 }
 
+;// CONCATENATED MODULE: ./src/sources/checkpoint-run.ts
+
+
+
+
+/**
+ * The checkpoint this run resumes from, read, checked and this selection's (a fresh one before the
+ * first run); none without `checkpoint-file` or for a list of ids; a problem when it cannot be used.
+ */
+async function openCheckpoint(settings, deps) {
+    const file = settings.checkpointFile;
+    if (file === undefined || settings.source.kind !== 'library')
+        return { ok: true, checkpoint: undefined };
+    const { filters } = settings.source;
+    const identity = identityOf(settings.accountId, settings.downloadType, filters);
+    let text;
+    try {
+        text = await deps.checkpointFiles.read(file.path, checkpointRoots(deps));
+    }
+    catch (error) {
+        return {
+            ok: false,
+            problem: `Input \`checkpoint-file\` names ${JSON.stringify(file.input)}, which ${errorMessage(error)}.`
+        };
+    }
+    const open = (previous) => ({
+        ok: true,
+        checkpoint: new CheckpointRun(file, filters.start, settings.dryRun, deps, previous)
+    });
+    if (text === undefined)
+        return open({ identity, failed: [] });
+    const parsed = parseCheckpoint(text, file.input);
+    if (!parsed.ok)
+        return parsed;
+    const mismatch = identityMismatch(parsed.value.identity, identity, file.input);
+    return mismatch === undefined ? open(parsed.value) : { ok: false, problem: mismatch };
+}
+/** The folders a checkpoint file may resolve into. */
+function checkpointRoots(deps) {
+    return [deps.env.GITHUB_WORKSPACE ?? '', deps.env.RUNNER_TEMP ?? ''];
+}
+class CheckpointRun {
+    file;
+    createdAfter;
+    dryRun;
+    deps;
+    previous;
+    /** How each video ended: what the next checkpoint is computed from. */
+    handled = new Map();
+    constructor(file, 
+    /** `created-after`, where the listing starts without a cursor. */
+    createdAfter, dryRun, deps, previous) {
+        this.file = file;
+        this.createdAfter = createdAfter;
+        this.dryRun = dryRun;
+        this.deps = deps;
+        this.previous = previous;
+    }
+    /** Where the selection resumes, said in the log. */
+    resume() {
+        const { cursor, failed } = this.previous;
+        this.deps.core.info((cursor === undefined
+            ? 'Checkpoint: none yet, listing from the oldest selected video'
+            : `Checkpoint: resuming from ${cursor}`) +
+            (failed.length > 0
+                ? `; ${failed.length} remembered failure${failed.length === 1 ? '' : 's'} tried first.`
+                : '.'));
+        return { from: listingStart(this.createdAfter, cursor), first: failed.map(({ id, created }) => ({ id, created })) };
+    }
+    videoDone(video) {
+        this.handled.set(video.video_id, handlingOf(video));
+    }
+    /** Writes the next checkpoint after a real run (never after a dry run), and says where it stands. */
+    async save(choice) {
+        if (this.dryRun)
+            return undefined;
+        const { core } = this.deps;
+        const { checkpoint, dropped } = nextCheckpoint(this.previous, {
+            listed: choice.resumed?.listed ?? [],
+            ...(choice.resumed?.keptFrom === undefined ? {} : { keptFrom: choice.resumed.keptFrom }),
+            handling: (id) => this.handled.get(id)
+        });
+        for (const entry of dropped) {
+            core.warning(`Video ${entry.id} failed in ${entry.tries} runs and is no longer retried by the checkpoint (last: ${entry.error}).`);
+        }
+        try {
+            await this.deps.checkpointFiles.write(this.file.path, serializeCheckpoint(checkpoint), checkpointRoots(this.deps));
+        }
+        catch (error) {
+            core.warning(`The checkpoint could not be written to ${this.file.input}: ${errorMessage(error)}. The next run repeats this one.`);
+            return { saved: false, remembered: this.previous.failed.length, dropped: 0 };
+        }
+        const standing = {
+            saved: true,
+            ...(checkpoint.cursor === undefined ? {} : { cursor: checkpoint.cursor }),
+            ...toGo(choice, checkpoint.cursor),
+            remembered: checkpoint.failed.length,
+            dropped: dropped.length
+        };
+        core.info(checkpointLine(standing, safeText));
+        return standing;
+    }
+}
+/** How one video ended, for the checkpoint: only `deleted` and `missing` are handled; `failed` is remembered. */
+function handlingOf(video) {
+    if (video.outcome === 'deleted' || video.outcome === 'missing')
+        return { kind: 'handled' };
+    if (video.outcome !== 'failed')
+        return { kind: 'held' };
+    const failing = video.requests.find((request) => request.outcome === 'failed');
+    const said = failing?.errors[0]?.message;
+    const status = failing?.status_code;
+    const error = [status === null || status === undefined ? 'no answer' : `HTTP ${status}`, said]
+        .filter(Boolean)
+        .join(': ');
+    // Network text, kept in the file and shown again by a later run: neutralised and bounded now.
+    return { kind: 'failed', error: safeText(error, 300) };
+}
+/** How many selected videos lie at or after the new cursor (kept ones not counted), when the list's total tells. */
+function toGo(choice, cursor) {
+    const after = choice.resumed?.after;
+    if (after === undefined)
+        return {};
+    const at = cursor === undefined ? -Infinity : (instantMicros(cursor) ?? -Infinity);
+    const left = Math.max(0, after - (choice.resumed?.listed ?? []).filter((video) => video.at < at).length);
+    return { left };
+}
+
 ;// CONCATENATED MODULE: ./src/version.ts
 /** The action's version, as in package.json (a test keeps the two equal). */
 const VERSION = '1.0.0';
@@ -35782,9 +35910,6 @@ function waitingLine(waiting, requestsPerMinute) {
 
 
 
-
-
-
 async function runAction(deps) {
     const { core } = deps;
     // The time limit counts from here: the start of the step, as the run's clock tells it.
@@ -35864,10 +35989,11 @@ async function chooseAndRun(settings, deps, transport, startedAt) {
         authKind: settings.auth.kind
     };
     const base = { ...asked, videos: new Tally(asked), cancelled: false };
-    const checkpoint = await readCheckpoint(settings, deps);
-    if (checkpoint !== undefined && !checkpoint.ok)
-        return publishInvalidInputs([checkpoint.problem], core);
-    const resume = checkpoint === undefined ? undefined : resumeFrom(settings, checkpoint.value, core);
+    const opened = await openCheckpoint(settings, deps);
+    if (!opened.ok)
+        return publishInvalidInputs([opened.problem], core);
+    const { checkpoint } = opened;
+    const resume = checkpoint?.resume();
     if (settings.source.kind === 'library')
         core.info('Listing the videos that match the filters…');
     const chosen = await chooseVideos(settings.source, settings.exclude, {
@@ -35904,9 +36030,7 @@ async function chooseAndRun(settings, deps, transport, startedAt) {
                     ? 'The list is empty'
                     : 'Every id is excluded';
         core.notice(`${why}: nothing to do.`);
-        const standing = checkpoint?.ok
-            ? await saveCheckpoint(settings, deps, checkpoint.value, choice, () => undefined)
-            : undefined;
+        const standing = await checkpoint?.save(choice);
         return publish({ ...base, success: true, choice: summary, ...(standing === undefined ? {} : { checkpoint: standing }) }, settings.summary, core);
     }
     // The listing is not bounded by the time limit (a cut listing is no selection); the batch is:
@@ -35924,22 +36048,17 @@ async function chooseAndRun(settings, deps, transport, startedAt) {
     const videos = new Tally({ ...asked, choice: summary });
     const results = new ResultsFile(resultsFileName(deps.tempDir, deps.context, deps.clock.now()), deps.createLineFile, (message) => core.warning(message));
     let resultsFile;
-    // With a checkpoint, how each video ended: what the next checkpoint is computed from.
-    const handled = new Map();
     try {
         await theBatch(settings, deps, client, { ...attempts, deadline }, ids, choice.origin !== 'library', (video, index) => {
             results.write(video);
             videos.add(video, index);
-            if (checkpoint?.ok)
-                handled.set(video.video_id, handlingOf(video));
+            checkpoint?.videoDone(video);
         });
     }
     finally {
         resultsFile = results.close();
     }
-    const standing = checkpoint?.ok
-        ? await saveCheckpoint(settings, deps, checkpoint.value, choice, (id) => handled.get(id))
-        : undefined;
+    const standing = await checkpoint?.save(choice);
     const report = {
         ...base,
         videos,
@@ -35993,100 +36112,6 @@ async function theBatch(settings, deps, client, attempts, ids, named, videoDone)
         if (count > 1)
             core.endGroup();
     }
-}
-/** The folders a checkpoint file may resolve into. */
-function checkpointRoots(deps) {
-    return [deps.env.GITHUB_WORKSPACE ?? '', deps.env.RUNNER_TEMP ?? ''];
-}
-/** The checkpoint this run resumes from: read, checked, and this selection's; a fresh one before the first run. */
-async function readCheckpoint(settings, deps) {
-    const file = settings.checkpointFile;
-    if (file === undefined || settings.source.kind !== 'library')
-        return undefined;
-    const identity = identityOf(settings.accountId, settings.downloadType, settings.source.filters);
-    let text;
-    try {
-        text = await deps.checkpointFiles.read(file.path, checkpointRoots(deps));
-    }
-    catch (error) {
-        return {
-            ok: false,
-            problem: `Input \`checkpoint-file\` names ${JSON.stringify(file.input)}, which ${errorMessage(error)}.`
-        };
-    }
-    if (text === undefined)
-        return { ok: true, value: { identity, failed: [] } };
-    const parsed = parseCheckpoint(text, file.input);
-    if (!parsed.ok)
-        return parsed;
-    const mismatch = identityMismatch(parsed.value.identity, identity, file.input);
-    return mismatch === undefined ? parsed : { ok: false, problem: mismatch };
-}
-/** Where the selection resumes, said in the log. */
-function resumeFrom(settings, checkpoint, core) {
-    const start = settings.source.kind === 'library' ? settings.source.filters.start : undefined;
-    const from = listingStart(start, checkpoint.cursor);
-    const failures = checkpoint.failed.length;
-    core.info((checkpoint.cursor === undefined
-        ? 'Checkpoint: none yet, listing from the oldest selected video'
-        : `Checkpoint: resuming from ${checkpoint.cursor}`) +
-        (failures > 0 ? `; ${failures} remembered failure${failures === 1 ? '' : 's'} tried first.` : '.'));
-    return { from, first: checkpoint.failed.map(({ id, created }) => ({ id, created })) };
-}
-/** How one video ended, for the checkpoint: only `deleted` and `missing` are handled; `failed` is remembered. */
-function handlingOf(video) {
-    if (video.outcome === 'deleted' || video.outcome === 'missing')
-        return { kind: 'handled' };
-    if (video.outcome !== 'failed')
-        return { kind: 'held' };
-    const failing = video.requests.find((request) => request.outcome === 'failed');
-    const said = failing?.errors[0]?.message;
-    const status = failing?.status_code;
-    const error = [status === null || status === undefined ? 'no answer' : `HTTP ${status}`, said]
-        .filter(Boolean)
-        .join(': ');
-    // Network text, kept in the file and shown again by a later run: neutralised and bounded now.
-    return { kind: 'failed', error: safeText(error, 300) };
-}
-/** Writes the next checkpoint after a real run (never after a dry run), and says where it stands. */
-async function saveCheckpoint(settings, deps, previous, choice, handling) {
-    const file = settings.checkpointFile;
-    if (file === undefined || settings.dryRun)
-        return undefined;
-    const { core } = deps;
-    const { checkpoint, dropped } = nextCheckpoint(previous, {
-        listed: choice.resumed?.listed ?? [],
-        ...(choice.resumed?.keptFrom === undefined ? {} : { keptFrom: choice.resumed.keptFrom }),
-        handling
-    });
-    for (const entry of dropped) {
-        core.warning(`Video ${entry.id} failed in ${entry.tries} runs and is no longer retried by the checkpoint (last: ${entry.error}).`);
-    }
-    try {
-        await deps.checkpointFiles.write(file.path, serializeCheckpoint(checkpoint), checkpointRoots(deps));
-    }
-    catch (error) {
-        core.warning(`The checkpoint could not be written to ${file.input}: ${errorMessage(error)}. The next run repeats this one.`);
-        return { saved: false, remembered: previous.failed.length, dropped: 0 };
-    }
-    const standing = {
-        saved: true,
-        ...(checkpoint.cursor === undefined ? {} : { cursor: checkpoint.cursor }),
-        ...toGo(choice, checkpoint.cursor),
-        remembered: checkpoint.failed.length,
-        dropped: dropped.length
-    };
-    core.info(checkpointLine(standing, safeText));
-    return standing;
-}
-/** How many selected videos lie at or after the new cursor (kept ones not counted), when the list's total tells. */
-function toGo(choice, cursor) {
-    const after = choice.resumed?.after;
-    if (after === undefined)
-        return {};
-    const at = cursor === undefined ? -Infinity : (instantMicros(cursor) ?? -Infinity);
-    const left = Math.max(0, after - (choice.resumed?.listed ?? []).filter((video) => video.at < at).length);
-    return { left };
 }
 
 ;// CONCATENATED MODULE: ./src/runner/signals.ts

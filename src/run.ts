@@ -1,7 +1,7 @@
 /**
- * The run: settings → which videos (sources.ts) → the batch (batch.ts) → report. Takes the outside
- * world as {@link Deps} (ports.ts); main.ts passes the real one. The single catch turns anything
- * unexpected, even a non-Error throw, into a failed step.
+ * The run: settings → a selection's checkpoint (checkpoint-run.ts) → which videos (sources.ts) →
+ * the batch (batch.ts) → report. Takes the outside world as {@link Deps} (ports.ts); main.ts passes
+ * the real one. The single catch turns anything unexpected, even a non-Error throw, into a failed step.
  */
 import type { AttemptDeps } from './requests/attempts.js'
 import { runBatch } from './batch/batch.js'
@@ -13,33 +13,15 @@ import { proxyFor } from './requests/proxy.js'
 import { refusedLine, retryLine } from './report/log-lines.js'
 import { ProgressLog } from './report/progress.js'
 import { publish, publishInvalidInputs } from './report/publish.js'
-import { checkpointLine } from './report/summary.js'
 import { ResultsFile, resultsFileName } from './report/results-file.js'
 import { Tally } from './report/tally.js'
 import { choiceLine } from './report/verdict.js'
 import { listingProgress } from './report/listing-lines.js'
 import { estimateLine } from './report/estimate.js'
 import { readSettings, type Settings, SettingsError } from './inputs/settings.js'
-import { chooseVideos, overCap, type Resume, type VideoChoice } from './sources/sources.js'
-import {
-  type Checkpoint,
-  type Handling,
-  identityMismatch,
-  identityOf,
-  listingStart,
-  nextCheckpoint,
-  parseCheckpoint,
-  serializeCheckpoint
-} from './sources/checkpoint.js'
-import { instantMicros } from './inputs/instants.js'
-import { safeText } from './safe-text.js'
-import {
-  type CheckpointStanding,
-  errorMessage,
-  type ReportSettings,
-  type RunReport,
-  type VideoRecord
-} from './types.js'
+import { chooseVideos, overCap } from './sources/sources.js'
+import { openCheckpoint } from './sources/checkpoint-run.js'
+import { errorMessage, type ReportSettings, type RunReport, type VideoRecord } from './types.js'
 import { userAgent } from './cloudflare/user-agent.js'
 import { pageFetcher } from './sources/page-fetcher.js'
 import { waitingLog } from './report/waiting-lines.js'
@@ -120,9 +102,10 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
   }
   const base = { ...asked, videos: new Tally(asked), cancelled: false }
 
-  const checkpoint = await readCheckpoint(settings, deps)
-  if (checkpoint !== undefined && !checkpoint.ok) return publishInvalidInputs([checkpoint.problem], core)
-  const resume = checkpoint === undefined ? undefined : resumeFrom(settings, checkpoint.value, core)
+  const opened = await openCheckpoint(settings, deps)
+  if (!opened.ok) return publishInvalidInputs([opened.problem], core)
+  const { checkpoint } = opened
+  const resume = checkpoint?.resume()
 
   if (settings.source.kind === 'library') core.info('Listing the videos that match the filters…')
   const chosen = await chooseVideos(
@@ -171,9 +154,7 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
             ? 'The list is empty'
             : 'Every id is excluded'
     core.notice(`${why}: nothing to do.`)
-    const standing = checkpoint?.ok
-      ? await saveCheckpoint(settings, deps, checkpoint.value, choice, () => undefined)
-      : undefined
+    const standing = await checkpoint?.save(choice)
     return publish(
       { ...base, success: true, choice: summary, ...(standing === undefined ? {} : { checkpoint: standing }) },
       settings.summary,
@@ -201,8 +182,6 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
     (message) => core.warning(message)
   )
   let resultsFile: string | undefined
-  // With a checkpoint, how each video ended: what the next checkpoint is computed from.
-  const handled = new Map<string, Handling>()
   try {
     await theBatch(
       settings,
@@ -214,15 +193,13 @@ async function chooseAndRun(settings: Settings, deps: Deps, transport: Transport
       (video, index) => {
         results.write(video)
         videos.add(video, index)
-        if (checkpoint?.ok) handled.set(video.video_id, handlingOf(video))
+        checkpoint?.videoDone(video)
       }
     )
   } finally {
     resultsFile = results.close()
   }
-  const standing = checkpoint?.ok
-    ? await saveCheckpoint(settings, deps, checkpoint.value, choice, (id) => handled.get(id))
-    : undefined
+  const standing = await checkpoint?.save(choice)
   const report: RunReport = {
     ...base,
     videos,
@@ -287,109 +264,4 @@ async function theBatch(
     progress.finish()
     if (count > 1) core.endGroup()
   }
-}
-
-/** The folders a checkpoint file may resolve into. */
-function checkpointRoots(deps: Deps): string[] {
-  return [deps.env.GITHUB_WORKSPACE ?? '', deps.env.RUNNER_TEMP ?? '']
-}
-
-type CheckpointRead = { ok: true; value: Checkpoint } | { ok: false; problem: string }
-
-/** The checkpoint this run resumes from: read, checked, and this selection's; a fresh one before the first run. */
-async function readCheckpoint(settings: Settings, deps: Deps): Promise<CheckpointRead | undefined> {
-  const file = settings.checkpointFile
-  if (file === undefined || settings.source.kind !== 'library') return undefined
-  const identity = identityOf(settings.accountId, settings.downloadType, settings.source.filters)
-  let text: string | undefined
-  try {
-    text = await deps.checkpointFiles.read(file.path, checkpointRoots(deps))
-  } catch (error) {
-    return {
-      ok: false,
-      problem: `Input \`checkpoint-file\` names ${JSON.stringify(file.input)}, which ${errorMessage(error)}.`
-    }
-  }
-  if (text === undefined) return { ok: true, value: { identity, failed: [] } }
-  const parsed = parseCheckpoint(text, file.input)
-  if (!parsed.ok) return parsed
-  const mismatch = identityMismatch(parsed.value.identity, identity, file.input)
-  return mismatch === undefined ? parsed : { ok: false, problem: mismatch }
-}
-
-/** Where the selection resumes, said in the log. */
-function resumeFrom(settings: Settings, checkpoint: Checkpoint, core: Deps['core']): Resume {
-  const start = settings.source.kind === 'library' ? settings.source.filters.start : undefined
-  const from = listingStart(start, checkpoint.cursor)
-  const failures = checkpoint.failed.length
-  core.info(
-    (checkpoint.cursor === undefined
-      ? 'Checkpoint: none yet, listing from the oldest selected video'
-      : `Checkpoint: resuming from ${checkpoint.cursor}`) +
-      (failures > 0 ? `; ${failures} remembered failure${failures === 1 ? '' : 's'} tried first.` : '.')
-  )
-  return { from, first: checkpoint.failed.map(({ id, created }) => ({ id, created })) }
-}
-
-/** How one video ended, for the checkpoint: only `deleted` and `missing` are handled; `failed` is remembered. */
-function handlingOf(video: VideoRecord): Handling {
-  if (video.outcome === 'deleted' || video.outcome === 'missing') return { kind: 'handled' }
-  if (video.outcome !== 'failed') return { kind: 'held' }
-  const failing = video.requests.find((request) => request.outcome === 'failed')
-  const said = failing?.errors[0]?.message
-  const status = failing?.status_code
-  const error = [status === null || status === undefined ? 'no answer' : `HTTP ${status}`, said]
-    .filter(Boolean)
-    .join(': ')
-  // Network text, kept in the file and shown again by a later run: neutralised and bounded now.
-  return { kind: 'failed', error: safeText(error, 300) }
-}
-
-/** Writes the next checkpoint after a real run (never after a dry run), and says where it stands. */
-async function saveCheckpoint(
-  settings: Settings,
-  deps: Deps,
-  previous: Checkpoint,
-  choice: VideoChoice,
-  handling: (id: string) => Handling | undefined
-): Promise<CheckpointStanding | undefined> {
-  const file = settings.checkpointFile
-  if (file === undefined || settings.dryRun) return undefined
-  const { core } = deps
-  const { checkpoint, dropped } = nextCheckpoint(previous, {
-    listed: choice.resumed?.listed ?? [],
-    ...(choice.resumed?.keptFrom === undefined ? {} : { keptFrom: choice.resumed.keptFrom }),
-    handling
-  })
-  for (const entry of dropped) {
-    core.warning(
-      `Video ${entry.id} failed in ${entry.tries} runs and is no longer retried by the checkpoint (last: ${entry.error}).`
-    )
-  }
-  try {
-    await deps.checkpointFiles.write(file.path, serializeCheckpoint(checkpoint), checkpointRoots(deps))
-  } catch (error) {
-    core.warning(
-      `The checkpoint could not be written to ${file.input}: ${errorMessage(error)}. The next run repeats this one.`
-    )
-    return { saved: false, remembered: previous.failed.length, dropped: 0 }
-  }
-  const standing: CheckpointStanding = {
-    saved: true,
-    ...(checkpoint.cursor === undefined ? {} : { cursor: checkpoint.cursor }),
-    ...toGo(choice, checkpoint.cursor),
-    remembered: checkpoint.failed.length,
-    dropped: dropped.length
-  }
-  core.info(checkpointLine(standing, safeText))
-  return standing
-}
-
-/** How many selected videos lie at or after the new cursor (kept ones not counted), when the list's total tells. */
-function toGo(choice: VideoChoice, cursor: string | undefined): { left?: number } {
-  const after = choice.resumed?.after
-  if (after === undefined) return {}
-  const at = cursor === undefined ? -Infinity : (instantMicros(cursor) ?? -Infinity)
-  const left = Math.max(0, after - (choice.resumed?.listed ?? []).filter((video) => video.at < at).length)
-  return { left }
 }

@@ -5,69 +5,27 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  truncateSync,
-  writeFileSync
-} from 'node:fs'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
+import { mkdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import { runStep, type StepResult } from '../../dev/run-step.js'
+import { ACCOUNT, closeServers, inputs, listen, serve, TOKEN } from '../helpers/loopback.js'
+import { removeLater, removeTempDirs, tempDir } from '../helpers/temp-dirs.js'
 
-const ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
 const ID = '0000000000000000000000000000000a'
-let servers: { close: (done: () => void) => unknown }[] = []
-const sockets = new Set<Socket>()
-let dirs: string[] = []
 
 afterEach(async () => {
-  for (const socket of sockets) socket.destroy()
-  sockets.clear()
-  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))))
-  servers = []
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
-  dirs = []
+  await closeServers()
+  removeTempDirs()
 })
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  dirs.push(dir)
-  return dir
-}
-
-/** A loopback API that answers every request with `handle`; `hits` lists what it was asked. */
-async function listen(handle: (req: IncomingMessage, res: ServerResponse) => void) {
-  const hits: string[] = []
-  const server: Server = createServer((req, res) => {
-    hits.push(`${req.method} ${req.url}`)
-    handle(req, res)
-  })
-  server.on('connection', (socket) => sockets.add(socket))
-  servers.push(server)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { port: (server.address() as AddressInfo).port, hits }
-}
 
 const ok = (_req: IncomingMessage, res: ServerResponse): void => {
   res.writeHead(200, { 'content-type': 'application/json' })
   res.end(JSON.stringify({ success: true, errors: [], messages: [], result: null }))
 }
-
-const inputs = (port: number, over: Record<string, string> = {}): Record<string, string> => ({
-  'account-id': ACCOUNT,
-  'api-token': 'hostile-files-token',
-  'base-url': `http://127.0.0.1:${port}/client/v4`,
-  'max-retries': '0',
-  ...over
-})
 
 /** runStep with a RUNNER_TEMP of its own (removed after the test) for the results file. */
 const step = (withInputs: Record<string, string>, options: Parameters<typeof runStep>[1] = {}): Promise<StepResult> =>
@@ -165,7 +123,7 @@ describe('dist/index.js and the results file', () => {
     expect(path).not.toBe('')
     expect(dirname(dirname(path))).toBe(tmpdir())
     // Only a folder of the run's own is removed afterwards, never the system's temporary folder.
-    dirs.push(dirname(path))
+    removeLater(dirname(path))
     expect(statSync(dirname(path)).mode & 0o777).toBe(0o700)
     expect(statSync(path).mode & 0o777).toBe(0o600)
     expect(readFileSync(path, 'utf8')).toContain(ID)
@@ -176,13 +134,12 @@ describe('dist/index.js cancelled while a connection never completes', () => {
   /** Accepts TCP and never says a word: a TLS handshake, or a proxy's CONNECT, that never completes. */
   async function silent(): Promise<{ port: number; connections: () => number }> {
     let count = 0
-    const server = createNetServer((socket) => {
-      count += 1
-      sockets.add(socket)
-    })
-    servers.push(server)
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    return { port: (server.address() as AddressInfo).port, connections: () => count }
+    const port = await serve(
+      createNetServer(() => {
+        count += 1
+      })
+    )
+    return { port, connections: () => count }
   }
 
   /** SIGINT once the first connection is open (a request is in flight). */
@@ -209,7 +166,7 @@ describe('dist/index.js cancelled while a connection never completes', () => {
     const through = setup(hung.port)
     // Without the fix the process never exits: the test's own timeout is the bound.
     const result = await step(
-      { 'account-id': ACCOUNT, 'api-token': 'hostile-files-token', 'video-id': ID, ...through.with },
+      { 'account-id': ACCOUNT, 'api-token': TOKEN, 'video-id': ID, ...through.with },
       { env: through.env, onStart: interruptWhenConnected(hung.connections) }
     )
     expect(result.signal).toBeNull()

@@ -4,46 +4,15 @@
  * still report. Each server here is a few lines on 127.0.0.1.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { createServer, type ServerResponse } from 'node:http'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { runStep } from '../../dev/run-step.js'
 import { makeLibrary, startStandIn } from '../../dev/stand-in.js'
 import { runnerCommands } from '../helpers/runner-commands.js'
+import { ACCOUNT, closeServers, inputs, listen, serve, TOKEN } from '../helpers/loopback.js'
 
-const ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
-let servers: Server[] = []
-const sockets = new Set<Socket>()
-
-afterEach(async () => {
-  for (const socket of sockets) socket.destroy()
-  sockets.clear()
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))
-  servers = []
-})
-
-async function listen(
-  handle: (req: IncomingMessage, res: ServerResponse) => void
-): Promise<{ port: number; hits: string[] }> {
-  const hits: string[] = []
-  const server = createServer((req, res) => {
-    hits.push(`${req.method} ${req.url}`)
-    handle(req, res)
-  })
-  server.on('connection', (socket) => sockets.add(socket))
-  servers.push(server)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { port: (server.address() as AddressInfo).port, hits }
-}
-
-const inputs = (port: number, over: Record<string, string> = {}): Record<string, string> => ({
-  'account-id': ACCOUNT,
-  'api-token': 'hostile-test-token',
-  'base-url': `http://127.0.0.1:${port}/client/v4`,
-  'max-retries': '0',
-  ...over
-})
+afterEach(closeServers)
 
 const envelope = (status: number, errors: { code: number; message: string; documentation_url?: string }[]) =>
   JSON.stringify({ success: status < 300, errors, messages: [], result: null })
@@ -236,14 +205,10 @@ describe('dist/index.js and a proxy that never answers', () => {
   /** A TCP server that accepts connections and says nothing: a CONNECT that never completes. */
   async function silentProxy(): Promise<{ url: string; connections: () => number }> {
     let count = 0
-    const server = createServer()
-    server.on('connection', (socket) => {
+    const server = createServer().on('connection', () => {
       count += 1
-      sockets.add(socket)
     })
-    servers.push(server)
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => count }
+    return { url: `http://127.0.0.1:${await serve(server)}`, connections: () => count }
   }
 
   it('bounds an attempt by timeout-seconds, connecting included', async () => {
@@ -251,7 +216,7 @@ describe('dist/index.js and a proxy that never answers', () => {
     const result = await runStep(
       {
         'account-id': ACCOUNT,
-        'api-token': 'hostile-test-token',
+        'api-token': TOKEN,
         'video-id': '00000000000000000000000000000001',
         'max-retries': '0',
         'timeout-seconds': '1'
@@ -269,7 +234,7 @@ describe('dist/index.js and a proxy that never answers', () => {
     const result = await runStep(
       {
         'account-id': ACCOUNT,
-        'api-token': 'hostile-test-token',
+        'api-token': TOKEN,
         'video-id':
           '00000000000000000000000000000001 00000000000000000000000000000002 00000000000000000000000000000003',
         concurrency: '1'

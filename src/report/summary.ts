@@ -6,9 +6,9 @@
  */
 import { markdownText } from '../safe-text.js'
 import type { FirstFitting } from './first-fitting.js'
-import type { CheckpointStanding, FirstItems, ReportSettings, RequestRecord, RunReport, VideoRecord } from '../types.js'
+import type { FirstItems, ReportSettings, RequestRecord, RunReport, VideoRecord } from '../types.js'
 import { OUTCOMES } from '../batch/outcome.js'
-import { MAX_TRIES } from '../sources/checkpoint.js'
+import { checkpointLine } from '../sources/checkpoint.js'
 import { describeErrors } from '../cloudflare/messages.js'
 import { choiceLine, notSentProblem, timeLimitNotice, verdict } from './verdict.js'
 
@@ -109,22 +109,6 @@ export function renderSummary(report: RunReport): string {
     lines.push(`${total - shown} more rows are left out here; the \`results\` output has them all.`, '')
   }
   return `${lines.join('\n').trimEnd()}\n`
-}
-
-/**
- * Where the checkpoint stands, for the log and the summary: `show` makes the cursor safe for
- * each (it was read from a file, checked, but text all the same).
- */
-export function checkpointLine(standing: CheckpointStanding, show: (text: string) => string): string {
-  if (!standing.saved) return 'Checkpoint not saved: the next run repeats this one.'
-  const { cursor, left, remembered, dropped } = standing
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
-  return (
-    `Checkpoint saved: cursor ${cursor === undefined ? 'not set' : show(cursor)}` +
-    (left === undefined ? '' : `; ${plural(left, 'selected video')} left from it`) +
-    `; ${plural(remembered, 'failure')} remembered` +
-    (dropped > 0 ? `; ${dropped} dropped after ${MAX_TRIES} tries.` : '.')
-  )
 }
 
 /** ✅ all done, ⚪ nothing was there to delete, ❌ failed, ⚠️ failed but fail-on-error is false. */

@@ -1,14 +1,14 @@
 /**
  * The checkpoint of a selection (`checkpoint-file`), pure: reading and checking its text, whether it
- * belongs to this run, and the next one from what the run did. The file itself is the runner's
- * (runner/checkpoint-io.ts).
+ * belongs to this run, the next one from what the run did, and where it stands in words. The file
+ * itself is the runner's (runner/checkpoint-io.ts); checkpoint-run.ts carries it through a run.
  *
  * The cursor is an instant: every selected video created strictly before it has been handled (its
  * downloads deleted or found absent) or is in `failed`. The next run lists from it, inclusive.
  */
 import { IDENTIFIER, quote } from '../inputs/input-parsers.js'
 import { formatMicros, instantMicros } from '../inputs/instants.js'
-import { isRecord, MEDIA_STATES, type VideoFilters } from '../types.js'
+import { type CheckpointStanding, isRecord, MEDIA_STATES, type VideoFilters } from '../types.js'
 
 /** What a checkpoint belongs to: the account, the download type and the filters that do not move. */
 export interface CheckpointIdentity {
@@ -246,4 +246,20 @@ export function nextCheckpoint(previous: Checkpoint, run: RunOutcome): NextCheck
     checkpoint: { identity: previous.identity, failed, ...(cursor === undefined ? {} : { cursor }) },
     dropped
   }
+}
+
+/**
+ * Where the checkpoint stands, for the log and the summary: `show` makes the cursor safe for
+ * each (it was read from a file, checked, but text all the same).
+ */
+export function checkpointLine(standing: CheckpointStanding, show: (text: string) => string): string {
+  if (!standing.saved) return 'Checkpoint not saved: the next run repeats this one.'
+  const { cursor, left, remembered, dropped } = standing
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+  return (
+    `Checkpoint saved: cursor ${cursor === undefined ? 'not set' : show(cursor)}` +
+    (left === undefined ? '' : `; ${plural(left, 'selected video')} left from it`) +
+    `; ${plural(remembered, 'failure')} remembered` +
+    (dropped > 0 ? `; ${dropped} dropped after ${MAX_TRIES} tries.` : '.')
+  )
 }
