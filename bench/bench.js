@@ -8,13 +8,15 @@
 //   3. Batches of 10 and 100 videos (40 ms latency, concurrency 4) in turn with bench/plain.cjs,
 //      the same requests sent with nothing but node:http: median ratio of wall times.
 //   4. Batches of 240 videos at concurrency 8 and 1,000 at concurrency 32 (40 ms latency, no rate
-//      ceiling): wall time against the ideal (cold start + n × 40 ms / concurrency).
+//      ceiling): wall time against the ideal (cold start + n × 40 ms / concurrency), for the action
+//      and for the public-stack floor (each against its own cold start).
 //   5. Paced batches against a quota, one job and two sharing the token: the share of the allowed
 //      rate counted from the start of the first window to the start of the last (gaps included).
 //   6. A selection: 10,000 videos listed (10 pages) and deleted at 40 ms, concurrency 8, against the ideal.
 //   7. Scale: 10,000 and 100,000 ids from a file with download-type all (and 100,000 of which none
 //      has a download, as most of a selection): wall time, CPU per request, peak RSS, and the size
-//      of the outputs, the log, the summary and the results file.
+//      of the outputs, the log, the summary and the results file; and the public-stack floor's
+//      time, CPU and peak RSS on the same 100,000.
 //   8. Size of dist/index.js.
 // Options (environment): BENCH_PAIRS (default 15), BENCH_NODES ("24,20"),
 // BENCH_SKIP ("plain,batch,selection,scale,paced,paced-large"), BENCH_DIST (another dist/index.js to measure).
@@ -158,14 +160,18 @@ async function againstPlain(node, count, concurrency) {
   }
 }
 
-/** @param {Node} node @param {number} coldMs @param {number} count @param {number} concurrency */
-async function batch(node, coldMs, count, concurrency) {
+/**
+ * `script` (the action, or the public-stack floor) on a batch at 40 ms latency, against the ideal
+ * (its own cold start + n × 40 ms / concurrency).
+ * @param {Node} node @param {string} script @param {number} coldMs @param {number} count @param {number} concurrency
+ */
+async function batch(node, script, coldMs, count, concurrency) {
   const ids = Array.from({ length: count }, (_, i) => `ba7c${i.toString(16).padStart(28, '0')}`)
   const standIn = await startStandIn({ videos: Object.fromEntries(ids.map((id) => [id, {}])), latencyMs: 40 })
   try {
     const { ms } = await step(
       node,
-      DIST,
+      script,
       inputs(standIn, ids.join('\n'), { concurrency: String(concurrency), 'requests-per-minute': '0' })
     )
     const ideal = coldMs + (count * 40) / concurrency
@@ -211,7 +217,7 @@ async function selection(node, coldMs, count, concurrency) {
  * peak RSS, the size of the outputs, the log and the summary.
  * @param {Node} node @param {number} count @param {boolean} downloads
  */
-async function scale(node, count, downloads = true) {
+async function scale(node, count, downloads = true, script = DIST) {
   const ids = Array.from({ length: count }, (_, i) => i.toString(16).padStart(32, '0'))
   const standIn = await startStandIn({
     videos: downloads ? Object.fromEntries(ids.map((id) => [id, { default: true, audio: true }])) : {},
@@ -222,7 +228,7 @@ async function scale(node, count, downloads = true) {
   try {
     const { ms, kib, cpuMs, result } = await step(
       node,
-      DIST,
+      script,
       {
         'account-id': standIn.accountId,
         'api-token': standIn.token,
@@ -235,6 +241,9 @@ async function scale(node, count, downloads = true) {
       },
       { GITHUB_WORKSPACE: dir, RUNNER_TEMP: dir }
     )
+    const cpuUsPerRequest = (cpuMs * 1000) / (2 * count)
+    // The floor writes no results file and no report: its time, CPU and memory are the figures.
+    if (script !== DIST) return { ms, kib, cpuUsPerRequest }
     const outputs = Object.values(result.outputs).reduce((sum, value) => sum + Buffer.byteLength(value), 0)
     // The results file is JSON Lines: one whole record a line, every video once.
     const file = result.outputs['results-file'] ?? ''
@@ -249,7 +258,7 @@ async function scale(node, count, downloads = true) {
     return {
       ms,
       kib,
-      cpuUsPerRequest: (cpuMs * 1000) / (2 * count),
+      cpuUsPerRequest,
       outputsKiB: outputs / 1024,
       logKiB: Buffer.byteLength(result.stdout) / 1024,
       summaryKiB: Buffer.byteLength(result.summary) / 1024,
@@ -340,7 +349,6 @@ for (const node of nodes()) {
       `${(c.floorKiB / 1024).toFixed(1)} | ${(c.actionKiB / c.leanKiB).toFixed(2)} |`
   )
 }
-rmSync(dirname(PUBLIC_FLOOR), { recursive: true, force: true })
 if (!SKIP.has('plain')) {
   console.log(
     '\n| Node | batch (40 ms, concurrency 4) | action ms | plain node:http ms | ratio | RSS action / plain MiB |'
@@ -364,11 +372,16 @@ if (!SKIP.has('batch')) {
       [240, 8],
       [1000, 32]
     ]) {
-      const b = await batch(node, c.actionMs, Number(count), Number(concurrency))
-      console.log(
-        `| ${node.name} | ${count} × concurrency ${concurrency} | ${b.ms.toFixed(0)} | ${b.ideal.toFixed(0)} | ` +
-          `${b.ratio.toFixed(3)} | ${b.maxInFlight} |`
-      )
+      for (const [what, script, coldMs] of /** @type {const} */ ([
+        ['action', DIST, c.actionMs],
+        ['public-stack floor', PUBLIC_FLOOR, c.stackMs]
+      ])) {
+        const b = await batch(node, script, coldMs, Number(count), Number(concurrency))
+        console.log(
+          `| ${node.name} | ${count} × concurrency ${concurrency}, ${what} | ${b.ms.toFixed(0)} | ${b.ideal.toFixed(0)} | ` +
+            `${b.ratio.toFixed(3)} | ${b.maxInFlight} |`
+        )
+      }
     }
   }
 }
@@ -396,9 +409,15 @@ if (!SKIP.has('scale')) {
     const what = `${count.toLocaleString('en-US')} videos${downloads ? '' : ', none with downloads'}`
     console.log(
       `| ${node.name} | ${what} | ${(r.ms / 1000).toFixed(1)} | ${r.cpuUsPerRequest.toFixed(0)} | ` +
-        `${(r.kib / 1024).toFixed(1)} | ${r.outputsKiB.toFixed(0)} | ${r.logKiB.toFixed(0)} | ${r.summaryKiB.toFixed(0)} | ${r.resultsFileMiB.toFixed(1)} |`
+        `${(r.kib / 1024).toFixed(1)} | ${r.outputsKiB?.toFixed(0)} | ${r.logKiB?.toFixed(0)} | ${r.summaryKiB?.toFixed(0)} | ${r.resultsFileMiB?.toFixed(1)} |`
     )
   }
+  // The same 100,000 through the public-stack floor: what the stack alone costs at this scale.
+  const f = await scale(node, 100_000, true, PUBLIC_FLOOR)
+  console.log(
+    `| ${node.name} | 100,000 videos, public-stack floor | ${(f.ms / 1000).toFixed(1)} | ${f.cpuUsPerRequest.toFixed(0)} | ` +
+      `${(f.kib / 1024).toFixed(1)} | – | – | – | – |`
+  )
 }
 if (!SKIP.has('paced')) {
   console.log(
@@ -428,3 +447,4 @@ if (!SKIP.has('paced')) {
     )
   }
 }
+rmSync(dirname(PUBLIC_FLOOR), { recursive: true, force: true })
