@@ -173,7 +173,7 @@ describe('the next checkpoint', () => {
     )
   })
 
-  it('moves to the newest video when every one is handled, and stays put when nothing was listed', () => {
+  it('moves to the newest video when every one is handled, stays put when nothing was listed, and sets none on a first run that listed nothing', () => {
     const listed = [0, 5].map((ms, i) => ({ uid: uid(i), at: BASE + ms, created: formatMicros(BASE + ms) }))
     const done = nextCheckpoint({ identity, failed: [] }, { listed, handling: () => ({ kind: 'handled' }) })
     expect(done.checkpoint.cursor).toBe(formatMicros(BASE + 5))
@@ -182,6 +182,8 @@ describe('the next checkpoint', () => {
       { listed: [], handling: () => undefined }
     )
     expect(none.checkpoint.cursor).toBe('2026-01-01T00:00:00Z')
+    const first = nextCheckpoint({ identity, failed: [] }, { listed: [], handling: () => undefined })
+    expect(first.checkpoint).toEqual({ identity, failed: [] })
   })
 
   it('holds the cursor at a cancelled or not-sent video, and remembers a failure with its created and error', () => {
