@@ -101,6 +101,12 @@ describe('keep-latest', () => {
     expect(await choose(library, 9)).toMatchObject({ ids: [], kept: 5 })
   })
 
+  it('keeps every video of a 200,000-video library when keep-latest is larger', async () => {
+    const base = Date.UTC(2026, 0, 1) * 1000
+    const videos = Array.from({ length: 200_000 }, (_, i) => ({ uid: `u${i}`, created: formatMicros(base + i * 1000) }))
+    expect(await choose(videos, 300_000)).toMatchObject({ ids: [], kept: 200_000 })
+  })
+
   it('counts the N latest after exclude, not before', async () => {
     expect(await choose(library, 1, ['e'])).toMatchObject({ ids: ['a', 'b'], excluded: 1, kept: 2 })
   })

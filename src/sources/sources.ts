@@ -210,8 +210,11 @@ function choiceOf(
   // Every video seen once: the newest found first, then the listing (which may end at their boundary).
   const all = new Map([...keep.videos, ...selection.videos].map((video) => [video.uid, video]))
   const excluded = [...all.keys()].filter((uid) => exclude.has(uid)).length
-  const keptAt = keep.videos.filter((video) => keep.uids.has(video.uid)).map((video) => video.at)
-  const keptFrom = keptAt.length === 0 ? undefined : Math.min(...keptAt)
+  // The oldest kept video (a loop: keep-latest may keep a million, past what a spread can pass).
+  let keptFrom: number | undefined
+  for (const video of keep.videos) {
+    if (keep.uids.has(video.uid) && (keptFrom === undefined || video.at < keptFrom)) keptFrom = video.at
+  }
   return {
     ids: [...firstIds, ...act.map((video) => video.uid).filter((uid) => !firstIds.has(uid))],
     origin: 'library',
