@@ -25,11 +25,23 @@ import { yamlBlocks } from './helpers/readme.js'
 
 const DAY_MS = 86_400_000
 /** 600 videos created over the last 200 days: about 3 a day, so every window of the recipes holds some. */
-const LIBRARY = makeLibrary(600, {
-  seed: 11,
-  start: new Date(Date.now() - 200 * DAY_MS).toISOString(),
-  stepMs: Math.floor((200 * DAY_MS) / 600)
-})
+const HOUR_MS = 3_600_000
+/** Where `older-than: 90d` cuts while these tests run (they take minutes, not an hour). */
+const NINETY_DAYS_AGO = Date.now() - 90 * DAY_MS
+/**
+ * 600 videos over the last 200 days, none within an hour of the 90-day line, so that which are
+ * older than 90 days cannot change between a test's expectation and the step's own clock.
+ */
+const LIBRARY = (() => {
+  for (let shift = 0; ; shift += HOUR_MS) {
+    const library = makeLibrary(600, {
+      seed: 11,
+      start: new Date(NINETY_DAYS_AGO - 110 * DAY_MS + shift).toISOString(),
+      stepMs: Math.floor((200 * DAY_MS) / 600)
+    })
+    if (library.every((video) => Math.abs(Date.parse(video.created) - NINETY_DAYS_AGO) > HOUR_MS)) return library
+  }
+})()
 /** The video a release workflow just uploaded (`steps.upload.outputs.video-id`). */
 const UPLOADED = 'ea95132c15732412d22c1476fa83f27a'
 /** The uploaded video and two of the library's with an MP4: what the list and retry recipes name. */
@@ -480,7 +492,7 @@ describe('README recipes', () => {
     const cache = mkdtempSync(join(tmpdir(), 'recipe-cache-'))
     const shared: Shared = { standIn, cache }
     try {
-      const old = LIBRARY.filter((video) => Date.parse(video.created) < Date.now() - 90 * DAY_MS - 60_000)
+      const old = LIBRARY.filter((video) => Date.parse(video.created) < NINETY_DAYS_AGO)
       const newest = new Set(old.slice(-20).map((video) => video.uid))
       const [first] = await runJob(workflow, job, 'schedule', {}, false, shared)
       if (first?.result.code !== 0) throw new Error(`the step failed: ${first ? describeRun(first) : 'no run'}`)

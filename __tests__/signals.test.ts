@@ -102,17 +102,26 @@ describe('exitWhenFlushed', () => {
       new Writable({
         highWaterMark: 1,
         write: (chunk: Buffer, _encoding, done) => {
-          events.push(`${name} wrote ${chunk.length}`)
-          setImmediate(done)
+          // A write is taken only when its callback runs, a turn of the event loop later.
+          setImmediate(() => {
+            events.push(`${name} took ${chunk.length}`)
+            done()
+          })
         }
       })
     const stdout = slow('stdout')
     const stderr = slow('stderr')
     stdout.write('outputs and summary\n')
+    stdout.write('last line\n')
     stderr.write('x\n')
     await exitWhenFlushed({ stdout, stderr, exit: (code) => events.push(`exit ${String(code)}`) })
     expect(events.at(-1)).toBe('exit undefined')
     expect(events.filter((e) => e.startsWith('exit'))).toHaveLength(1)
-    expect(events.slice(0, 2).sort()).toEqual(['stderr wrote 2', 'stdout wrote 20'])
+    // (The empty writes are exitWhenFlushed's own markers.)
+    expect(events.filter((e) => e.includes('took') && !e.endsWith(' 0')).sort()).toEqual([
+      'stderr took 2',
+      'stdout took 10',
+      'stdout took 20'
+    ])
   })
 })

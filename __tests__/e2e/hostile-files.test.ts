@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFile
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import { runStep, type StepResult } from '../../dev/run-step.js'
 import { ACCOUNT, closeServers, inputs, listen, serve, TOKEN } from '../helpers/loopback.js'
@@ -117,11 +117,13 @@ describe('dist/index.js and video-id-file', () => {
 describe('dist/index.js and the results file', () => {
   it('without RUNNER_TEMP, writes it in a private folder of its own, readable by its owner only', async () => {
     const { port } = await listen(ok)
-    const result = await runStep(inputs(port, { 'video-id': ID }))
+    // run-step gives every run a RUNNER_TEMP of its own: this one gets none (the action reads '' as unset).
+    const result = await runStep(inputs(port, { 'video-id': ID }), { env: { RUNNER_TEMP: '' } })
     expect(result.code).toBe(0)
     const path = result.outputs['results-file'] ?? ''
     expect(path).not.toBe('')
     expect(dirname(dirname(path))).toBe(tmpdir())
+    expect(basename(dirname(path))).toMatch(/^cloudflare-stream-delete-downloads-/)
     // Only a folder of the run's own is removed afterwards, never the system's temporary folder.
     removeLater(dirname(path))
     expect(statSync(dirname(path)).mode & 0o777).toBe(0o700)
@@ -296,7 +298,8 @@ process.on('exit', () => writeFileSync(${JSON.stringify(file)}, String(process.r
       expect(hits).toHaveLength(1000)
       expect(JSON.parse(result.outputs[status === 200 ? 'deleted' : 'failed'] ?? '[]')).toHaveLength(1000)
       expect(result.stdout).toContain(problem)
-      expect(result.outputs['results-file']).not.toBe('')
+      expect(result.stdout.includes('larger than Cloudflare sends')).toBe(problem !== '')
+      expect(result.outputs['results-file']).toMatch(/\.jsonl$/)
       expect(peak).toBeLessThan(300 * MiB)
     },
     120_000

@@ -34,16 +34,11 @@ describe('dist/index.js with a time limit', () => {
     expect(result.outputs).toMatchObject({ success: 'true', complete: 'false', failed: '[]' })
     const deleted = JSON.parse(result.outputs.deleted ?? '') as string[]
     const postponed = JSON.parse(result.outputs.postponed ?? '') as string[]
-    // Every video is either done or postponed, none twice; at 200 ms an answer, at most ~10 fit in 2 s.
+    // Every video is either done or postponed, none twice; one at a time at 200 ms an answer, at most
+    // ~10 fit in 2 s (without the limit the requests would go on for 8 s).
     expect([...deleted, ...postponed].sort()).toEqual([...ids].sort())
     expect(postponed.length).toBeGreaterThanOrEqual(ids.length - 11)
     expect(standIn.log).toHaveLength(deleted.length)
-    // The step's clock starts before its first request, so the limit ends at most 2 s after that
-    // request; one started before the limit reaches the stand-in within a moment (0.5 s allowed for
-    // a loaded machine). Without the limit the requests would go on for 8 s.
-    const arrivals = standIn.log.map((entry) => entry.at)
-    const span = arrivals.length === 0 ? 0 : Math.max(...arrivals) - Math.min(...arrivals)
-    expect(span).toBeLessThan(2500)
     expect(result.stdout).toMatch(
       new RegExp(
         `^::notice title=Stopped at the time limit::stopped at the time limit: ${deleted.length} of 40 videos done, ${postponed.length} postponed`,
