@@ -5,8 +5,9 @@
  */
 import { randomBytes } from 'node:crypto'
 import { lstat, mkdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises'
-import { basename, dirname, isAbsolute, join, relative } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import type { CheckpointFiles } from '../ports.js'
+import { isInside } from './files.js'
 
 /** The largest checkpoint read. */
 export const MAX_CHECKPOINT_BYTES = 2 * 1024 * 1024
@@ -60,8 +61,7 @@ async function mustBeInside(real: string, roots: readonly string[]): Promise<voi
     if (root === '') continue
     const resolved = await realpath(root).catch(() => undefined)
     if (resolved === undefined) continue
-    const rest = relative(resolved, real)
-    if (rest === '' || (!rest.startsWith('..') && !isAbsolute(rest))) return
+    if (isInside(real, resolved)) return
   }
   throw new Error(`resolves to ${real}, outside GITHUB_WORKSPACE and RUNNER_TEMP`)
 }

@@ -25,6 +25,12 @@ export class FileRefused extends Error {
   }
 }
 
+/** Whether `path` is `root` or below it (both already resolved: no links left to follow). */
+export function isInside(path: string, root: string): boolean {
+  const rest = relative(root, path)
+  return rest !== '..' && !rest.startsWith(`..${sep}`) && !isAbsolute(rest)
+}
+
 /**
  * Reads `path` as UTF-8 when, after every link is followed, it is a regular file inside `workspace`
  * of at most {@link MAX_ID_FILE_BYTES}; else throws {@link FileRefused} (or the system's error, such
@@ -33,8 +39,7 @@ export class FileRefused extends Error {
  */
 export async function readWorkspaceFile(path: string, workspace: string): Promise<string> {
   const [real, root] = await Promise.all([realpath(path), realpath(workspace)])
-  const inside = relative(root, real)
-  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+  if (!isInside(real, root)) {
     throw new FileRefused('EOUTSIDE', 'is outside the workspace (GITHUB_WORKSPACE), after following links')
   }
   const file = await open(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW)
