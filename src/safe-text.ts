@@ -52,13 +52,16 @@ export function safeText(text: string, max = MAX_TEXT): string {
     .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g, '\ufffd')
     .replace(/\t/g, ' ')
   // Last, once nothing more is removed: a removal could join `#` `#[` or `:` `:` again.
-  const safe = noCommand(flat)
-  if (safe.length <= max) return safe
-  // Never cut a surrogate pair in half.
+  return cut(noCommand(flat), max)
+}
+
+/** The first `max` characters of a text, never half a surrogate pair, `…` where it was cut. */
+export function cut(text: string, max: number): string {
+  if (text.length <= max) return text
   let end = max - 1
-  const code = safe.charCodeAt(end - 1)
+  const code = text.charCodeAt(end - 1)
   if (code >= 0xd800 && code <= 0xdbff) end -= 1
-  return `${safe.slice(0, end)}…`
+  return `${text.slice(0, end)}…`
 }
 
 /**

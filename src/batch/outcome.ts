@@ -75,6 +75,11 @@ export function refusesCredentials(answer: Answer | undefined): answer is HttpAn
   return answer.status === 403 && hasCode(answer.envelope, AUTH_CODES)
 }
 
+/** A request's status as the report says it: `HTTP 404`, or `no answer` when none came. */
+export function statusWords(status: number | null | undefined): string {
+  return status === null || status === undefined ? 'no answer' : `HTTP ${status}`
+}
+
 /** What to fix when Cloudflare refuses the credentials, naming the kind that was sent. */
 export function credentialsHint(auth: Auth['kind'], accountId?: string): string {
   const account = accountId === undefined ? 'the account in `account-id`' : `account ${accountId}`

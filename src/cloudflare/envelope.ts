@@ -9,6 +9,7 @@
  * a string of digits (`"7003"`) read as the number it is, so every rule and every output sees one
  * kind of code. Every text the report shows is built from these kept entries.
  */
+import { cut } from '../safe-text.js'
 import { type CloudflareMessage, type Envelope, isRecord, NO_MESSAGES } from '../types.js'
 
 export type BodyReading = { envelope: Envelope } | { problem: string }
@@ -50,13 +51,13 @@ export const MAX_FIELD = 500
 function readMessages(value: unknown): readonly CloudflareMessage[] {
   if (!Array.isArray(value) || value.length === 0) return NO_MESSAGES
   const kept = value.slice(0, MAX_ENTRIES).map((entry): CloudflareMessage => {
-    if (!isRecord(entry)) return { code: null, message: cut(String(entry)) }
+    if (!isRecord(entry)) return { code: null, message: cut(String(entry), MAX_FIELD) }
     const message: CloudflareMessage = {
       code: readCode(entry.code),
-      message: cut(typeof entry.message === 'string' ? entry.message : JSON.stringify(entry))
+      message: cut(typeof entry.message === 'string' ? entry.message : JSON.stringify(entry), MAX_FIELD)
     }
     if (typeof entry.documentation_url === 'string' && entry.documentation_url !== '') {
-      message.documentation_url = cut(entry.documentation_url)
+      message.documentation_url = cut(entry.documentation_url, MAX_FIELD)
     }
     return message
   })
@@ -69,13 +70,4 @@ function readMessages(value: unknown): readonly CloudflareMessage[] {
 function readCode(code: unknown): number | null {
   const value = typeof code === 'string' && /^\s*\d{1,15}\s*$/.test(code) ? Number(code) : code
   return typeof value === 'number' && Number.isSafeInteger(value) ? value : null
-}
-
-/** The first MAX_FIELD characters of a text, never half a surrogate pair, `…` where it was cut. */
-export function cut(text: string, max = MAX_FIELD): string {
-  if (text.length <= max) return text
-  let end = max - 1
-  const last = text.charCodeAt(end - 1)
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1
-  return `${text.slice(0, end)}…`
 }

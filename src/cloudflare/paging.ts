@@ -54,7 +54,7 @@ export type Selection =
  * as changing too fast or wrong: 10 % of `total` plus this. It bounds a listing that nothing else
  * bounds (`max-videos: 0`, a dry run over `max-videos`), whatever pages the server keeps sending.
  */
-export const TOTAL_SLACK = 1000
+const TOTAL_SLACK = 1000
 
 /** The most videos the list may bring, as its `total` said: `total` + 10 % + {@link TOTAL_SLACK}. */
 export function totalBound(total: number): number {

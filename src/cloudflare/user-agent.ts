@@ -6,7 +6,7 @@
 import type { RunContext } from '../ports.js'
 import { VERSION } from '../version.js'
 
-export const ACTION_NAME = 'cloudflare-stream-delete-downloads'
+const ACTION_NAME = 'cloudflare-stream-delete-downloads'
 
 export function userAgent(run: RunContext | undefined, nodeVersion: string): string {
   const parts = []

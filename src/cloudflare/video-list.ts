@@ -21,7 +21,7 @@ export interface ListedVideo {
 }
 
 /** One page of the list, read. */
-export interface VideoPage {
+interface VideoPage {
   /** The well-formed entries, in the order the API gave them. */
   videos: ListedVideo[]
   /** How many entries the array had, well-formed or not: what a short page is judged by. */

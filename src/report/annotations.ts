@@ -4,7 +4,7 @@
 import type { FirstFitting } from './first-fitting.js'
 import type { Annotation, AnnotationLevel, ReportSettings, RequestRecord, RunReport, VideoRecord } from '../types.js'
 import { describeErrors } from '../cloudflare/messages.js'
-import { credentialsHint } from '../batch/outcome.js'
+import { credentialsHint, statusWords } from '../batch/outcome.js'
 import { notSentProblem, timeLimitNotice } from './verdict.js'
 
 /** GitHub shows at most 10 annotations of each level per step; past that, one line points to the summary. */
@@ -24,10 +24,11 @@ export function addAnnotations(
   settings: ReportSettings
 ): void {
   video.requests.forEach((request, position) => {
-    const annotation = annotate(video, request, settings)
-    if (annotation === undefined) return
-    counts[annotation.level] += 1
-    lists[annotation.level].add([index, position], () => annotation)
+    const level = levelOf(video, request, settings)
+    if (level === undefined) return
+    counts[level] += 1
+    // Its words are written only if it may be shown: most of a long run's are only counted.
+    lists[level].add([index, position], () => annotation(video.video_id, request, settings, level))
   })
 }
 
@@ -83,31 +84,40 @@ function failureLevel(settings: ReportSettings): 'error' | 'warning' {
 }
 
 /**
- * A request's annotation, if it deserves one. Nothing to delete is an error with `if-missing: fail`;
- * with `warn`, a warning only for a video the user named (a list or a file) of which nothing was
- * there: a selection meets many videos without downloads, and the missing audio half of
- * `download-type: all` is ordinary, so those are counted in the summary and logged, not raised.
+ * The level of a request's annotation, if it deserves one. Nothing to delete is an error with
+ * `if-missing: fail`; with `warn`, a warning only for a video the user named (a list or a file) of
+ * which nothing was there: a selection meets many videos without downloads, and the missing audio
+ * half of `download-type: all` is ordinary, so those are counted in the summary and logged, not raised.
  */
-function annotate(video: VideoRecord, request: RequestRecord, report: ReportSettings): Annotation | undefined {
-  const failure = failureLevel(report)
-  const videoId = video.video_id
-  const what = `${request.download_type} download of video ${videoId}`
+function levelOf(video: VideoRecord, request: RequestRecord, report: ReportSettings): AnnotationLevel | undefined {
   if (request.outcome === 'missing') {
     if (report.dryRun || report.ifMissing === 'ignore') return undefined
     const named = report.choice?.origin !== 'library'
     if (report.ifMissing === 'warn' && (!named || video.outcome !== 'missing')) return undefined
+    return report.ifMissing === 'fail' ? failureLevel(report) : 'warning'
+  }
+  return request.outcome === 'failed' ? failureLevel(report) : undefined
+}
+
+/** The annotation of a request that deserves one (a `missing` or a `failed` one), at `level`. */
+function annotation(
+  videoId: string,
+  request: RequestRecord,
+  report: ReportSettings,
+  level: AnnotationLevel
+): Annotation {
+  const what = `${request.download_type} download of video ${videoId}`
+  if (request.outcome === 'missing') {
     return {
-      level: report.ifMissing === 'fail' ? failure : 'warning',
+      level,
       title: `Not found: ${what}`,
       message: `Cloudflare answered 404 for the ${what}${describeErrors(request.errors, ': ')}`
     }
   }
-  if (request.outcome !== 'failed') return undefined
-  const status = request.status_code === null ? 'no answer' : `HTTP ${request.status_code}`
   return {
-    level: failure,
+    level,
     title: `Failed: ${what}`,
-    message: `${status}${describeErrors(request.errors, ': ')}${hint(request.status_code, report)}`
+    message: `${statusWords(request.status_code)}${describeErrors(request.errors, ': ')}${hint(request.status_code, report)}`
   }
 }
 

@@ -4,9 +4,9 @@
  */
 
 /** Cloudflare's documented quota, 1,200 requests per 5 minutes per user, as a rate per minute. */
-export const CLOUDFLARE_PER_MINUTE = 240
+const CLOUDFLARE_PER_MINUTE = 240
 
-export interface EstimatePlan {
+interface EstimatePlan {
   videos: number
   /** Requests per video: one per download type, or one read in a dry run. */
   perVideo: number
@@ -22,7 +22,7 @@ export interface EstimatePlan {
  * The rate the run can keep: its own ceiling, never above the quota (what the answers' headers
  * said, else Cloudflare's documented one), in whole requests a minute.
  */
-export function assumedRate(requestsPerMinute: number, quotaPerMinute = CLOUDFLARE_PER_MINUTE): number {
+function assumedRate(requestsPerMinute: number, quotaPerMinute = CLOUDFLARE_PER_MINUTE): number {
   const quota = Math.max(1, Math.floor(quotaPerMinute))
   return requestsPerMinute > 0 ? Math.min(requestsPerMinute, quota) : quota
 }

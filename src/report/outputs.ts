@@ -171,7 +171,7 @@ function singleRequest(video: VideoRecord | undefined): RequestRecord | undefine
 }
 
 /** A JSON array of already-serialised items, as many as fit in `budget` bytes. */
-export function jsonArray(pieces: readonly string[], budget: number): { text: string; cut: boolean } {
+function jsonArray(pieces: readonly string[], budget: number): { text: string; cut: boolean } {
   const kept: string[] = []
   let size = 2
   for (const piece of pieces) {

@@ -9,7 +9,7 @@ import type { VideoRecord } from '../types.js'
 import { requestLine } from './log-lines.js'
 
 /** Up to this many videos, every request gets its own line. */
-export const DETAILED_UP_TO = 100
+const DETAILED_UP_TO = 100
 /** The longest a long run goes without a progress line. */
 export const PROGRESS_EVERY_MS = 10_000
 

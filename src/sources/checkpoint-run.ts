@@ -5,6 +5,7 @@
  */
 import type { Settings } from '../inputs/settings.js'
 import { instantMicros } from '../inputs/instants.js'
+import { statusWords } from '../batch/outcome.js'
 import type { Deps } from '../ports.js'
 import { safeText } from '../safe-text.js'
 import { type CheckpointStanding, errorMessage, type VideoRecord } from '../types.js'
@@ -131,10 +132,7 @@ function handlingOf(video: VideoRecord): Handling {
   if (video.outcome !== 'failed') return { kind: 'held' }
   const failing = video.requests.find((request) => request.outcome === 'failed')
   const said = failing?.errors[0]?.message
-  const status = failing?.status_code
-  const error = [status === null || status === undefined ? 'no answer' : `HTTP ${status}`, said]
-    .filter(Boolean)
-    .join(': ')
+  const error = [statusWords(failing?.status_code), said].filter(Boolean).join(': ')
   // Network text, kept in the file and shown again by a later run: neutralised and bounded now.
   return { kind: 'failed', error: safeText(error, 300) }
 }

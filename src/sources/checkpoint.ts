@@ -38,11 +38,11 @@ export interface Checkpoint {
   failed: RememberedFailure[]
 }
 
-export const CHECKPOINT_VERSION = 1
+const CHECKPOINT_VERSION = 1
 /** Runs that may try a video before it is dropped from `failed`, with a warning. */
 export const MAX_TRIES = 5
 /** At most this many failures are remembered: once full, the cursor stops at the next failure. */
-export const MAX_REMEMBERED = 10_000
+const MAX_REMEMBERED = 10_000
 /** The longest error kept per failure. */
 const MAX_ERROR = 500
 

@@ -5,7 +5,7 @@
 import { type AttemptDeps, type Retrying, sendWithRetries } from '../requests/attempts.js'
 import type { CloudflareClient } from '../cloudflare/client.js'
 import type { FetchPage } from '../cloudflare/video-list.js'
-import { credentialsHint, recordFromAnswer } from '../batch/outcome.js'
+import { credentialsHint, recordFromAnswer, statusWords } from '../batch/outcome.js'
 import type { Auth } from '../types.js'
 import { describeErrors } from '../cloudflare/messages.js'
 
@@ -23,8 +23,7 @@ export function pageFetcher(
       return { ok: true, videos: last.envelope.result, total: last.envelope.total }
     }
     const record = recordFromAnswer('default', last, attempted.attempts, attempted.answerLost)
-    const status = record.status_code === null ? 'no answer' : `HTTP ${record.status_code}`
     const auth = record.status_code === 401 || record.status_code === 403 ? `. Either ${credentialsHint(authKind)}` : ''
-    return { ok: false, problem: `${status}${describeErrors(record.errors, ': ')}${auth}` }
+    return { ok: false, problem: `${statusWords(record.status_code)}${describeErrors(record.errors, ': ')}${auth}` }
   }
 }

@@ -9,21 +9,12 @@ import { latestVideos, selectVideos } from '../cloudflare/paging.js'
 import { formatMicros, instantMicros } from '../inputs/instants.js'
 import type { FetchPage, ListedVideo } from '../cloudflare/video-list.js'
 import type { VideoSource } from '../inputs/settings.js'
-import type { VideoFilters } from '../types.js'
+import type { ChoiceSummary, VideoFilters } from '../types.js'
 
-/** What the run acts on, and how it was chosen (for the log and the summary). */
-export interface VideoChoice {
+/** What the run acts on, and how it was chosen (the counts are what the log and the summary show). */
+export interface VideoChoice extends Readonly<ChoiceSummary> {
   /** The ids to act on, in order: list or file order, or creation order for a selection. */
   readonly ids: readonly string[]
-  readonly origin: VideoSource['kind']
-  /** Ids the source gave before the guards (duplicates dropped). */
-  readonly found: number
-  /** How many of them `exclude` left out. */
-  readonly excluded: number
-  /** How many `keep-latest` kept. */
-  readonly kept: number
-  /** The library's own count of matching videos (`include_counts`), when it gave one. */
-  readonly total?: number
   /** List requests made. */
   readonly pages: number
   /** With a checkpoint: what the next one is computed from. */
