@@ -32243,15 +32243,17 @@ function safeText(text, max = MAX_TEXT) {
         .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g, '\ufffd')
         .replace(/\t/g, ' ');
     // Last, once nothing more is removed: a removal could join `#` `#[` or `:` `:` again.
-    const safe = noCommand(flat);
-    if (safe.length <= max)
-        return safe;
-    // Never cut a surrogate pair in half.
+    return cut(noCommand(flat), max);
+}
+/** The first `max` characters of a text, never half a surrogate pair, `…` where it was cut. */
+function cut(text, max) {
+    if (text.length <= max)
+        return text;
     let end = max - 1;
-    const code = safe.charCodeAt(end - 1);
+    const code = text.charCodeAt(end - 1);
     if (code >= 0xd800 && code <= 0xdbff)
         end -= 1;
-    return `${safe.slice(0, end)}…`;
+    return `${text.slice(0, end)}…`;
 }
 /**
  * Text for a Markdown table cell, rendered as itself: {@link safeText} inside a code span whose
@@ -32347,12 +32349,104 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/runner/files.ts
+/**
+ * The files the action touches on the runner: the `video-id-file` it reads (only a regular file
+ * inside the workspace, of bounded size, read without blocking) and the results file it writes
+ * (created new, never through a link, readable by its owner only).
+ */
+
+
+
+
+/** An id file larger than this is refused: 64 MiB is two million ids, far past any batch. */
+const MAX_ID_FILE_BYTES = 64 * 1024 * 1024;
+const tooLarge = `is larger than ${MAX_ID_FILE_BYTES / 1024 / 1024} MiB`;
+const CHUNK_BYTES = 1024 * 1024;
+/** A file the action will not read; `reason` completes "names <file>, which …" and says nothing of the content. */
+class FileRefused extends Error {
+    code;
+    reason;
+    constructor(code, reason) {
+        super(reason);
+        this.code = code;
+        this.reason = reason;
+        this.name = 'FileRefused';
+    }
+}
+/** Whether `path` is `root` or below it (both already resolved: no links left to follow). */
+function isInside(path, root) {
+    const rest = (0,external_node_path_namespaceObject.relative)(root, path);
+    return rest !== '..' && !rest.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(rest);
+}
+/**
+ * Reads `path` as UTF-8 when, after every link is followed, it is a regular file inside `workspace`
+ * of at most {@link MAX_ID_FILE_BYTES}; else throws {@link FileRefused} (or the system's error, such
+ * as ENOENT). Opened non-blocking and checked on the open descriptor before any byte is read, so a
+ * FIFO or a device never holds up the process and the file checked is the file read.
+ */
+async function readWorkspaceFile(path, workspace) {
+    const [real, root] = await Promise.all([(0,external_node_fs_promises_namespaceObject.realpath)(path), (0,external_node_fs_promises_namespaceObject.realpath)(workspace)]);
+    if (!isInside(real, root)) {
+        throw new FileRefused('EOUTSIDE', 'is outside the workspace (GITHUB_WORKSPACE), after following links');
+    }
+    const file = await (0,external_node_fs_promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
+    try {
+        const stat = await file.stat();
+        if (!stat.isFile())
+            throw new FileRefused('ENOTREGULAR', 'is not a regular file');
+        if (stat.size > MAX_ID_FILE_BYTES)
+            throw new FileRefused('ETOOLARGE', tooLarge);
+        // The size can change after fstat: the limit holds for what is read, too.
+        const chunks = [];
+        let length = 0;
+        for (;;) {
+            const { bytesRead, buffer } = await file.read(Buffer.alloc(CHUNK_BYTES), 0, CHUNK_BYTES);
+            if (bytesRead === 0)
+                return Buffer.concat(chunks, length).toString('utf8');
+            length += bytesRead;
+            if (length > MAX_ID_FILE_BYTES)
+                throw new FileRefused('ETOOLARGE', tooLarge);
+            chunks.push(buffer.subarray(0, bytesRead));
+        }
+    }
+    finally {
+        await file.close();
+    }
+}
+/**
+ * Creates `path` for writing a line at a time, each line whole before the call returns. The file
+ * must not exist yet and is never reached through a link (a link or file planted under the name
+ * makes this throw); only its owner may read it.
+ */
+function createLineFile(path) {
+    const flags = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | external_node_fs_namespaceObject.constants.O_NOFOLLOW;
+    const fd = (0,external_node_fs_namespaceObject.openSync)(path, flags, 0o600);
+    return {
+        writeLine: (line) => {
+            const bytes = Buffer.from(`${line}\n`);
+            for (let written = 0; written < bytes.length;)
+                written += (0,external_node_fs_namespaceObject.writeSync)(fd, bytes, written);
+        },
+        close: () => (0,external_node_fs_namespaceObject.closeSync)(fd)
+    };
+}
+/** A folder of this process's own under the system's temporary folder, readable by its owner only. */
+function privateTempDir() {
+    return (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'cloudflare-stream-delete-downloads-'));
+}
+
 ;// CONCATENATED MODULE: ./src/runner/checkpoint-io.ts
 /**
  * The checkpoint file on disk (`checkpoint-file`): read only when it resolves, after symlinks,
  * inside one of the allowed folders (`GITHUB_WORKSPACE`, `RUNNER_TEMP`), and replaced atomically: a
  * new file beside it, then a rename, which replaces a symlink rather than writing through it.
  */
+
 
 
 
@@ -32413,8 +32507,7 @@ async function mustBeInside(real, roots) {
         const resolved = await (0,external_node_fs_promises_namespaceObject.realpath)(root).catch(() => undefined);
         if (resolved === undefined)
             continue;
-        const rest = (0,external_node_path_namespaceObject.relative)(resolved, real);
-        if (rest === '' || (!rest.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(rest)))
+        if (isInside(real, resolved))
             return;
     }
     throw new Error(`resolves to ${real}, outside GITHUB_WORKSPACE and RUNNER_TEMP`);
@@ -32569,93 +32662,6 @@ function asError(value) {
 function describe(err, cause, code) {
     const said = http_text(cause.message) ?? http_text(err.message) ?? code;
     return said.includes(code) ? said : `${code}: ${said}`;
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/runner/files.ts
-/**
- * The files the action touches on the runner: the `video-id-file` it reads (only a regular file
- * inside the workspace, of bounded size, read without blocking) and the results file it writes
- * (created new, never through a link, readable by its owner only).
- */
-
-
-
-
-/** An id file larger than this is refused: 64 MiB is two million ids, far past any batch. */
-const MAX_ID_FILE_BYTES = 64 * 1024 * 1024;
-const tooLarge = `is larger than ${MAX_ID_FILE_BYTES / 1024 / 1024} MiB`;
-const CHUNK_BYTES = 1024 * 1024;
-/** A file the action will not read; `reason` completes "names <file>, which …" and says nothing of the content. */
-class FileRefused extends Error {
-    code;
-    reason;
-    constructor(code, reason) {
-        super(reason);
-        this.code = code;
-        this.reason = reason;
-        this.name = 'FileRefused';
-    }
-}
-/**
- * Reads `path` as UTF-8 when, after every link is followed, it is a regular file inside `workspace`
- * of at most {@link MAX_ID_FILE_BYTES}; else throws {@link FileRefused} (or the system's error, such
- * as ENOENT). Opened non-blocking and checked on the open descriptor before any byte is read, so a
- * FIFO or a device never holds up the process and the file checked is the file read.
- */
-async function readWorkspaceFile(path, workspace) {
-    const [real, root] = await Promise.all([(0,external_node_fs_promises_namespaceObject.realpath)(path), (0,external_node_fs_promises_namespaceObject.realpath)(workspace)]);
-    const inside = (0,external_node_path_namespaceObject.relative)(root, real);
-    if (inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
-        throw new FileRefused('EOUTSIDE', 'is outside the workspace (GITHUB_WORKSPACE), after following links');
-    }
-    const file = await (0,external_node_fs_promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
-    try {
-        const stat = await file.stat();
-        if (!stat.isFile())
-            throw new FileRefused('ENOTREGULAR', 'is not a regular file');
-        if (stat.size > MAX_ID_FILE_BYTES)
-            throw new FileRefused('ETOOLARGE', tooLarge);
-        // The size can change after fstat: the limit holds for what is read, too.
-        const chunks = [];
-        let length = 0;
-        for (;;) {
-            const { bytesRead, buffer } = await file.read(Buffer.alloc(CHUNK_BYTES), 0, CHUNK_BYTES);
-            if (bytesRead === 0)
-                return Buffer.concat(chunks, length).toString('utf8');
-            length += bytesRead;
-            if (length > MAX_ID_FILE_BYTES)
-                throw new FileRefused('ETOOLARGE', tooLarge);
-            chunks.push(buffer.subarray(0, bytesRead));
-        }
-    }
-    finally {
-        await file.close();
-    }
-}
-/**
- * Creates `path` for writing a line at a time, each line whole before the call returns. The file
- * must not exist yet and is never reached through a link (a link or file planted under the name
- * makes this throw); only its owner may read it.
- */
-function createLineFile(path) {
-    const flags = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | external_node_fs_namespaceObject.constants.O_NOFOLLOW;
-    const fd = (0,external_node_fs_namespaceObject.openSync)(path, flags, 0o600);
-    return {
-        writeLine: (line) => {
-            const bytes = Buffer.from(`${line}\n`);
-            for (let written = 0; written < bytes.length;)
-                written += (0,external_node_fs_namespaceObject.writeSync)(fd, bytes, written);
-        },
-        close: () => (0,external_node_fs_namespaceObject.closeSync)(fd)
-    };
-}
-/** A folder of this process's own under the system's temporary folder, readable by its owner only. */
-function privateTempDir() {
-    return (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'cloudflare-stream-delete-downloads-'));
 }
 
 ;// CONCATENATED MODULE: ./src/requests/rate-headers.ts
@@ -33085,6 +33091,10 @@ function refusesCredentials(answer) {
         return true;
     return answer.status === 403 && hasCode(answer.envelope, AUTH_CODES);
 }
+/** A request's status as the report says it: `HTTP 404`, or `no answer` when none came. */
+function statusWords(status) {
+    return status === null || status === undefined ? 'no answer' : `HTTP ${status}`;
+}
 /** What to fix when Cloudflare refuses the credentials, naming the kind that was sent. */
 function credentialsHint(auth, accountId) {
     const account = accountId === undefined ? 'the account in `account-id`' : `account ${accountId}`;
@@ -33341,6 +33351,7 @@ async function runBatch(plan, deps) {
  * kind of code. Every text the report shows is built from these kept entries.
  */
 
+
 function readEnvelope(contentType, body) {
     if (body.trim() === '')
         return { problem: `an empty body (${mediaType(contentType)})` };
@@ -33380,13 +33391,13 @@ function readMessages(value) {
         return NO_MESSAGES;
     const kept = value.slice(0, MAX_ENTRIES).map((entry) => {
         if (!isRecord(entry))
-            return { code: null, message: cut(String(entry)) };
+            return { code: null, message: cut(String(entry), MAX_FIELD) };
         const message = {
             code: readCode(entry.code),
-            message: cut(typeof entry.message === 'string' ? entry.message : JSON.stringify(entry))
+            message: cut(typeof entry.message === 'string' ? entry.message : JSON.stringify(entry), MAX_FIELD)
         };
         if (typeof entry.documentation_url === 'string' && entry.documentation_url !== '') {
-            message.documentation_url = cut(entry.documentation_url);
+            message.documentation_url = cut(entry.documentation_url, MAX_FIELD);
         }
         return message;
     });
@@ -33399,16 +33410,6 @@ function readMessages(value) {
 function readCode(code) {
     const value = typeof code === 'string' && /^\s*\d{1,15}\s*$/.test(code) ? Number(code) : code;
     return typeof value === 'number' && Number.isSafeInteger(value) ? value : null;
-}
-/** The first MAX_FIELD characters of a text, never half a surrogate pair, `…` where it was cut. */
-function cut(text, max = MAX_FIELD) {
-    if (text.length <= max)
-        return text;
-    let end = max - 1;
-    const last = text.charCodeAt(end - 1);
-    if (last >= 0xd800 && last <= 0xdbff)
-        end -= 1;
-    return `${text.slice(0, end)}…`;
 }
 
 ;// CONCATENATED MODULE: ./src/cloudflare/client.ts
@@ -33739,11 +33740,12 @@ const LEVELS = ['error', 'warning', 'notice'];
 /** Adds the annotations of a finished video's requests (the `index`th of the input), in input order. */
 function addAnnotations(lists, counts, video, index, settings) {
     video.requests.forEach((request, position) => {
-        const annotation = annotate(video, request, settings);
-        if (annotation === undefined)
+        const level = levelOf(video, request, settings);
+        if (level === undefined)
             return;
-        counts[annotation.level] += 1;
-        lists[annotation.level].add([index, position], () => annotation);
+        counts[level] += 1;
+        // Its words are written only if it may be shown: most of a long run's are only counted.
+        lists[level].add([index, position], () => annotation(video.video_id, request, settings, level));
     });
 }
 /**
@@ -33796,34 +33798,36 @@ function failureLevel(settings) {
     return settings.failOnError ? 'error' : 'warning';
 }
 /**
- * A request's annotation, if it deserves one. Nothing to delete is an error with `if-missing: fail`;
- * with `warn`, a warning only for a video the user named (a list or a file) of which nothing was
- * there: a selection meets many videos without downloads, and the missing audio half of
- * `download-type: all` is ordinary, so those are counted in the summary and logged, not raised.
+ * The level of a request's annotation, if it deserves one. Nothing to delete is an error with
+ * `if-missing: fail`; with `warn`, a warning only for a video the user named (a list or a file) of
+ * which nothing was there: a selection meets many videos without downloads, and the missing audio
+ * half of `download-type: all` is ordinary, so those are counted in the summary and logged, not raised.
  */
-function annotate(video, request, report) {
-    const failure = failureLevel(report);
-    const videoId = video.video_id;
-    const what = `${request.download_type} download of video ${videoId}`;
+function levelOf(video, request, report) {
     if (request.outcome === 'missing') {
         if (report.dryRun || report.ifMissing === 'ignore')
             return undefined;
         const named = report.choice?.origin !== 'library';
         if (report.ifMissing === 'warn' && (!named || video.outcome !== 'missing'))
             return undefined;
+        return report.ifMissing === 'fail' ? failureLevel(report) : 'warning';
+    }
+    return request.outcome === 'failed' ? failureLevel(report) : undefined;
+}
+/** The annotation of a request that deserves one (a `missing` or a `failed` one), at `level`. */
+function annotation(videoId, request, report, level) {
+    const what = `${request.download_type} download of video ${videoId}`;
+    if (request.outcome === 'missing') {
         return {
-            level: report.ifMissing === 'fail' ? failure : 'warning',
+            level,
             title: `Not found: ${what}`,
             message: `Cloudflare answered 404 for the ${what}${describeErrors(request.errors, ': ')}`
         };
     }
-    if (request.outcome !== 'failed')
-        return undefined;
-    const status = request.status_code === null ? 'no answer' : `HTTP ${request.status_code}`;
     return {
-        level: failure,
+        level,
         title: `Failed: ${what}`,
-        message: `${status}${describeErrors(request.errors, ': ')}${hint(request.status_code, report)}`
+        message: `${statusWords(request.status_code)}${describeErrors(request.errors, ': ')}${hint(request.status_code, report)}`
     };
 }
 function hint(status, report) {
@@ -35643,8 +35647,12 @@ function choiceOf(source, exclude, keep, first, selection, act, resumed) {
     // Every video seen once: the newest found first, then the listing (which may end at their boundary).
     const all = new Map([...keep.videos, ...selection.videos].map((video) => [video.uid, video]));
     const excluded = [...all.keys()].filter((uid) => exclude.has(uid)).length;
-    const keptAt = keep.videos.filter((video) => keep.uids.has(video.uid)).map((video) => video.at);
-    const keptFrom = keptAt.length === 0 ? undefined : Math.min(...keptAt);
+    // The oldest kept video (a loop: keep-latest may keep a million, past what a spread can pass).
+    let keptFrom;
+    for (const video of keep.videos) {
+        if (keep.uids.has(video.uid) && (keptFrom === undefined || video.at < keptFrom))
+            keptFrom = video.at;
+    }
     return {
         ids: [...firstIds, ...act.map((video) => video.uid).filter((uid) => !firstIds.has(uid))],
         origin: 'library',
@@ -35681,6 +35689,7 @@ function overCapMessage(what, count, maxVideos) {
 }
 
 ;// CONCATENATED MODULE: ./src/sources/checkpoint-run.ts
+
 
 
 
@@ -35791,10 +35800,7 @@ function handlingOf(video) {
         return { kind: 'held' };
     const failing = video.requests.find((request) => request.outcome === 'failed');
     const said = failing?.errors[0]?.message;
-    const status = failing?.status_code;
-    const error = [status === null || status === undefined ? 'no answer' : `HTTP ${status}`, said]
-        .filter(Boolean)
-        .join(': ');
+    const error = [statusWords(failing?.status_code), said].filter(Boolean).join(': ');
     // Network text, kept in the file and shown again by a later run: neutralised and bounded now.
     return { kind: 'failed', error: safeText(error, 300) };
 }
@@ -35846,9 +35852,8 @@ function pageFetcher(client, attempts, retrying, authKind = 'token') {
             return { ok: true, videos: last.envelope.result, total: last.envelope.total };
         }
         const record = recordFromAnswer('default', last, attempted.attempts, attempted.answerLost);
-        const status = record.status_code === null ? 'no answer' : `HTTP ${record.status_code}`;
         const auth = record.status_code === 401 || record.status_code === 403 ? `. Either ${credentialsHint(authKind)}` : '';
-        return { ok: false, problem: `${status}${describeErrors(record.errors, ': ')}${auth}` };
+        return { ok: false, problem: `${statusWords(record.status_code)}${describeErrors(record.errors, ': ')}${auth}` };
     };
 }
 
