@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createServer as createNetServer } from 'node:net'
 import type { Transport, TransportRequest } from '../src/ports.js'
 import { createTransport } from '../src/runner/http.js'
 import { exchange } from './helpers/fakes.js'
 import { proxyFor } from '../src/requests/proxy.js'
 import { startStandIn } from '../dev/stand-in.js'
 import { startConnectProxy } from './helpers/connect-proxy.js'
+import { closeServers, listen, serve } from './helpers/loopback.js'
 
 const api = new URL('https://api.cloudflare.com/client/v4')
 
@@ -55,22 +56,14 @@ describe('proxyFor (the @actions/http-client rules)', () => {
   })
 })
 
-/** A loopback HTTP server whose every answer `handle` writes by hand; closed after each test. */
-async function rawServer(handle: (req: IncomingMessage, res: ServerResponse) => void) {
-  const server = createServer(handle)
-  servers.push(server)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
-const servers: Server[] = []
+/** The origin of a loopback HTTP server whose every answer `handle` writes by hand; closed after each test. */
+const rawServer = async (handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> =>
+  `http://127.0.0.1:${(await listen(handle)).port}`
 const transports: Transport[] = []
 afterEach(async () => {
   await Promise.all(transports.splice(0).map((transport) => transport.destroy()))
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections()
-    server.close()
-  }
 })
+afterEach(closeServers)
 
 function transport(timeoutMs = 5000, proxy?: URL): Transport {
   const made = createTransport(proxy, { connections: 2, timeoutMs })
@@ -138,22 +131,15 @@ describe('createTransport', () => {
   })
 
   it('bounds an attempt by its timeout while the proxy never answers the CONNECT', async () => {
-    const sockets: Socket[] = []
-    const silent = createNetServer((socket) => void sockets.push(socket))
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
-    try {
-      const proxy = new URL(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`)
-      expect(await transport(200, proxy).send(get('https://api.example.test'))).toEqual({
-        kind: 'network',
-        code: 'TIMEOUT',
-        message: 'timed out after 0.2 s (timeout-seconds)',
-        mayHaveReachedServer: true
-      })
-      expect(sockets).toHaveLength(1)
-    } finally {
-      for (const socket of sockets) socket.destroy()
-      await new Promise((resolve) => silent.close(resolve))
-    }
+    let connections = 0
+    const proxy = new URL(`http://127.0.0.1:${await serve(createNetServer(() => connections++))}`)
+    expect(await transport(200, proxy).send(get('https://api.example.test'))).toEqual({
+      kind: 'network',
+      code: 'TIMEOUT',
+      message: 'timed out after 0.2 s (timeout-seconds)',
+      mayHaveReachedServer: true
+    })
+    expect(connections).toBe(1)
   })
 
   it('keeps connections alive across sequential requests without a proxy', async () => {
@@ -235,7 +221,7 @@ describe('createTransport', () => {
 
   it('reports what went wrong on the connection, and whether the request can have been sent', async () => {
     const closed = await rawServer(() => undefined)
-    for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve))
+    await closeServers()
     expect(await transport().send(get(closed))).toMatchObject({
       kind: 'network',
       code: 'ECONNREFUSED',

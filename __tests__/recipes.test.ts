@@ -13,15 +13,15 @@
  * Pacing is off (`requests-per-minute: 0`, after checking the recipe's own value is in range): the
  * stand-in has its quota to itself, and a paced run over a library would take minutes.
  */
-import { describe, expect, it } from '@jest/globals'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { runStep, type StepResult } from '../dev/run-step.js'
 import { makeLibrary, startStandIn } from '../dev/stand-in.js'
 import { action } from './helpers/action-yml.js'
 import { yamlBlocks } from './helpers/readme.js'
+import { removeTempDirs, tempDir } from './helpers/temp-dirs.js'
 
 const DAY_MS = 86_400_000
 /** 600 videos created over the last 200 days: about 3 a day, so every window of the recipes holds some. */
@@ -338,8 +338,8 @@ async function runJob(
 ): Promise<Run[]> {
   const runs: Run[] = []
   const standIn = shared?.standIn ?? (await startStandIn(standInOptions()))
-  const workspace = mkdtempSync(join(tmpdir(), 'recipe-workspace-'))
-  const runnerTemp = mkdtempSync(join(tmpdir(), 'recipe-temp-'))
+  const workspace = tempDir('recipe-workspace-')
+  const runnerTemp = tempDir('recipe-temp-')
   try {
     const context: Context = {
       event,
@@ -409,8 +409,6 @@ async function runJob(
     }
   } finally {
     if (shared === undefined) await standIn.close()
-    rmSync(workspace, { recursive: true, force: true })
-    rmSync(runnerTemp, { recursive: true, force: true })
   }
   return runs
 }
@@ -443,6 +441,8 @@ const blocks = yamlBlocks.filter(({ source }) => {
   const withs = Object.values(steps).flatMap((job) => job.steps.filter(isAction).map((step) => step.with ?? {}))
   return !withs.some((given) => Object.keys(action.inputs).every((name) => name in given))
 })
+
+afterEach(removeTempDirs)
 
 describe('README recipes', () => {
   it('are there: the opening step and every recipe', () => {
@@ -489,7 +489,7 @@ describe('README recipes', () => {
     const workflow = asWorkflow(parse(source))
     const job = Object.values(workflow.jobs)[0] as Job
     const standIn = await startStandIn(standInOptions())
-    const cache = mkdtempSync(join(tmpdir(), 'recipe-cache-'))
+    const cache = tempDir('recipe-cache-')
     const shared: Shared = { standIn, cache }
     try {
       const old = LIBRARY.filter((video) => Date.parse(video.created) < NINETY_DAYS_AGO)
@@ -513,7 +513,6 @@ describe('README recipes', () => {
       }
     } finally {
       await standIn.close()
-      rmSync(cache, { recursive: true, force: true })
     }
   })
 

@@ -210,7 +210,6 @@ describe('run', () => {
   })
 
   it('ends anything unexpected, even a thrown string, as one failure', async () => {
-    standIn = await startStandIn()
     const r = recordingCore({ 'video-id': '00000000000000000000000000000001', 'account-id': 'acc', 'api-token': 'tok' })
     await runAction(
       testDeps(r.core, {
@@ -240,7 +239,6 @@ describe('run', () => {
   })
 
   it('masks the password of a proxy from the environment', async () => {
-    standIn = await startStandIn()
     const r = recordingCore({
       'video-id': '00000000000000000000000000000001',
       'account-id': 'acc',
@@ -270,7 +268,6 @@ describe('run', () => {
   })
 
   it('warns, naming the variable, when a proxy variable cannot be used', async () => {
-    standIn = await startStandIn()
     const r = recordingCore({ 'video-id': '00000000000000000000000000000001', 'account-id': 'acc', 'api-token': 'tok' })
     // base-url stays the real API, so the proxy rules apply; the step is cancelled before anything is sent.
     const stop = new AbortController()

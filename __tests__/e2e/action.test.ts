@@ -1,17 +1,18 @@
 /** The committed dist/index.js, run as the runner runs it, against the loopback stand-in. */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startStandIn } from '../../dev/stand-in.js'
 import { runStep } from '../../dev/run-step.js'
 import { startConnectProxy } from '../helpers/connect-proxy.js'
 import { resultsLines } from '../helpers/records.js'
+import { removeTempDirs, tempDir } from '../helpers/temp-dirs.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
 
 afterEach(async () => standIn?.close())
+afterEach(removeTempDirs)
 
 const ids = (prefix: string, n: number): string[] =>
   Array.from({ length: n }, (_, i) => `${prefix}${i.toString(16).padStart(32 - prefix.length, '0')}`)
@@ -247,35 +248,31 @@ describe('dist/index.js', () => {
   it('when killed mid-run, leaves a results file of whole lines, one for each video finished', async () => {
     const videoIds = ids('dead', 200)
     const auth = await serve({ videos: Object.fromEntries(videoIds.map((id) => [id, {}])), latencyMs: 100 })
-    const temp = mkdtempSync(join(tmpdir(), 'e2e-results-'))
-    try {
-      const result = await runStep(
-        { ...auth, 'video-id': videoIds.join('\n'), concurrency: '2', 'requests-per-minute': '0' },
-        {
-          env: { RUNNER_TEMP: temp },
-          onStart: (child) => {
-            // A worker writes its video's line before it sends its next request: 8 requests, 6 lines at least.
-            const timer = setInterval(() => {
-              if (standIn.log.length >= 8) {
-                clearInterval(timer)
-                child.kill('SIGKILL')
-              }
-            }, 10)
-            child.on('exit', () => clearInterval(timer))
-          }
+    const temp = tempDir('e2e-results-')
+    const result = await runStep(
+      { ...auth, 'video-id': videoIds.join('\n'), concurrency: '2', 'requests-per-minute': '0' },
+      {
+        env: { RUNNER_TEMP: temp },
+        onStart: (child) => {
+          // A worker writes its video's line before it sends its next request: 8 requests, 6 lines at least.
+          const timer = setInterval(() => {
+            if (standIn.log.length >= 8) {
+              clearInterval(timer)
+              child.kill('SIGKILL')
+            }
+          }, 10)
+          child.on('exit', () => clearInterval(timer))
         }
-      )
-      expect(result.signal).toBe('SIGKILL')
-      const files = readdirSync(temp)
-      expect(files).toEqual([expect.stringMatching(/^cloudflare-stream-delete-downloads-4242-1-\d+\.jsonl$/)])
-      const text = readFileSync(join(temp, files[0] ?? ''), 'utf8')
-      expect(text.endsWith('\n')).toBe(true)
-      const lines = resultsLines(text)
-      expect(lines.length).toBeGreaterThanOrEqual(6)
-      for (const video of lines) expect(video).toMatchObject({ outcome: 'deleted', requests: [{ status_code: 200 }] })
-    } finally {
-      rmSync(temp, { recursive: true, force: true })
-    }
+      }
+    )
+    expect(result.signal).toBe('SIGKILL')
+    const files = readdirSync(temp)
+    expect(files).toEqual([expect.stringMatching(/^cloudflare-stream-delete-downloads-4242-1-\d+\.jsonl$/)])
+    const text = readFileSync(join(temp, files[0] ?? ''), 'utf8')
+    expect(text.endsWith('\n')).toBe(true)
+    const lines = resultsLines(text)
+    expect(lines.length).toBeGreaterThanOrEqual(6)
+    for (const video of lines) expect(video).toMatchObject({ outcome: 'deleted', requests: [{ status_code: 200 }] })
   })
 
   it('lets two jobs share one token and a small quota without a lockout', async () => {

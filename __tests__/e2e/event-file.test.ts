@@ -2,17 +2,16 @@
  * @actions/github reads GITHUB_EVENT_PATH as it loads, and throws on a file that is not JSON: the
  * deletion, which needs nothing of the event, still runs (dist/index.js, as the runner runs it).
  */
-import { afterAll, afterEach, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { afterEach, expect, it } from '@jest/globals'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startStandIn } from '../../dev/stand-in.js'
 import { runStep } from '../../dev/run-step.js'
+import { removeTempDirs, tempDir } from '../helpers/temp-dirs.js'
 
-const dir = mkdtempSync(join(tmpdir(), 'event-'))
 let close: () => Promise<void> = async () => undefined
 afterEach(async () => close())
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+afterEach(removeTempDirs)
 
 it.each([
   ['not JSON', (path: string) => writeFileSync(path, '{"truncated": ')],
@@ -20,7 +19,7 @@ it.each([
 ])('deletes all the same when the event file is %s', async (what, make) => {
   const standIn = await startStandIn({ videos: { '0000000000000000000000000000abcd': {} } })
   close = () => standIn.close()
-  const event = join(dir, what.replace(' ', '-'))
+  const event = join(tempDir('event-'), what.replace(' ', '-'))
   make(event)
   const result = await runStep(
     {
