@@ -32243,15 +32243,17 @@ function safeText(text, max = MAX_TEXT) {
         .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g, '\ufffd')
         .replace(/\t/g, ' ');
     // Last, once nothing more is removed: a removal could join `#` `#[` or `:` `:` again.
-    const safe = noCommand(flat);
-    if (safe.length <= max)
-        return safe;
-    // Never cut a surrogate pair in half.
+    return cut(noCommand(flat), max);
+}
+/** The first `max` characters of a text, never half a surrogate pair, `…` where it was cut. */
+function cut(text, max) {
+    if (text.length <= max)
+        return text;
     let end = max - 1;
-    const code = safe.charCodeAt(end - 1);
+    const code = text.charCodeAt(end - 1);
     if (code >= 0xd800 && code <= 0xdbff)
         end -= 1;
-    return `${safe.slice(0, end)}…`;
+    return `${text.slice(0, end)}…`;
 }
 /**
  * Text for a Markdown table cell, rendered as itself: {@link safeText} inside a code span whose
@@ -32347,12 +32349,104 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/runner/files.ts
+/**
+ * The files the action touches on the runner: the `video-id-file` it reads (only a regular file
+ * inside the workspace, of bounded size, read without blocking) and the results file it writes
+ * (created new, never through a link, readable by its owner only).
+ */
+
+
+
+
+/** An id file larger than this is refused: 64 MiB is two million ids, far past any batch. */
+const MAX_ID_FILE_BYTES = 64 * 1024 * 1024;
+const tooLarge = `is larger than ${MAX_ID_FILE_BYTES / 1024 / 1024} MiB`;
+const CHUNK_BYTES = 1024 * 1024;
+/** A file the action will not read; `reason` completes "names <file>, which …" and says nothing of the content. */
+class FileRefused extends Error {
+    code;
+    reason;
+    constructor(code, reason) {
+        super(reason);
+        this.code = code;
+        this.reason = reason;
+        this.name = 'FileRefused';
+    }
+}
+/** Whether `path` is `root` or below it (both already resolved: no links left to follow). */
+function isInside(path, root) {
+    const rest = (0,external_node_path_namespaceObject.relative)(root, path);
+    return rest !== '..' && !rest.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(rest);
+}
+/**
+ * Reads `path` as UTF-8 when, after every link is followed, it is a regular file inside `workspace`
+ * of at most {@link MAX_ID_FILE_BYTES}; else throws {@link FileRefused} (or the system's error, such
+ * as ENOENT). Opened non-blocking and checked on the open descriptor before any byte is read, so a
+ * FIFO or a device never holds up the process and the file checked is the file read.
+ */
+async function readWorkspaceFile(path, workspace) {
+    const [real, root] = await Promise.all([(0,external_node_fs_promises_namespaceObject.realpath)(path), (0,external_node_fs_promises_namespaceObject.realpath)(workspace)]);
+    if (!isInside(real, root)) {
+        throw new FileRefused('EOUTSIDE', 'is outside the workspace (GITHUB_WORKSPACE), after following links');
+    }
+    const file = await (0,external_node_fs_promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
+    try {
+        const stat = await file.stat();
+        if (!stat.isFile())
+            throw new FileRefused('ENOTREGULAR', 'is not a regular file');
+        if (stat.size > MAX_ID_FILE_BYTES)
+            throw new FileRefused('ETOOLARGE', tooLarge);
+        // The size can change after fstat: the limit holds for what is read, too.
+        const chunks = [];
+        let length = 0;
+        for (;;) {
+            const { bytesRead, buffer } = await file.read(Buffer.alloc(CHUNK_BYTES), 0, CHUNK_BYTES);
+            if (bytesRead === 0)
+                return Buffer.concat(chunks, length).toString('utf8');
+            length += bytesRead;
+            if (length > MAX_ID_FILE_BYTES)
+                throw new FileRefused('ETOOLARGE', tooLarge);
+            chunks.push(buffer.subarray(0, bytesRead));
+        }
+    }
+    finally {
+        await file.close();
+    }
+}
+/**
+ * Creates `path` for writing a line at a time, each line whole before the call returns. The file
+ * must not exist yet and is never reached through a link (a link or file planted under the name
+ * makes this throw); only its owner may read it.
+ */
+function createLineFile(path) {
+    const flags = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | external_node_fs_namespaceObject.constants.O_NOFOLLOW;
+    const fd = (0,external_node_fs_namespaceObject.openSync)(path, flags, 0o600);
+    return {
+        writeLine: (line) => {
+            const bytes = Buffer.from(`${line}\n`);
+            for (let written = 0; written < bytes.length;)
+                written += (0,external_node_fs_namespaceObject.writeSync)(fd, bytes, written);
+        },
+        close: () => (0,external_node_fs_namespaceObject.closeSync)(fd)
+    };
+}
+/** A folder of this process's own under the system's temporary folder, readable by its owner only. */
+function privateTempDir() {
+    return (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'cloudflare-stream-delete-downloads-'));
+}
+
 ;// CONCATENATED MODULE: ./src/runner/checkpoint-io.ts
 /**
  * The checkpoint file on disk (`checkpoint-file`): read only when it resolves, after symlinks,
  * inside one of the allowed folders (`GITHUB_WORKSPACE`, `RUNNER_TEMP`), and replaced atomically: a
  * new file beside it, then a rename, which replaces a symlink rather than writing through it.
  */
+
 
 
 
@@ -32413,8 +32507,7 @@ async function mustBeInside(real, roots) {
         const resolved = await (0,external_node_fs_promises_namespaceObject.realpath)(root).catch(() => undefined);
         if (resolved === undefined)
             continue;
-        const rest = (0,external_node_path_namespaceObject.relative)(resolved, real);
-        if (rest === '' || (!rest.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(rest)))
+        if (isInside(real, resolved))
             return;
     }
     throw new Error(`resolves to ${real}, outside GITHUB_WORKSPACE and RUNNER_TEMP`);
@@ -32569,93 +32662,6 @@ function asError(value) {
 function describe(err, cause, code) {
     const said = http_text(cause.message) ?? http_text(err.message) ?? code;
     return said.includes(code) ? said : `${code}: ${said}`;
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/runner/files.ts
-/**
- * The files the action touches on the runner: the `video-id-file` it reads (only a regular file
- * inside the workspace, of bounded size, read without blocking) and the results file it writes
- * (created new, never through a link, readable by its owner only).
- */
-
-
-
-
-/** An id file larger than this is refused: 64 MiB is two million ids, far past any batch. */
-const MAX_ID_FILE_BYTES = 64 * 1024 * 1024;
-const tooLarge = `is larger than ${MAX_ID_FILE_BYTES / 1024 / 1024} MiB`;
-const CHUNK_BYTES = 1024 * 1024;
-/** A file the action will not read; `reason` completes "names <file>, which …" and says nothing of the content. */
-class FileRefused extends Error {
-    code;
-    reason;
-    constructor(code, reason) {
-        super(reason);
-        this.code = code;
-        this.reason = reason;
-        this.name = 'FileRefused';
-    }
-}
-/**
- * Reads `path` as UTF-8 when, after every link is followed, it is a regular file inside `workspace`
- * of at most {@link MAX_ID_FILE_BYTES}; else throws {@link FileRefused} (or the system's error, such
- * as ENOENT). Opened non-blocking and checked on the open descriptor before any byte is read, so a
- * FIFO or a device never holds up the process and the file checked is the file read.
- */
-async function readWorkspaceFile(path, workspace) {
-    const [real, root] = await Promise.all([(0,external_node_fs_promises_namespaceObject.realpath)(path), (0,external_node_fs_promises_namespaceObject.realpath)(workspace)]);
-    const inside = (0,external_node_path_namespaceObject.relative)(root, real);
-    if (inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
-        throw new FileRefused('EOUTSIDE', 'is outside the workspace (GITHUB_WORKSPACE), after following links');
-    }
-    const file = await (0,external_node_fs_promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
-    try {
-        const stat = await file.stat();
-        if (!stat.isFile())
-            throw new FileRefused('ENOTREGULAR', 'is not a regular file');
-        if (stat.size > MAX_ID_FILE_BYTES)
-            throw new FileRefused('ETOOLARGE', tooLarge);
-        // The size can change after fstat: the limit holds for what is read, too.
-        const chunks = [];
-        let length = 0;
-        for (;;) {
-            const { bytesRead, buffer } = await file.read(Buffer.alloc(CHUNK_BYTES), 0, CHUNK_BYTES);
-            if (bytesRead === 0)
-                return Buffer.concat(chunks, length).toString('utf8');
-            length += bytesRead;
-            if (length > MAX_ID_FILE_BYTES)
-                throw new FileRefused('ETOOLARGE', tooLarge);
-            chunks.push(buffer.subarray(0, bytesRead));
-        }
-    }
-    finally {
-        await file.close();
-    }
-}
-/**
- * Creates `path` for writing a line at a time, each line whole before the call returns. The file
- * must not exist yet and is never reached through a link (a link or file planted under the name
- * makes this throw); only its owner may read it.
- */
-function createLineFile(path) {
-    const flags = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | external_node_fs_namespaceObject.constants.O_NOFOLLOW;
-    const fd = (0,external_node_fs_namespaceObject.openSync)(path, flags, 0o600);
-    return {
-        writeLine: (line) => {
-            const bytes = Buffer.from(`${line}\n`);
-            for (let written = 0; written < bytes.length;)
-                written += (0,external_node_fs_namespaceObject.writeSync)(fd, bytes, written);
-        },
-        close: () => (0,external_node_fs_namespaceObject.closeSync)(fd)
-    };
-}
-/** A folder of this process's own under the system's temporary folder, readable by its owner only. */
-function privateTempDir() {
-    return (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'cloudflare-stream-delete-downloads-'));
 }
 
 ;// CONCATENATED MODULE: ./src/requests/rate-headers.ts
@@ -33085,6 +33091,10 @@ function refusesCredentials(answer) {
         return true;
     return answer.status === 403 && hasCode(answer.envelope, AUTH_CODES);
 }
+/** A request's status as the report says it: `HTTP 404`, or `no answer` when none came. */
+function statusWords(status) {
+    return status === null || status === undefined ? 'no answer' : `HTTP ${status}`;
+}
 /** What to fix when Cloudflare refuses the credentials, naming the kind that was sent. */
 function credentialsHint(auth, accountId) {
     const account = accountId === undefined ? 'the account in `account-id`' : `account ${accountId}`;
@@ -33341,6 +33351,7 @@ async function runBatch(plan, deps) {
  * kind of code. Every text the report shows is built from these kept entries.
  */
 
+
 function readEnvelope(contentType, body) {
     if (body.trim() === '')
         return { problem: `an empty body (${mediaType(contentType)})` };
@@ -33380,13 +33391,13 @@ function readMessages(value) {
         return NO_MESSAGES;
     const kept = value.slice(0, MAX_ENTRIES).map((entry) => {
         if (!isRecord(entry))
-            return { code: null, message: cut(String(entry)) };
+            return { code: null, message: cut(String(entry), MAX_FIELD) };
         const message = {
             code: readCode(entry.code),
-            message: cut(typeof entry.message === 'string' ? entry.message : JSON.stringify(entry))
+            message: cut(typeof entry.message === 'string' ? entry.message : JSON.stringify(entry), MAX_FIELD)
         };
         if (typeof entry.documentation_url === 'string' && entry.documentation_url !== '') {
-            message.documentation_url = cut(entry.documentation_url);
+            message.documentation_url = cut(entry.documentation_url, MAX_FIELD);
         }
         return message;
     });
@@ -33399,16 +33410,6 @@ function readMessages(value) {
 function readCode(code) {
     const value = typeof code === 'string' && /^\s*\d{1,15}\s*$/.test(code) ? Number(code) : code;
     return typeof value === 'number' && Number.isSafeInteger(value) ? value : null;
-}
-/** The first MAX_FIELD characters of a text, never half a surrogate pair, `…` where it was cut. */
-function cut(text, max = MAX_FIELD) {
-    if (text.length <= max)
-        return text;
-    let end = max - 1;
-    const last = text.charCodeAt(end - 1);
-    if (last >= 0xd800 && last <= 0xdbff)
-        end -= 1;
-    return `${text.slice(0, end)}…`;
 }
 
 ;// CONCATENATED MODULE: ./src/cloudflare/client.ts
@@ -33739,11 +33740,12 @@ const LEVELS = ['error', 'warning', 'notice'];
 /** Adds the annotations of a finished video's requests (the `index`th of the input), in input order. */
 function addAnnotations(lists, counts, video, index, settings) {
     video.requests.forEach((request, position) => {
-        const annotation = annotate(video, request, settings);
-        if (annotation === undefined)
+        const level = levelOf(video, request, settings);
+        if (level === undefined)
             return;
-        counts[annotation.level] += 1;
-        lists[annotation.level].add([index, position], () => annotation);
+        counts[level] += 1;
+        // Its words are written only if it may be shown: most of a long run's are only counted.
+        lists[level].add([index, position], () => annotation(video.video_id, request, settings, level));
     });
 }
 /**
@@ -33796,34 +33798,36 @@ function failureLevel(settings) {
     return settings.failOnError ? 'error' : 'warning';
 }
 /**
- * A request's annotation, if it deserves one. Nothing to delete is an error with `if-missing: fail`;
- * with `warn`, a warning only for a video the user named (a list or a file) of which nothing was
- * there: a selection meets many videos without downloads, and the missing audio half of
- * `download-type: all` is ordinary, so those are counted in the summary and logged, not raised.
+ * The level of a request's annotation, if it deserves one. Nothing to delete is an error with
+ * `if-missing: fail`; with `warn`, a warning only for a video the user named (a list or a file) of
+ * which nothing was there: a selection meets many videos without downloads, and the missing audio
+ * half of `download-type: all` is ordinary, so those are counted in the summary and logged, not raised.
  */
-function annotate(video, request, report) {
-    const failure = failureLevel(report);
-    const videoId = video.video_id;
-    const what = `${request.download_type} download of video ${videoId}`;
+function levelOf(video, request, report) {
     if (request.outcome === 'missing') {
         if (report.dryRun || report.ifMissing === 'ignore')
             return undefined;
         const named = report.choice?.origin !== 'library';
         if (report.ifMissing === 'warn' && (!named || video.outcome !== 'missing'))
             return undefined;
+        return report.ifMissing === 'fail' ? failureLevel(report) : 'warning';
+    }
+    return request.outcome === 'failed' ? failureLevel(report) : undefined;
+}
+/** The annotation of a request that deserves one (a `missing` or a `failed` one), at `level`. */
+function annotation(videoId, request, report, level) {
+    const what = `${request.download_type} download of video ${videoId}`;
+    if (request.outcome === 'missing') {
         return {
-            level: report.ifMissing === 'fail' ? failure : 'warning',
+            level,
             title: `Not found: ${what}`,
             message: `Cloudflare answered 404 for the ${what}${describeErrors(request.errors, ': ')}`
         };
     }
-    if (request.outcome !== 'failed')
-        return undefined;
-    const status = request.status_code === null ? 'no answer' : `HTTP ${request.status_code}`;
     return {
-        level: failure,
+        level,
         title: `Failed: ${what}`,
-        message: `${status}${describeErrors(request.errors, ': ')}${hint(request.status_code, report)}`
+        message: `${statusWords(request.status_code)}${describeErrors(request.errors, ': ')}${hint(request.status_code, report)}`
     };
 }
 function hint(status, report) {
@@ -35182,18 +35186,20 @@ function field(value, key) {
     return isRecord(value) ? value[key] : undefined;
 }
 /**
- * The query parameters of one list request: `asc=true` (paging needs creation order), `limit`, the
- * filters under the API's names, and `include_counts=true` when asked. `cursor`, when given,
- * replaces `filters.start` (the next page); `end` is always the caller's.
+ * The query parameters of one list request: `asc=true` (creation order, which paging needs) or,
+ * with `newestFirst`, `asc=false`; `limit`, the filters under the API's names, and
+ * `include_counts=true` when asked. `cursor`, when given, replaces the bound the paging moves:
+ * `filters.start` in creation order, `filters.end` newest first. The other bound is the caller's.
  */
 function listQuery(filters, page = {}) {
-    const query = new URLSearchParams({ asc: 'true', limit: String(page.limit ?? MAX_PAGE_SIZE) });
+    const newestFirst = page.newestFirst === true;
+    const query = new URLSearchParams({ asc: newestFirst ? 'false' : 'true', limit: String(page.limit ?? MAX_PAGE_SIZE) });
     const set = (name, value) => {
         if (value !== undefined && value !== '')
             query.set(name, value);
     };
-    set('start', page.cursor ?? filters.start);
-    set('end', filters.end);
+    set('start', newestFirst ? filters.start : (page.cursor ?? filters.start));
+    set('end', newestFirst ? (page.cursor ?? filters.end) : filters.end);
     set('creator', filters.creator);
     set('video_name', filters.videoName);
     set('search', filters.search);
@@ -35281,13 +35287,15 @@ function describeType(value) {
 /**
  * Paging through the video list by creation time, to every video the filters select.
  *
- * Why this is delicate: the list answers at most 1,000 videos per call and has no page token. With
- * `asc=true` it orders by `created`, so a client asks again from the last `created` it saw.
- * Cloudflare does not document whether `start` is inclusive, and many videos can share one
- * `created` instant (bulk uploads). So each next page starts 1 µs *before* the last instant seen:
- * with either reading of `start`, the videos at that instant that did not fit on the page come
- * back, and the ones already seen are dropped by `uid`. When a whole page shares one instant, no
- * `start` is known to get past it: that is a failure, never looped on or skipped.
+ * Why this is delicate: the list answers at most 1,000 videos per call and has no page token. It
+ * orders by `created` (`asc=true` oldest first, `asc=false` newest first), so a client asks again
+ * from the last `created` it saw: oldest first by moving `start` later, newest first by moving `end`
+ * earlier. Cloudflare does not document whether `start` and `end` are inclusive, and many videos
+ * can share one `created` instant (bulk uploads). So each next page starts 1 µs *before* the last
+ * instant seen (newest first, ends 1 µs *after* it): with either reading of the bound, the videos
+ * at that instant that did not fit on the page come back, and the ones already seen are dropped by
+ * `uid`. When a whole page shares one instant, no bound is known to get past it: that is a failure,
+ * never looped on or skipped.
  *
  * What the server says is checked, not trusted: each entry against the filters sent (video-list.ts),
  * its `created` against the range asked for, and the number of videos against the first page's
@@ -35308,8 +35316,15 @@ function totalBound(total) {
     return total + Math.floor(total / 10) + TOTAL_SLACK;
 }
 /**
- * Lists every video the filters select. Never throws and never loops: every next request starts
- * strictly later than the one before, or the selection fails and says why.
+ * Lists every video the filters select, in creation order (`asc=true`). See {@link readList}.
+ */
+async function selectVideos(fetchPage, filters, options = {}) {
+    return readList(fetchPage, filters, { ...options, newestFirst: false });
+}
+/**
+ * Reads the list to every video the filters select, oldest first or newest first. Never throws and
+ * never loops: every next request reaches strictly further along than the one before, or the
+ * listing fails and says why.
  *
  * - A uid is one video: one seen again (on the next page's overlap, or anywhere later, even with
  *   another `created`) is skipped, so it is selected once and counted once.
@@ -35318,16 +35333,17 @@ function totalBound(total) {
  *   video. A short page that cannot advance the cursor while `total` says more remain is a failure
  *   ("the list ended early"), not a silent end.
  * - It fails when the list brings more videos than `totalBound(total)`.
- * - It fails when `limit` or more videos share one `created` instant: no `start` gets past them
+ * - It fails when `limit` or more videos share one `created` instant: no bound gets past them
  *   without risking a miss (a full page of one instant cannot say whether more follow). It fails
  *   too on an entry it cannot read, and on answers that break the order it relies on: a page out
- *   of creation order, a video created after `end`, or one created before the `start` asked for
- *   that it did not just see. Acting on half a picture would be worse than stopping: a
- *   `keep-latest` guard, for one, needs the whole selection.
+ *   of order, a video outside `created-after`/`created-before`, or one short of the bound the
+ *   cursor asked for that it did not just see. Acting on half a picture would be worse than
+ *   stopping: a `keep-latest` guard, for one, needs the whole selection.
  * - Paging costs one repeat per page (the last video seen, and any that share its instant).
  * - `fetchPage` applies the caller's retries; a rejection from it is a failure too.
  */
-async function selectVideos(fetchPage, filters, options = {}) {
+async function readList(fetchPage, filters, options) {
+    const { newestFirst } = options;
     const limit = options.limit ?? MAX_PAGE_SIZE;
     const videos = [];
     let pages = 0;
@@ -35344,18 +35360,24 @@ async function selectVideos(fetchPage, filters, options = {}) {
         const which = startAt === undefined ? `start ${quote(filters.start ?? '')}` : `end ${quote(filters.end ?? '')}`;
         return fail(`the ${which} is not an RFC 3339 date-time`);
     }
-    let cursor = filters.start;
-    let cursorAt = startAt;
+    /** Whether instant `a` comes after instant `b` in the order read: later oldest first, earlier newest first. */
+    const ahead = (a, b) => (newestFirst ? a < b : a > b);
+    // The cursor is the bound the paging moves (start oldest first, end newest first); the other stays the caller's.
+    let cursor = newestFirst ? filters.end : filters.start;
+    let cursorAt = newestFirst ? endAt : startAt;
+    const farAt = newestFirst ? startAt : endAt;
     /** Every uid selected: the videos already hold as much, and a uid must never count twice. */
     const seen = new Set();
     for (;;) {
-        const query = listQuery(filters, { cursor, limit, includeCounts: options.includeCounts === true && pages === 0 });
-        const answer = await pageOrProblem(fetchPage, query);
+        const includeCounts = options.includeCounts === true && pages === 0;
+        const answer = await pageOrProblem(fetchPage, listQuery(filters, { newestFirst, cursor, limit, includeCounts }));
         pages++;
-        const where = `page ${pages} of the video list (start ${cursor ?? 'none'})`;
+        const where = newestFirst
+            ? `page ${pages} of the newest videos (end ${cursor ?? 'none'})`
+            : `page ${pages} of the video list (start ${cursor ?? 'none'})`;
         if (!answer.ok)
             return fail(`${where}: ${answer.problem}`);
-        if (pages === 1 && options.includeCounts)
+        if (includeCounts)
             total = readCount(answer.total);
         const page = readVideoPage(answer.videos, filters);
         if (page.problems.length > 0)
@@ -35363,22 +35385,30 @@ async function selectVideos(fetchPage, filters, options = {}) {
         if (page.contradictions.length > 0) {
             return fail(`${where} has videos the filters exclude: ${page.contradictions.join('; ')}`);
         }
-        let previous = -Infinity;
+        // Nothing is out of order before the first video.
+        let previous = newestFirst ? Infinity : -Infinity;
         const before = videos.length;
         for (const video of page.videos) {
-            if (video.at < previous) {
-                return fail(`${where} is not in creation order at video ${video.uid} (asc=true not honoured?)`);
+            if (ahead(previous, video.at)) {
+                return fail(newestFirst
+                    ? `${where} is not in reverse creation order at video ${video.uid} (asc=false not honoured?)`
+                    : `${where} is not in creation order at video ${video.uid} (asc=true not honoured?)`);
             }
             previous = video.at;
-            // Equal to the bound is accepted: Cloudflare does not say whether start and end are inclusive.
-            if (video.at > endAt) {
-                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, after created-before ${filters.end}`);
+            const created = `${where} has video ${video.uid}, created ${quote(video.created)}`;
+            // Past the caller's other bound. Equal is accepted: Cloudflare does not say whether start and end are inclusive.
+            if (ahead(video.at, farAt)) {
+                const bound = newestFirst ? `before created-after ${filters.start}` : `after created-before ${filters.end}`;
+                return fail(`${created}, ${bound}`);
             }
             if (seen.has(video.uid))
                 continue;
-            if (video.at < cursorAt) {
-                const asked = pages === 1 ? `created-after ${filters.start}` : 'the start asked for';
-                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, before ${asked}`);
+            // Short of the cursor, and not the overlap just seen.
+            if (ahead(cursorAt, video.at)) {
+                const asked = newestFirst
+                    ? `after ${pages === 1 ? `created-before ${filters.end}` : 'the end asked for'}`
+                    : `before ${pages === 1 ? `created-after ${filters.start}` : 'the start asked for'}`;
+                return fail(`${created}, ${asked}`);
             }
             seen.add(video.uid);
             videos.push(video);
@@ -35387,9 +35417,9 @@ async function selectVideos(fetchPage, filters, options = {}) {
             return fail(`the list brought ${videos.length} videos, more than its total of ${total} (plus 10% and ${TOTAL_SLACK}): ` +
                 'the library is changing fast or the server is wrong');
         }
-        const verdict = options.afterPage?.({ videos, pages, total });
-        const fresh = videos.length - before;
         const last = page.videos[page.videos.length - 1];
+        const verdict = options.afterPage?.({ videos, pages, total, last });
+        const fresh = videos.length - before;
         // A short page is the last one, unless `total` says more remain: then ask on until a page brings nothing new.
         const remain = total === undefined ? 0 : total - videos.length;
         if (page.entries < limit && (remain <= 0 || fresh === 0 || last === undefined))
@@ -35399,19 +35429,21 @@ async function selectVideos(fetchPage, filters, options = {}) {
             return done(false);
         if (last === undefined)
             return fail(`${where} is full of entries, none of them readable`);
-        const nextAt = last.at - 1;
-        if (nextAt <= cursorAt && page.entries < limit) {
+        // 1 µs before the last instant seen (after it, newest first), so that its videos that did not fit come back.
+        const nextAt = newestFirst ? last.at + 1 : last.at - 1;
+        if (!ahead(nextAt, cursorAt) && page.entries < limit) {
             return fail(`the list ended early: ${where} is short and cannot be paged past, with ${videos.length} videos ` +
                 `found where its total said ${total}`);
         }
-        if (nextAt <= cursorAt) {
+        if (!ahead(nextAt, cursorAt)) {
             const shared = page.videos.every((video) => video.at === last.at);
             return fail(shared
                 ? `${limit} or more videos share the created instant ${last.created}: the list has no page token, ` +
                     'so paging by creation time cannot get past them without risking missing some. Narrow the ' +
                     'selection (creator, video-name, status, …) so that fewer videos share one instant'
-                : `${where} brought no video created after ${last.created}, so the next page would ask for the ` +
-                    `same again: either start is not honoured, or ${limit} or more videos were created within 1 µs`);
+                : `${where} brought no video created ${newestFirst ? 'before' : 'after'} ${last.created}, so the next ` +
+                    `page would ask for the same again: either ${newestFirst ? 'end' : 'start'} is not honoured, or ` +
+                    `${limit} or more videos were created within 1 µs`);
         }
         cursorAt = nextAt;
         cursor = formatMicros(nextAt);
@@ -35423,96 +35455,36 @@ function readCount(value) {
 }
 /**
  * The `count` newest videos the filters select among those `accept` lets through (after `exclude`),
- * plus every video created at the same instant as the N-th of them: the list read in descending
- * order (`asc=false`), the mirror of {@link selectVideos}. Each next page ends 1 µs *after* the
- * oldest instant seen, so that either reading of `end` brings back the videos of that instant that
- * did not fit; a page wholly at one instant is a failure, never looped on.
+ * plus every video created at the same instant as the N-th of them: the list read newest first
+ * (`asc=false`, {@link readList}), stopped once a video older than the N-th has been seen.
  */
 async function latestVideos(fetchPage, filters, count, accept, options = {}) {
-    const limit = options.limit ?? MAX_PAGE_SIZE;
-    const videos = [];
-    let pages = 0;
-    const fail = (problem) => ({ ok: false, pages, problem });
-    const startAt = filters.start === undefined ? -Infinity : instantMicros(filters.start);
-    const endAt = filters.end === undefined ? Infinity : instantMicros(filters.end);
-    if (startAt === undefined || endAt === undefined)
-        return fail('created-after or created-before is not RFC 3339');
-    let cursor = filters.end;
-    let cursorAt = endAt;
-    let total;
-    const seen = new Set();
-    let accepted = 0;
-    const counted = () => (total === undefined ? {} : { total });
-    for (;;) {
-        const query = listQuery({ ...filters, end: cursor }, { limit, includeCounts: pages === 0 });
-        query.set('asc', 'false');
-        const answer = await pageOrProblem(fetchPage, query);
-        pages++;
-        const where = `page ${pages} of the newest videos (end ${cursor ?? 'none'})`;
-        if (!answer.ok)
-            return fail(`${where}: ${answer.problem}`);
-        if (pages === 1)
-            total = readCount(answer.total);
-        const page = readVideoPage(answer.videos, filters);
-        if (page.problems.length > 0)
-            return fail(`${where} has entries that cannot be read: ${page.problems.join('; ')}`);
-        if (page.contradictions.length > 0) {
-            return fail(`${where} has videos the filters exclude: ${page.contradictions.join('; ')}`);
+    let boundary;
+    const listing = await readList(fetchPage, filters, {
+        newestFirst: true,
+        limit: options.limit,
+        includeCounts: true,
+        afterPage: ({ videos, pages, last }) => {
+            options.listed?.(pages, videos.length);
+            boundary = nthAccepted(videos, count, accept);
+            // Done once a video older than the N-th newest has been seen: every one tied with it is in.
+            return boundary !== undefined && last !== undefined && last.at < boundary ? 'stop' : undefined;
         }
-        let previous = Infinity;
-        let fresh = 0;
-        for (const video of page.videos) {
-            if (video.at > previous) {
-                return fail(`${where} is not in reverse creation order at video ${video.uid} (asc=false not honoured?)`);
-            }
-            previous = video.at;
-            if (video.at < startAt) {
-                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, before created-after ${filters.start}`);
-            }
-            if (seen.has(video.uid))
-                continue;
-            if (video.at > cursorAt) {
-                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, after the end asked for`);
-            }
-            seen.add(video.uid);
-            videos.push(video);
-            fresh++;
-            if (accept(video))
-                accepted++;
-        }
-        if (total !== undefined && videos.length > totalBound(total)) {
-            return fail(`the list brought ${videos.length} videos, more than its total of ${total} (plus 10% and ${TOTAL_SLACK})`);
-        }
-        options.listed?.(pages, videos.length);
-        const oldest = page.videos[page.videos.length - 1];
-        const boundary = accepted >= count ? nthAccepted(videos, count, accept) : undefined;
-        // Done once a video older than the N-th newest has been seen: every one tied with it is in.
-        if (boundary !== undefined && oldest !== undefined && oldest.at < boundary) {
-            return { ok: true, videos: videos.filter((video) => video.at >= boundary), boundary, pages, ...counted() };
-        }
-        const remain = total === undefined ? 0 : total - videos.length;
-        if (page.entries < limit && (remain <= 0 || fresh === 0 || oldest === undefined)) {
-            return { ok: true, videos, boundary, pages, ...counted() };
-        }
-        if (oldest === undefined)
-            return fail(`${where} is full of entries, none of them readable`);
-        const nextAt = oldest.at + 1;
-        if (nextAt >= cursorAt) {
-            return fail(`${limit} or more videos share the created instant ${oldest.created} (or the end asked for is not honoured): ` +
-                'paging by creation time cannot get past them without risking missing some');
-        }
-        cursorAt = nextAt;
-        cursor = formatMicros(nextAt);
-    }
+    });
+    if (!listing.ok)
+        return { ok: false, pages: listing.pages, problem: listing.problem };
+    const { pages, total } = listing;
+    const videos = listing.videos.filter((video) => boundary === undefined || video.at >= boundary);
+    return { ok: true, videos, boundary, pages, ...(total === undefined ? {} : { total }) };
 }
-/** The `created` of the `count`-th newest accepted video of `videos` (newest first, as listed). */
+/** The `created` of the `count`-th newest accepted video of `videos` (newest first, as listed), if there are that many. */
 function nthAccepted(videos, count, accept) {
     let found = 0;
     for (const video of videos) {
         if (accept(video) && ++found === count)
             return video.at;
     }
-    return -Infinity;
+    return undefined;
 }
 /** One page, or the problem in words: a page fetcher that throws fails the listing, it does not end the run. */
 async function pageOrProblem(fetchPage, query) {
@@ -35643,8 +35615,12 @@ function choiceOf(source, exclude, keep, first, selection, act, resumed) {
     // Every video seen once: the newest found first, then the listing (which may end at their boundary).
     const all = new Map([...keep.videos, ...selection.videos].map((video) => [video.uid, video]));
     const excluded = [...all.keys()].filter((uid) => exclude.has(uid)).length;
-    const keptAt = keep.videos.filter((video) => keep.uids.has(video.uid)).map((video) => video.at);
-    const keptFrom = keptAt.length === 0 ? undefined : Math.min(...keptAt);
+    // The oldest kept video (a loop: keep-latest may keep a million, past what a spread can pass).
+    let keptFrom;
+    for (const video of keep.videos) {
+        if (keep.uids.has(video.uid) && (keptFrom === undefined || video.at < keptFrom))
+            keptFrom = video.at;
+    }
     return {
         ids: [...firstIds, ...act.map((video) => video.uid).filter((uid) => !firstIds.has(uid))],
         origin: 'library',
@@ -35681,6 +35657,7 @@ function overCapMessage(what, count, maxVideos) {
 }
 
 ;// CONCATENATED MODULE: ./src/sources/checkpoint-run.ts
+
 
 
 
@@ -35791,10 +35768,7 @@ function handlingOf(video) {
         return { kind: 'held' };
     const failing = video.requests.find((request) => request.outcome === 'failed');
     const said = failing?.errors[0]?.message;
-    const status = failing?.status_code;
-    const error = [status === null || status === undefined ? 'no answer' : `HTTP ${status}`, said]
-        .filter(Boolean)
-        .join(': ');
+    const error = [statusWords(failing?.status_code), said].filter(Boolean).join(': ');
     // Network text, kept in the file and shown again by a later run: neutralised and bounded now.
     return { kind: 'failed', error: safeText(error, 300) };
 }
@@ -35846,9 +35820,8 @@ function pageFetcher(client, attempts, retrying, authKind = 'token') {
             return { ok: true, videos: last.envelope.result, total: last.envelope.total };
         }
         const record = recordFromAnswer('default', last, attempted.attempts, attempted.answerLost);
-        const status = record.status_code === null ? 'no answer' : `HTTP ${record.status_code}`;
         const auth = record.status_code === 401 || record.status_code === 403 ? `. Either ${credentialsHint(authKind)}` : '';
-        return { ok: false, problem: `${status}${describeErrors(record.errors, ': ')}${auth}` };
+        return { ok: false, problem: `${statusWords(record.status_code)}${describeErrors(record.errors, ': ')}${auth}` };
     };
 }
 
