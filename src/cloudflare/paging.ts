@@ -247,13 +247,19 @@ export async function latestVideos(
   options: { limit?: number; listed?: (pages: number, videos: number) => void } = {}
 ): Promise<Latest> {
   let boundary: number | undefined
+  // The N-th accepted video, counted as the pages come (newest first, so once found it stays).
+  let accepted = 0
+  let counted = 0
   const listing = await readList(fetchPage, filters, {
     newestFirst: true,
     limit: options.limit,
     includeCounts: true,
     afterPage: ({ videos, pages, last }) => {
       options.listed?.(pages, videos.length)
-      boundary = nthAccepted(videos, count, accept)
+      for (; boundary === undefined && counted < videos.length; counted++) {
+        const video = videos[counted] as ListedVideo
+        if (accept(video) && ++accepted === count) boundary = video.at
+      }
       // Done once a video older than the N-th newest has been seen: every one tied with it is in.
       return boundary !== undefined && last !== undefined && last.at < boundary ? 'stop' : undefined
     }
@@ -262,19 +268,6 @@ export async function latestVideos(
   const { pages, total } = listing
   const videos = listing.videos.filter((video) => boundary === undefined || video.at >= boundary)
   return { ok: true, videos, boundary, pages, ...(total === undefined ? {} : { total }) }
-}
-
-/** The `created` of the `count`-th newest accepted video of `videos` (newest first, as listed), if there are that many. */
-function nthAccepted(
-  videos: readonly ListedVideo[],
-  count: number,
-  accept: (video: ListedVideo) => boolean
-): number | undefined {
-  let found = 0
-  for (const video of videos) {
-    if (accept(video) && ++found === count) return video.at
-  }
-  return undefined
 }
 
 /** One page, or the problem in words: a page fetcher that throws fails the listing, it does not end the run. */
