@@ -385,20 +385,22 @@ describe('selectVideos against answers that break the contract', () => {
   })
 })
 
+/** A list that gives these answers in turn (the last one again after that), recording every query. */
+const pages = (answers: PageAnswer[]) => {
+  const queries: URLSearchParams[] = []
+  const fetchPage: FetchPage = async (query) => {
+    queries.push(query)
+    return answers[Math.min(queries.length - 1, answers.length - 1)] as PageAnswer
+  }
+  return { fetchPage, queries }
+}
+
 describe('selectVideos checks what the server says', () => {
   const video = (uid: string, ms: number, extra: Record<string, unknown> = {}) => ({
     uid,
     created: formatMicros(BASE + ms * 1000),
     ...extra
   })
-  const pages = (answers: PageAnswer[]) => {
-    const queries: URLSearchParams[] = []
-    const fetchPage: FetchPage = async (query) => {
-      queries.push(query)
-      return answers[Math.min(queries.length - 1, answers.length - 1)] as PageAnswer
-    }
-    return { fetchPage, queries }
-  }
 
   it.each([
     ['creator', { creator: 'alice' }, { creator: 'bob' }, '"bob"'],
@@ -699,5 +701,59 @@ describe('latestVideos over an in-memory list read newest first', () => {
       ok: false,
       problem: expect.stringMatching(/^page 1 of the newest videos \(end none\) has entries that cannot be read/)
     })
+  })
+
+  /** A video created `ms` after BASE, with `n` as its uid in 32 hex digits. */
+  const at = (n: number, ms: number) => ({
+    uid: n.toString(16).padStart(32, '0'),
+    created: formatMicros(BASE + ms * 1000)
+  })
+
+  it('fails, saying the list ended early, when a short page cannot be paged past while total says more remain', async () => {
+    const server = pages([
+      { ok: true, videos: [at(1, 0), at(2, 0)], total: 9 },
+      { ok: true, videos: [at(2, 0), at(3, 0)] }
+    ])
+    const latest = await latestVideos(server.fetchPage, {}, 10, () => true, { limit: 5 })
+    expect(latest.ok ? '' : latest.problem).toContain('the list ended early')
+    expect(latest.ok ? '' : latest.problem).toContain('with 3 videos found where its total said 9')
+    // The second page ends 1 µs after the oldest instant seen.
+    expect(server.queries[1]?.get('end')).toBe(formatMicros(BASE + 1))
+  })
+
+  it('stops on a page out of order, a video after created-before, and an end that is ignored', async () => {
+    const accept = () => true
+    const unordered = await latestVideos(pages([{ ok: true, videos: [at(1, 0), at(2, 5)] }]).fetchPage, {}, 3, accept)
+    expect(unordered.ok ? '' : unordered.problem).toBe(
+      `page 1 of the newest videos (end none) is not in reverse creation order at video ${at(2, 5).uid} (asc=false not honoured?)`
+    )
+    const end = formatMicros(BASE)
+    const late = await latestVideos(pages([{ ok: true, videos: [at(1, 5)] }]).fetchPage, { end }, 3, accept)
+    expect(late.ok ? '' : late.problem).toContain(`, after created-before ${end}`)
+    // The same full page again: the next could only ask for it once more.
+    const ignored = pages([{ ok: true, videos: [at(1, 5), at(2, 0)] }])
+    const again = await latestVideos(ignored.fetchPage, {}, 3, accept, { limit: 2 })
+    expect(again.ok ? '' : again.problem).toContain(
+      'so the next page would ask for the same again: either end is not honoured'
+    )
+    expect(ignored.queries).toHaveLength(2)
+  })
+
+  it('refuses a page size the API does not take, and names a full page of one instant', async () => {
+    const never: FetchPage = async () => {
+      throw new Error('no request expected')
+    }
+    const refused = await latestVideos(never, {}, 3, () => true, { limit: 0 })
+    expect(refused).toEqual({
+      ok: false,
+      pages: 0,
+      problem: 'the page size must be a whole number from 1 to 1000, not 0'
+    })
+    const tied = await latestVideos(pages([{ ok: true, videos: [at(1, 0), at(2, 0)] }]).fetchPage, {}, 3, () => true, {
+      limit: 2
+    })
+    expect(tied.ok ? '' : tied.problem).toContain(
+      `2 or more videos share the created instant ${formatMicros(BASE)}: the list has no page token`
+    )
   })
 })

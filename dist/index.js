@@ -35186,18 +35186,20 @@ function field(value, key) {
     return isRecord(value) ? value[key] : undefined;
 }
 /**
- * The query parameters of one list request: `asc=true` (paging needs creation order), `limit`, the
- * filters under the API's names, and `include_counts=true` when asked. `cursor`, when given,
- * replaces `filters.start` (the next page); `end` is always the caller's.
+ * The query parameters of one list request: `asc=true` (creation order, which paging needs) or,
+ * with `newestFirst`, `asc=false`; `limit`, the filters under the API's names, and
+ * `include_counts=true` when asked. `cursor`, when given, replaces the bound the paging moves:
+ * `filters.start` in creation order, `filters.end` newest first. The other bound is the caller's.
  */
 function listQuery(filters, page = {}) {
-    const query = new URLSearchParams({ asc: 'true', limit: String(page.limit ?? MAX_PAGE_SIZE) });
+    const newestFirst = page.newestFirst === true;
+    const query = new URLSearchParams({ asc: newestFirst ? 'false' : 'true', limit: String(page.limit ?? MAX_PAGE_SIZE) });
     const set = (name, value) => {
         if (value !== undefined && value !== '')
             query.set(name, value);
     };
-    set('start', page.cursor ?? filters.start);
-    set('end', filters.end);
+    set('start', newestFirst ? filters.start : (page.cursor ?? filters.start));
+    set('end', newestFirst ? (page.cursor ?? filters.end) : filters.end);
     set('creator', filters.creator);
     set('video_name', filters.videoName);
     set('search', filters.search);
@@ -35285,13 +35287,15 @@ function describeType(value) {
 /**
  * Paging through the video list by creation time, to every video the filters select.
  *
- * Why this is delicate: the list answers at most 1,000 videos per call and has no page token. With
- * `asc=true` it orders by `created`, so a client asks again from the last `created` it saw.
- * Cloudflare does not document whether `start` is inclusive, and many videos can share one
- * `created` instant (bulk uploads). So each next page starts 1 µs *before* the last instant seen:
- * with either reading of `start`, the videos at that instant that did not fit on the page come
- * back, and the ones already seen are dropped by `uid`. When a whole page shares one instant, no
- * `start` is known to get past it: that is a failure, never looped on or skipped.
+ * Why this is delicate: the list answers at most 1,000 videos per call and has no page token. It
+ * orders by `created` (`asc=true` oldest first, `asc=false` newest first), so a client asks again
+ * from the last `created` it saw: oldest first by moving `start` later, newest first by moving `end`
+ * earlier. Cloudflare does not document whether `start` and `end` are inclusive, and many videos
+ * can share one `created` instant (bulk uploads). So each next page starts 1 µs *before* the last
+ * instant seen (newest first, ends 1 µs *after* it): with either reading of the bound, the videos
+ * at that instant that did not fit on the page come back, and the ones already seen are dropped by
+ * `uid`. When a whole page shares one instant, no bound is known to get past it: that is a failure,
+ * never looped on or skipped.
  *
  * What the server says is checked, not trusted: each entry against the filters sent (video-list.ts),
  * its `created` against the range asked for, and the number of videos against the first page's
@@ -35312,8 +35316,15 @@ function totalBound(total) {
     return total + Math.floor(total / 10) + TOTAL_SLACK;
 }
 /**
- * Lists every video the filters select. Never throws and never loops: every next request starts
- * strictly later than the one before, or the selection fails and says why.
+ * Lists every video the filters select, in creation order (`asc=true`). See {@link readList}.
+ */
+async function selectVideos(fetchPage, filters, options = {}) {
+    return readList(fetchPage, filters, { ...options, newestFirst: false });
+}
+/**
+ * Reads the list to every video the filters select, oldest first or newest first. Never throws and
+ * never loops: every next request reaches strictly further along than the one before, or the
+ * listing fails and says why.
  *
  * - A uid is one video: one seen again (on the next page's overlap, or anywhere later, even with
  *   another `created`) is skipped, so it is selected once and counted once.
@@ -35322,16 +35333,17 @@ function totalBound(total) {
  *   video. A short page that cannot advance the cursor while `total` says more remain is a failure
  *   ("the list ended early"), not a silent end.
  * - It fails when the list brings more videos than `totalBound(total)`.
- * - It fails when `limit` or more videos share one `created` instant: no `start` gets past them
+ * - It fails when `limit` or more videos share one `created` instant: no bound gets past them
  *   without risking a miss (a full page of one instant cannot say whether more follow). It fails
  *   too on an entry it cannot read, and on answers that break the order it relies on: a page out
- *   of creation order, a video created after `end`, or one created before the `start` asked for
- *   that it did not just see. Acting on half a picture would be worse than stopping: a
- *   `keep-latest` guard, for one, needs the whole selection.
+ *   of order, a video outside `created-after`/`created-before`, or one short of the bound the
+ *   cursor asked for that it did not just see. Acting on half a picture would be worse than
+ *   stopping: a `keep-latest` guard, for one, needs the whole selection.
  * - Paging costs one repeat per page (the last video seen, and any that share its instant).
  * - `fetchPage` applies the caller's retries; a rejection from it is a failure too.
  */
-async function selectVideos(fetchPage, filters, options = {}) {
+async function readList(fetchPage, filters, options) {
+    const { newestFirst } = options;
     const limit = options.limit ?? MAX_PAGE_SIZE;
     const videos = [];
     let pages = 0;
@@ -35348,18 +35360,24 @@ async function selectVideos(fetchPage, filters, options = {}) {
         const which = startAt === undefined ? `start ${quote(filters.start ?? '')}` : `end ${quote(filters.end ?? '')}`;
         return fail(`the ${which} is not an RFC 3339 date-time`);
     }
-    let cursor = filters.start;
-    let cursorAt = startAt;
+    /** Whether instant `a` comes after instant `b` in the order read: later oldest first, earlier newest first. */
+    const ahead = (a, b) => (newestFirst ? a < b : a > b);
+    // The cursor is the bound the paging moves (start oldest first, end newest first); the other stays the caller's.
+    let cursor = newestFirst ? filters.end : filters.start;
+    let cursorAt = newestFirst ? endAt : startAt;
+    const farAt = newestFirst ? startAt : endAt;
     /** Every uid selected: the videos already hold as much, and a uid must never count twice. */
     const seen = new Set();
     for (;;) {
-        const query = listQuery(filters, { cursor, limit, includeCounts: options.includeCounts === true && pages === 0 });
-        const answer = await pageOrProblem(fetchPage, query);
+        const includeCounts = options.includeCounts === true && pages === 0;
+        const answer = await pageOrProblem(fetchPage, listQuery(filters, { newestFirst, cursor, limit, includeCounts }));
         pages++;
-        const where = `page ${pages} of the video list (start ${cursor ?? 'none'})`;
+        const where = newestFirst
+            ? `page ${pages} of the newest videos (end ${cursor ?? 'none'})`
+            : `page ${pages} of the video list (start ${cursor ?? 'none'})`;
         if (!answer.ok)
             return fail(`${where}: ${answer.problem}`);
-        if (pages === 1 && options.includeCounts)
+        if (includeCounts)
             total = readCount(answer.total);
         const page = readVideoPage(answer.videos, filters);
         if (page.problems.length > 0)
@@ -35367,22 +35385,30 @@ async function selectVideos(fetchPage, filters, options = {}) {
         if (page.contradictions.length > 0) {
             return fail(`${where} has videos the filters exclude: ${page.contradictions.join('; ')}`);
         }
-        let previous = -Infinity;
+        // Nothing is out of order before the first video.
+        let previous = newestFirst ? Infinity : -Infinity;
         const before = videos.length;
         for (const video of page.videos) {
-            if (video.at < previous) {
-                return fail(`${where} is not in creation order at video ${video.uid} (asc=true not honoured?)`);
+            if (ahead(previous, video.at)) {
+                return fail(newestFirst
+                    ? `${where} is not in reverse creation order at video ${video.uid} (asc=false not honoured?)`
+                    : `${where} is not in creation order at video ${video.uid} (asc=true not honoured?)`);
             }
             previous = video.at;
-            // Equal to the bound is accepted: Cloudflare does not say whether start and end are inclusive.
-            if (video.at > endAt) {
-                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, after created-before ${filters.end}`);
+            const created = `${where} has video ${video.uid}, created ${quote(video.created)}`;
+            // Past the caller's other bound. Equal is accepted: Cloudflare does not say whether start and end are inclusive.
+            if (ahead(video.at, farAt)) {
+                const bound = newestFirst ? `before created-after ${filters.start}` : `after created-before ${filters.end}`;
+                return fail(`${created}, ${bound}`);
             }
             if (seen.has(video.uid))
                 continue;
-            if (video.at < cursorAt) {
-                const asked = pages === 1 ? `created-after ${filters.start}` : 'the start asked for';
-                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, before ${asked}`);
+            // Short of the cursor, and not the overlap just seen.
+            if (ahead(cursorAt, video.at)) {
+                const asked = newestFirst
+                    ? `after ${pages === 1 ? `created-before ${filters.end}` : 'the end asked for'}`
+                    : `before ${pages === 1 ? `created-after ${filters.start}` : 'the start asked for'}`;
+                return fail(`${created}, ${asked}`);
             }
             seen.add(video.uid);
             videos.push(video);
@@ -35391,9 +35417,9 @@ async function selectVideos(fetchPage, filters, options = {}) {
             return fail(`the list brought ${videos.length} videos, more than its total of ${total} (plus 10% and ${TOTAL_SLACK}): ` +
                 'the library is changing fast or the server is wrong');
         }
-        const verdict = options.afterPage?.({ videos, pages, total });
-        const fresh = videos.length - before;
         const last = page.videos[page.videos.length - 1];
+        const verdict = options.afterPage?.({ videos, pages, total, last });
+        const fresh = videos.length - before;
         // A short page is the last one, unless `total` says more remain: then ask on until a page brings nothing new.
         const remain = total === undefined ? 0 : total - videos.length;
         if (page.entries < limit && (remain <= 0 || fresh === 0 || last === undefined))
@@ -35403,19 +35429,21 @@ async function selectVideos(fetchPage, filters, options = {}) {
             return done(false);
         if (last === undefined)
             return fail(`${where} is full of entries, none of them readable`);
-        const nextAt = last.at - 1;
-        if (nextAt <= cursorAt && page.entries < limit) {
+        // 1 µs before the last instant seen (after it, newest first), so that its videos that did not fit come back.
+        const nextAt = newestFirst ? last.at + 1 : last.at - 1;
+        if (!ahead(nextAt, cursorAt) && page.entries < limit) {
             return fail(`the list ended early: ${where} is short and cannot be paged past, with ${videos.length} videos ` +
                 `found where its total said ${total}`);
         }
-        if (nextAt <= cursorAt) {
+        if (!ahead(nextAt, cursorAt)) {
             const shared = page.videos.every((video) => video.at === last.at);
             return fail(shared
                 ? `${limit} or more videos share the created instant ${last.created}: the list has no page token, ` +
                     'so paging by creation time cannot get past them without risking missing some. Narrow the ' +
                     'selection (creator, video-name, status, …) so that fewer videos share one instant'
-                : `${where} brought no video created after ${last.created}, so the next page would ask for the ` +
-                    `same again: either start is not honoured, or ${limit} or more videos were created within 1 µs`);
+                : `${where} brought no video created ${newestFirst ? 'before' : 'after'} ${last.created}, so the next ` +
+                    `page would ask for the same again: either ${newestFirst ? 'end' : 'start'} is not honoured, or ` +
+                    `${limit} or more videos were created within 1 µs`);
         }
         cursorAt = nextAt;
         cursor = formatMicros(nextAt);
@@ -35427,96 +35455,36 @@ function readCount(value) {
 }
 /**
  * The `count` newest videos the filters select among those `accept` lets through (after `exclude`),
- * plus every video created at the same instant as the N-th of them: the list read in descending
- * order (`asc=false`), the mirror of {@link selectVideos}. Each next page ends 1 µs *after* the
- * oldest instant seen, so that either reading of `end` brings back the videos of that instant that
- * did not fit; a page wholly at one instant is a failure, never looped on.
+ * plus every video created at the same instant as the N-th of them: the list read newest first
+ * (`asc=false`, {@link readList}), stopped once a video older than the N-th has been seen.
  */
 async function latestVideos(fetchPage, filters, count, accept, options = {}) {
-    const limit = options.limit ?? MAX_PAGE_SIZE;
-    const videos = [];
-    let pages = 0;
-    const fail = (problem) => ({ ok: false, pages, problem });
-    const startAt = filters.start === undefined ? -Infinity : instantMicros(filters.start);
-    const endAt = filters.end === undefined ? Infinity : instantMicros(filters.end);
-    if (startAt === undefined || endAt === undefined)
-        return fail('created-after or created-before is not RFC 3339');
-    let cursor = filters.end;
-    let cursorAt = endAt;
-    let total;
-    const seen = new Set();
-    let accepted = 0;
-    const counted = () => (total === undefined ? {} : { total });
-    for (;;) {
-        const query = listQuery({ ...filters, end: cursor }, { limit, includeCounts: pages === 0 });
-        query.set('asc', 'false');
-        const answer = await pageOrProblem(fetchPage, query);
-        pages++;
-        const where = `page ${pages} of the newest videos (end ${cursor ?? 'none'})`;
-        if (!answer.ok)
-            return fail(`${where}: ${answer.problem}`);
-        if (pages === 1)
-            total = readCount(answer.total);
-        const page = readVideoPage(answer.videos, filters);
-        if (page.problems.length > 0)
-            return fail(`${where} has entries that cannot be read: ${page.problems.join('; ')}`);
-        if (page.contradictions.length > 0) {
-            return fail(`${where} has videos the filters exclude: ${page.contradictions.join('; ')}`);
+    let boundary;
+    const listing = await readList(fetchPage, filters, {
+        newestFirst: true,
+        limit: options.limit,
+        includeCounts: true,
+        afterPage: ({ videos, pages, last }) => {
+            options.listed?.(pages, videos.length);
+            boundary = nthAccepted(videos, count, accept);
+            // Done once a video older than the N-th newest has been seen: every one tied with it is in.
+            return boundary !== undefined && last !== undefined && last.at < boundary ? 'stop' : undefined;
         }
-        let previous = Infinity;
-        let fresh = 0;
-        for (const video of page.videos) {
-            if (video.at > previous) {
-                return fail(`${where} is not in reverse creation order at video ${video.uid} (asc=false not honoured?)`);
-            }
-            previous = video.at;
-            if (video.at < startAt) {
-                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, before created-after ${filters.start}`);
-            }
-            if (seen.has(video.uid))
-                continue;
-            if (video.at > cursorAt) {
-                return fail(`${where} has video ${video.uid}, created ${quote(video.created)}, after the end asked for`);
-            }
-            seen.add(video.uid);
-            videos.push(video);
-            fresh++;
-            if (accept(video))
-                accepted++;
-        }
-        if (total !== undefined && videos.length > totalBound(total)) {
-            return fail(`the list brought ${videos.length} videos, more than its total of ${total} (plus 10% and ${TOTAL_SLACK})`);
-        }
-        options.listed?.(pages, videos.length);
-        const oldest = page.videos[page.videos.length - 1];
-        const boundary = accepted >= count ? nthAccepted(videos, count, accept) : undefined;
-        // Done once a video older than the N-th newest has been seen: every one tied with it is in.
-        if (boundary !== undefined && oldest !== undefined && oldest.at < boundary) {
-            return { ok: true, videos: videos.filter((video) => video.at >= boundary), boundary, pages, ...counted() };
-        }
-        const remain = total === undefined ? 0 : total - videos.length;
-        if (page.entries < limit && (remain <= 0 || fresh === 0 || oldest === undefined)) {
-            return { ok: true, videos, boundary, pages, ...counted() };
-        }
-        if (oldest === undefined)
-            return fail(`${where} is full of entries, none of them readable`);
-        const nextAt = oldest.at + 1;
-        if (nextAt >= cursorAt) {
-            return fail(`${limit} or more videos share the created instant ${oldest.created} (or the end asked for is not honoured): ` +
-                'paging by creation time cannot get past them without risking missing some');
-        }
-        cursorAt = nextAt;
-        cursor = formatMicros(nextAt);
-    }
+    });
+    if (!listing.ok)
+        return { ok: false, pages: listing.pages, problem: listing.problem };
+    const { pages, total } = listing;
+    const videos = listing.videos.filter((video) => boundary === undefined || video.at >= boundary);
+    return { ok: true, videos, boundary, pages, ...(total === undefined ? {} : { total }) };
 }
-/** The `created` of the `count`-th newest accepted video of `videos` (newest first, as listed). */
+/** The `created` of the `count`-th newest accepted video of `videos` (newest first, as listed), if there are that many. */
 function nthAccepted(videos, count, accept) {
     let found = 0;
     for (const video of videos) {
         if (accept(video) && ++found === count)
             return video.at;
     }
-    return -Infinity;
+    return undefined;
 }
 /** One page, or the problem in words: a page fetcher that throws fails the listing, it does not end the run. */
 async function pageOrProblem(fetchPage, query) {

@@ -68,20 +68,22 @@ export type PageAnswer =
 export type FetchPage = (query: URLSearchParams) => Promise<PageAnswer>
 
 /**
- * The query parameters of one list request: `asc=true` (paging needs creation order), `limit`, the
- * filters under the API's names, and `include_counts=true` when asked. `cursor`, when given,
- * replaces `filters.start` (the next page); `end` is always the caller's.
+ * The query parameters of one list request: `asc=true` (creation order, which paging needs) or,
+ * with `newestFirst`, `asc=false`; `limit`, the filters under the API's names, and
+ * `include_counts=true` when asked. `cursor`, when given, replaces the bound the paging moves:
+ * `filters.start` in creation order, `filters.end` newest first. The other bound is the caller's.
  */
 export function listQuery(
   filters: VideoFilters,
-  page: { cursor?: string; limit?: number; includeCounts?: boolean } = {}
+  page: { newestFirst?: boolean; cursor?: string; limit?: number; includeCounts?: boolean } = {}
 ): URLSearchParams {
-  const query = new URLSearchParams({ asc: 'true', limit: String(page.limit ?? MAX_PAGE_SIZE) })
+  const newestFirst = page.newestFirst === true
+  const query = new URLSearchParams({ asc: newestFirst ? 'false' : 'true', limit: String(page.limit ?? MAX_PAGE_SIZE) })
   const set = (name: string, value: string | undefined) => {
     if (value !== undefined && value !== '') query.set(name, value)
   }
-  set('start', page.cursor ?? filters.start)
-  set('end', filters.end)
+  set('start', newestFirst ? filters.start : (page.cursor ?? filters.start))
+  set('end', newestFirst ? (page.cursor ?? filters.end) : filters.end)
   set('creator', filters.creator)
   set('video_name', filters.videoName)
   set('search', filters.search)
