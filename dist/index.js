@@ -35460,13 +35460,20 @@ function readCount(value) {
  */
 async function latestVideos(fetchPage, filters, count, accept, options = {}) {
     let boundary;
+    // The N-th accepted video, counted as the pages come (newest first, so once found it stays).
+    let accepted = 0;
+    let counted = 0;
     const listing = await readList(fetchPage, filters, {
         newestFirst: true,
         limit: options.limit,
         includeCounts: true,
         afterPage: ({ videos, pages, last }) => {
             options.listed?.(pages, videos.length);
-            boundary = nthAccepted(videos, count, accept);
+            for (; boundary === undefined && counted < videos.length; counted++) {
+                const video = videos[counted];
+                if (accept(video) && ++accepted === count)
+                    boundary = video.at;
+            }
             // Done once a video older than the N-th newest has been seen: every one tied with it is in.
             return boundary !== undefined && last !== undefined && last.at < boundary ? 'stop' : undefined;
         }
@@ -35476,15 +35483,6 @@ async function latestVideos(fetchPage, filters, count, accept, options = {}) {
     const { pages, total } = listing;
     const videos = listing.videos.filter((video) => boundary === undefined || video.at >= boundary);
     return { ok: true, videos, boundary, pages, ...(total === undefined ? {} : { total }) };
-}
-/** The `created` of the `count`-th newest accepted video of `videos` (newest first, as listed), if there are that many. */
-function nthAccepted(videos, count, accept) {
-    let found = 0;
-    for (const video of videos) {
-        if (accept(video) && ++found === count)
-            return video.at;
-    }
-    return undefined;
 }
 /** One page, or the problem in words: a page fetcher that throws fails the listing, it does not end the run. */
 async function pageOrProblem(fetchPage, query) {
